@@ -1,0 +1,212 @@
+package io.checkpass.core.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Security;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Locale;
+import java.util.Objects;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ECDSA P-256 with SHA-256 (COSE/JOSE "ES256") on the fastest JCA provider that works here.
+ *
+ * <p>Signatures are the raw 64-byte {@code r‖s} form that COSE and JWS use (IEEE P1363), never DER. Measured on
+ * the project machine (docs/PERFORMANCE.md): Amazon Corretto Crypto Provider (AWS-LC) verifies about 20k P-256
+ * signatures/s per core, BouncyCastle about 12k/s, SunEC about 2k/s, so selection tries them in that order.
+ *
+ * <p>{@link #verify} fails closed: a malformed key, signature or any provider error is simply {@code false}.
+ */
+public final class Es256 {
+    private static final Logger log = LoggerFactory.getLogger(Es256.class);
+
+    /** The provider families we know how to drive, in order of preference. */
+    public enum Kind {
+        ACCP("SHA256withECDSAinP1363Format"),
+        BOUNCY_CASTLE("SHA256withPLAIN-ECDSA"),
+        SUN_EC("SHA256withECDSAinP1363Format");
+
+        final String rawSignatureAlgorithm;
+
+        Kind(String rawSignatureAlgorithm) {
+            this.rawSignatureAlgorithm = rawSignatureAlgorithm;
+        }
+    }
+
+    /** System property (or, upper-cased with underscores, environment variable) that pins the provider. */
+    public static final String PROVIDER_PROPERTY = "checkpass.crypto.provider";
+
+    private final Kind kind;
+    private final Provider provider;
+    private final KeyFactory keyFactory;
+    private final ThreadLocal<Signature> verifiers;
+    private final ThreadLocal<Signature> signers;
+
+    private Es256(Kind kind, Provider provider) throws GeneralSecurityException {
+        this.kind = kind;
+        this.provider = provider;
+        this.keyFactory = KeyFactory.getInstance("EC", provider);
+        // Probe once so a provider that loads but cannot do ES256 is rejected at selection, not at the door.
+        Signature.getInstance(kind.rawSignatureAlgorithm, provider);
+        this.verifiers = ThreadLocal.withInitial(this::newSignature);
+        this.signers = ThreadLocal.withInitial(this::newSignature);
+    }
+
+    private Signature newSignature() {
+        try {
+            return Signature.getInstance(kind.rawSignatureAlgorithm, provider);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("provider " + provider.getName() + " lost " + kind.rawSignatureAlgorithm, e);
+        }
+    }
+
+    /**
+     * Selects the provider: the one named by {@value #PROVIDER_PROPERTY} ({@code accp}, {@code bc}, {@code sunec})
+     * if set, else the first of ACCP, BouncyCastle and SunEC that loads. Logs the choice.
+     */
+    public static Es256 select() {
+        String pinned = System.getProperty(PROVIDER_PROPERTY, System.getenv("CHECKPASS_CRYPTO_PROVIDER"));
+        if (pinned != null && !pinned.isBlank() && !pinned.equalsIgnoreCase("auto")) {
+            Kind kind = switch (pinned.trim().toLowerCase(Locale.ROOT)) {
+                case "accp" -> Kind.ACCP;
+                case "bc", "bouncycastle" -> Kind.BOUNCY_CASTLE;
+                case "sunec", "sun" -> Kind.SUN_EC;
+                default -> throw new IllegalArgumentException(PROVIDER_PROPERTY + "=" + pinned
+                        + " is not a provider; use auto, accp, bc or sunec");
+            };
+            Es256 es256 = of(kind);
+            log.info("ES256 provider: {} (pinned by {})", es256.describe(), PROVIDER_PROPERTY);
+            return es256;
+        }
+        for (Kind kind : Kind.values()) {
+            try {
+                Es256 es256 = of(kind);
+                log.info("ES256 provider: {}", es256.describe());
+                return es256;
+            } catch (RuntimeException e) {
+                log.warn("ES256 provider {} unavailable, trying the next: {}", kind, e.getMessage());
+            }
+        }
+        throw new IllegalStateException("no ES256 provider is available");
+    }
+
+    /**
+     * The given provider family.
+     *
+     * @throws IllegalStateException if it cannot load here (for example ACCP off linux-x86_64)
+     */
+    public static Es256 of(Kind kind) {
+        try {
+            return new Es256(kind, load(kind));
+        } catch (GeneralSecurityException | LinkageError e) {
+            throw new IllegalStateException(kind + " cannot do ES256 here: " + e, e);
+        }
+    }
+
+    private static Provider load(Kind kind) {
+        return switch (kind) {
+            case ACCP -> Accp.healthyInstance();
+            case BOUNCY_CASTLE -> new BouncyCastleProvider();
+            case SUN_EC -> Objects.requireNonNull(Security.getProvider("SunEC"), "SunEC is not installed");
+        };
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Provider provider() {
+        return provider;
+    }
+
+    /** For logs and reports: name, version and family, e.g. "AmazonCorrettoCryptoProvider 2.5 (ACCP)". */
+    public String describe() {
+        return provider.getName() + " " + provider.getVersionStr() + " (" + kind + ")";
+    }
+
+    public KeyPair generateKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider);
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a P-256 key with " + describe(), e);
+        }
+    }
+
+    /** Signs {@code message}; returns the 64-byte raw signature. */
+    public byte[] sign(PrivateKey key, byte[] message) {
+        try {
+            Signature signer = signers.get();
+            signer.initSign(key);
+            signer.update(message);
+            return signer.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ES256 signing failed with " + describe(), e);
+        }
+    }
+
+    /** True only if {@code signature} is a valid raw ES256 signature of {@code message} under {@code key}. */
+    public boolean verify(PublicKey key, byte[] message, byte[] signature) {
+        return verify(key, message, 0, message.length, signature);
+    }
+
+    /** As {@link #verify(PublicKey, byte[], byte[])}, over {@code message[offset, offset+length)}. */
+    public boolean verify(PublicKey key, byte[] message, int offset, int length, byte[] signature) {
+        if (signature == null || signature.length != 64) {
+            return false;
+        }
+        try {
+            Signature verifier = verifiers.get();
+            verifier.initVerify(key);
+            verifier.update(message, offset, length);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A P-256 public key from its SEC 1 encoding, compressed (33 bytes) or uncompressed (65 bytes), as a key
+     * object native to this provider. The point is checked to lie on the curve.
+     *
+     * @throws IllegalArgumentException if the bytes are not a P-256 point
+     */
+    public ECPublicKey publicKey(byte[] sec1Point) {
+        try {
+            return (ECPublicKey) keyFactory.generatePublic(new ECPublicKeySpec(EcPoints.decode(sec1Point), EcPoints.P256));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a P-256 public key", e);
+        }
+    }
+
+    /** Re-creates a key loaded elsewhere (e.g. from PKCS#12) as this provider's own type, for speed. */
+    public ECPublicKey importPublic(ECPublicKey key) {
+        try {
+            return (ECPublicKey) keyFactory.generatePublic(new ECPublicKeySpec(key.getW(), EcPoints.P256));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a P-256 public key", e);
+        }
+    }
+
+    /** Re-creates a private key as this provider's own type. */
+    public ECPrivateKey importPrivate(PrivateKey key) {
+        try {
+            return (ECPrivateKey) keyFactory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a P-256 private key", e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.checkpass.core.crypto;
+
+import java.security.interfaces.ECPublicKey;
+import java.util.HexFormat;
+
+/**
+ * An 8-byte key identifier: the first 8 bytes of SHA-256 over the key's uncompressed SEC 1 point
+ * ({@code 0x04 ‖ x ‖ y}). Derived, never assigned, so anyone holding the public key can recompute it — the
+ * browser scanner does so with WebCrypto.
+ */
+public record KeyId(long value) {
+
+    public static KeyId of(ECPublicKey key) {
+        byte[] digest = Digests.sha256(EcPoints.uncompressed(key));
+        return fromBytes(digest);
+    }
+
+    /** Reads the first 8 bytes of {@code bytes}. */
+    public static KeyId fromBytes(byte[] bytes) {
+        if (bytes.length < 8) {
+            throw new IllegalArgumentException("a key id is 8 bytes, got " + bytes.length);
+        }
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (bytes[i] & 0xff);
+        }
+        return new KeyId(v);
+    }
+
+    public static KeyId parse(String hex) {
+        byte[] bytes = HexFormat.of().parseHex(hex);
+        if (bytes.length != 8) {
+            throw new IllegalArgumentException("a key id is 16 hex digits, got \"" + hex + "\"");
+        }
+        return fromBytes(bytes);
+    }
+
+    public byte[] bytes() {
+        byte[] out = new byte[8];
+        long v = value;
+        for (int i = 7; i >= 0; i--) {
+            out[i] = (byte) v;
+            v >>>= 8;
+        }
+        return out;
+    }
+
+    public String hex() {
+        return HexFormat.of().formatHex(bytes());
+    }
+
+    @Override
+    public String toString() {
+        return hex();
+    }
+}

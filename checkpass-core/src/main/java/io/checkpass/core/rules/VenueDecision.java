@@ -1,0 +1,17 @@
+package io.checkpass.core.rules;
+
+/** What the venue rules in force say about one status at one venue type. */
+public sealed interface VenueDecision {
+
+    /** No pass is required at this venue type now. */
+    record NotRequired() implements VenueDecision {}
+
+    /** The status is admitted. */
+    record Admit() implements VenueDecision {}
+
+    /** The status is admitted under a condition that staff must apply. */
+    record AdmitWithCondition(Condition condition) implements VenueDecision {}
+
+    /** The status is not admitted. */
+    record NotAccepted() implements VenueDecision {}
+}

@@ -1,0 +1,45 @@
+package io.checkpass.core.rules;
+
+import io.checkpass.core.pass.PassStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The venue rules one decree put in force, complete in itself: a later set replaces an earlier one rather than
+ * patching it, so the rules at any instant can be read from one set.
+ *
+ * @param id            e.g. {@code KR-2021-12-18}
+ * @param effectiveFrom the instant the set takes force
+ * @param title         a one-line summary
+ * @param source        the decree or announcement it transcribes
+ * @param passRequired  venue types where a pass is required; absent types need none
+ * @param admit         statuses admitted wherever a pass is required
+ * @param conditional   per venue type, statuses admitted under a condition
+ */
+public record VenueRuleSet(
+        String id,
+        Instant effectiveFrom,
+        LocalizedText title,
+        String source,
+        Set<VenueType> passRequired,
+        Set<PassStatus> admit,
+        Map<VenueType, Map<PassStatus, Condition>> conditional) {
+
+    public VenueRuleSet {
+        passRequired = Set.copyOf(passRequired);
+        admit = Set.copyOf(admit);
+        conditional = Map.copyOf(conditional);
+    }
+
+    public VenueDecision decide(VenueType venueType, PassStatus status) {
+        if (!passRequired.contains(venueType)) {
+            return new VenueDecision.NotRequired();
+        }
+        if (admit.contains(status)) {
+            return new VenueDecision.Admit();
+        }
+        Condition condition = conditional.getOrDefault(venueType, Map.of()).get(status);
+        return condition != null ? new VenueDecision.AdmitWithCondition(condition) : new VenueDecision.NotAccepted();
+    }
+}

@@ -1,0 +1,32 @@
+package io.checkpass.core.verify;
+
+import io.checkpass.core.trust.TrustBundle;
+
+/**
+ * A foreign pass format the verifier can read (EU DCC, SMART Health Cards, NZ COVID Pass). Implementations
+ * decode with hard size limits, find the issuer's key in the bundle's foreign trust material and check the
+ * signature; the verifier then applies validity and venue rules like for native passes.
+ */
+public interface ForeignFormat {
+
+    /** The QR text prefix this format claims, e.g. {@code "HC1:"}; matched case-sensitively. */
+    String prefix();
+
+    /** A reader bound to one bundle's trust material; called once per installed bundle. */
+    Reader reader(TrustBundle bundle);
+
+    /** Reads one presented pass against fixed trust material. Must not throw. */
+    @FunctionalInterface
+    interface Reader {
+        FormatOutcome read(String text, java.time.Instant now);
+    }
+
+    /** What a reader concluded. */
+    sealed interface FormatOutcome {
+        /** The issuer signature verified; these are the facts. */
+        record Read(PassFacts facts) implements FormatOutcome {}
+
+        /** It failed, for this reason (never an admitting one). */
+        record Failed(Reason reason) implements FormatOutcome {}
+    }
+}

@@ -1,0 +1,73 @@
+package io.checkpass.server.cli;
+
+import io.checkpass.core.pass.Serial;
+import io.checkpass.core.rules.VenueRules;
+import io.checkpass.core.trust.IssuerKey;
+import io.checkpass.core.trust.TrustBundle;
+import io.checkpass.core.trust.TrustBundles;
+import io.checkpass.server.keys.KeyDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bundle", description = "Build signed trust bundles.", subcommands = BundleCommand.Build.class)
+final class BundleCommand {
+    private BundleCommand() {}
+
+    @Command(name = "build", description = "Sign a trust bundle with the issuer key, the Korean venue rules and any revocations.")
+    static final class Build implements Callable<Integer> {
+        private final CliContext context;
+
+        @Option(names = "--keys", required = true, description = "Key directory made by 'checkpass keys new'.")
+        Path keys;
+
+        @Option(names = "--password-file", description = "Keystore password file (else $CHECKPASS_KEYSTORE_PASSWORD, else DIR/keystore.password).")
+        Path passwordFile;
+
+        @Option(names = "--revoke", paramLabel = "SERIAL", description = "A revoked serial (24 hex digits); repeat for more.")
+        List<String> revoke = new ArrayList<>();
+
+        @Option(names = "--issuer", defaultValue = "KR", description = "Issuer name listed with the key (default: ${DEFAULT-VALUE}).")
+        String issuer;
+
+        @Option(names = "--bundle-version", description = "Bundle version (default: the current time in epoch seconds).")
+        Long version;
+
+        @Option(names = "--out", required = true, description = "Bundle file to write.")
+        Path out;
+
+        Build(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            KeyDirectory keyDirectory = KeyDirectory.open(keys, context.es256(), KeyDirectory.externalPassword(passwordFile));
+            Set<Serial> revoked = new HashSet<>();
+            for (String serial : revoke) {
+                try {
+                    revoked.add(Serial.parse(serial.trim().toLowerCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new CliException("--revoke " + serial + ": " + e.getMessage());
+                }
+            }
+            var key = keyDirectory.issuer();
+            var now = context.clock().instant();
+            TrustBundle bundle = new TrustBundle(version != null ? version : now.getEpochSecond(), now,
+                    List.of(new IssuerKey(key.id(), issuer, key.publicKey(), key.notBefore(), key.notAfter())),
+                    revoked, VenueRules.korea());
+            byte[] signed = TrustBundles.sign(bundle, keyDirectory.bundle(), context.es256());
+            Files.write(out, signed);
+            context.out().println("bundle version " + bundle.version() + ", " + signed.length + " bytes, "
+                    + revoked.size() + " revoked, signed by " + keyDirectory.bundle().id());
+            return 0;
+        }
+    }
+}

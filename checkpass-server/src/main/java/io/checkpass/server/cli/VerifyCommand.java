@@ -1,0 +1,110 @@
+package io.checkpass.server.cli;
+
+import io.checkpass.core.crypto.Pem;
+import io.checkpass.core.qr.QrCodes;
+import io.checkpass.core.rules.VenueType;
+import io.checkpass.core.trust.TrustBundleException;
+import io.checkpass.core.trust.TrustBundles;
+import io.checkpass.core.verify.PassVerifier;
+import io.checkpass.core.verify.VerificationResult;
+import io.checkpass.server.json.VerificationJson;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", description = "Verify a presented pass offline against a trust bundle; prints one JSON line. "
+        + "Exits 0 whenever a verdict was reached, DENY included.")
+final class VerifyCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Option(names = "--bundle", required = true, description = "Signed trust bundle from 'checkpass bundle build'.")
+    Path bundle;
+
+    @Option(names = "--trust-anchor", description = "The bundle key's public PEM (bundle.pub.pem); without it the bundle is checked only against its own certificate.")
+    Path trustAnchor;
+
+    @Option(names = "--venue-type", defaultValue = "restaurant_cafe", description = "Venue type whose rules apply (default: ${DEFAULT-VALUE}).")
+    String venueType;
+
+    @Option(names = "--at", description = "Verification instant (default: now).")
+    Instant at;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Parameters(index = "0", paramLabel = "TEXT", description = "The QR text.")
+        String text;
+
+        @Option(names = "--image", description = "A PNG or JPEG with the QR code.")
+        Path image;
+    }
+
+    VerifyCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        var es256 = context.es256();
+        TrustBundles.Opened opened;
+        try {
+            Optional<java.security.interfaces.ECPublicKey> anchor = trustAnchor == null ? Optional.empty()
+                    : Optional.of(Pem.readPublicKey(readText(trustAnchor, "trust anchor"), es256));
+            opened = TrustBundles.open(readBytes(bundle, "bundle"), anchor, es256);
+        } catch (TrustBundleException e) {
+            throw new CliException("bundle " + bundle + " refused: " + e.getMessage());
+        }
+        VenueType type = opened.bundle().venueRules().venueType(venueType).orElseThrow(() -> new CliException(
+                "unknown --venue-type '" + venueType + "'; the bundle knows " + opened.bundle().venueRules().venueTypes().keySet()));
+        String text = input.text != null ? input.text.strip() : readQr(input.image);
+        Clock clock = at != null ? Clock.fixed(at, ZoneOffset.UTC) : context.clock();
+        VerificationResult result = new PassVerifier(opened.bundle(), es256, clock).verify(text, type);
+        var json = VerificationJson.toJson(result)
+                .put("venueType", type.code())
+                .put("at", clock.instant().toString())
+                .put("bundleVersion", opened.bundle().version())
+                .put("bundleSignerPinned", opened.pinned());
+        context.out().println(json);
+        return 0;
+    }
+
+    private static String readQr(Path image) {
+        BufferedImage picture;
+        try {
+            picture = ImageIO.read(image.toFile());
+        } catch (IOException e) {
+            throw new CliException("cannot read image " + image + ": " + e.getMessage());
+        }
+        if (picture == null) {
+            throw new CliException(image + " is not a PNG, JPEG, GIF or BMP image");
+        }
+        return QrCodes.decode(picture).orElseThrow(() -> new CliException("no QR code found in " + image));
+    }
+
+    private static byte[] readBytes(Path file, String what) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CliException(what + " file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new CliException("cannot read " + what + " file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String readText(Path file, String what) {
+        return new String(readBytes(file, what), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,38 @@
+package io.checkpass.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/** Runs the CLI in-process with a pinned clock and captures what it prints. */
+record CliRun(int exitCode, String out, String err) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static CliRun of(Instant now, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = CheckpassCli.run(args, Clock.fixed(now, ZoneOffset.UTC),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    JsonNode json() {
+        try {
+            return JSON.readTree(out);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + out + " / stderr: " + err, e);
+        }
+    }
+
+    CliRun ok() {
+        if (exitCode != 0) {
+            throw new AssertionError("exit " + exitCode + ": " + err);
+        }
+        return this;
+    }
+}
