@@ -1,0 +1,188 @@
+package io.checkpass.server;
+
+import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.pass.PassIssuer;
+import io.checkpass.core.rules.MedicalRules;
+import io.checkpass.core.rules.VenueRules;
+import io.checkpass.core.status.StatusEngine;
+import io.checkpass.server.audit.PostgresAuditLog;
+import io.checkpass.server.auth.Authenticator;
+import io.checkpass.server.auth.PostgresApiClients;
+import io.checkpass.server.config.CheckpassConfig;
+import io.checkpass.server.db.Database;
+import io.checkpass.server.http.CentreRoutes;
+import io.checkpass.server.http.Guard;
+import io.checkpass.server.http.HttpApi;
+import io.checkpass.server.http.Readiness;
+import io.checkpass.server.http.RouteClasses;
+import io.checkpass.server.issuance.ClientRateLimiter;
+import io.checkpass.server.issuance.IssuanceService;
+import io.checkpass.server.issuance.PostgresIssuanceLedger;
+import io.checkpass.server.keys.KeyDirectory;
+import io.checkpass.server.registry.PostgresRegistry;
+import io.checkpass.server.trust.RevocationService;
+import io.checkpass.server.trust.TrustBundleService;
+import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The centre, built with {@code new} in one place: the composition root of {@code checkpass serve}. Everything
+ * that needs time gets the one {@link Clock}; everything that signs or verifies gets the one {@link Es256}.
+ */
+public final class CheckpassServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CheckpassServer.class);
+
+    private final CheckpassConfig config;
+    private final Database database;
+    private final KeyDirectory keys;
+    private final PostgresApiClients apiClients;
+    private final PostgresRegistry registry;
+    private final PostgresAuditLog audit;
+    private final IssuanceService issuance;
+    private final TrustBundleService bundles;
+    private final StatusEngine statusEngine;
+    private final WebServer webServer;
+    private final Clock clock;
+    private final Es256 es256;
+
+    private CheckpassServer(CheckpassConfig config, Clock clock, Es256 es256) {
+        this.config = config;
+        this.clock = clock;
+        this.es256 = es256;
+        this.keys = openOrCreateKeys(config, es256, clock.instant());
+        this.database = Database.open(config.database(), config.dataDir());
+        try {
+            var db = database.dataSource();
+            this.apiClients = new PostgresApiClients(db);
+            this.registry = new PostgresRegistry(db);
+            this.audit = new PostgresAuditLog(db, clock);
+            this.statusEngine = new StatusEngine(MedicalRules.korea());
+            this.bundles = new TrustBundleService(db, keys.issuer(), keys.bundle(), config.issuance().issuerName(), VenueRules.korea(),
+                    () -> null, es256, clock, Duration.ofSeconds(2));
+            this.bundles.publish("server start");
+            var ledger = new PostgresIssuanceLedger(db);
+            this.issuance = new IssuanceService(registry, ledger, statusEngine, new PassIssuer(keys.issuer(), es256, new SecureRandom()),
+                    new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock), config.issuance().personDevicesPerDay(),
+                    config.issuance().credentialLifetime(), es256, clock);
+            var revocations = new RevocationService(db, audit, bundles, clock);
+
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            var guard = new Guard(new Authenticator(apiClients, Duration.ofSeconds(5)));
+            var api = new HttpApi(RouteClasses.of(config.limits(), metrics), guard, metrics, new Readiness(db))
+                    .add(new CentreRoutes(bundles, issuance, revocations, registry, statusEngine, audit, es256, clock)::register);
+            this.webServer = WebServer.builder()
+                    .host(config.server().host())
+                    .port(config.server().port())
+                    .maxPayloadSize(8L * 1024 * 1024)
+                    .shutdownHook(false)
+                    .routing(api::routing)
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        log.info("checkpass serving on {} (ES256 provider {})", baseUri(), es256.describe());
+    }
+
+    /** Starts the centre: keys (created on first start), database (migrated), first bundle, HTTP. */
+    public static CheckpassServer start(CheckpassConfig config, Clock clock, Es256 es256) {
+        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
+        }
+        return new CheckpassServer(config, clock, es256);
+    }
+
+    private static KeyDirectory openOrCreateKeys(CheckpassConfig config, Es256 es256, Instant now) {
+        try {
+            Optional<char[]> password = KeyDirectory.externalPassword(null);
+            if (Files.isRegularFile(config.keysDir().resolve(KeyDirectory.KEYSTORE))) {
+                return KeyDirectory.open(config.keysDir(), es256, password);
+            }
+            log.info("first start: generating issuer and bundle keys into {}", config.keysDir());
+            // Valid from five years back, so a clock set in the 2021-22 pass era (demo, drills, tests) can still issue.
+            return KeyDirectory.create(config.keysDir(), es256, now.minus(Duration.ofDays(1826)), Duration.ofDays(3652), password);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return webServer.port();
+    }
+
+    public URI baseUri() {
+        String host = config.server().host().equals("0.0.0.0") ? "localhost" : config.server().host();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    public CheckpassConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public KeyDirectory keys() {
+        return keys;
+    }
+
+    public PostgresApiClients apiClients() {
+        return apiClients;
+    }
+
+    public PostgresRegistry registry() {
+        return registry;
+    }
+
+    public IssuanceService issuance() {
+        return issuance;
+    }
+
+    public TrustBundleService bundles() {
+        return bundles;
+    }
+
+    public StatusEngine statusEngine() {
+        return statusEngine;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Es256 es256() {
+        return es256;
+    }
+
+    /** Stops HTTP, then the database. Idempotent: the shutdown hook and an interrupted serve may both call it. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        webServer.stop();
+        database.close();
+    }
+
+    private boolean closed;
+}

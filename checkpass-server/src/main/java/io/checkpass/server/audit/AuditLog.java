@@ -1,0 +1,20 @@
+package io.checkpass.server.audit;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The append-only record of who did what: every operator write, every identity resolution in a trace, every
+ * purge (counts, never content). The table refuses UPDATE, DELETE and TRUNCATE.
+ */
+public interface AuditLog {
+
+    /** One entry. {@code detail} holds small JSON-able values. */
+    record Entry(long id, Instant at, String actor, String action, String subject, Map<String, Object> detail) {}
+
+    void record(String actor, String action, String subject, Map<String, Object> detail);
+
+    /** Entries in [from, to), newest first, at most {@code limit}. */
+    List<Entry> read(Instant from, Instant to, int limit);
+}

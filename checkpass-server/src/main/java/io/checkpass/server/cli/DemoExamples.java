@@ -1,0 +1,37 @@
+package io.checkpass.server.cli;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * The curl examples {@code serve --demo} prints. Each example is one line starting with {@code curl}, so tests
+ * (and people) can run them as printed.
+ */
+final class DemoExamples {
+    private DemoExamples() {}
+
+    static void print(PrintStream out, String base, Map<String, String> secrets, String etag) {
+        String wallet = "wallet-demo:" + secrets.getOrDefault("wallet-demo", "SECRET");
+        String admin = "admin-demo:" + secrets.getOrDefault("admin-demo", "SECRET");
+        String auditor = "auditor-demo:" + secrets.getOrDefault("auditor-demo", "SECRET");
+        String monitor = "monitor-demo:" + secrets.getOrDefault("monitor-demo", "SECRET");
+        out.println();
+        out.println("Try it:");
+        out.println("# the public, signed trust bundle (the only thing scanners download), and 304 when unchanged");
+        out.println("curl -sS -o bundle.cose -D - " + base + "/api/v1/trust-bundle");
+        out.println("curl -sS -o /dev/null -w '%{http_code}\\n' -H 'If-None-Match: " + etag + "' " + base + "/api/v1/trust-bundle");
+        out.println("# issuance needs a wallet provider's credentials: 401 without");
+        out.println("curl -sS -o /dev/null -w '%{http_code}\\n' -X POST " + base + "/api/v1/passes");
+        out.println("# a static (paper) pass for demo person D000001, as a wallet provider");
+        out.println("curl -sS -u " + wallet + " -H 'Content-Type: application/json' -d '{\"personId\":\"D000001\",\"static\":true}' " + base + "/api/v1/passes");
+        out.println("# what the registry says about D000001 now (operators)");
+        out.println("curl -sS -u " + admin + " " + base + "/api/v1/persons/D000001");
+        out.println("# revoke D000001's credentials; the next bundle lists them");
+        out.println("curl -sS -u " + admin + " -H 'Content-Type: application/json' -d '{\"personId\":\"D000001\",\"reason\":\"demo revocation\"}' " + base + "/api/v1/revocations");
+        out.println("# the audit log, and Prometheus metrics");
+        out.println("curl -sS -u " + auditor + " " + base + "/api/v1/audit");
+        out.println("curl -sS -u " + monitor + " " + base + "/metrics");
+        out.println("# the API description");
+        out.println("curl -sS " + base + "/api/openapi.yaml");
+    }
+}

@@ -1,0 +1,108 @@
+package io.checkpass.server.cli;
+
+import io.checkpass.server.CheckpassServer;
+import io.checkpass.server.config.CheckpassConfig;
+import io.checkpass.server.config.ConfigException;
+import io.checkpass.server.config.ConfigLoader;
+import io.checkpass.server.demo.DemoSeeder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run the centre: registry, issuance, trust bundle (HTTP). Embedded PostgreSQL unless --db-url.")
+final class ServeCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Option(names = "--data", description = "Data directory (default ./data): embedded database, keys, demo credentials.")
+    Path data;
+
+    @Option(names = "--port", description = "HTTP port (default 8080; 0 picks a free one).")
+    Integer port;
+
+    @Option(names = "--host", description = "Interface to listen on (default 0.0.0.0).")
+    String host;
+
+    @Option(names = "--db-url", description = "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
+    String dbUrl;
+
+    @Option(names = "--config", description = "YAML configuration (default DATA/checkpass.yaml if present).")
+    Path config;
+
+    @Option(names = "--demo", description = "Seed a demo registry and demo API clients; write DATA/demo-credentials.json.")
+    boolean demo;
+
+    @Option(names = "--demo-persons", defaultValue = "5000", description = "Persons in the demo registry (default ${DEFAULT-VALUE}).")
+    int demoPersons;
+
+    @Option(names = "--clock-start", description = "Run the server's clock from this instant on (e.g. 2021-12-13T11:55:00+09:00), to replay the pass era.")
+    Instant clockStart;
+
+    ServeCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Map<String, String> overrides = new HashMap<>();
+        if (data != null) {
+            overrides.put("data.dir", data.toString());
+        }
+        if (port != null) {
+            overrides.put("server.port", port.toString());
+        }
+        if (host != null) {
+            overrides.put("server.host", host);
+        }
+        if (dbUrl != null) {
+            overrides.put("database.url", dbUrl);
+        }
+        CheckpassConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config, System.getenv(), overrides);
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage());
+        }
+        Clock clock = clockStart == null ? context.clock()
+                : Clock.offset(context.clock(), Duration.between(context.clock().instant(), clockStart));
+        CheckpassServer server = CheckpassServer.start(cfg, clock, context.es256());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "checkpass-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return serve(server, cfg, stopped);
+        } finally {
+            // Reached when the serving thread is interrupted (tests); on SIGTERM the hook has closed it already.
+            server.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already running the hook
+            }
+        }
+    }
+
+    private int serve(CheckpassServer server, CheckpassConfig cfg, CountDownLatch stopped) throws IOException, InterruptedException {
+        String base = server.baseUri().toString();
+        context.out().println("checkpass serving at " + base);
+        if (demo) {
+            var seeded = new DemoSeeder(server.registry(), server.apiClients()).seed(demoPersons, cfg.dataDir());
+            context.out().println("demo: " + seeded.persons() + " persons D000001..D" + "%06d".formatted(seeded.persons())
+                    + "; API client secrets in " + seeded.credentialsFile());
+            DemoExamples.print(context.out(), base, seeded.secrets(), server.bundles().current().etag());
+        }
+        context.out().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,208 @@
+package io.checkpass.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads the configuration in layers — built-in defaults, then {@code checkpass.yaml} (in the data directory, or
+ * {@code --config}), then environment variables ({@code database.url} → {@code CHECKPASS_DATABASE_URL}), then
+ * command-line options — and validates all of it before anything starts. Every problem is reported at once,
+ * each naming the key, the value and what to do; an unknown key is an error, not silently ignored.
+ */
+public final class ConfigLoader {
+    /** Every key with its default ("" = none). Order is the documentation order. */
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("server.host", "0.0.0.0");
+        d.put("server.port", "8080");
+        d.put("data.dir", "./data");
+        d.put("database.url", "");
+        d.put("database.user", "checkpass");
+        d.put("database.password", "");
+        d.put("database.pool-size", "16");
+        d.put("keys.dir", "");
+        d.put("issuance.issuer-name", "KR");
+        d.put("issuance.credential-lifetime", "PT48H");
+        d.put("issuance.client-rate-per-second", "5000");
+        d.put("issuance.person-devices-per-day", "5");
+        d.put("limits.public", "256");
+        d.put("limits.issuance", "64");
+        d.put("limits.ingest", "32");
+        d.put("limits.operator", "16");
+        d.put("limits.retry-after-seconds", "2");
+        d.put("logging.format", "text");
+        return d;
+    }
+
+    private ConfigLoader() {}
+
+    /** The known keys and their defaults, for docs and error messages. */
+    public static Map<String, String> knownKeys() {
+        return DEFAULTS;
+    }
+
+    /** The environment variable that overrides a key. */
+    public static String envName(String key) {
+        return "CHECKPASS_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * Loads and validates.
+     *
+     * @param configFile   an explicit YAML file, or null to use {@code <data.dir>/checkpass.yaml} if it exists
+     * @param environment  usually {@code System.getenv()}
+     * @param overrides    command-line options by key (e.g. {@code server.port})
+     * @throws ConfigException listing every problem
+     */
+    public static CheckpassConfig load(Path configFile, Map<String, String> environment, Map<String, String> overrides) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+
+        // The data directory decides where the default config file is, so resolve it from the higher layers first.
+        String dataDir = firstNonEmpty(overrides.get("data.dir"), environment.get(envName("data.dir")), DEFAULTS.get("data.dir"));
+        Path file = configFile != null ? configFile : Path.of(dataDir).resolve("checkpass.yaml");
+        if (configFile != null && !Files.isRegularFile(configFile)) {
+            problems.add("config file " + configFile + " does not exist; fix the --config path");
+        } else if (Files.isRegularFile(file)) {
+            readYaml(file, values, problems);
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String env = environment.get(envName(key));
+            if (env != null) {
+                values.put(key, env);
+            }
+        }
+        for (var entry : overrides.entrySet()) {
+            if (entry.getValue() != null) {
+                values.put(entry.getKey(), entry.getValue());
+            }
+        }
+        CheckpassConfig config = build(values, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private static String firstNonEmpty(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return "";
+    }
+
+    private static void readYaml(Path file, Map<String, String> values, List<String> problems) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            problems.add("config file " + file + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            return;
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        flatten("", root, values, problems, file);
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> values, List<String> problems, Path file) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                var field = it.next();
+                flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), values, problems, file);
+            }
+            return;
+        }
+        if (!DEFAULTS.containsKey(prefix)) {
+            problems.add(file + ": unknown key '" + prefix + "'; known keys are " + String.join(", ", DEFAULTS.keySet()));
+            return;
+        }
+        if (prefix.equals("database.password") && !node.asText().isEmpty()) {
+            problems.add(file + ": database.password must not be written in a file; set " + envName("database.password") + " instead");
+            return;
+        }
+        values.put(prefix, node.isNull() ? "" : node.asText());
+    }
+
+    private static CheckpassConfig build(Map<String, String> v, List<String> problems) {
+        Path dataDir = Path.of(v.get("data.dir"));
+        String keys = v.get("keys.dir");
+        String url = v.get("database.url");
+        if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
+            problems.add("database.url = '" + url + "' is not a PostgreSQL JDBC URL; use jdbc:postgresql://host:5432/checkpass, "
+                    + "or leave it empty for the embedded database");
+        }
+        String logFormat = v.get("logging.format");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            problems.add("logging.format = '" + logFormat + "' must be text or json");
+        }
+        Duration lifetime = duration(v, "issuance.credential-lifetime", problems);
+        if (lifetime != null && (lifetime.compareTo(Duration.ofHours(1)) < 0 || lifetime.compareTo(Duration.ofDays(7)) > 0)) {
+            problems.add("issuance.credential-lifetime = " + lifetime + " must be between PT1H and P7D (design: hours to a few days)");
+        }
+        String issuerName = v.get("issuance.issuer-name");
+        if (issuerName.isBlank() || issuerName.length() > 32) {
+            problems.add("issuance.issuer-name must be 1..32 characters, e.g. KR");
+        }
+        return new CheckpassConfig(
+                new CheckpassConfig.Server(v.get("server.host"), integer(v, "server.port", 0, 65535, problems)),
+                dataDir,
+                new CheckpassConfig.Database(url.isEmpty() ? Optional.empty() : Optional.of(url), v.get("database.user"),
+                        v.get("database.password").isEmpty() ? Optional.empty() : Optional.of(v.get("database.password")),
+                        integer(v, "database.pool-size", 2, 500, problems)),
+                keys.isEmpty() ? dataDir.resolve("keys") : Path.of(keys),
+                new CheckpassConfig.Issuance(issuerName, lifetime,
+                        integer(v, "issuance.client-rate-per-second", 1, 1_000_000, problems),
+                        integer(v, "issuance.person-devices-per-day", 1, 100, problems)),
+                new CheckpassConfig.Limits(
+                        integer(v, "limits.public", 1, 100_000, problems),
+                        integer(v, "limits.issuance", 1, 100_000, problems),
+                        integer(v, "limits.ingest", 1, 100_000, problems),
+                        integer(v, "limits.operator", 1, 100_000, problems),
+                        integer(v, "limits.retry-after-seconds", 1, 3600, problems)),
+                new CheckpassConfig.Logging(logFormat.equals("json")));
+    }
+
+    private static int integer(Map<String, String> v, String key, int min, int max, List<String> problems) {
+        return parse(v, key, problems, s -> {
+            int n = Integer.parseInt(s.trim());
+            if (n < min || n > max) {
+                throw new IllegalArgumentException();
+            }
+            return n;
+        }, "an integer between " + min + " and " + max, min);
+    }
+
+    private static Duration duration(Map<String, String> v, String key, List<String> problems) {
+        return parse(v, key, problems, s -> Duration.parse(s.trim()), "an ISO-8601 duration such as PT48H", null);
+    }
+
+    private static <T> T parse(Map<String, String> v, String key, List<String> problems, Function<String, T> parser,
+            String expected, T fallback) {
+        String raw = v.get(key);
+        try {
+            return parser.apply(raw);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            problems.add(key + " = '" + raw + "' must be " + expected + " (set it in checkpass.yaml or " + envName(key) + ")");
+            return fallback;
+        }
+    }
+}

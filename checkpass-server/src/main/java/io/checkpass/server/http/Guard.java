@@ -1,0 +1,46 @@
+package io.checkpass.server.http;
+
+import io.checkpass.server.auth.Authenticator;
+import io.checkpass.server.auth.Principal;
+import io.checkpass.server.auth.Role;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Authentication and authorisation for a route: 401 without valid credentials, 403 without one of the roles. */
+public final class Guard {
+    private final Authenticator authenticator;
+
+    public Guard(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    /** A handler that needs the principal. */
+    @FunctionalInterface
+    public interface AuthenticatedHandler {
+        void handle(Principal principal, ServerRequest req, ServerResponse res) throws Exception;
+    }
+
+    /** Requires any one of {@code roles}. */
+    public io.helidon.webserver.http.Handler require(AuthenticatedHandler handler, Role... roles) {
+        Set<Role> allowed = EnumSet.copyOf(Arrays.asList(roles));
+        String names = allowed.stream().map(Role::id).collect(Collectors.joining(" or "));
+        return (req, res) -> {
+            var principal = authenticator.authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+            if (principal.isEmpty()) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"checkpass\", charset=\"UTF-8\"");
+                throw new ApiException(401, "unauthenticated", "Authentication required",
+                        "send HTTP Basic credentials of an API client (curl -u client-id:secret)");
+            }
+            if (allowed.stream().noneMatch(principal.get()::has)) {
+                throw new ApiException(403, "forbidden", "Not allowed",
+                        "client '" + principal.get().clientId() + "' lacks the role " + names + " this route needs");
+            }
+            handler.handle(principal.get(), req, res);
+        };
+    }
+}

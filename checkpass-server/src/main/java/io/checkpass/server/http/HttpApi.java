@@ -1,0 +1,99 @@
+package io.checkpass.server.http;
+
+import io.checkpass.server.auth.Role;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole HTTP surface, assembled in one place and shared by {@code checkpass serve} and the HTTP tests, so
+ * tests exercise the real routes on port 0. Route modules register themselves; this class adds what every
+ * route shares: timing, health, metrics, the API description, and the mapping of failures to problem+json.
+ */
+public final class HttpApi {
+    /** Something that adds routes. */
+    @FunctionalInterface
+    public interface RouteModule {
+        void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard);
+    }
+
+    private final List<RouteModule> modules = new ArrayList<>();
+    private final RouteClasses classes;
+    private final Guard guard;
+    private final PrometheusMeterRegistry metrics;
+    private final Readiness readiness;
+
+    public HttpApi(RouteClasses classes, Guard guard, PrometheusMeterRegistry metrics, Readiness readiness) {
+        this.classes = classes;
+        this.guard = guard;
+        this.metrics = metrics;
+        this.readiness = readiness;
+    }
+
+    public HttpApi add(RouteModule module) {
+        modules.add(module);
+        return this;
+    }
+
+    public void routing(HttpRouting.Builder routing) {
+        routing.addFilter((chain, req, res) -> {
+            long started = System.nanoTime();
+            try {
+                chain.proceed();
+            } finally {
+                String route = req.matchingPattern().orElse("unmatched");
+                Timer.builder("checkpass_http_requests")
+                        .tag("method", req.prologue().method().text())
+                        .tag("route", route)
+                        .tag("status", Integer.toString(res.status().code()))
+                        .publishPercentiles(0.5, 0.99, 0.999)
+                        .register(metrics)
+                        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+        });
+        routing.get("/health/live", (req, res) -> res.send("ok"));
+        routing.get("/health/ready", (req, res) -> {
+            String problem = readiness.problem();
+            if (problem != null) {
+                throw new ApiException(503, "not-ready", "Not ready", problem);
+            }
+            res.send("ready");
+        });
+        routing.get("/metrics", guard.require((principal, req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.scrape());
+        }, Role.MONITORING));
+        byte[] openApi = resource("/io/checkpass/server/http/api.yaml");
+        routing.get("/api/openapi.yaml", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+            res.send(openApi);
+        });
+        for (RouteModule module : modules) {
+            module.register(routing, classes, guard);
+        }
+        routing.error(ApiException.class, Problems::send);
+        routing.error(Throwable.class, Problems::sendUnexpected);
+        routing.any((req, res) -> {
+            throw ApiException.notFound("no-such-route", "no route " + req.prologue().method().text() + " " + req.path().path()
+                    + "; see /api/openapi.yaml");
+        });
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the build (it is copied from docs/api.yaml)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.checkpass.server.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Bounded concurrency for one class of routes. A request that finds every permit taken is answered at once with
+ * 503 and {@code Retry-After}; there is no queue to grow, so admitted requests keep their latency and the
+ * excess costs microseconds (design §3.4). Clients (scanners, wallets) back off and retry — nothing is lost,
+ * because ingest is idempotent and issuance is cached per person, device and day.
+ */
+public final class LoadShedder {
+    private final String routeClass;
+    private final Semaphore permits;
+    private final int limit;
+    private final int retryAfterSeconds;
+    private final Counter shed;
+
+    public LoadShedder(String routeClass, int limit, int retryAfterSeconds, MeterRegistry metrics) {
+        this.routeClass = routeClass;
+        this.permits = new Semaphore(limit);
+        this.limit = limit;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.shed = Counter.builder("checkpass_http_shed").tag("route_class", routeClass)
+                .description("requests answered 503 because the route class was at its concurrency bound").register(metrics);
+        metrics.gauge("checkpass_http_in_flight", java.util.List.of(io.micrometer.core.instrument.Tag.of("route_class", routeClass)),
+                permits, p -> limit - p.availablePermits());
+    }
+
+    /** Wraps a handler in this bound. */
+    public Handler guard(Handler handler) {
+        return (req, res) -> {
+            if (!permits.tryAcquire()) {
+                shed.increment();
+                res.header(HeaderNames.RETRY_AFTER, Integer.toString(retryAfterSeconds));
+                Problems.send(req, res, new ApiException(503, "overloaded", "Server busy",
+                        routeClass + " requests are at their limit of " + limit + " in flight; retry after "
+                                + retryAfterSeconds + " s", java.util.Map.of("retryAfterSeconds", retryAfterSeconds)));
+                return;
+            }
+            try {
+                handler.handle(req, res);
+            } finally {
+                permits.release();
+            }
+        };
+    }
+
+    public String routeClass() {
+        return routeClass;
+    }
+}

@@ -1,0 +1,125 @@
+package io.checkpass.server.issuance;
+
+import io.checkpass.core.codec.CoseSign1;
+import io.checkpass.core.crypto.Digests;
+import io.checkpass.core.crypto.EcPoints;
+import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.pass.Credentials;
+import io.checkpass.core.pass.DisplayHint;
+import io.checkpass.core.pass.IssuedCredential;
+import io.checkpass.core.pass.PassClaims;
+import io.checkpass.core.pass.PassFormat;
+import io.checkpass.core.pass.PassIssuer;
+import io.checkpass.core.pass.PassRequest;
+import io.checkpass.core.registry.HealthRecord;
+import io.checkpass.core.status.StatusDecision;
+import io.checkpass.core.status.StatusEngine;
+import io.checkpass.server.http.ApiException;
+import io.checkpass.server.registry.Registry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Issues credentials to wallet providers (design §7). Cheap per request, and idempotent per person, device and
+ * day: a wallet that asks again gets the same credential, so a lunch-time storm of refreshes costs reads, not
+ * signatures. The status and its window come from the medical rules in force (the status engine); the
+ * credential never outlives the next known change of status or rules.
+ */
+public final class IssuanceService {
+    /** Issuance days are Korean calendar days. */
+    public static final ZoneId KST = ZoneId.of("Asia/Seoul");
+    private static final byte[] STATIC_DEVICE = new byte[32];
+
+    private final Registry registry;
+    private final IssuanceLedger ledger;
+    private final StatusEngine statusEngine;
+    private final PassIssuer issuer;
+    private final ClientRateLimiter clientLimits;
+    private final int devicesPerPersonPerDay;
+    private final Duration lifetime;
+    private final Es256 es256;
+    private final Clock clock;
+
+    public IssuanceService(Registry registry, IssuanceLedger ledger, StatusEngine statusEngine, PassIssuer issuer,
+            ClientRateLimiter clientLimits, int devicesPerPersonPerDay, Duration lifetime, Es256 es256, Clock clock) {
+        this.registry = registry;
+        this.ledger = ledger;
+        this.statusEngine = statusEngine;
+        this.issuer = issuer;
+        this.clientLimits = clientLimits;
+        this.devicesPerPersonPerDay = devicesPerPersonPerDay;
+        this.lifetime = lifetime;
+        this.es256 = es256;
+        this.clock = clock;
+    }
+
+    /**
+     * Issues (or re-serves) a credential for the order.
+     *
+     * @throws ApiException 429 over the client's rate or the person's daily device limit, 404 for an unknown person
+     */
+    public IssueOutcome issue(String clientId, PassOrder order) {
+        if (!clientLimits.tryAcquire(clientId)) {
+            throw new ApiException(429, "client-rate-limited", "Too many requests",
+                    "client '" + clientId + "' is over its issuance rate; retry shortly",
+                    Map.of("retryAfterSeconds", clientLimits.secondsUntilNextToken()));
+        }
+        Instant now = clock.instant();
+        return issueAt(clientId, order, now, LocalDate.ofInstant(now, KST), now);
+    }
+
+    /**
+     * Issues for a given day: {@code issueDay} is the day the credential is for, {@code statusAt} the instant whose
+     * status it carries, {@code validFrom} its issued-at. Ahead-of-time issuance uses a future day.
+     */
+    IssueOutcome issueAt(String clientId, PassOrder order, Instant statusAt, LocalDate issueDay, Instant issuedAt) {
+        byte[] deviceKey = order.deviceKey().map(EcPoints::compressed).orElse(null);
+        byte[] deviceHash = deviceKey == null ? STATIC_DEVICE : Digests.sha256(deviceKey);
+        Optional<IssuanceLedger.Entry> existing = ledger.find(order.personId(), deviceHash, issueDay);
+        if (existing.isPresent() && existing.get().expiresAt().isAfter(issuedAt)) {
+            return reused(existing.get());
+        }
+        HealthRecord record = registry.find(order.personId()).orElseThrow(() -> ApiException.notFound("unknown-person",
+                "the registry holds no person '" + order.personId() + "'; check the id the provider asserted"));
+        if (existing.isEmpty() && ledger.devicesOn(order.personId(), issueDay) >= devicesPerPersonPerDay) {
+            throw new ApiException(429, "person-device-limit", "Too many devices today",
+                    "person '" + order.personId() + "' already has credentials for " + devicesPerPersonPerDay
+                            + " devices today; this limit resets at midnight KST",
+                    Map.of("retryAfterSeconds", secondsToMidnight(issuedAt)));
+        }
+        StatusDecision decision = statusEngine.decide(record, statusAt).orElseThrow(() -> new ApiException(409,
+                "no-rules-in-force", "No medical rules in force", "no medical rule set is in force at " + statusAt));
+        Instant expires = issuedAt.plus(lifetime);
+        if (decision.nextChange().isPresent() && decision.nextChange().get().isBefore(expires)
+                && decision.nextChange().get().isAfter(issuedAt)) {
+            expires = decision.nextChange().get();
+        }
+        PassRequest request = new PassRequest(decision.status(), decision.validFrom(), decision.validUntil(),
+                DisplayHint.of(record.person().name(), record.person().birthDate().getYear()), order.deviceKey());
+        IssuedCredential issued = issuer.issue(request, issuedAt, Duration.between(issuedAt, expires));
+        IssuanceLedger.Entry entry = ledger.record(new IssuanceLedger.Entry(issued.claims().serial(), order.personId(), clientId,
+                deviceHash, deviceKey, issueDay, decision.status().id(), issued.claims().issuedAt(), issued.claims().expiresAt(),
+                issued.encoded()));
+        if (entry.serial().equals(issued.claims().serial())) {
+            return new IssueOutcome(issued.claims(), issued.encoded(), false, decision.explanation(), decision.ruleSetId());
+        }
+        return reused(entry);
+    }
+
+    private IssueOutcome reused(IssuanceLedger.Entry entry) {
+        CoseSign1 cose = CoseSign1.decode(entry.credential(), PassFormat.MAX_PROTECTED_HEADER_BYTES, PassFormat.MAX_CREDENTIAL_BYTES);
+        PassClaims claims = Credentials.decodeClaims(cose.payload(), es256);
+        return new IssueOutcome(claims, entry.credential(), true,
+                new io.checkpass.core.rules.LocalizedText("오늘 발급된 패스", "Issued earlier today"), "");
+    }
+
+    private long secondsToMidnight(Instant now) {
+        Instant midnight = LocalDate.ofInstant(now, KST).plusDays(1).atStartOfDay(KST).toInstant();
+        return Math.max(1, Duration.between(now, midnight).toSeconds());
+    }
+}

@@ -1,0 +1,161 @@
+package io.checkpass.server.trust;
+
+import io.checkpass.core.crypto.Digests;
+import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.crypto.SigningKey;
+import io.checkpass.core.pass.Serial;
+import io.checkpass.core.rules.VenueRules;
+import io.checkpass.core.trust.IssuerKey;
+import io.checkpass.core.trust.TrustBundle;
+import io.checkpass.core.trust.TrustBundles;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes signed trust bundles and serves the newest. A bundle is rebuilt from the database when something
+ * in it changes (a revocation, new foreign trust material, a restart with new rules) and stored, so every node
+ * serves the same bytes; nodes re-read the newest version at most every {@code refresh}.
+ */
+public final class TrustBundleService {
+    private static final Logger log = LoggerFactory.getLogger(TrustBundleService.class);
+
+    /** A published bundle: its version, the signed bytes and their ETag. */
+    public record Published(long version, Instant createdAt, byte[] signed, String etag) {}
+
+    private final DataSource db;
+    private final SigningKey issuerKey;
+    private final SigningKey bundleKey;
+    private final String issuerName;
+    private final VenueRules venueRules;
+    private final Supplier<com.fasterxml.jackson.databind.node.ObjectNode> foreignTrust;
+    private final Es256 es256;
+    private final Clock clock;
+    private final Duration refresh;
+    private volatile Published current;
+    private volatile Instant checkedAt = Instant.MIN;
+
+    public TrustBundleService(DataSource db, SigningKey issuerKey, SigningKey bundleKey, String issuerName, VenueRules venueRules,
+            Supplier<com.fasterxml.jackson.databind.node.ObjectNode> foreignTrust, Es256 es256, Clock clock, Duration refresh) {
+        this.db = db;
+        this.issuerKey = issuerKey;
+        this.bundleKey = bundleKey;
+        this.issuerName = issuerName;
+        this.venueRules = venueRules;
+        this.foreignTrust = foreignTrust;
+        this.es256 = es256;
+        this.clock = clock;
+        this.refresh = refresh;
+    }
+
+    /** The newest published bundle; publishes the first one if the database holds none. */
+    public Published current() {
+        Instant now = clock.instant();
+        Published known = current;
+        if (known != null && now.isBefore(checkedAt.plus(refresh))) {
+            return known;
+        }
+        synchronized (this) {
+            if (current == null || !now.isBefore(checkedAt.plus(refresh))) {
+                current = loadNewest().orElseGet(() -> publish("first start"));
+                checkedAt = now;
+            }
+            return current;
+        }
+    }
+
+    /** Builds, signs, stores and starts serving a new bundle. */
+    public synchronized Published publish(String why) {
+        Instant now = clock.instant();
+        try (Connection c = db.getConnection()) {
+            long version;
+            try (PreparedStatement s = c.prepareStatement("select coalesce(max(version), 0) from trust_bundle");
+                    ResultSet r = s.executeQuery()) {
+                r.next();
+                // Versions also increase across a database restore: never below the clock in milliseconds.
+                version = Math.max(r.getLong(1) + 1, now.toEpochMilli());
+            }
+            TrustBundle bundle = new TrustBundle(version, now,
+                    List.of(new IssuerKey(issuerKey.id(), issuerName, issuerKey.publicKey(), issuerKey.notBefore(), issuerKey.notAfter())),
+                    revokedAt(c, now), venueRules, foreignTrust.get());
+            byte[] signed = TrustBundles.sign(bundle, bundleKey, es256);
+            byte[] sha256 = Digests.sha256(signed);
+            try (PreparedStatement s = c.prepareStatement("insert into trust_bundle (version, created_at, signed, sha256) values (?, ?, ?, ?)")) {
+                s.setLong(1, version);
+                s.setTimestamp(2, Timestamp.from(now));
+                s.setBytes(3, signed);
+                s.setBytes(4, sha256);
+                s.executeUpdate();
+            }
+            Published published = new Published(version, now, signed, etag(sha256));
+            current = published;
+            checkedAt = now;
+            log.info("published trust bundle version {} ({} bytes, {} revoked): {}", version, signed.length, bundle.revoked().size(), why);
+            return published;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot publish a trust bundle", e);
+        }
+    }
+
+    private static Set<Serial> revokedAt(Connection c, Instant now) throws SQLException {
+        Set<Serial> revoked = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement("select serial from revocation where expires_at > ?")) {
+            s.setTimestamp(1, Timestamp.from(now));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    revoked.add(Serial.fromBytes(r.getBytes(1)));
+                }
+            }
+        }
+        return revoked;
+    }
+
+    private java.util.Optional<Published> loadNewest() {
+        try (Connection c = db.getConnection()) {
+            long newest;
+            try (PreparedStatement s = c.prepareStatement("select max(version) from trust_bundle"); ResultSet r = s.executeQuery()) {
+                r.next();
+                newest = r.getLong(1);
+                if (r.wasNull()) {
+                    return java.util.Optional.empty();
+                }
+            }
+            Published known = current;
+            if (known != null && known.version() == newest) {
+                return java.util.Optional.of(known);
+            }
+            try (PreparedStatement s = c.prepareStatement("select version, created_at, signed, sha256 from trust_bundle where version = ?")) {
+                s.setLong(1, newest);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return java.util.Optional.of(new Published(r.getLong(1), r.getTimestamp(2).toInstant(), r.getBytes(3), etag(r.getBytes(4))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the newest trust bundle", e);
+        }
+    }
+
+    /** A strong ETag from the bundle's hash. */
+    private static String etag(byte[] sha256) {
+        return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(sha256, 16)) + "\"";
+    }
+
+    /** The public key scanners must pin, as PEM. */
+    public String anchorPem() {
+        return io.checkpass.core.crypto.Pem.publicKey(bundleKey.publicKey());
+    }
+}

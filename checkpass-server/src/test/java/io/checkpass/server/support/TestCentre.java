@@ -1,0 +1,128 @@
+package io.checkpass.server.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.crypto.Pem;
+import io.checkpass.core.trust.TrustBundleException;
+import io.checkpass.core.trust.TrustBundles;
+import io.checkpass.server.CheckpassServer;
+import io.checkpass.server.auth.Role;
+import io.checkpass.server.config.CheckpassConfig;
+import io.checkpass.server.config.ConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A real centre for HTTP tests: the production composition root on port 0, a fresh PostgreSQL database, a
+ * clock the test moves, and clients with known secrets.
+ */
+public final class TestCentre implements AutoCloseable {
+    public static final Es256 ES256 = Es256.select();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final MutableClock clock;
+    public final CheckpassServer server;
+    public final Path dataDir;
+    private final HttpClient http = HttpClient.newBuilder().build();
+    private final Map<String, String> secrets = new HashMap<>();
+
+    public TestCentre(Instant start) {
+        this(start, Map.of());
+    }
+
+    public TestCentre(Instant start, Map<String, String> configOverrides) {
+        try {
+            this.dataDir = Files.createTempDirectory("checkpass-centre");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> overrides = new HashMap<>(Map.of(
+                "data.dir", dataDir.toString(),
+                "server.port", "0",
+                "server.host", "127.0.0.1",
+                "database.url", SharedPostgres.newDatabase(),
+                "database.user", "postgres"));
+        overrides.putAll(configOverrides);
+        CheckpassConfig config = ConfigLoader.load(null, Map.of(), overrides);
+        this.clock = new MutableClock(start);
+        this.server = CheckpassServer.start(config, clock, ES256);
+    }
+
+    /** Creates a client with these roles; remembers its secret. */
+    public String client(String id, Role... roles) {
+        secrets.put(id, server.apiClients().create(id, id, Set.of(roles)));
+        return id;
+    }
+
+    public URI uri(String path) {
+        return server.baseUri().resolve(path);
+    }
+
+    public HttpResponse<String> get(String path, String clientId) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), clientId);
+    }
+
+    public HttpResponse<String> post(String path, String clientId, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), clientId);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request, String clientId) {
+        if (clientId != null) {
+            request.header("Authorization", basic(clientId));
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String basic(String clientId) {
+        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secrets.get(clientId)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** Downloads the bundle and opens it pinned to the anchor the server publishes, as a scanner does. */
+    public TrustBundles.Opened bundle() {
+        try {
+            var anchor = Pem.readPublicKey(get("/api/v1/trust-anchor", null).body(), ES256);
+            var response = http.send(HttpRequest.newBuilder(uri("/api/v1/trust-bundle")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return TrustBundles.open(response.body(), Optional.of(anchor), ES256);
+        } catch (IOException | TrustBundleException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
