@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Reads required fields of rules documents with errors that say where the problem is. */
 final class JsonFields {
@@ -36,6 +37,32 @@ final class JsonFields {
             throw new RulesFormatException(where + ": '" + field + "' must be an integer");
         }
         return v.asLong();
+    }
+
+    /** An integer in {@code min..max}. */
+    static int integer(JsonNode node, String field, String where, int min, int max) {
+        long v = integer(node, field, where);
+        if (v < min || v > max) {
+            throw new RulesFormatException(where + ": '" + field + "' = " + v + " is outside " + min + ".." + max);
+        }
+        return (int) v;
+    }
+
+    /** A field that must be present but may be null (meaning "none"): an integer in {@code min..max}, or empty. */
+    static OptionalInt nullableInteger(JsonNode node, String field, String where, int min, int max) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            throw new RulesFormatException(where + ": '" + field + "' is missing; write null if there is none");
+        }
+        return v.isNull() ? OptionalInt.empty() : OptionalInt.of(integer(node, field, where, min, max));
+    }
+
+    static boolean bool(JsonNode node, String field, String where) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isBoolean()) {
+            throw new RulesFormatException(where + ": '" + field + "' must be true or false");
+        }
+        return v.asBoolean();
     }
 
     static List<JsonNode> array(JsonNode node, String field, String where) {

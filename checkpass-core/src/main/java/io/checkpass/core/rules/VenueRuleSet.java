@@ -24,7 +24,7 @@ public record VenueRuleSet(
         String source,
         Set<VenueType> passRequired,
         Set<PassStatus> admit,
-        Map<VenueType, Map<PassStatus, Condition>> conditional) {
+        Map<VenueType, Map<PassStatus, Condition>> conditional) implements RuleSet {
 
     public VenueRuleSet {
         passRequired = Set.copyOf(passRequired);

@@ -3,16 +3,10 @@ package io.checkpass.core.rules;
 import static io.checkpass.core.rules.JsonFields.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.pass.PassStatus;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,18 +23,17 @@ import java.util.Set;
  * so scanners apply exactly the rules the centre published.
  */
 public final class VenueRules {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Where the packaged Korean rules live on the class path. */
     public static final String KOREA = "/io/checkpass/core/rules/kr/venue-rules.json";
 
     private final String jurisdiction;
     private final Map<VenueType, LocalizedText> venueTypes;
     private final Map<String, Condition> conditions;
-    private final List<VenueRuleSet> ruleSets;
+    private final Timeline<VenueRuleSet> ruleSets;
     private final JsonNode document;
 
     private VenueRules(String jurisdiction, Map<VenueType, LocalizedText> venueTypes, Map<String, Condition> conditions,
-            List<VenueRuleSet> ruleSets, JsonNode document) {
+            Timeline<VenueRuleSet> ruleSets, JsonNode document) {
         this.jurisdiction = jurisdiction;
         this.venueTypes = venueTypes;
         this.conditions = conditions;
@@ -59,31 +52,7 @@ public final class VenueRules {
      * @throws RulesFormatException if a file is missing or invalid
      */
     public static VenueRules loadPackaged(String indexResource) {
-        ObjectNode index = (ObjectNode) readResource(indexResource);
-        String dir = indexResource.substring(0, indexResource.lastIndexOf('/') + 1);
-        ArrayNode sets = JSON.createArrayNode();
-        for (String file : textArray(index, "ruleSetFiles", indexResource)) {
-            sets.add(readResource(dir + file).put("file", file));
-        }
-        ObjectNode document = index.deepCopy();
-        document.remove("ruleSetFiles");
-        document.set("ruleSets", sets);
-        return fromDocument(document);
-    }
-
-    private static ObjectNode readResource(String resource) {
-        try (InputStream in = VenueRules.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new RulesFormatException("rules resource " + resource + " is missing");
-            }
-            JsonNode node = JSON.readTree(in);
-            if (!(node instanceof ObjectNode object)) {
-                throw new RulesFormatException(resource + " is not a JSON object");
-            }
-            return object;
-        } catch (IOException e) {
-            throw new RulesFormatException(resource + " is not valid JSON: " + e.getMessage(), e);
-        }
+        return fromDocument(PackagedRules.document(indexResource));
     }
 
     /**
@@ -115,14 +84,7 @@ public final class VenueRules {
         for (JsonNode s : array(document, "ruleSets", "venue rules")) {
             sets.add(ruleSet(s, types, conditions));
         }
-        sets.sort(Comparator.comparing(VenueRuleSet::effectiveFrom));
-        for (int i = 1; i < sets.size(); i++) {
-            if (sets.get(i).effectiveFrom().equals(sets.get(i - 1).effectiveFrom())) {
-                throw new RulesFormatException("rule sets " + sets.get(i - 1).id() + " and " + sets.get(i).id()
-                        + " take force at the same instant");
-            }
-        }
-        return new VenueRules(jurisdiction, Map.copyOf(types), Map.copyOf(conditions), List.copyOf(sets), document.deepCopy());
+        return new VenueRules(jurisdiction, Map.copyOf(types), Map.copyOf(conditions), Timeline.of(sets), document.deepCopy());
     }
 
     private static VenueRuleSet ruleSet(JsonNode s, Map<VenueType, LocalizedText> types, Map<String, Condition> conditions) {
@@ -192,19 +154,12 @@ public final class VenueRules {
 
     /** All rule sets, oldest first. */
     public List<VenueRuleSet> ruleSets() {
-        return ruleSets;
+        return ruleSets.sets();
     }
 
     /** The set in force at {@code instant}, or empty before the first one. */
     public Optional<VenueRuleSet> inForceAt(Instant instant) {
-        VenueRuleSet found = null;
-        for (VenueRuleSet set : ruleSets) {
-            if (set.effectiveFrom().isAfter(instant)) {
-                break;
-            }
-            found = set;
-        }
-        return Optional.ofNullable(found);
+        return ruleSets.inForceAt(instant);
     }
 
     /** What the rules in force at {@code instant} say about {@code status} at {@code venueType}. */
@@ -219,7 +174,8 @@ public final class VenueRules {
 
     @Override
     public String toString() {
-        return "VenueRules[" + jurisdiction + ", " + ruleSets.size() + " sets from "
-                + (ruleSets.isEmpty() ? "-" : ruleSets.getFirst().effectiveFrom().atOffset(ZoneOffset.UTC)) + "]";
+        List<VenueRuleSet> sets = ruleSets.sets();
+        return "VenueRules[" + jurisdiction + ", " + sets.size() + " sets from "
+                + (sets.isEmpty() ? "-" : sets.getFirst().effectiveFrom().atOffset(ZoneOffset.UTC)) + "]";
     }
 }

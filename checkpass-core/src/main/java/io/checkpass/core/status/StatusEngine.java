@@ -1,0 +1,103 @@
+package io.checkpass.core.status;
+
+import static io.checkpass.core.pass.PassStatus.*;
+
+import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.registry.HealthRecord;
+import io.checkpass.core.rules.LocalizedText;
+import io.checkpass.core.rules.MedicalRuleSet;
+import io.checkpass.core.rules.MedicalRules;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Computes a person's pass status at an instant under the medical rules in force then. Stateless and thread-safe;
+ * the instant comes from the caller's clock.
+ *
+ * <p>Every status a record gives is a window [from, until) computed from the rule set (see {@link StatusWindows}).
+ * When several hold at the instant the choice is, in order (docs/medical-rules.md §5):
+ * <ol>
+ *   <li>MINOR, which never expires while the person is a minor;</li>
+ *   <li>the window that ends last, an open-ended one last of all;</li>
+ *   <li>on the same end, VACCINATED &gt; RECOVERED &gt; EXEMPT &gt; TESTED;</li>
+ *   <li>on the same status too, the window that started first (then the reason's text, so that the order of the
+ *   records never matters).</li>
+ * </ol>
+ * When none holds the status is UNVACCINATED from the instant, open-ended, and the explanation names what
+ * expired and what is still to come.
+ */
+public final class StatusEngine {
+    private static final List<PassStatus> RANK = List.of(MINOR, VACCINATED, RECOVERED, EXEMPT, TESTED);
+    private static final Comparator<StatusWindow> PRECEDENCE = Comparator
+            .comparing((StatusWindow w) -> w.status() != MINOR)
+            .thenComparing(StatusWindow::end, Comparator.reverseOrder())
+            .thenComparingInt(w -> RANK.indexOf(w.status()))
+            .thenComparing(StatusWindow::from)
+            .thenComparing(StatusWindow::tieBreak);
+
+    private final MedicalRules rules;
+
+    public StatusEngine(MedicalRules rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
+    }
+
+    /**
+     * The status of {@code record}'s person at {@code at}.
+     *
+     * @return empty if no medical rule set is in force at {@code at} (before the first decree): there is nothing
+     *     to decide by, and no pass should be issued
+     */
+    public Optional<StatusDecision> decide(HealthRecord record, Instant at) {
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(at, "at");
+        return rules.inForceAt(at).map(set -> decide(record, at, set));
+    }
+
+    private StatusDecision decide(HealthRecord record, Instant at, MedicalRuleSet set) {
+        StatusWindows builder = new StatusWindows(rules.zone(), set);
+        List<StatusWindow> windows = builder.of(record);
+        Optional<StatusWindow> chosen = windows.stream().filter(w -> w.holdsAt(at)).min(PRECEDENCE);
+        Optional<Instant> nextChange = Stream.of(
+                        chosen.flatMap(StatusWindow::until).stream(),
+                        windows.stream().filter(w -> w.startsAfter(at)).map(StatusWindow::from),
+                        rules.nextAfter(at).map(MedicalRuleSet::effectiveFrom).stream())
+                .flatMap(s -> s)
+                .min(Comparator.naturalOrder());
+        if (chosen.isPresent()) {
+            StatusWindow w = chosen.get();
+            return new StatusDecision(w.status(), w.from(), w.until(), set.id(), w.reason(), nextChange);
+        }
+        return new StatusDecision(UNVACCINATED, at, Optional.empty(), set.id(), unvaccinated(windows, at, builder), nextChange);
+    }
+
+    /** Names the last status that expired (a minor's coming of age aside) and the first one still to come. */
+    private static LocalizedText unvaccinated(List<StatusWindow> windows, Instant at, StatusWindows builder) {
+        Optional<StatusWindow> expired = windows.stream()
+                .filter(w -> w.status() != MINOR && w.endedBy(at))
+                .max(Comparator.comparing(StatusWindow::end).thenComparing(StatusWindow::tieBreak));
+        Optional<StatusWindow> pending = windows.stream()
+                .filter(w -> w.startsAfter(at))
+                .min(Comparator.comparing(StatusWindow::from).thenComparingInt((StatusWindow w) -> RANK.indexOf(w.status()))
+                        .thenComparing(StatusWindow::tieBreak));
+        if (expired.isEmpty() && pending.isEmpty()) {
+            return new LocalizedText("인정되는 접종·검사·완치·예외 기록 없음",
+                    "no vaccination, test, recovery or exemption record that counts");
+        }
+        StringBuilder ko = new StringBuilder();
+        StringBuilder en = new StringBuilder();
+        expired.ifPresent(w -> {
+            ko.append("만료: ").append(w.reason().ko());
+            en.append("expired: ").append(w.reason().en());
+        });
+        pending.ifPresent(w -> {
+            String from = builder.firstMoment(w.from());
+            ko.append(ko.isEmpty() ? "" : "; ").append(w.status().korean()).append(" 인정 예정 (").append(from).append("부터)");
+            en.append(en.isEmpty() ? "" : "; ").append(w.status().english()).append(" from ").append(from);
+        });
+        return new LocalizedText(ko.toString(), en.toString());
+    }
+}
