@@ -38,54 +38,105 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * The centre, built with {@code new} in one place: the composition root of {@code checkpass serve}. Everything
+ * The centre, built with {@code new} in one place: the composition root. {@link #offline} builds the services
+ * over the database (for commands such as import and issue-ahead); {@link #start} adds HTTP on top. Everything
  * that needs time gets the one {@link Clock}; everything that signs or verifies gets the one {@link Es256}.
  */
 public final class CheckpassServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckpassServer.class);
 
-    private final CheckpassConfig config;
-    private final Database database;
-    private final KeyDirectory keys;
-    private final PostgresApiClients apiClients;
-    private final PostgresRegistry registry;
-    private final PostgresAuditLog audit;
-    private final IssuanceService issuance;
-    private final TrustBundleService bundles;
-    private final StatusEngine statusEngine;
-    private final WebServer webServer;
-    private final Clock clock;
-    private final Es256 es256;
+    /** The centre's services over its database, without HTTP. */
+    public static final class Offline implements AutoCloseable {
+        private final Database database;
+        private final KeyDirectory keys;
+        private final PostgresApiClients apiClients;
+        private final PostgresRegistry registry;
+        private final PostgresAuditLog audit;
+        private final PostgresIssuanceLedger ledger;
+        private final StatusEngine statusEngine;
+        private final IssuanceService issuance;
+        private final TrustBundleService bundles;
 
-    private CheckpassServer(CheckpassConfig config, Clock clock, Es256 es256) {
-        this.config = config;
-        this.clock = clock;
-        this.es256 = es256;
-        this.keys = openOrCreateKeys(config, es256, clock.instant());
-        this.database = Database.open(config.database(), config.dataDir());
-        try {
+        private Offline(CheckpassConfig config, Clock clock, Es256 es256) {
+            this.keys = openOrCreateKeys(config, es256, clock.instant());
+            this.database = Database.open(config.database(), config.dataDir());
             var db = database.dataSource();
             this.apiClients = new PostgresApiClients(db);
             this.registry = new PostgresRegistry(db);
             this.audit = new PostgresAuditLog(db, clock);
+            this.ledger = new PostgresIssuanceLedger(db);
             this.statusEngine = new StatusEngine(MedicalRules.korea());
             this.bundles = new TrustBundleService(db, keys.issuer(), keys.bundle(), config.issuance().issuerName(), VenueRules.korea(),
                     () -> null, es256, clock, Duration.ofSeconds(2));
-            this.bundles.publish("server start");
-            var ledger = new PostgresIssuanceLedger(db);
             this.issuance = new IssuanceService(registry, ledger, statusEngine, new PassIssuer(keys.issuer(), es256, new SecureRandom()),
                     new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock), config.issuance().personDevicesPerDay(),
                     config.issuance().credentialLifetime(), es256, clock);
-            var revocations = new RevocationService(db, audit, bundles, clock);
+        }
 
+        public Database database() {
+            return database;
+        }
+
+        public KeyDirectory keys() {
+            return keys;
+        }
+
+        public PostgresApiClients apiClients() {
+            return apiClients;
+        }
+
+        public PostgresRegistry registry() {
+            return registry;
+        }
+
+        public PostgresAuditLog audit() {
+            return audit;
+        }
+
+        public PostgresIssuanceLedger ledger() {
+            return ledger;
+        }
+
+        public StatusEngine statusEngine() {
+            return statusEngine;
+        }
+
+        public IssuanceService issuance() {
+            return issuance;
+        }
+
+        public TrustBundleService bundles() {
+            return bundles;
+        }
+
+        @Override
+        public void close() {
+            database.close();
+        }
+    }
+
+    private final CheckpassConfig config;
+    private final Offline centre;
+    private final WebServer webServer;
+    private boolean closed;
+
+    private CheckpassServer(CheckpassConfig config, Clock clock, Es256 es256) {
+        this.config = config;
+        this.centre = new Offline(config, clock, es256);
+        try {
+            var db = centre.database().dataSource();
+            centre.bundles().publish("server start");
+            var revocations = new RevocationService(db, centre.audit(), centre.bundles(), clock);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
-            var guard = new Guard(new Authenticator(apiClients, Duration.ofSeconds(5)));
+            var guard = new Guard(new Authenticator(centre.apiClients(), Duration.ofSeconds(5)));
             var api = new HttpApi(RouteClasses.of(config.limits(), metrics), guard, metrics, new Readiness(db))
-                    .add(new CentreRoutes(bundles, issuance, revocations, registry, statusEngine, audit, es256, clock)::register);
+                    .add(new CentreRoutes(centre.bundles(), centre.issuance(), revocations, centre.registry(), centre.statusEngine(),
+                            centre.audit(), es256, clock)::register);
             this.webServer = WebServer.builder()
                     .host(config.server().host())
                     .port(config.server().port())
@@ -95,17 +146,22 @@ public final class CheckpassServer implements AutoCloseable {
                     .build()
                     .start();
         } catch (RuntimeException e) {
-            database.close();
+            centre.close();
             throw e;
         }
         log.info("checkpass serving on {} (ES256 provider {})", baseUri(), es256.describe());
     }
 
+    /** The centre's services without HTTP; the caller closes it. */
+    public static Offline offline(CheckpassConfig config, Clock clock, Es256 es256) {
+        return new Offline(config, clock, es256);
+    }
+
     /** Starts the centre: keys (created on first start), database (migrated), first bundle, HTTP. */
     public static CheckpassServer start(CheckpassConfig config, Clock clock, Es256 es256) {
-        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
-            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-            org.slf4j.bridge.SLF4JBridgeHandler.install();
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
         }
         return new CheckpassServer(config, clock, es256);
     }
@@ -137,40 +193,20 @@ public final class CheckpassServer implements AutoCloseable {
         return config;
     }
 
-    public Database database() {
-        return database;
-    }
-
-    public KeyDirectory keys() {
-        return keys;
+    public Offline centre() {
+        return centre;
     }
 
     public PostgresApiClients apiClients() {
-        return apiClients;
+        return centre.apiClients();
     }
 
     public PostgresRegistry registry() {
-        return registry;
-    }
-
-    public IssuanceService issuance() {
-        return issuance;
+        return centre.registry();
     }
 
     public TrustBundleService bundles() {
-        return bundles;
-    }
-
-    public StatusEngine statusEngine() {
-        return statusEngine;
-    }
-
-    public Clock clock() {
-        return clock;
-    }
-
-    public Es256 es256() {
-        return es256;
+        return centre.bundles();
     }
 
     /** Stops HTTP, then the database. Idempotent: the shutdown hook and an interrupted serve may both call it. */
@@ -181,8 +217,6 @@ public final class CheckpassServer implements AutoCloseable {
         }
         closed = true;
         webServer.stop();
-        database.close();
+        centre.close();
     }
-
-    private boolean closed;
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CheckpassCli.Version.class,
         description = "Health passes: issue, present and verify offline; serve the centre.",
-        subcommands = {KeysCommand.class, PassCommand.class, BundleCommand.class, VerifyCommand.class, ServeCommand.class})
+        subcommands = {KeysCommand.class, PassCommand.class, BundleCommand.class, VerifyCommand.class, ServeCommand.class, IssueAheadCommand.class})
 public final class CheckpassCli implements Runnable {
     private final CliContext context;
 
@@ -50,7 +50,8 @@ public final class CheckpassCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String where = commandLine.getCommandSpec().qualifiedName();
-            if (e instanceof CliException || e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
+            if (e instanceof CliException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                    || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 err.println(where + ": " + e.getMessage());
             } else {
                 err.println(where + ": unexpected error: " + e);

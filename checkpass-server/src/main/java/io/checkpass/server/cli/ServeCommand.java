@@ -70,6 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CliException(e.getMessage());
         }
+        io.checkpass.server.LogSetup.forServer(cfg.logging().json());
         Clock clock = clockStart == null ? context.clock()
                 : Clock.offset(context.clock(), Duration.between(context.clock().instant(), clockStart));
         CheckpassServer server = CheckpassServer.start(cfg, clock, context.es256());

@@ -67,7 +67,18 @@ public final class Database implements AutoCloseable {
         hikari.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
         // The driver rewrites batched INSERTs into multi-row statements: the visit log's bulk path.
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-        HikariDataSource pool = new HikariDataSource(hikari);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            stopQuietly(embedded);
+            if (lock != null) {
+                lock.close();
+            }
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + url + " as '" + user + "': " + cause.getMessage()
+                    + " (check database.url, database.user and " + "CHECKPASS_DATABASE_PASSWORD)", e);
+        }
         try {
             var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
             log.info("database {} at schema version {} ({} migrations applied)", config.embedded() ? "embedded PostgreSQL in "

@@ -70,14 +70,27 @@ public final class IssuanceService {
                     Map.of("retryAfterSeconds", clientLimits.secondsUntilNextToken()));
         }
         Instant now = clock.instant();
-        return issueAt(clientId, order, now, LocalDate.ofInstant(now, KST), now);
+        return issueAt(clientId, order, now, LocalDate.ofInstant(now, KST), now, now.plus(lifetime));
+    }
+
+    /**
+     * Pre-issues the credential a wallet will get on {@code day} (design §7: bulk pre-issuance ahead of an
+     * enforcement day): the status as of that day's start, valid from now until the day ends. When the wallet asks
+     * on that day it is served from the ledger, with no signature at lunch.
+     */
+    public IssueOutcome issueAhead(String clientId, PassOrder order, LocalDate day) {
+        Instant now = clock.instant();
+        Instant dayStart = day.atStartOfDay(KST).toInstant();
+        Instant dayEnd = day.plusDays(1).atStartOfDay(KST).toInstant();
+        return issueAt(clientId, order, dayStart.isAfter(now) ? dayStart : now, day, now, dayEnd);
     }
 
     /**
      * Issues for a given day: {@code issueDay} is the day the credential is for, {@code statusAt} the instant whose
-     * status it carries, {@code validFrom} its issued-at. Ahead-of-time issuance uses a future day.
+     * status it carries, {@code issuedAt} its issued-at and {@code expiresAt} its latest expiry.
      */
-    IssueOutcome issueAt(String clientId, PassOrder order, Instant statusAt, LocalDate issueDay, Instant issuedAt) {
+    private IssueOutcome issueAt(String clientId, PassOrder order, Instant statusAt, LocalDate issueDay, Instant issuedAt,
+            Instant expiresAt) {
         byte[] deviceKey = order.deviceKey().map(EcPoints::compressed).orElse(null);
         byte[] deviceHash = deviceKey == null ? STATIC_DEVICE : Digests.sha256(deviceKey);
         Optional<IssuanceLedger.Entry> existing = ledger.find(order.personId(), deviceHash, issueDay);
@@ -94,7 +107,7 @@ public final class IssuanceService {
         }
         StatusDecision decision = statusEngine.decide(record, statusAt).orElseThrow(() -> new ApiException(409,
                 "no-rules-in-force", "No medical rules in force", "no medical rule set is in force at " + statusAt));
-        Instant expires = issuedAt.plus(lifetime);
+        Instant expires = expiresAt;
         if (decision.nextChange().isPresent() && decision.nextChange().get().isBefore(expires)
                 && decision.nextChange().get().isAfter(issuedAt)) {
             expires = decision.nextChange().get();

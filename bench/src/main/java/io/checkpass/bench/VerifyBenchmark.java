@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Every presentation verified is distinct (its own serial and time), so the replay check does real work and
  * each verdict is a genuine ADMIT; the benchmark fails loudly otherwise.
  *
- * <p>Run: {@code java -jar checkpass-bench/target/benchmarks.jar VerifyBenchmark -t 1} (add
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar VerifyBenchmark -t 1} (add
  * {@code -p provider=accp,bc,sunec} to compare providers).
  */
 @State(Scope.Thread)

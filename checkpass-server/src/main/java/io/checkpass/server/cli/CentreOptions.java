@@ -1,0 +1,47 @@
+package io.checkpass.server.cli;
+
+import io.checkpass.server.CheckpassServer;
+import io.checkpass.server.config.CheckpassConfig;
+import io.checkpass.server.config.ConfigException;
+import io.checkpass.server.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options of commands that work on the centre's data without serving HTTP (import, issue-ahead). */
+final class CentreOptions {
+    @Option(names = "--data", description = "Data directory (default ./data). A running 'checkpass serve' on it is shared, not disturbed.")
+    Path data;
+
+    @Option(names = "--db-url", description = "External PostgreSQL (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
+    String dbUrl;
+
+    @Option(names = "--db-user", description = "Database user for --db-url (default checkpass).")
+    String dbUser;
+
+    @Option(names = "--config", description = "YAML configuration (default DATA/checkpass.yaml if present).")
+    Path config;
+
+    CheckpassConfig config() {
+        Map<String, String> overrides = new HashMap<>();
+        if (data != null) {
+            overrides.put("data.dir", data.toString());
+        }
+        if (dbUrl != null) {
+            overrides.put("database.url", dbUrl);
+        }
+        if (dbUser != null) {
+            overrides.put("database.user", dbUser);
+        }
+        try {
+            return ConfigLoader.load(config, System.getenv(), overrides);
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    CheckpassServer.Offline open(CliContext context) {
+        return CheckpassServer.offline(config(), context.clock(), context.es256());
+    }
+}
