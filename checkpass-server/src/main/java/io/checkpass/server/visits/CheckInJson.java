@@ -1,0 +1,160 @@
+package io.checkpass.server.visits;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.checkpass.core.pass.Serial;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Reads the records of an upload (docs/api.yaml, {@code POST /api/v1/checkins}). Each record is either a
+ * {@link CheckIn} or a problem with its index, so one bad record never costs the good ones.
+ */
+public final class CheckInJson {
+    public static final int MAX_BATCH = 1000;
+    private static final Set<String> VERDICTS = Set.of("ADMIT", "ADMIT_LIMITED", "CHECK_ID", "DENY");
+    private static final Set<String> CHECK_METHODS = Set.of("paper_certificate", "id_sticker", "verbal", "app");
+    private static final java.util.regex.Pattern REASON = java.util.regex.Pattern.compile("[A-Z_]{1,40}");
+
+    private CheckInJson() {}
+
+    /** One record's outcome: exactly one of the two is set. */
+    public record Parsed(int index, String id, CheckIn checkIn, String problem) {}
+
+    /**
+     * Reads the {@code checkins} array.
+     *
+     * @param venueId   the venue the uploading scanner is bound to; records must name it or omit it
+     * @param scannerId the uploading scanner
+     * @param now       to refuse scan times far in the future
+     */
+    public static List<Parsed> parse(JsonNode body, String venueId, String scannerId, Instant now) {
+        JsonNode records = body.get("checkins");
+        if (records == null || !records.isArray()) {
+            throw new IllegalArgumentException("the body must be {\"checkins\": [...]}");
+        }
+        if (records.size() > MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds at most " + MAX_BATCH + " check-ins, got " + records.size());
+        }
+        List<Parsed> out = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode r = records.get(i);
+            String id = r.path("id").asText("");
+            try {
+                out.add(new Parsed(i, id, read(r, venueId, scannerId, now), null));
+            } catch (IllegalArgumentException e) {
+                out.add(new Parsed(i, id, null, e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private static CheckIn read(JsonNode r, String venueId, String scannerId, Instant now) {
+        if (!r.isObject()) {
+            throw new IllegalArgumentException("a check-in must be an object");
+        }
+        UUID id = uuid7(r.path("id").asText(""));
+        String venue = r.path("venueId").asText(venueId);
+        if (!venue.equals(venueId)) {
+            throw new IllegalArgumentException("venueId '" + venue + "' is not this scanner's venue '" + venueId + "'");
+        }
+        Instant scannedAt = instant(r.path("scannedAt").asText(""));
+        if (scannedAt.isAfter(now.plusSeconds(3600))) {
+            throw new IllegalArgumentException("scannedAt " + scannedAt + " is more than an hour ahead of the centre's clock");
+        }
+        CheckIn.Channel channel;
+        try {
+            channel = CheckIn.Channel.valueOf(r.path("channel").asText("").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("channel must be QR, CALL or MANUAL");
+        }
+        Optional<String> verdict = optionalText(r, "verdict", 20);
+        if (verdict.isPresent() && !VERDICTS.contains(verdict.get())) {
+            throw new IllegalArgumentException("verdict must be one of " + VERDICTS);
+        }
+        Optional<String> reason = optionalText(r, "reason", 40);
+        if (reason.isPresent() && !REASON.matcher(reason.get()).matches()) {
+            throw new IllegalArgumentException("reason must be a reason code such as VALID");
+        }
+        Optional<Serial> serial = Optional.empty();
+        Optional<String> passRef = Optional.empty();
+        Optional<CheckIn.Contact> contact = Optional.empty();
+        Optional<String> checkMethod = Optional.empty();
+        Optional<String> format = optionalText(r, "format", 10);
+        switch (channel) {
+            case QR -> {
+                if (r.hasNonNull("serial")) {
+                    try {
+                        serial = Optional.of(Serial.parse(r.path("serial").asText().toLowerCase(Locale.ROOT)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("serial: " + e.getMessage());
+                    }
+                } else {
+                    passRef = optionalText(r, "passRef", 200);
+                }
+                if (serial.isEmpty() && passRef.isEmpty() && !"DENY".equals(verdict.orElse(""))) {
+                    throw new IllegalArgumentException("a QR check-in needs the pass serial (or a foreign pass's passRef)");
+                }
+            }
+            case CALL, MANUAL -> {
+                contact = Optional.of(contact(r.path("contact")));
+                if (channel == CheckIn.Channel.MANUAL) {
+                    checkMethod = optionalText(r, "checkMethod", 40);
+                    if (checkMethod.isEmpty() || !CHECK_METHODS.contains(checkMethod.get())) {
+                        throw new IllegalArgumentException("a MANUAL entry needs checkMethod: one of " + CHECK_METHODS);
+                    }
+                }
+            }
+        }
+        return new CheckIn(id, scannedAt, venueId, Optional.ofNullable(scannerId), channel, serial, format, passRef, contact,
+                verdict, reason, checkMethod);
+    }
+
+    private static CheckIn.Contact contact(JsonNode c) {
+        if (!c.isObject()) {
+            throw new IllegalArgumentException("contact must be {\"phone\": ..., \"name\": ...}");
+        }
+        String phone = c.path("phone").asText("");
+        ContactCipher.normalisePhone(phone);
+        Optional<String> name = optionalText(c, "name", 100);
+        return new CheckIn.Contact(phone, name);
+    }
+
+    static UUID uuid7(String text) {
+        UUID id;
+        try {
+            id = UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("id must be a UUID (version 7, minted by the client)");
+        }
+        if (id.version() != 7 || !text.equalsIgnoreCase(id.toString())) {
+            throw new IllegalArgumentException("id must be a UUIDv7 in canonical form, got '" + text + "'");
+        }
+        return id;
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("scannedAt must be an ISO-8601 instant with offset, e.g. 2021-12-13T12:00:05+09:00");
+        }
+    }
+
+    private static Optional<String> optionalText(JsonNode node, String field, int maxLength) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual() || v.asText().length() > maxLength) {
+            throw new IllegalArgumentException(field + " must be a string of at most " + maxLength + " characters");
+        }
+        return Optional.of(v.asText());
+    }
+}
