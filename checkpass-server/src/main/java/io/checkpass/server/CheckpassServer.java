@@ -136,7 +136,8 @@ public final class CheckpassServer implements AutoCloseable {
             var guard = new Guard(new Authenticator(centre.apiClients(), Duration.ofSeconds(5)));
             var api = new HttpApi(RouteClasses.of(config.limits(), metrics), guard, metrics, new Readiness(db))
                     .add(new CentreRoutes(centre.bundles(), centre.issuance(), revocations, centre.registry(), centre.statusEngine(),
-                            centre.audit(), es256, clock)::register);
+                            centre.audit(), es256, clock)::register)
+                    .add(new io.checkpass.server.http.LabRoutes(centre.registry())::register);
             this.webServer = WebServer.builder()
                     .host(config.server().host())
                     .port(config.server().port())
