@@ -22,6 +22,17 @@ import io.checkpass.server.keys.KeyDirectory;
 import io.checkpass.server.registry.PostgresRegistry;
 import io.checkpass.server.trust.RevocationService;
 import io.checkpass.server.trust.TrustBundleService;
+import io.checkpass.server.http.VisitRoutes;
+import io.checkpass.server.visits.CheckInIngest;
+import io.checkpass.server.visits.ContactCipher;
+import io.checkpass.server.visits.FraudSignals;
+import io.checkpass.server.visits.Maintenance;
+import io.checkpass.server.visits.PostgresCheckInLog;
+import io.checkpass.server.visits.Retention;
+import io.checkpass.server.visits.Venues;
+import io.checkpass.server.visits.VisitPartitions;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -59,6 +70,13 @@ public final class CheckpassServer implements AutoCloseable {
         private final StatusEngine statusEngine;
         private final IssuanceService issuance;
         private final TrustBundleService bundles;
+        private final ContactCipher contacts;
+        private final Venues venues;
+        private final VisitPartitions partitions;
+        private final FraudSignals fraud;
+        private final Retention retention;
+        private final CheckInIngest ingest;
+        private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
         private Offline(CheckpassConfig config, Clock clock, Es256 es256) {
             this.keys = openOrCreateKeys(config, es256, clock.instant());
@@ -74,6 +92,41 @@ public final class CheckpassServer implements AutoCloseable {
             this.issuance = new IssuanceService(registry, ledger, statusEngine, new PassIssuer(keys.issuer(), es256, new SecureRandom()),
                     new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock), config.issuance().personDevicesPerDay(),
                     config.issuance().credentialLifetime(), es256, clock);
+            try {
+                this.contacts = ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
+            } catch (IOException e) {
+                database.close();
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            this.venues = new Venues(db, apiClients);
+            this.partitions = new VisitPartitions(db);
+            this.fraud = new FraudSignals(db, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
+            this.retention = new Retention(db, partitions, audit, clock, Duration.ofDays(config.visits().retentionDays()));
+            this.ingest = new CheckInIngest(new PostgresCheckInLog(db, contacts, clock), fraud, background, clock);
+        }
+
+        public ContactCipher contacts() {
+            return contacts;
+        }
+
+        public Venues venues() {
+            return venues;
+        }
+
+        public VisitPartitions partitions() {
+            return partitions;
+        }
+
+        public FraudSignals fraud() {
+            return fraud;
+        }
+
+        public Retention retention() {
+            return retention;
+        }
+
+        public CheckInIngest ingest() {
+            return ingest;
         }
 
         public Database database() {
@@ -114,6 +167,7 @@ public final class CheckpassServer implements AutoCloseable {
 
         @Override
         public void close() {
+            background.close();
             database.close();
         }
     }
@@ -121,6 +175,7 @@ public final class CheckpassServer implements AutoCloseable {
     private final CheckpassConfig config;
     private final Offline centre;
     private final WebServer webServer;
+    private final Maintenance maintenance;
     private boolean closed;
 
     private CheckpassServer(CheckpassConfig config, Clock clock, Es256 es256) {
@@ -129,6 +184,8 @@ public final class CheckpassServer implements AutoCloseable {
         try {
             var db = centre.database().dataSource();
             centre.bundles().publish("server start");
+            this.maintenance = new Maintenance(centre.partitions(), centre.retention(), clock,
+                    Duration.ofDays(config.visits().retentionDays())).start();
             var revocations = new RevocationService(db, centre.audit(), centre.bundles(), clock);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -137,7 +194,9 @@ public final class CheckpassServer implements AutoCloseable {
             var api = new HttpApi(RouteClasses.of(config.limits(), metrics), guard, metrics, new Readiness(db))
                     .add(new CentreRoutes(centre.bundles(), centre.issuance(), revocations, centre.registry(), centre.statusEngine(),
                             centre.audit(), es256, clock)::register)
-                    .add(new io.checkpass.server.http.LabRoutes(centre.registry())::register);
+                    .add(new io.checkpass.server.http.LabRoutes(centre.registry())::register)
+                    .add(new VisitRoutes(centre.ingest(), centre.venues(), centre.fraud(), centre.retention(), centre.audit(),
+                            VenueRules.korea(), clock)::register);
             this.webServer = WebServer.builder()
                     .host(config.server().host())
                     .port(config.server().port())
@@ -218,6 +277,7 @@ public final class CheckpassServer implements AutoCloseable {
         }
         closed = true;
         webServer.stop();
+        maintenance.close();
         centre.close();
     }
 }

@@ -24,6 +24,7 @@ public final class LogSetup {
         context.getLogger("io.helidon").setLevel(Level.WARN);
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        context.getLogger("io.zonky").setLevel(Level.WARN);
         if (json) {
             JsonEncoder encoder = new JsonEncoder();
             encoder.setContext(context);

@@ -10,7 +10,8 @@ import java.util.Map;
 final class DemoExamples {
     private DemoExamples() {}
 
-    static void print(PrintStream out, String base, Map<String, String> secrets, String etag) {
+    static void print(PrintStream out, String base, Map<String, String> secrets, String etag, java.time.Clock clock) {
+        String scanner = "scanner-venue-01:" + secrets.getOrDefault("scanner-venue-01", "SECRET");
         String wallet = "wallet-demo:" + secrets.getOrDefault("wallet-demo", "SECRET");
         String admin = "admin-demo:" + secrets.getOrDefault("admin-demo", "SECRET");
         String auditor = "auditor-demo:" + secrets.getOrDefault("auditor-demo", "SECRET");
@@ -28,6 +29,12 @@ final class DemoExamples {
         out.println("curl -sS -u " + admin + " " + base + "/api/v1/persons/D000001");
         out.println("# revoke D000001's credentials; the next bundle lists them");
         out.println("curl -sS -u " + admin + " -H 'Content-Type: application/json' -d '{\"personId\":\"D000001\",\"reason\":\"demo revocation\"}' " + base + "/api/v1/revocations");
+        out.println("# a venue's scanner uploads a manual entry (staff checked a paper certificate); 202 once it is committed");
+        out.println("curl -sS -u " + scanner + " -H 'Content-Type: application/json' -d '{\"checkins\":[{\"id\":\""
+                + io.checkpass.server.visits.Uuid7.next(clock) + "\",\"channel\":\"MANUAL\",\"contact\":{\"phone\":\"010-0000-0001\",\"name\":\"홍길동\"},"
+                + "\"checkMethod\":\"paper_certificate\",\"scannedAt\":\"" + clock.instant() + "\"}]}' " + base + "/api/v1/checkins");
+        out.println("# venues and their 안심콜 numbers");
+        out.println("curl -sS -u " + admin + " " + base + "/api/v1/venues");
         out.println("# the audit log, and Prometheus metrics");
         out.println("curl -sS -u " + auditor + " " + base + "/api/v1/audit");
         out.println("curl -sS -u " + monitor + " " + base + "/metrics");

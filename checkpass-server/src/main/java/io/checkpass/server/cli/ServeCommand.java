@@ -81,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "checkpass-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return serve(server, cfg, stopped);
+            return serve(server, cfg, stopped, clock);
         } finally {
             // Reached when the serving thread is interrupted (tests); on SIGTERM the hook has closed it already.
             server.close();
@@ -93,14 +93,15 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private int serve(CheckpassServer server, CheckpassConfig cfg, CountDownLatch stopped) throws IOException, InterruptedException {
+    private int serve(CheckpassServer server, CheckpassConfig cfg, CountDownLatch stopped, Clock clock) throws IOException, InterruptedException {
         String base = server.baseUri().toString();
         context.out().println("checkpass serving at " + base);
         if (demo) {
-            var seeded = new DemoSeeder(server.registry(), server.apiClients()).seed(demoPersons, cfg.dataDir());
+            var seeded = new DemoSeeder(server.registry(), server.apiClients(), server.centre().venues()).seed(demoPersons, cfg.dataDir());
             context.out().println("demo: " + seeded.persons() + " persons D000001..D" + "%06d".formatted(seeded.persons())
                     + "; API client secrets in " + seeded.credentialsFile());
-            DemoExamples.print(context.out(), base, seeded.secrets(), server.bundles().current().etag());
+            context.out().println("demo venues venue-01..venue-10 take 안심콜 calls on 0800000001..0800000010");
+            DemoExamples.print(context.out(), base, seeded.secrets(), server.bundles().current().etag(), clock);
         }
         context.out().flush();
         stopped.await();

@@ -15,6 +15,8 @@ public record CheckpassConfig(
         Path keysDir,
         Issuance issuance,
         Limits limits,
+        Visits visits,
+        Sip sip,
         Logging logging) {
 
     public record Server(String host, int port) {}
@@ -39,6 +41,16 @@ public record CheckpassConfig(
 
     /** Concurrent requests per route class; past a bound the server answers 503 with Retry-After. */
     public record Limits(int publicReads, int issuance, int ingest, int operator, int retryAfterSeconds) {}
+
+    /**
+     * @param retentionDays      visits and ledger rows are purged after this many days (design: 28)
+     * @param fraudWindowMinutes one serial at two venues within this many minutes is flagged
+     * @param dwellMinutes       how long a check-in counts as presence, for tracing
+     */
+    public record Visits(int retentionDays, int fraudWindowMinutes, int dwellMinutes) {}
+
+    /** The 안심콜 SIP endpoint (UDP). */
+    public record Sip(boolean enabled, String host, int port) {}
 
     public record Logging(boolean json) {}
 }

@@ -46,6 +46,12 @@ public final class ConfigLoader {
         d.put("limits.ingest", "32");
         d.put("limits.operator", "16");
         d.put("limits.retry-after-seconds", "2");
+        d.put("visits.retention-days", "28");
+        d.put("visits.fraud-window-minutes", "10");
+        d.put("tracing.dwell-minutes", "60");
+        d.put("sip.enabled", "true");
+        d.put("sip.host", "0.0.0.0");
+        d.put("sip.port", "5060");
         d.put("logging.format", "text");
         return d;
     }
@@ -178,6 +184,10 @@ public final class ConfigLoader {
                         integer(v, "limits.ingest", 1, 100_000, problems),
                         integer(v, "limits.operator", 1, 100_000, problems),
                         integer(v, "limits.retry-after-seconds", 1, 3600, problems)),
+                new CheckpassConfig.Visits(integer(v, "visits.retention-days", 1, 3650, problems),
+                        integer(v, "visits.fraud-window-minutes", 1, 1440, problems),
+                        integer(v, "tracing.dwell-minutes", 1, 720, problems)),
+                new CheckpassConfig.Sip(bool(v, "sip.enabled", problems), v.get("sip.host"), integer(v, "sip.port", 0, 65535, problems)),
                 new CheckpassConfig.Logging(logFormat.equals("json")));
     }
 
@@ -189,6 +199,14 @@ public final class ConfigLoader {
             }
             return n;
         }, "an integer between " + min + " and " + max, min);
+    }
+
+    private static boolean bool(Map<String, String> v, String key, List<String> problems) {
+        return parse(v, key, problems, s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException();
+        }, "true or false", false);
     }
 
     private static Duration duration(Map<String, String> v, String key, List<String> problems) {

@@ -13,6 +13,7 @@ import io.checkpass.core.registry.VaccineProduct;
 import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.registry.Registry;
+import io.checkpass.server.visits.Venues;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,12 +58,27 @@ public final class DemoSeeder {
         return m;
     }
 
+    /** Demo venues: id, name, type, region; the i-th (from 1) has the 안심콜 number 080000000i. */
+    public static final List<String[]> VENUES = List.of(
+            new String[] {"venue-01", "종로 김밥천국", "restaurant_cafe", "서울 종로구"},
+            new String[] {"venue-02", "광화문 스타벅스", "restaurant_cafe", "서울 종로구"},
+            new String[] {"venue-03", "강남 코인노래방", "karaoke", "서울 강남구"},
+            new String[] {"venue-04", "역삼 휘트니스", "indoor_sports", "서울 강남구"},
+            new String[] {"venue-05", "신촌 PC방", "pc_cafe", "서울 서대문구"},
+            new String[] {"venue-06", "홍대 클럽", "entertainment", "서울 마포구"},
+            new String[] {"venue-07", "용산 CGV", "cinema_theatre", "서울 용산구"},
+            new String[] {"venue-08", "잠실 롯데마트", "large_store", "서울 송파구"},
+            new String[] {"venue-09", "부산 해운대 목욕탕", "bathhouse", "부산 해운대구"},
+            new String[] {"venue-10", "대구 동성로 카페", "restaurant_cafe", "대구 중구"});
+
     private final Registry registry;
     private final ApiClients apiClients;
+    private final Venues venues;
 
-    public DemoSeeder(Registry registry, ApiClients apiClients) {
+    public DemoSeeder(Registry registry, ApiClients apiClients, Venues venues) {
         this.registry = registry;
         this.apiClients = apiClients;
+        this.venues = venues;
     }
 
     /** What seeding did. */
@@ -89,6 +105,17 @@ public final class DemoSeeder {
         for (var client : CLIENTS.entrySet()) {
             if (apiClients.find(client.getKey()).isEmpty()) {
                 secrets.put(client.getKey(), apiClients.create(client.getKey(), client.getValue().displayName(), client.getValue().roles()));
+            }
+        }
+        for (int i = 0; i < VENUES.size(); i++) {
+            String[] v = VENUES.get(i);
+            if (venues.find(v[0]).isEmpty()) {
+                venues.add(new Venues.Venue(v[0], "%03d-%02d-%05d".formatted(100 + i, 81, 10000 + i), v[1], v[3] + " 데모로 " + (i + 1),
+                        v[3], v[2], Optional.of("08000000%02d".formatted(i + 1))));
+            }
+            String scanner = "scanner-" + v[0];
+            if (apiClients.find(scanner).isEmpty()) {
+                secrets.put(scanner, venues.addScanner(v[0], scanner, v[1] + " 입구 태블릿"));
             }
         }
         writeSecrets(file, secrets);
@@ -161,6 +188,9 @@ public final class DemoSeeder {
             if (demo != null) {
                 c.put("displayName", demo.displayName());
                 demo.roles().stream().map(Role::id).sorted().forEach(c.putArray("roles")::add);
+            } else if (id.startsWith("scanner-")) {
+                c.put("venueId", id.substring("scanner-".length()));
+                c.putArray("roles").add(Role.SCANNER.id());
             }
         });
         Files.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");

@@ -47,9 +47,11 @@ class ServeDemoTest {
             assertThat(outputs.get(3)).contains("\"credential\"").contains("\"deviceBound\":false");
             assertThat(outputs.get(4)).contains("\"statusNow\"");
             assertThat(outputs.get(5)).contains("\"revoked\"");
-            assertThat(outputs.get(6)).contains("revoke");
-            assertThat(outputs.get(7)).contains("checkpass_http_requests");
-            assertThat(outputs.get(8)).contains("openapi");
+            assertThat(outputs.get(6)).contains("\"accepted\":1").contains("\"rejected\":[]");
+            assertThat(outputs.get(7)).contains("0800000001").contains("venue-10");
+            assertThat(outputs.get(8)).contains("revoke");
+            assertThat(outputs.get(9)).contains("checkpass_http_requests");
+            assertThat(outputs.get(10)).contains("openapi");
         } finally {
             serving.interrupt();
             serving.join(30_000);

@@ -1,0 +1,59 @@
+package io.checkpass.server.visits;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The visit log's background work: partitions made a week ahead and the retention purge, every hour. A failure is
+ * logged and retried on the next tick; it never stops the server.
+ */
+public final class Maintenance implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
+
+    private final VisitPartitions partitions;
+    private final Retention retention;
+    private final Clock clock;
+    private final Duration keep;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("checkpass-maintenance").daemon().factory());
+
+    public Maintenance(VisitPartitions partitions, Retention retention, Clock clock, Duration keep) {
+        this.partitions = partitions;
+        this.retention = retention;
+        this.clock = clock;
+        this.keep = keep;
+    }
+
+    /** Makes today's partitions now (before any upload), then schedules the recurring work. */
+    public Maintenance start() {
+        ensurePartitions();
+        scheduler.scheduleWithFixedDelay(() -> guarded("partitions", this::ensurePartitions), 1, 1, TimeUnit.HOURS);
+        scheduler.scheduleWithFixedDelay(() -> guarded("retention", () -> retention.purge("retention-job")), 1, 60, TimeUnit.MINUTES);
+        return this;
+    }
+
+    public void ensurePartitions() {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        partitions.ensure(today.minusDays(keep.toDays() + 1), today.plusDays(7));
+    }
+
+    private static void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.warn("{} failed; will retry on the next tick: {}", what, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
