@@ -19,6 +19,20 @@ public final class Problems {
 
     private Problems() {}
 
+    /** Connection failures (SQLSTATE class 08), shutdowns (57P), deadlocks, pool timeouts. */
+    static boolean storageUnavailable(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientConnectionException || cause instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P") || sql.getSQLState().equals("40P01"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static void send(ServerRequest req, ServerResponse res, ApiException e) {
         ObjectNode body = JSON.createObjectNode()
                 .put("type", TYPE_BASE + e.type())
@@ -33,8 +47,21 @@ public final class Problems {
         res.send(body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Anything that is not an {@link ApiException} is our fault: log it with context, answer 500 without details. */
+    /**
+     * Anything that is not an {@link ApiException}: the database being unreachable or overloaded is a 503 the
+     * client retries after {@code Retry-After} (nothing was stored, nothing is lost); the rest is our fault, logged
+     * with context and answered 500 without details.
+     */
     public static void sendUnexpected(ServerRequest req, ServerResponse res, Throwable t) {
+        if (storageUnavailable(t)) {
+            log.warn("database unavailable on {} {}: {}", req.prologue().method().text(), req.path().path(), t.getMessage());
+            if (!res.isSent()) {
+                res.header(HeaderNames.RETRY_AFTER, "5");
+                send(req, res, new ApiException(503, "storage-unavailable", "Storage unavailable",
+                        "the centre's database is unavailable; nothing was stored. Retry after 5 s.", java.util.Map.of("retryAfterSeconds", 5)));
+            }
+            return;
+        }
         log.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().path(), t);
         if (!res.isSent()) {
             send(req, res, new ApiException(500, "internal", "Internal error",

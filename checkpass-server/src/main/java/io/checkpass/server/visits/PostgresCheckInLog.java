@@ -38,6 +38,24 @@ public final class PostgresCheckInLog implements CheckInLog {
             return new Stored(0, 0);
         }
         String rows = copyText(batch, clock.instant());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return appendOnce(batch, rows);
+            } catch (IllegalStateException e) {
+                // Rows are inserted in key order, so concurrent overlapping uploads wait rather than deadlock; a
+                // deadlock or serialisation failure can still come from elsewhere and is safe to retry.
+                if (attempt == 3 || !(e.getCause() instanceof SQLException sql) || !isRetryable(sql)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isRetryable(SQLException e) {
+        return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+    }
+
+    private Stored appendOnce(List<CheckIn> batch, String rows) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
@@ -46,7 +64,7 @@ public final class PostgresCheckInLog implements CheckInLog {
                         "copy checkin_incoming (checkin_id, scanned_at, received_at, venue_id, scanner_id, channel, serial, pass_format,"
                                 + " pass_ref, contact_hmac, contact_enc, verdict, reason, check_method) from stdin",
                         new StringReader(rows));
-                int inserted = s.executeUpdate("insert into checkin select * from checkin_incoming on conflict do nothing");
+                int inserted = s.executeUpdate("insert into checkin select * from checkin_incoming order by checkin_id, scanned_at on conflict do nothing");
                 c.commit();
                 return new Stored(inserted, batch.size() - inserted);
             } catch (SQLException | IOException | RuntimeException e) {

@@ -33,14 +33,59 @@ public final class VisitPartitions {
         return "checkin_p" + NAME.format(day);
     }
 
-    /** Makes sure a partition exists for every day in [from, to]. */
+    /**
+     * Makes sure a partition exists for every day in [from, to]. Days with no early rows in the default partition
+     * (the usual case) are made together in one transaction; the others one by one, moving their rows in.
+     */
     public void ensure(LocalDate from, LocalDate to) {
         List<LocalDate> existing = days();
+        List<LocalDate> missing = new ArrayList<>();
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
             if (!existing.contains(day)) {
+                missing.add(day);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<LocalDate> withEarlyRows = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (LocalDate day : missing) {
+                    if (defaultHasRows(s, day)) {
+                        withEarlyRows.add(day);
+                    } else {
+                        s.execute("create table " + name(day) + " partition of checkin for values from ('" + start(day) + "') to ('"
+                                + start(day.plusDays(1)) + "')");
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                withEarlyRows.clear();
+                withEarlyRows.addAll(missing); // a concurrent maker: fall back to the careful path, day by day
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create visit partitions", e);
+        }
+        for (LocalDate day : withEarlyRows) {
+            if (!days().contains(day)) {
                 create(day);
             }
         }
+    }
+
+    private static boolean defaultHasRows(Statement s, LocalDate day) throws SQLException {
+        try (ResultSet r = s.executeQuery("select exists (select 1 from checkin_default where scanned_at >= '" + start(day)
+                + "' and scanned_at < '" + start(day.plusDays(1)) + "')")) {
+            r.next();
+            return r.getBoolean(1);
+        }
+    }
+
+    private static String start(LocalDate day) {
+        return day.atStartOfDay(ZoneOffset.UTC).toInstant().toString();
     }
 
     /** The days that have a partition, oldest first. */

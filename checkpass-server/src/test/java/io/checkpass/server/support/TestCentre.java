@@ -68,6 +68,12 @@ public final class TestCentre implements AutoCloseable {
         return id;
     }
 
+    /** Remembers the secret of a client created elsewhere (e.g. a venue's scanner). */
+    public String adopt(String clientId, String secret) {
+        secrets.put(clientId, secret);
+        return clientId;
+    }
+
     public URI uri(String path) {
         return server.baseUri().resolve(path);
     }
