@@ -1,24 +1,16 @@
 package io.checkpass.bench.load;
 
 import io.checkpass.core.crypto.EcPoints;
-import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.registry.ImmunizationRecord;
 import io.checkpass.core.registry.PersonRecord;
 import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.core.registry.VaccineProduct;
-import io.checkpass.server.CheckpassServer;
 import io.checkpass.server.auth.Role;
-import io.checkpass.server.config.ConfigLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,20 +19,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Issuance over HTTP: {@code concurrency} virtual-thread clients POST {@code /api/v1/passes}, each request for a
  * (person, device) pair never asked before, so every 201 is a fresh credential — registry read, status engine,
- * ES256 signature, ledger insert. Runs the real centre in-process (embedded PostgreSQL in a temporary
- * directory) on the same machine, so client, server and database share the cores, as in docs/PERFORMANCE.md.
+ * ES256 signature, ledger insert. The real centre runs in this JVM (embedded PostgreSQL in a temporary
+ * directory): client, server and database share the machine's cores, as in docs/PERFORMANCE.md.
  */
 @Command(name = "issuance", mixinStandardHelpOptions = true, description = "Measure credential issuance over HTTP.")
 final class IssuanceLoad implements Callable<Integer> {
+    private static final String ENDPOINT = "POST /api/v1/passes";
+
     @Option(names = "--persons", defaultValue = "20000", description = "Registry size (default ${DEFAULT-VALUE}).")
     int persons;
 
@@ -55,63 +46,43 @@ final class IssuanceLoad implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path data = Files.createTempDirectory("checkpass-issuance-load");
-        Es256 es256 = Es256.select();
-        var config = ConfigLoader.load(null, Map.of(), Map.of("data.dir", data.toString(), "server.port", "0",
-                "server.host", "127.0.0.1", "limits.issuance", Integer.toString(Math.max(concurrency, 64)),
-                "issuance.client-rate-per-second", "1000000"));
-        try (CheckpassServer server = CheckpassServer.start(config, Clock.systemUTC(), es256)) {
-            String secret = server.apiClients().create("load-wallet", "load driver", Set.of(Role.WALLET_PROVIDER));
-            seed(server);
+        try (InProcessCentre centre = new InProcessCentre(Map.of("limits.issuance", Integer.toString(Math.max(concurrency, 64)),
+                "issuance.client-rate-per-second", "1000000"))) {
+            String auth = InProcessCentre.basic("load-wallet",
+                    centre.server.apiClients().create("load-wallet", "load driver", Set.of(Role.WALLET_PROVIDER)));
+            seed(centre);
             List<String> devices = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 devices.add(Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        EcPoints.uncompressed((ECPublicKey) es256.generateKeyPair().getPublic())));
+                        EcPoints.uncompressed((ECPublicKey) centre.es256.generateKeyPair().getPublic())));
             }
-            String auth = "Basic " + Base64.getEncoder().encodeToString(("load-wallet:" + secret).getBytes(StandardCharsets.UTF_8));
-            URI uri = server.baseUri().resolve("/api/v1/passes");
+            URI uri = centre.server.baseUri().resolve("/api/v1/passes");
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Latencies latencies = new Latencies();
-            AtomicLong next = new AtomicLong();
-            AtomicBoolean running = new AtomicBoolean(true);
-            try (var workers = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int w = 0; w < concurrency; w++) {
-                    workers.submit(() -> {
-                        while (running.get()) {
-                            long i = next.getAndIncrement();
-                            String body = "{\"personId\":\"B%07d\",\"devicePublicKey\":\"%s\"}".formatted(i % persons + 1,
-                                    devices.get((int) ((i / persons) % devices.size())));
-                            var request = HttpRequest.newBuilder(uri).header("Authorization", auth)
-                                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                            long started = System.nanoTime();
-                            int status;
-                            try {
-                                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                            } catch (java.io.IOException e) {
-                                status = -1;
-                            }
-                            latencies.record("POST /api/v1/passes", status, System.nanoTime() - started);
-                        }
-                        return null;
-                    });
+            double elapsed = ClosedLoop.run(concurrency, warmup, seconds, latencies, i -> {
+                String body = "{\"personId\":\"B%07d\",\"devicePublicKey\":\"%s\"}".formatted(i % persons + 1,
+                        devices.get((int) ((i / persons) % devices.size())));
+                var request = HttpRequest.newBuilder(uri).header("Authorization", auth).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                long started = System.nanoTime();
+                int status;
+                try {
+                    status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (java.io.IOException e) {
+                    status = -1;
                 }
-                Thread.sleep(Duration.ofSeconds(warmup));
-                latencies.reset();
-                long measuredFrom = System.nanoTime();
-                Thread.sleep(Duration.ofSeconds(seconds));
-                double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
-                var created = latencies.histogram("POST /api/v1/passes", 201);
-                System.out.printf("issuance over HTTP: %d concurrent clients, %d s measured after %d s warm-up, provider %s%n",
-                        concurrency, seconds, warmup, es256.describe());
-                System.out.printf("  fresh credentials (201): %.0f/s  %s%n", created.getTotalCount() / elapsed, Latencies.summary(created));
-                System.out.printf("  all responses by status: %s%n", latencies.counts());
-                running.set(false);
-            }
+                latencies.record(ENDPOINT, status, System.nanoTime() - started);
+            });
+            var created = latencies.histogram(ENDPOINT, 201);
+            System.out.printf("issuance over HTTP: %d concurrent clients, %d s measured after %d s warm-up, provider %s%n",
+                    concurrency, seconds, warmup, centre.es256.describe());
+            System.out.printf("  fresh credentials (201): %.0f/s  %s%n", created.getTotalCount() / elapsed, Latencies.summary(created));
+            System.out.printf("  all responses by status: %s%n", latencies.counts());
         }
         return 0;
     }
 
-    private void seed(CheckpassServer server) {
+    private void seed(InProcessCentre centre) {
         List<RegistryRecord> batch = new ArrayList<>();
         for (int i = 1; i <= persons; i++) {
             String id = "B%07d".formatted(i);
@@ -120,10 +91,10 @@ final class IssuanceLoad implements Callable<Integer> {
             batch.add(new ImmunizationRecord(id, LocalDate.of(2021, 7, 1), VaccineProduct.PFIZER, 2));
             batch.add(new ImmunizationRecord(id, LocalDate.of(2021, 12, 20), VaccineProduct.MODERNA, 3));
             if (batch.size() >= 4000) {
-                server.registry().upsert(batch);
+                centre.server.registry().upsert(batch);
                 batch.clear();
             }
         }
-        server.registry().upsert(batch);
+        centre.server.registry().upsert(batch);
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code checkpass-bench}: load drivers against the real centre. */
 @Command(name = "checkpass-bench", mixinStandardHelpOptions = true,
         description = "Load drivers for checkpass: each drives the real HTTP endpoints and reports what it measured.",
-        subcommands = {IssuanceLoad.class})
+        subcommands = {IssuanceLoad.class, IngestLoad.class})
 public final class LoadCli implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -1,0 +1,37 @@
+package io.checkpass.bench.load;
+
+import io.checkpass.core.crypto.Es256;
+import io.checkpass.server.CheckpassServer;
+import io.checkpass.server.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The real centre, started in this JVM on a temporary data directory (embedded PostgreSQL), for load drivers. */
+final class InProcessCentre implements AutoCloseable {
+    final Es256 es256 = Es256.select();
+    final CheckpassServer server;
+
+    InProcessCentre(Map<String, String> config) throws IOException {
+        Map<String, String> overrides = new HashMap<>(Map.of(
+                "data.dir", Files.createTempDirectory("checkpass-load").toString(),
+                "server.port", "0",
+                "server.host", "127.0.0.1",
+                "sip.enabled", "false"));
+        overrides.putAll(config);
+        server = CheckpassServer.start(ConfigLoader.load(null, Map.of(), overrides), Clock.systemUTC(), es256);
+    }
+
+    static String basic(String clientId, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
