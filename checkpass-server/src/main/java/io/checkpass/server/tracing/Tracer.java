@@ -1,6 +1,5 @@
 package io.checkpass.server.tracing;
 
-import io.checkpass.core.pass.Serial;
 import io.checkpass.server.audit.PostgresAuditLog;
 import io.checkpass.server.tracing.TraceRequest.Subject;
 import io.checkpass.server.tracing.TraceResult.CaseVisit;
