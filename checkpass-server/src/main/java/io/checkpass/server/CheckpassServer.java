@@ -23,6 +23,8 @@ import io.checkpass.server.registry.PostgresRegistry;
 import io.checkpass.server.trust.RevocationService;
 import io.checkpass.server.trust.TrustBundleService;
 import io.checkpass.server.http.VisitRoutes;
+import io.checkpass.server.tracing.TraceRoutes;
+import io.checkpass.server.tracing.Tracer;
 import io.checkpass.server.visits.CheckInIngest;
 import io.checkpass.server.visits.ContactCipher;
 import io.checkpass.server.visits.FraudSignals;
@@ -196,7 +198,9 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.audit(), es256, clock)::register)
                     .add(new io.checkpass.server.http.LabRoutes(centre.registry())::register)
                     .add(new VisitRoutes(centre.ingest(), centre.venues(), centre.fraud(), centre.retention(), centre.audit(),
-                            VenueRules.korea(), clock)::register);
+                            VenueRules.korea(), clock)::register)
+                    .add(new TraceRoutes(new Tracer(db, centre.contacts(), centre.audit(), clock,
+                            Duration.ofMinutes(config.visits().dwellMinutes())))::register);
             this.webServer = WebServer.builder()
                     .host(config.server().host())
                     .port(config.server().port())
