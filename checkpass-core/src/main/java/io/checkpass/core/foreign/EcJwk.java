@@ -5,6 +5,7 @@ import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -96,12 +97,12 @@ public record EcJwk(byte[] x, byte[] y) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EcJwk other && java.util.Arrays.equals(x, other.x) && java.util.Arrays.equals(y, other.y);
+        return o instanceof EcJwk other && Arrays.equals(x, other.x) && Arrays.equals(y, other.y);
     }
 
     @Override
     public int hashCode() {
-        return 31 * java.util.Arrays.hashCode(x) + java.util.Arrays.hashCode(y);
+        return 31 * Arrays.hashCode(x) + Arrays.hashCode(y);
     }
 
     @Override

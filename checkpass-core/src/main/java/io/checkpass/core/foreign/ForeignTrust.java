@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.foreign.dcc.DccSigner;
-import io.checkpass.core.foreign.dcc.HcertFormat;
-import io.checkpass.core.foreign.nzcp.NzcpFormat;
 import io.checkpass.core.foreign.nzcp.NzcpIssuer;
-import io.checkpass.core.foreign.shc.ShcFormat;
 import io.checkpass.core.foreign.shc.ShcIssuer;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -36,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * naming what is wrong, so a bundle never carries a key no valid pass could use.
  */
 public final class ForeignTrust {
+    /** The bundle section of EU DCC signer certificates. */
+    public static final String DCC = "dcc";
+    /** The bundle section of SMART Health Card issuers. */
+    public static final String SHC = "shc";
+    /** The bundle section of NZ COVID Pass issuers. */
+    public static final String NZCP = "nzcp";
     private static final Logger log = LoggerFactory.getLogger(ForeignTrust.class);
     private static final ForeignTrust EMPTY = new ForeignTrust(List.of(), Map.of(), Map.of());
 
@@ -80,13 +83,13 @@ public final class ForeignTrust {
             throw new IllegalArgumentException("foreign trust must be a JSON object with dcc, shc and nzcp lists");
         }
         ForeignTrust trust = EMPTY;
-        for (DccSigner signer : entries(json, HcertFormat.SECTION, DccSigner::fromJson, onError)) {
+        for (DccSigner signer : entries(json, DCC, DccSigner::fromJson, onError)) {
             trust = trust.withDccSigner(signer);
         }
-        for (ShcIssuer issuer : entries(json, ShcFormat.SECTION, ShcIssuer::fromJson, onError)) {
+        for (ShcIssuer issuer : entries(json, SHC, ShcIssuer::fromJson, onError)) {
             trust = trust.withShcIssuer(issuer);
         }
-        for (NzcpIssuer issuer : entries(json, NzcpFormat.SECTION, NzcpIssuer::fromJson, onError)) {
+        for (NzcpIssuer issuer : entries(json, NZCP, NzcpIssuer::fromJson, onError)) {
             trust = trust.withNzcpIssuer(issuer);
         }
         return trust;
@@ -168,15 +171,15 @@ public final class ForeignTrust {
     public ObjectNode toJson() {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         if (!dccSigners.isEmpty()) {
-            ArrayNode dcc = json.putArray(HcertFormat.SECTION);
+            ArrayNode dcc = json.putArray(DCC);
             dccSigners.forEach(s -> dcc.add(s.toJson()));
         }
         if (!shcIssuers.isEmpty()) {
-            ArrayNode shc = json.putArray(ShcFormat.SECTION);
+            ArrayNode shc = json.putArray(SHC);
             shcIssuers.values().forEach(i -> shc.add(i.toJson()));
         }
         if (!nzcpIssuers.isEmpty()) {
-            ArrayNode nzcp = json.putArray(NzcpFormat.SECTION);
+            ArrayNode nzcp = json.putArray(NZCP);
             nzcpIssuers.values().forEach(i -> nzcp.add(i.toJson()));
         }
         return json;

@@ -10,7 +10,6 @@ import io.checkpass.core.foreign.dcc.DccSigner;
 import io.checkpass.core.foreign.dcc.Dgc;
 import io.checkpass.core.foreign.dcc.Hcert;
 import io.checkpass.core.foreign.dcc.HcertCheck;
-import io.checkpass.core.foreign.dcc.HcertFormat;
 import io.checkpass.core.foreign.dcc.HcertVerifier;
 import io.checkpass.core.qr.QrCodes;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
@@ -31,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -113,6 +113,11 @@ public final class DccConformance {
     private record Observation(Boolean actual, String detail) {
         static Observation of(boolean actual, String detail) {
             return new Observation(actual, detail);
+        }
+
+        /** True, unless {@code problem} holds, then false with {@code detail}. */
+        static Observation unless(boolean problem, String detail) {
+            return new Observation(!problem, problem ? detail : "");
         }
 
         static Observation untestable(String why) {
@@ -224,8 +229,7 @@ public final class DccConformance {
             if (text.isEmpty()) {
                 return Observation.of(false, "no QR code found in the image");
             }
-            boolean matches = !has("PREFIX") || text.get().equals(field("PREFIX"));
-            return Observation.of(matches, matches ? "" : "decoded text differs from PREFIX");
+            return Observation.unless(has("PREFIX") && !text.get().equals(field("PREFIX")), "decoded text differs from PREFIX");
         }
 
         private Observation unprefix() {
@@ -234,36 +238,28 @@ public final class DccConformance {
             }
             try {
                 String body = Hcert.unprefix(field("PREFIX"));
-                boolean matches = !has("BASE45") || body.equals(field("BASE45"));
-                return Observation.of(matches, matches ? "" : "text after the prefix differs from BASE45");
+                return Observation.unless(has("BASE45") && !body.equals(field("BASE45")), "text after the prefix differs from BASE45");
             } catch (IllegalArgumentException e) {
                 return Observation.of(false, e.getMessage());
             }
         }
 
         private Observation base45Decode() {
-            Layer<String> base45 = base45Text();
-            if (base45.value() == null) {
-                return Observation.untestable(base45.problem());
-            }
-            try {
-                byte[] compressed = Hcert.base45(base45.value());
-                boolean matches = !has("COMPRESSED") || Arrays.equals(compressed, hex("COMPRESSED"));
-                return Observation.of(matches, matches ? "" : "decoded bytes differ from COMPRESSED");
-            } catch (IllegalArgumentException e) {
-                return Observation.of(false, e.getMessage());
-            }
+            return decodesTo(base45Text(), Hcert::base45, "COMPRESSED");
         }
 
         private Observation compression() {
-            Layer<byte[]> compressed = compressed();
-            if (compressed.value() == null) {
-                return Observation.untestable(compressed.problem());
+            return decodesTo(compressed(), Hcert::inflate, "COSE");
+        }
+
+        /** Whether a layer decodes, and to the case's next inner field when it has one. */
+        private <T> Observation decodesTo(Layer<T> input, Function<T, byte[]> decode, String innerField) {
+            if (input.value() == null) {
+                return Observation.untestable(input.problem());
             }
             try {
-                byte[] cose = Hcert.inflate(compressed.value());
-                boolean matches = !has("COSE") || Arrays.equals(cose, hex("COSE"));
-                return Observation.of(matches, matches ? "" : "inflated bytes differ from COSE");
+                byte[] decoded = decode.apply(input.value());
+                return Observation.unless(has(innerField) && !Arrays.equals(decoded, hex(innerField)), "decoded bytes differ from " + innerField);
             } catch (IllegalArgumentException e) {
                 return Observation.of(false, e.getMessage());
             }
@@ -334,8 +330,8 @@ public final class DccConformance {
             }
             try {
                 Dgc dgc = Dgc.parse(payload.get());
-                boolean allowed = DccSigner.of(certificate.get()).authorizedTypes().contains(dgc.type());
-                return Observation.of(allowed, allowed ? "" : "the certificate's key usage does not allow " + dgc.type());
+                return Observation.unless(!DccSigner.of(certificate.get()).authorizedTypes().contains(dgc.type()),
+                        "the certificate's key usage does not allow " + dgc.type());
             } catch (IllegalArgumentException e) {
                 return Observation.of(false, "payload type unknown: " + e.getMessage());
             }
@@ -380,8 +376,7 @@ public final class DccConformance {
             if (hcert.isEmpty()) {
                 return Observation.of(false, "no payload: " + check.value().firstFailure().map(Enum::name).orElse("?"));
             }
-            boolean same = SemanticJson.same(hcert.get(), jsonField());
-            return Observation.of(same, same ? "" : "decoded payload differs from JSON");
+            return Observation.unless(!SemanticJson.same(hcert.get(), jsonField()), "decoded payload differs from JSON");
         }
 
         private Observation validObject() {
@@ -401,8 +396,7 @@ public final class DccConformance {
             if (!has("JSON") || cbor.isEmpty()) {
                 return Observation.untestable("the case needs both JSON and a readable CBOR");
             }
-            boolean same = SemanticJson.same(cbor.get(), jsonField());
-            return Observation.of(same, same ? "" : "CBOR differs from JSON");
+            return Observation.unless(!SemanticJson.same(cbor.get(), jsonField()), "CBOR differs from JSON");
         }
 
         /**
@@ -433,7 +427,7 @@ public final class DccConformance {
         private void checkReaderAccepts(boolean checkValidity) {
             HcertVerifier verifier = new HcertVerifier(
                     ForeignTrust.fromJson(ForeignTrust.empty().withDccSigner(certificate().orElseThrow()).toJson()).dccSigners(), es256);
-            FormatOutcome outcome = HcertFormat.read(verifier, field("PREFIX"));
+            FormatOutcome outcome = verifier.read(field("PREFIX"));
             if (!(outcome instanceof FormatOutcome.Read read)) {
                 disagreements.add("every expectation is true, but the reader refuses PREFIX: " + ((FormatOutcome.Failed) outcome).reason());
                 return;

@@ -76,7 +76,7 @@ public final class NzcpConformance {
 
     /** The verifier's outcome as a reason name, VALID when the pass is valid at the clock. */
     private String judge(NzcpVerifier verifier, String pass, Instant clock) {
-        return switch (verifier.verify(pass)) {
+        return switch (verifier.read(pass)) {
             case FormatOutcome.Failed failed -> failed.reason().name();
             case FormatOutcome.Read read -> CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), clock,
                     VerifierPolicy.DEFAULT.clockSkew()).map(Reason::name).orElse("VALID");

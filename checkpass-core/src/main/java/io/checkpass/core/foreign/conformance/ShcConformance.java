@@ -5,7 +5,6 @@ import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.ForeignTrust;
 import io.checkpass.core.foreign.conformance.ConformanceReport.CaseResult;
-import io.checkpass.core.foreign.shc.ShcFormat;
 import io.checkpass.core.foreign.shc.ShcIssuer;
 import io.checkpass.core.foreign.shc.ShcVerifier;
 import io.checkpass.core.verify.CredentialValidity;
@@ -147,7 +146,7 @@ public final class ShcConformance {
             texts.add(Files.readString(file, StandardCharsets.UTF_8).strip());
         }
         if (texts.stream().allMatch(t -> t.startsWith("shc:"))) {
-            return List.of(verdict(ShcFormat.read(verifier, String.join("\n", texts)), clock));
+            return List.of(verdict(verifier.readQr(String.join("\n", texts)), clock));
         }
         if (texts.size() != 1) {
             throw new IllegalArgumentException("several files that are not all numeric QR chunks");

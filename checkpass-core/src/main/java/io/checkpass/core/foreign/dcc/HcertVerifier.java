@@ -6,6 +6,7 @@ import io.checkpass.core.codec.CoseSign1;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.dcc.HcertCheck.Step;
 import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.PassFacts;
 import io.checkpass.core.verify.PassFormatKind;
 import io.checkpass.core.verify.Reason;
@@ -73,6 +74,16 @@ public final class HcertVerifier {
             return Optional.of(new Candidate(signer, key, CoseSign1.ALG_PS256, signer.authorizedTypes()));
         }
         return Optional.empty();
+    }
+
+    /** Reads one scanned {@code HC1:} text: the transport layers, then every check; never throws. */
+    public FormatOutcome read(String text) {
+        try {
+            return check(Hcert.cose(text)).outcome();
+        } catch (RuntimeException e) {
+            // A malformed layer (IllegalArgumentException) or anything unforeseen: fail closed.
+            return new FormatOutcome.Failed(Reason.MALFORMED);
+        }
     }
 
     /** Runs every step that its inputs allow. Never throws. */

@@ -31,6 +31,11 @@ public record NzcpIssuer(String did, JsonNode didDocument) {
         }
     }
 
+    @Override
+    public JsonNode didDocument() {
+        return didDocument.deepCopy();
+    }
+
     /** An issuer from its DID document. */
     public static NzcpIssuer of(JsonNode didDocument) {
         return new NzcpIssuer(didDocument.path("id").asText(""), didDocument);

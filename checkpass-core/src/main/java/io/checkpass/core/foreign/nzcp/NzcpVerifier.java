@@ -55,8 +55,8 @@ public final class NzcpVerifier {
         this.keysByIssuer = Map.copyOf(index);
     }
 
-    /** Verifies one scanned text; never throws. */
-    public FormatOutcome verify(String text) {
+    /** Reads one scanned {@code NZCP:/1/} text; never throws. */
+    public FormatOutcome read(String text) {
         try {
             return check(text);
         } catch (RuntimeException e) {

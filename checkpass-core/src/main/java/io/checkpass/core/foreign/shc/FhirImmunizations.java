@@ -52,13 +52,13 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
             if (resource == null || !resource.isObject()) {
                 throw new IllegalArgumentException("FHIR Bundle entry has no resource");
             }
-            switch (resource.path("resourceType").asText("")) {
-                case "Patient" -> {
-                    name = patientName(resource.path("name").path(0));
-                    birthYear = year(resource.path("birthDate").asText(""));
-                }
-                case "Immunization" -> dose(resource).ifPresent(doses::add);
-                default -> { }
+            // Other resources (lab results, specimens) say nothing about vaccination.
+            String type = resource.path("resourceType").asText("");
+            if (type.equals("Patient")) {
+                name = patientName(resource.path("name").path(0));
+                birthYear = year(resource.path("birthDate").asText(""));
+            } else if (type.equals("Immunization")) {
+                dose(resource).ifPresent(doses::add);
             }
         }
         doses.sort(Comparator.comparing(Dose::date));

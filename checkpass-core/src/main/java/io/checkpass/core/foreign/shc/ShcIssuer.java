@@ -49,6 +49,16 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
         crlsOf(keysOf(iss, jwks), crls);
     }
 
+    @Override
+    public JsonNode jwks() {
+        return jwks.deepCopy();
+    }
+
+    @Override
+    public List<JsonNode> crls() {
+        return crls.stream().<JsonNode>map(JsonNode::deepCopy).toList();
+    }
+
     /** The issuer's keys by kid. */
     public Map<String, Key> keys() {
         return keysOf(iss, jwks);

@@ -5,6 +5,7 @@ import io.checkpass.core.codec.BoundedInflater;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.verify.ForeignFormat;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.PassFacts;
 import io.checkpass.core.verify.PassFormatKind;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -56,6 +58,23 @@ public final class ShcVerifier {
         }
         index.replaceAll((kid, keys) -> List.copyOf(keys));
         this.byKid = Map.copyOf(index);
+    }
+
+    /**
+     * Reads one scanned numeric text: one QR code, or all chunks of a chunked card separated by line breaks or
+     * spaces, as the scanner collects them. Never throws.
+     */
+    public FormatOutcome readQr(String text) {
+        String jws;
+        try {
+            if (text.length() > ForeignFormat.MAX_TEXT_CHARS) {
+                return failed(Reason.MALFORMED);
+            }
+            jws = ShcNumeric.decode(Arrays.asList(text.split("[\\r\\n ]+", -1)));
+        } catch (RuntimeException e) {
+            return failed(Reason.MALFORMED);
+        }
+        return verify(jws);
     }
 
     /** Verifies one compact JWS; never throws. */
