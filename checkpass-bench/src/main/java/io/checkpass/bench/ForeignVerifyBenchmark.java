@@ -57,7 +57,8 @@ import se.digg.dgc.signatures.impl.DefaultDGCSignatureVerifier;
  * No caching on either side: every call does the whole work.
  *
  * <p>Run from the repository root: {@code java -jar checkpass-bench/target/benchmarks.jar ForeignVerifyBenchmark -t 1}
- * (add {@code -p suite=DIR} for another folder of dgc-testdata cases).
+ * (add {@code -p suite=DIR} for another folder of dgc-testdata cases, {@code -p provider=sunec} to give checkpass
+ * the same ECDSA provider DIGG uses).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -69,6 +70,10 @@ public class ForeignVerifyBenchmark {
     @Param({"testdata/dcc/common"})
     public String suite;
 
+    /** checkpass's ES256 provider: auto (ACCP here), accp, bc or sunec. DIGG always uses the JDK's default (SunEC). */
+    @Param({"auto"})
+    public String provider;
+
     /** One upstream vector, ready for both libraries. */
     private record Vector(String name, String text, Instant clock, DefaultDGCDecoder digg) {}
 
@@ -78,18 +83,18 @@ public class ForeignVerifyBenchmark {
 
     @Setup(Level.Trial)
     public void loadVectors() throws IOException {
-        Es256 es256 = Es256.select();
-        List<JsonNode> cases = new ArrayList<>();
+        Es256 es256 = BenchPasses.es256(provider);
+        Map<String, JsonNode> cases = new java.util.LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(Path.of(suite))) {
             for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode json = Json.parse(Files.readAllBytes(file));
                 if (json.path("EXPECTEDRESULTS").path("EXPECTEDVERIFY").asBoolean(false) && json.hasNonNull("PREFIX")
                         && es256Signed(json.path("PREFIX").asText())) {
-                    cases.add(json);
+                    cases.put(file.getFileName().toString(), json);
                 }
             }
         }
-        Map<String, X509Certificate> certificates = cases.stream().map(ForeignVerifyBenchmark::certificate)
+        Map<String, X509Certificate> certificates = cases.values().stream().map(ForeignVerifyBenchmark::certificate)
                 .collect(Collectors.toMap(c -> HexFormat.of().formatHex(DccSigner.specKid(c)), c -> c, (a, b) -> a));
         ForeignTrust trust = ForeignTrust.empty();
         for (X509Certificate certificate : certificates.values()) {
@@ -99,8 +104,9 @@ public class ForeignVerifyBenchmark {
 
         vectors = new ArrayList<>();
         List<String> left = new ArrayList<>();
-        for (JsonNode json : cases) {
-            String name = json.path("TESTCTX").path("DESCRIPTION").asText();
+        for (var entry : cases.entrySet()) {
+            String name = entry.getKey();
+            JsonNode json = entry.getValue();
             Instant clock = ValidationClock.parse(json.path("TESTCTX").path("VALIDATIONCLOCK").asText());
             DefaultDGCSignatureVerifier diggVerifier = new DefaultDGCSignatureVerifier();
             diggVerifier.setTestValidationTime(clock);
