@@ -25,17 +25,22 @@ final class BenchPasses {
     static final Instant LUNCH = Instant.parse("2021-12-13T03:00:00Z");
 
     final Es256 es256;
-    final SigningKey issuerKey;
-    final PassIssuer issuer;
-    final TrustBundle bundle;
 
-    BenchPasses(String provider) {
-        this.es256 = provider.equals("auto") ? Es256.select() : Es256.of(switch (provider) {
+    /** The provider a benchmark's {@code provider} parameter names: auto, accp, bc or sunec. */
+    static Es256 es256(String provider) {
+        return provider.equals("auto") ? Es256.select() : Es256.of(switch (provider) {
             case "accp" -> Es256.Kind.ACCP;
             case "bc" -> Es256.Kind.BOUNCY_CASTLE;
             case "sunec" -> Es256.Kind.SUN_EC;
             default -> throw new IllegalArgumentException("provider must be auto, accp, bc or sunec, not " + provider);
         });
+    }
+    final SigningKey issuerKey;
+    final PassIssuer issuer;
+    final TrustBundle bundle;
+
+    BenchPasses(String provider) {
+        this.es256 = es256(provider);
         this.issuerKey = KeyStores.generate(es256, "bench issuer", Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
         this.issuer = new PassIssuer(issuerKey, es256, new SecureRandom());
         this.bundle = new TrustBundle(1, LUNCH,

@@ -53,9 +53,21 @@ public final class CborReader {
         return t == null ? "end of input" : t.name();
     }
 
-    /** The CBOR tag on the item just begun or read, or -1 if it has none. */
+    /** The CBOR tag on the item just begun or read (the outermost if it has several), or -1 if it has none. */
     public int tag() {
         return parser.getCurrentTag();
+    }
+
+    /** How many CBOR tags the item just begun or read carries. */
+    public int tagCount() {
+        var tags = parser.getCurrentTags();
+        return tags == null ? 0 : tags.size();
+    }
+
+    /** Whether {@code tag} is among the tags on the item just begun or read. */
+    public boolean hasTag(int tag) {
+        var tags = parser.getCurrentTags();
+        return tags != null && tags.contains(tag);
     }
 
     public void beginArray() {

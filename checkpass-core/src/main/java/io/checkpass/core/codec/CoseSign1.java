@@ -9,12 +9,16 @@ import java.util.List;
  * signature: bstr]}, optionally behind tag 18. Only the header parameters we act on are kept: alg (1), kid (4,
  * protected first, then unprotected) and x5chain (33).
  *
+ * <p>{@link #algorithm()} is the protected alg only; a message without one has {@link #ALG_ABSENT} there, and
+ * {@link #algorithmAnywhere()} also looks at the unprotected header, which some EU DCC issuers used.
+ *
  * <p>Decoding checks structure only; nothing here is trusted until a verifier checks {@link #signature()} over
  * {@link #toBeSigned(byte[])}.
  */
 public record CoseSign1(
         byte[] protectedBytes,
         int algorithm,
+        int unprotectedAlgorithm,
         byte[] protectedKid,
         byte[] unprotectedKid,
         List<byte[]> x5chain,
@@ -22,6 +26,8 @@ public record CoseSign1(
         byte[] signature) {
 
     public static final int TAG = 18;
+    /** The CWT tag (RFC 8392), which may wrap a tagged COSE_Sign1. */
+    public static final int CWT_TAG = 61;
     public static final int ALG_ES256 = -7;
     public static final int ALG_PS256 = -37;
     /** Header label of the algorithm. */
@@ -32,7 +38,16 @@ public record CoseSign1(
     public static final int HEADER_X5CHAIN = 33;
 
     private static final byte[] SIGNATURE1 = "Signature1".getBytes(StandardCharsets.US_ASCII);
-    private static final int ALG_ABSENT = Integer.MIN_VALUE;
+    /** The value of {@link #algorithm()} when the protected header has no alg. */
+    public static final int ALG_ABSENT = Integer.MIN_VALUE;
+
+    /**
+     * The protected alg, else the unprotected one. The signature does not cover an unprotected alg, so use this only
+     * where the trusted key's type fixes the algorithm anyway.
+     */
+    public int algorithmAnywhere() {
+        return algorithm != ALG_ABSENT ? algorithm : unprotectedAlgorithm;
+    }
 
     /** The key id from the protected header if present, else from the unprotected one, else null. */
     public byte[] kid() {
@@ -49,9 +64,12 @@ public record CoseSign1(
     public static CoseSign1 decode(byte[] data, int maxHeaderBytes, int maxPayload) {
         CborReader in = CborReader.of(data);
         in.beginArray();
-        int tag = in.tag();
-        if (tag != -1 && tag != TAG) {
-            throw new CborException("COSE message has tag " + tag + ", expected COSE_Sign1 (18)");
+        int tags = in.tagCount();
+        boolean tagsAllowed = tags == 0
+                || tags == 1 && in.hasTag(TAG)
+                || tags == 2 && in.tag() == CWT_TAG && in.hasTag(TAG);
+        if (!tagsAllowed) {
+            throw new CborException("COSE message has tag " + in.tag() + ", expected COSE_Sign1 (18), optionally inside a CWT tag (61)");
         }
         byte[] protectedBytes = in.readBytes(maxHeaderBytes);
         int alg = ALG_ABSENT;
@@ -69,11 +87,14 @@ public record CoseSign1(
             header.expectEnd();
         }
         byte[] unprotectedKid = null;
+        int unprotectedAlg = ALG_ABSENT;
         List<byte[]> x5chain = List.of();
         in.beginMap();
         for (String key = in.nextTextKey(); key != null; key = in.nextTextKey()) {
             int label = parseLabel(key);
-            if (label == HEADER_KID) {
+            if (label == HEADER_ALG) {
+                unprotectedAlg = (int) in.readLong(Integer.MIN_VALUE + 1, Integer.MAX_VALUE);
+            } else if (label == HEADER_KID) {
                 unprotectedKid = in.readBytes(64);
             } else if (label == HEADER_X5CHAIN) {
                 x5chain = readChain(in, maxHeaderBytes);
@@ -85,10 +106,10 @@ public record CoseSign1(
         byte[] signature = in.readBytes(1024);
         in.endArray();
         in.expectEnd();
-        if (alg == ALG_ABSENT) {
-            throw new CborException("COSE protected header has no algorithm");
+        if (alg == ALG_ABSENT && unprotectedAlg == ALG_ABSENT) {
+            throw new CborException("COSE message has no algorithm");
         }
-        return new CoseSign1(protectedBytes, alg, protectedKid, unprotectedKid, x5chain, payload, signature);
+        return new CoseSign1(protectedBytes, alg, unprotectedAlg, protectedKid, unprotectedKid, x5chain, payload, signature);
     }
 
     /** Unprotected headers may use text labels; those are never ours, so they map to 0 (ignored). */

@@ -76,11 +76,20 @@ public final class QrCodes {
         return out.toByteArray();
     }
 
-    /** Reads the QR code in an image; empty if none is found or it cannot be decoded. */
+    /**
+     * Reads the QR code in an image; empty if none is found or it cannot be decoded. A photo goes through zxing's
+     * detector; a clean rendering (a saved PNG, a PDF page) whose finder patterns the detector misjudges is then read
+     * as a pure barcode — two of the French DCC test images need that.
+     */
     public static Optional<String> decode(BufferedImage image) {
         var bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
+        Optional<String> detected = read(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE));
+        return detected.isPresent() ? detected : read(bitmap, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE));
+    }
+
+    private static Optional<String> read(BinaryBitmap bitmap, Map<DecodeHintType, ?> hints) {
         try {
-            return Optional.of(new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText());
+            return Optional.of(new QRCodeReader().decode(bitmap, hints).getText());
         } catch (NotFoundException | ChecksumException | FormatException e) {
             return Optional.empty();
         }

@@ -8,6 +8,11 @@ import io.checkpass.core.trust.TrustBundle;
  * signature; the verifier then applies validity and venue rules like for native passes.
  */
 public interface ForeignFormat {
+    /**
+     * The longest foreign QR text the verifier passes to a reader: three SMART Health Card chunks of the largest
+     * size the spec allows (2,390 digits each), joined by line breaks. Each reader bounds its own input further.
+     */
+    int MAX_TEXT_CHARS = 8192;
 
     /** The QR text prefix this format claims, e.g. {@code "HC1:"}; matched case-sensitively. */
     String prefix();
@@ -15,7 +20,10 @@ public interface ForeignFormat {
     /** A reader bound to one bundle's trust material; called once per installed bundle. */
     Reader reader(TrustBundle bundle);
 
-    /** Reads one presented pass against fixed trust material. Must not throw. */
+    /**
+     * Reads one presented pass against fixed trust material. Must not throw. The reader checks structure, trust and
+     * signature, and states issued-at and expiry in the facts; the verifier applies them to {@code now}.
+     */
     @FunctionalInterface
     interface Reader {
         FormatOutcome read(String text, java.time.Instant now);

@@ -114,10 +114,13 @@ public final class PassVerifier {
         BundleState current = state;
         try {
             // 1. Bound the size, then dispatch on the prefix.
-            if (text == null || text.length() > PassFormat.MAX_TEXT_CHARS) {
+            if (text == null || text.length() > ForeignFormat.MAX_TEXT_CHARS) {
                 return Denied.because(Reason.MALFORMED);
             }
             if (text.startsWith(PassFormat.PREFIX)) {
+                if (text.length() > PassFormat.MAX_TEXT_CHARS) {
+                    return Denied.because(Reason.MALFORMED);
+                }
                 return verifyNative(text, venueType, now, current);
             }
             for (var reader : current.foreignReaders().entrySet()) {
@@ -255,13 +258,9 @@ public final class PassVerifier {
 
     /** Step 4: issued-at not in the future (beyond skew), credential not expired. Null when valid. */
     private Denied checkValidity(PassFacts facts, Instant now) {
-        if (facts.issuedAt().isPresent() && facts.issuedAt().get().isAfter(now.plus(policy.clockSkew()))) {
-            return Denied.because(Reason.NOT_YET_VALID);
-        }
-        if (facts.expiresAt().isPresent() && !now.isBefore(facts.expiresAt().get())) {
-            return Denied.because(Reason.CREDENTIAL_EXPIRED);
-        }
-        return null;
+        return CredentialValidity.check(facts.issuedAt(), facts.expiresAt(), now, policy.clockSkew())
+                .map(Denied::because)
+                .orElse(null);
     }
 
     /**

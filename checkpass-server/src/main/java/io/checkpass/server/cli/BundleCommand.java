@@ -1,5 +1,7 @@
 package io.checkpass.server.cli;
 
+import io.checkpass.core.codec.Json;
+import io.checkpass.core.foreign.ForeignTrust;
 import io.checkpass.core.pass.Serial;
 import io.checkpass.core.rules.VenueRules;
 import io.checkpass.core.trust.IssuerKey;
@@ -43,6 +45,9 @@ final class BundleCommand {
         @Option(names = "--out", required = true, description = "Bundle file to write.")
         Path out;
 
+        @Option(names = "--foreign", paramLabel = "FOREIGN_JSON", description = "Foreign trust material to include (made by 'checkpass trust import').")
+        Path foreign;
+
         Build(CliContext context) {
             this.context = context;
         }
@@ -58,16 +63,31 @@ final class BundleCommand {
                     throw new CliException("--revoke " + serial + ": " + e.getMessage());
                 }
             }
+            ForeignTrust foreignTrust = foreign == null ? ForeignTrust.empty() : readForeign(foreign);
             var key = keyDirectory.issuer();
             var now = context.clock().instant();
             TrustBundle bundle = new TrustBundle(version != null ? version : now.getEpochSecond(), now,
                     List.of(new IssuerKey(key.id(), issuer, key.publicKey(), key.notBefore(), key.notAfter())),
-                    revoked, VenueRules.korea());
+                    revoked, VenueRules.korea(), foreignTrust.toJson());
             byte[] signed = TrustBundles.sign(bundle, keyDirectory.bundle(), context.es256());
             Files.write(out, signed);
             context.out().println("bundle version " + bundle.version() + ", " + signed.length + " bytes, "
-                    + revoked.size() + " revoked, signed by " + keyDirectory.bundle().id());
+                    + revoked.size() + " revoked, " + foreignSummary(foreignTrust) + "signed by " + keyDirectory.bundle().id());
             return 0;
+        }
+
+        private static ForeignTrust readForeign(Path file) {
+            try {
+                return ForeignTrust.fromJson(Json.parse(CliFiles.read(file, "foreign trust")));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("foreign trust file " + file + ": " + e.getMessage());
+            }
+        }
+
+        private static String foreignSummary(ForeignTrust trust) {
+            int issuers = trust.dccSigners().size() + trust.shcIssuers().size() + trust.nzcpIssuers().size();
+            return issuers == 0 ? "" : trust.dccSigners().size() + " DCC signers, " + trust.shcIssuers().size() + " SHC issuers, "
+                    + trust.nzcpIssuers().size() + " NZCP issuers, ";
         }
     }
 }

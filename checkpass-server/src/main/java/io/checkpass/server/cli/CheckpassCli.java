@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CheckpassCli.Version.class,
         description = "Health passes: issue, present and verify offline; serve the centre.",
-        subcommands = {KeysCommand.class, PassCommand.class, BundleCommand.class, VerifyCommand.class, ServeCommand.class, IssueAheadCommand.class, ImportCommand.class})
+        subcommands = {KeysCommand.class, PassCommand.class, BundleCommand.class, VerifyCommand.class, ServeCommand.class,
+                ImportCommand.class, IssueAheadCommand.class, TrustCommand.class, ConformanceCommand.class})
 public final class CheckpassCli implements Runnable {
     private final CliContext context;
 

@@ -1,17 +1,17 @@
 package io.checkpass.server.cli;
 
 import io.checkpass.core.crypto.Pem;
+import io.checkpass.core.foreign.ForeignFormats;
 import io.checkpass.core.qr.QrCodes;
 import io.checkpass.core.rules.VenueType;
 import io.checkpass.core.trust.TrustBundleException;
 import io.checkpass.core.trust.TrustBundles;
 import io.checkpass.core.verify.PassVerifier;
 import io.checkpass.core.verify.VerificationResult;
+import io.checkpass.core.verify.VerifierPolicy;
 import io.checkpass.server.json.VerificationJson;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -63,7 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             Optional<java.security.interfaces.ECPublicKey> anchor = trustAnchor == null ? Optional.empty()
                     : Optional.of(Pem.readPublicKey(readText(trustAnchor, "trust anchor"), es256));
-            opened = TrustBundles.open(readBytes(bundle, "bundle"), anchor, es256);
+            opened = TrustBundles.open(CliFiles.read(bundle, "bundle"), anchor, es256);
         } catch (TrustBundleException e) {
             throw new CliException("bundle " + bundle + " refused: " + e.getMessage());
         }
@@ -71,7 +71,7 @@ final class VerifyCommand implements Callable<Integer> {
                 "unknown --venue-type '" + venueType + "'; the bundle knows " + opened.bundle().venueRules().venueTypes().keySet()));
         String text = input.text != null ? input.text.strip() : readQr(input.image);
         Clock clock = at != null ? Clock.fixed(at, ZoneOffset.UTC) : context.clock();
-        VerificationResult result = new PassVerifier(opened.bundle(), es256, clock).verify(text, type);
+        VerificationResult result = new PassVerifier(opened.bundle(), es256, clock, VerifierPolicy.DEFAULT, ForeignFormats.all(es256)).verify(text, type);
         var json = VerificationJson.toJson(result)
                 .put("venueType", type.code())
                 .put("at", clock.instant().toString())
@@ -94,17 +94,7 @@ final class VerifyCommand implements Callable<Integer> {
         return QrCodes.decode(picture).orElseThrow(() -> new CliException("no QR code found in " + image));
     }
 
-    private static byte[] readBytes(Path file, String what) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new CliException(what + " file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new CliException("cannot read " + what + " file " + file + ": " + e.getMessage());
-        }
-    }
-
     private static String readText(Path file, String what) {
-        return new String(readBytes(file, what), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(CliFiles.read(file, what), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

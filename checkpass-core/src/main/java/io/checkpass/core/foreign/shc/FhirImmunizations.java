@@ -1,0 +1,141 @@
+package io.checkpass.core.foreign.shc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.checkpass.core.pass.DisplayHint;
+import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.registry.VaccineProduct;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a SMART Health Card's FHIR bundle says about COVID-19 vaccination: the completed Immunization resources whose
+ * CVX code is a vaccine we know ({@link VaccineProduct}), and the Patient's name and birth date.
+ *
+ * <p>The series is complete at the dose whose count reaches its product's primary series (Janssen: one); the holder
+ * is VACCINATED from 14 days after that dose, or from an earlier booster. Doses of unknown vaccines are ignored.
+ * Anything else (lab results, an incomplete series) is UNVACCINATED.
+ */
+record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthYear) {
+    private static final String CVX = "http://hl7.org/fhir/sid/cvx";
+    private static final Duration TAKES_EFFECT = Duration.ofDays(14);
+    private static final int MAX_ENTRIES = 256;
+
+    /** One completed dose of a known vaccine. */
+    record Dose(Instant date, VaccineProduct product) {}
+
+    /**
+     * Reads a FHIR Bundle.
+     *
+     * @throws IllegalArgumentException if it is not a Bundle of resources
+     */
+    static FhirImmunizations read(JsonNode bundle) {
+        if (bundle == null || !"Bundle".equals(bundle.path("resourceType").asText(null))) {
+            throw new IllegalArgumentException("credentialSubject.fhirBundle is not a FHIR Bundle");
+        }
+        JsonNode entries = bundle.get("entry");
+        if (entries == null || !entries.isArray() || entries.size() > MAX_ENTRIES) {
+            throw new IllegalArgumentException("FHIR Bundle has no entry array of at most " + MAX_ENTRIES);
+        }
+        List<Dose> doses = new ArrayList<>();
+        String name = "";
+        Optional<Integer> birthYear = Optional.empty();
+        for (JsonNode entry : entries) {
+            JsonNode resource = entry.get("resource");
+            if (resource == null || !resource.isObject()) {
+                throw new IllegalArgumentException("FHIR Bundle entry has no resource");
+            }
+            // Other resources (lab results, specimens) say nothing about vaccination.
+            String type = resource.path("resourceType").asText("");
+            if (type.equals("Patient")) {
+                name = patientName(resource.path("name").path(0));
+                birthYear = year(resource.path("birthDate").asText(""));
+            } else if (type.equals("Immunization")) {
+                dose(resource).ifPresent(doses::add);
+            }
+        }
+        doses.sort(Comparator.comparing(Dose::date));
+        return new FhirImmunizations(List.copyOf(doses), name, birthYear);
+    }
+
+    private static Optional<Dose> dose(JsonNode immunization) {
+        if (!"completed".equals(immunization.path("status").asText())) {
+            return Optional.empty();
+        }
+        VaccineProduct product = null;
+        for (JsonNode coding : immunization.path("vaccineCode").path("coding")) {
+            if (CVX.equals(coding.path("system").asText()) && product == null) {
+                product = VaccineProduct.ofCvx(coding.path("code").asText());
+            }
+        }
+        Optional<Instant> date = instant(immunization.path("occurrenceDateTime").asText(""));
+        return product == null || date.isEmpty() ? Optional.empty() : Optional.of(new Dose(date.get(), product));
+    }
+
+    /** The status, from when it holds, given the card's not-before (the start of any non-vaccinated status). */
+    PassStatus status() {
+        return completion().isPresent() ? PassStatus.VACCINATED : PassStatus.UNVACCINATED;
+    }
+
+    Instant statusValidFrom(Instant notBefore) {
+        Optional<Integer> complete = completion();
+        if (complete.isEmpty()) {
+            return notBefore;
+        }
+        Instant effective = doses.get(complete.get()).date().plus(TAKES_EFFECT);
+        if (complete.get() + 1 < doses.size() && doses.get(complete.get() + 1).date().isBefore(effective)) {
+            return doses.get(complete.get() + 1).date();
+        }
+        return effective;
+    }
+
+    Optional<DisplayHint> display() {
+        if (name.isBlank() || birthYear.isEmpty() || birthYear.get() < 1900 || birthYear.get() > 2100) {
+            return Optional.empty();
+        }
+        return Optional.of(DisplayHint.of(name, birthYear.get()));
+    }
+
+    /** The index of the dose that completes the primary series, if one does. */
+    private Optional<Integer> completion() {
+        for (int i = 0; i < doses.size(); i++) {
+            if (i + 1 >= doses.get(i).product().primaryDoses()) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String patientName(JsonNode name) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode given : name.path("given")) {
+            out.append(given.asText()).append(' ');
+        }
+        return out.append(name.path("family").asText("")).toString().strip();
+    }
+
+    private static Optional<Integer> year(String date) {
+        if (date.length() >= 4 && date.substring(0, 4).chars().allMatch(Character::isDigit)) {
+            return Optional.of(Integer.parseInt(date.substring(0, 4)));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Instant> instant(String text) {
+        try {
+            if (text.length() == 10) {
+                return Optional.of(LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
+            }
+            return Optional.of(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}
