@@ -22,7 +22,9 @@ import io.checkpass.server.keys.KeyDirectory;
 import io.checkpass.server.registry.PostgresRegistry;
 import io.checkpass.server.trust.RevocationService;
 import io.checkpass.server.trust.TrustBundleService;
+import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
+import io.checkpass.server.trust.ForeignTrustStore;
 import io.checkpass.server.tracing.TraceRoutes;
 import io.checkpass.server.tracing.Tracer;
 import io.checkpass.server.visits.CheckInIngest;
@@ -72,6 +74,7 @@ public final class CheckpassServer implements AutoCloseable {
         private final StatusEngine statusEngine;
         private final IssuanceService issuance;
         private final TrustBundleService bundles;
+        private final ForeignTrustStore foreignTrust;
         private final ContactCipher contacts;
         private final Venues venues;
         private final VisitPartitions partitions;
@@ -89,8 +92,9 @@ public final class CheckpassServer implements AutoCloseable {
             this.audit = new PostgresAuditLog(db, clock);
             this.ledger = new PostgresIssuanceLedger(db);
             this.statusEngine = new StatusEngine(MedicalRules.korea());
+            this.foreignTrust = new ForeignTrustStore(db, audit, clock);
             this.bundles = new TrustBundleService(db, keys.issuer(), keys.bundle(), config.issuance().issuerName(), VenueRules.korea(),
-                    () -> null, es256, clock, Duration.ofSeconds(2));
+                    foreignTrust::section, es256, clock, Duration.ofSeconds(2));
             this.issuance = new IssuanceService(registry, ledger, statusEngine, new PassIssuer(keys.issuer(), es256, new SecureRandom()),
                     new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock), config.issuance().personDevicesPerDay(),
                     config.issuance().credentialLifetime(), es256, clock);
@@ -105,6 +109,10 @@ public final class CheckpassServer implements AutoCloseable {
             this.fraud = new FraudSignals(db, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
             this.retention = new Retention(db, partitions, audit, clock, Duration.ofDays(config.visits().retentionDays()));
             this.ingest = new CheckInIngest(new PostgresCheckInLog(db, contacts, clock), fraud, background, clock);
+        }
+
+        public ForeignTrustStore foreignTrust() {
+            return foreignTrust;
         }
 
         public ContactCipher contacts() {
@@ -199,6 +207,7 @@ public final class CheckpassServer implements AutoCloseable {
                     .add(new io.checkpass.server.http.LabRoutes(centre.registry())::register)
                     .add(new VisitRoutes(centre.ingest(), centre.venues(), centre.fraud(), centre.retention(), centre.audit(),
                             VenueRules.korea(), clock)::register)
+                    .add(new TrustRoutes(centre.foreignTrust(), centre.bundles(), es256, clock)::register)
                     .add(new TraceRoutes(new Tracer(db, centre.contacts(), centre.audit(), clock,
                             Duration.ofMinutes(config.visits().dwellMinutes())))::register);
             this.webServer = WebServer.builder()
