@@ -10,7 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -47,29 +49,69 @@ public final class FraudSignals {
         if (serials.isEmpty()) {
             return 0;
         }
-        Instant from = earliest.minus(window);
-        Instant to = latest.plus(window);
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("""
-                        insert into fraud_signal (serial, first_venue, first_at, second_venue, second_at, detected_at)
-                        select a.serial, a.venue_id, a.scanned_at, b.venue_id, b.scanned_at, ?
-                        from checkin a
-                        join checkin b on b.serial = a.serial and b.venue_id <> a.venue_id
-                             and b.scanned_at > a.scanned_at and b.scanned_at <= a.scanned_at + ?::interval
-                        where a.serial = any(?) and a.scanned_at >= ? and a.scanned_at <= ?
-                          and b.scanned_at >= ? and b.scanned_at <= ?
-                        on conflict do nothing""")) {
-            s.setTimestamp(1, Timestamp.from(clock.instant()));
-            s.setString(2, window.toSeconds() + " seconds");
-            s.setArray(3, c.createArrayOf("bytea", serials.toArray(new byte[0][])));
-            s.setTimestamp(4, Timestamp.from(from));
-            s.setTimestamp(5, Timestamp.from(to));
-            s.setTimestamp(6, Timestamp.from(from));
-            s.setTimestamp(7, Timestamp.from(to));
-            return s.executeUpdate();
+        // One probe of the (serial, scanned_at) index per serial; pairs are found here, not by a self-join.
+        Map<Serial, List<Sighting>> sightings = new HashMap<>();
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "select serial, venue_id, scanned_at from checkin where serial = any(?) and scanned_at >= ? and scanned_at <= ?")) {
+                s.setArray(1, c.createArrayOf("bytea", serials.toArray(new byte[0][])));
+                s.setTimestamp(2, Timestamp.from(earliest.minus(window)));
+                s.setTimestamp(3, Timestamp.from(latest.plus(window)));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        sightings.computeIfAbsent(Serial.fromBytes(r.getBytes(1)), k -> new ArrayList<>())
+                                .add(new Sighting(r.getString(2), r.getTimestamp(3).toInstant()));
+                    }
+                }
+            }
+            List<Signal> found = pairs(sightings);
+            if (found.isEmpty()) {
+                return 0;
+            }
+            try (PreparedStatement s = c.prepareStatement("""
+                    insert into fraud_signal (serial, first_venue, first_at, second_venue, second_at, detected_at)
+                    values (?, ?, ?, ?, ?, ?) on conflict do nothing""")) {
+                for (Signal signal : found) {
+                    s.setBytes(1, Serial.parse(signal.serial()).bytes());
+                    s.setString(2, signal.firstVenue());
+                    s.setTimestamp(3, Timestamp.from(signal.firstAt()));
+                    s.setString(4, signal.secondVenue());
+                    s.setTimestamp(5, Timestamp.from(signal.secondAt()));
+                    s.setTimestamp(6, Timestamp.from(signal.detectedAt()));
+                    s.addBatch();
+                }
+                int inserted = 0;
+                for (int n : s.executeBatch()) {
+                    inserted += Math.max(0, n);
+                }
+                return inserted;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("fraud examination failed", e);
         }
+    }
+
+    private record Sighting(String venue, Instant at) {}
+
+    /** Every ordered pair of sightings of one serial at different venues within the window. */
+    private List<Signal> pairs(Map<Serial, List<Sighting>> sightings) {
+        Instant now = clock.instant();
+        List<Signal> out = new ArrayList<>();
+        for (var entry : sightings.entrySet()) {
+            List<Sighting> list = entry.getValue();
+            if (list.size() < 2) {
+                continue;
+            }
+            list.sort(java.util.Comparator.comparing(Sighting::at));
+            for (int i = 0; i < list.size(); i++) {
+                for (int j = i + 1; j < list.size() && !list.get(j).at().isAfter(list.get(i).at().plus(window)); j++) {
+                    if (!list.get(i).venue().equals(list.get(j).venue()) && list.get(j).at().isAfter(list.get(i).at())) {
+                        out.add(new Signal(entry.getKey().hex(), list.get(i).venue(), list.get(i).at(), list.get(j).venue(), list.get(j).at(), now));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Signals detected in [from, to), newest first. */
