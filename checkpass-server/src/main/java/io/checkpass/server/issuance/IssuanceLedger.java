@@ -15,11 +15,13 @@ public interface IssuanceLedger {
     record Entry(Serial serial, String personId, String clientId, byte[] deviceKeyHash, byte[] deviceKey, LocalDate issueDay,
             String status, Instant issuedAt, Instant expiresAt, byte[] credential) {}
 
-    /** The credential already issued for this person, device and day, if any. */
-    Optional<Entry> find(String personId, byte[] deviceKeyHash, LocalDate issueDay);
+    /**
+     * What the ledger holds for a person on a day: the credential already issued for this device, if any, and how
+     * many distinct devices (static counts as one) got credentials that day. One round trip.
+     */
+    record Today(Optional<Entry> existing, int devices) {}
 
-    /** How many distinct devices (static counts as one) the person got credentials for on that day. */
-    int devicesOn(String personId, LocalDate issueDay);
+    Today lookup(String personId, byte[] deviceKeyHash, LocalDate issueDay);
 
     /**
      * Records an issuance unless one exists for the same person, device and day (a concurrent request won the

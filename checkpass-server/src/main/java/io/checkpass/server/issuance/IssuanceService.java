@@ -93,13 +93,14 @@ public final class IssuanceService {
             Instant expiresAt) {
         byte[] deviceKey = order.deviceKey().map(EcPoints::compressed).orElse(null);
         byte[] deviceHash = deviceKey == null ? STATIC_DEVICE : Digests.sha256(deviceKey);
-        Optional<IssuanceLedger.Entry> existing = ledger.find(order.personId(), deviceHash, issueDay);
+        IssuanceLedger.Today today = ledger.lookup(order.personId(), deviceHash, issueDay);
+        Optional<IssuanceLedger.Entry> existing = today.existing();
         if (existing.isPresent() && existing.get().expiresAt().isAfter(issuedAt)) {
             return reused(existing.get());
         }
         HealthRecord record = registry.find(order.personId()).orElseThrow(() -> ApiException.notFound("unknown-person",
                 "the registry holds no person '" + order.personId() + "'; check the id the provider asserted"));
-        if (existing.isEmpty() && ledger.devicesOn(order.personId(), issueDay) >= devicesPerPersonPerDay) {
+        if (existing.isEmpty() && today.devices() >= devicesPerPersonPerDay) {
             throw new ApiException(429, "person-device-limit", "Too many devices today",
                     "person '" + order.personId() + "' already has credentials for " + devicesPerPersonPerDay
                             + " devices today; this limit resets at midnight KST",

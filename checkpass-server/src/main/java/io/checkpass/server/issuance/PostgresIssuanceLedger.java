@@ -25,9 +25,21 @@ public final class PostgresIssuanceLedger implements IssuanceLedger {
     }
 
     @Override
-    public Optional<Entry> find(String personId, byte[] deviceKeyHash, LocalDate issueDay) {
-        try (Connection c = db.getConnection()) {
-            return find(c, personId, deviceKeyHash, issueDay);
+    public Today lookup(String personId, byte[] deviceKeyHash, LocalDate issueDay) {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select " + COLUMNS.replace("serial", "i.serial")
+                        + ", (select count(*) from issuance where person_id = ? and issue_day = ?) as devices"
+                        + " from (select 1) as one left join issuance i on i.person_id = ? and i.device_key_hash = ? and i.issue_day = ?")) {
+            s.setString(1, personId);
+            s.setDate(2, Date.valueOf(issueDay));
+            s.setString(3, personId);
+            s.setBytes(4, deviceKeyHash);
+            s.setDate(5, Date.valueOf(issueDay));
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                int devices = r.getInt("devices");
+                return new Today(r.getBytes(1) == null ? Optional.empty() : Optional.of(read(r)), devices);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the issuance ledger", e);
         }
@@ -42,21 +54,6 @@ public final class PostgresIssuanceLedger implements IssuanceLedger {
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(read(r)) : Optional.empty();
             }
-        }
-    }
-
-    @Override
-    public int devicesOn(String personId, LocalDate issueDay) {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select count(*) from issuance where person_id = ? and issue_day = ?")) {
-            s.setString(1, personId);
-            s.setDate(2, Date.valueOf(issueDay));
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the issuance ledger", e);
         }
     }
 

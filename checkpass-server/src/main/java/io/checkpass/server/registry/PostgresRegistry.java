@@ -30,13 +30,20 @@ import javax.sql.DataSource;
  * issuance path does it for every new credential.
  */
 public final class PostgresRegistry implements Registry {
+    /**
+     * One round trip for a person's whole record. The single-person form binds a scalar so PostgreSQL keeps one
+     * generic plan for the prepared statement (an array parameter makes it re-plan the five-way union each time:
+     * 250 µs instead of 60 µs per issuance); pages of persons use the array form.
+     */
     private static final String SELECT_RECORD = """
-            select 'p' as kind, person_id, name as a, birth_date::text as b, phone as c, null::text as d from person where person_id = any(?)
-            union all select 'i', person_id, dose_number::text, given_on::text, product, null from immunization where person_id = any(?)
-            union all select 't', person_id, result_at::text, kind, positive::text, extract(epoch from result_at)::text from test_result where person_id = any(?)
-            union all select 'r', person_id, released_on::text, null, null, null from recovery where person_id = any(?)
-            union all select 'e', person_id, valid_from::text, valid_until::text, reason, null from exemption where person_id = any(?)
+            select 'p' as kind, person_id, name as a, birth_date::text as b, phone as c, null::text as d from person where person_id %1$s
+            union all select 'i', person_id, dose_number::text, given_on::text, product, null from immunization where person_id %1$s
+            union all select 't', person_id, result_at::text, kind, positive::text, extract(epoch from result_at)::text from test_result where person_id %1$s
+            union all select 'r', person_id, released_on::text, null, null, null from recovery where person_id %1$s
+            union all select 'e', person_id, valid_from::text, valid_until::text, reason, null from exemption where person_id %1$s
             """;
+    private static final String SELECT_ONE = SELECT_RECORD.formatted("= ?");
+    private static final String SELECT_MANY = SELECT_RECORD.formatted("= any(?)");
 
     private final DataSource db;
 
@@ -56,10 +63,15 @@ public final class PostgresRegistry implements Registry {
         Map<String, List<TestRecord>> tests = new HashMap<>();
         Map<String, List<RecoveryRecord>> recoveries = new HashMap<>();
         Map<String, List<ExemptionRecord>> exemptions = new HashMap<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(SELECT_RECORD)) {
-            var ids = c.createArrayOf("text", personIds.toArray());
+        boolean one = personIds.size() == 1;
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(one ? SELECT_ONE : SELECT_MANY)) {
+            var ids = one ? null : c.createArrayOf("text", personIds.toArray());
             for (int i = 1; i <= 5; i++) {
-                s.setArray(i, ids);
+                if (one) {
+                    s.setString(i, personIds.getFirst());
+                } else {
+                    s.setArray(i, ids);
+                }
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
