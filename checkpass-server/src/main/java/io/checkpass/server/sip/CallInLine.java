@@ -69,10 +69,18 @@ final class CallInLine {
         }
     }
 
-    /** Answers 503 without state when the endpoint has too many requests in hand. */
+    /**
+     * When the endpoint has too many requests in hand: ACKs and retransmissions are still served from their
+     * transactions (cheap, and a 503 to a copy of a call being stored would deny a stored check-in); a new
+     * request gets 503 without state.
+     */
     void overloaded(SipParser.Parsed parsed, SipPeer peer) {
-        if (parsed instanceof SipParser.Request(SipRequest request) && !request.method().equals("ACK")) {
-            statelessResponse(request, peer, 503, "Service Unavailable", List.of(retryAfter()));
+        try {
+            if (parsed instanceof SipParser.Request(SipRequest request) && !matchesTransaction(request, clock.instant())) {
+                statelessResponse(request, peer, 503, "Service Unavailable", List.of(retryAfter()));
+            }
+        } catch (RuntimeException e) {
+            log.error("SIP request from {}:{} failed", peer.sourceIp(), peer.sourcePort(), e);
         }
     }
 
@@ -87,22 +95,33 @@ final class CallInLine {
         return transactions.size();
     }
 
-    private void handle(SipRequest request, SipPeer peer) {
-        Instant now = clock.instant();
+    /**
+     * Serves an ACK or a retransmission from its transaction; true if the request is thereby handled. An ACK is
+     * always handled: the ACK for a non-2xx final response carries the INVITE's branch (§17.1.1.3), and other ACKs
+     * have no transaction here.
+     */
+    private boolean matchesTransaction(SipRequest request, Instant now) {
         if (request.method().equals("ACK")) {
-            // The ACK for a non-2xx final response carries the INVITE's branch (§17.1.1.3); other ACKs have no transaction.
             ServerTransaction invite = transactions.get(transactionKey(request, "INVITE"));
             if (invite != null) {
                 invite.acknowledged(now);
             }
+            return true;
+        }
+        ServerTransaction existing = transactions.get(transactionKey(request, request.method()));
+        if (existing != null) {
+            existing.retransmitted();
+            return true;
+        }
+        return false;
+    }
+
+    private void handle(SipRequest request, SipPeer peer) {
+        Instant now = clock.instant();
+        if (matchesTransaction(request, now)) {
             return;
         }
         String key = transactionKey(request, request.method());
-        ServerTransaction existing = transactions.get(key);
-        if (existing != null) {
-            existing.retransmitted();
-            return;
-        }
         if (transactions.size() >= settings.maxTransactions()) {
             statelessResponse(request, peer, 503, "Service Unavailable", List.of(retryAfter()));
             return;
@@ -110,7 +129,7 @@ final class CallInLine {
         ServerTransaction cancelled = request.method().equals("CANCEL") ? transactions.get(transactionKey(request, "INVITE")) : null;
         // §9.2: the 200 to a CANCEL carries the To tag of the responses to the INVITE.
         ServerTransaction tx = new ServerTransaction(request, peer, cancelled != null ? cancelled.toTag : newTag(), settings);
-        existing = transactions.putIfAbsent(key, tx);
+        ServerTransaction existing = transactions.putIfAbsent(key, tx);
         if (existing != null) {
             existing.retransmitted();
             return;
@@ -168,8 +187,8 @@ final class CallInLine {
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new CheckIn.Contact(caller.get(), Optional.empty())),
                 Optional.empty(), Optional.empty(), Optional.empty());
         try {
-            CheckInLog.Stored stored = checkIns.append(List.of(checkIn));
-            log.debug("call check-in {} at venue {} ({})", checkIn.id(), venueId.get(), stored.inserted() == 1 ? "stored" : "already stored");
+            checkIns.append(List.of(checkIn));
+            log.debug("call check-in {} at venue {} stored", checkIn.id(), venueId.get());
         } catch (RuntimeException e) {
             unavailable(tx, "check-in not stored", e);
             return;

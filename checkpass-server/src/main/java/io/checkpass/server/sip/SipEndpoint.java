@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The 안심콜 SIP endpoint: UDP and TCP on one port, in front of a {@link CallInLine}. Each datagram or framed
  * TCP message is handled on its own virtual thread, at most {@link SipSettings#maxInFlight()} at once; past that
  * a request gets 503 from the receiving thread. Timers run on one more virtual thread every
- * {@link SipSettings#tick()}, reading the injected {@link Clock}. docs/sip.md describes the behaviour.
+ * {@link SipSettings#tick()}, reading the injected {@link Clock}. Check-ins go to the log through a
+ * {@link GroupCommitLog}, so the endpoint holds one database connection. docs/sip.md describes the behaviour.
  */
 public final class SipEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipEndpoint.class);
@@ -43,6 +44,7 @@ public final class SipEndpoint implements AutoCloseable {
     private final int requestedPort;
     private final SipSettings settings;
     private final CallInLine line;
+    private final GroupCommitLog groupCommit;
     private final Semaphore inFlight;
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sip-request-", 0).factory());
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -75,7 +77,8 @@ public final class SipEndpoint implements AutoCloseable {
         this.host = host;
         this.requestedPort = port;
         this.settings = settings;
-        this.line = new CallInLine(venueByCallNumber, checkIns, clock, settings);
+        this.groupCommit = new GroupCommitLog(checkIns, settings.maxInFlight(), 500);
+        this.line = new CallInLine(venueByCallNumber, groupCommit, clock, settings);
         this.inFlight = new Semaphore(settings.maxInFlight());
     }
 
@@ -109,6 +112,7 @@ public final class SipEndpoint implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!running) {
+            groupCommit.close();
             return;
         }
         running = false;
@@ -133,6 +137,7 @@ public final class SipEndpoint implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        groupCommit.close();
     }
 
     /** With port 0, UDP picks the port and TCP must get the same one; another process may hold it on TCP, so retry. */
@@ -293,16 +298,6 @@ public final class SipEndpoint implements AutoCloseable {
         public boolean reliable() {
             return false;
         }
-
-        @Override
-        public String sourceIp() {
-            return source.getAddress().getHostAddress();
-        }
-
-        @Override
-        public int sourcePort() {
-            return source.getPort();
-        }
     }
 
     private record TcpPeer(Socket socket, OutputStream out, InetSocketAddress source) implements SipPeer {
@@ -321,16 +316,6 @@ public final class SipEndpoint implements AutoCloseable {
         @Override
         public boolean reliable() {
             return true;
-        }
-
-        @Override
-        public String sourceIp() {
-            return source.getAddress().getHostAddress();
-        }
-
-        @Override
-        public int sourcePort() {
-            return source.getPort();
         }
     }
 }

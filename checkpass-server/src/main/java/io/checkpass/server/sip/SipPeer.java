@@ -1,5 +1,7 @@
 package io.checkpass.server.sip;
 
+import java.net.InetSocketAddress;
+
 /** Where the responses to one request go, over the transport it came in on. */
 interface SipPeer {
 
@@ -9,7 +11,14 @@ interface SipPeer {
     /** TCP: no retransmissions of responses, and Timers I and J are zero (RFC 3261 §17.2). */
     boolean reliable();
 
-    String sourceIp();
+    /** Where the request came from. */
+    InetSocketAddress source();
 
-    int sourcePort();
+    default String sourceIp() {
+        return source().getAddress().getHostAddress();
+    }
+
+    default int sourcePort() {
+        return source().getPort();
+    }
 }

@@ -9,19 +9,17 @@ import static io.checkpass.server.sip.SipFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkpass.server.sip.SipFixtures.MemoryLog;
+import io.checkpass.server.sip.SipFixtures.PausedLog;
 import io.checkpass.server.sip.SipFixtures.RecordingPeer;
 import io.checkpass.server.sip.SipFixtures.Sent;
 import io.checkpass.server.support.MutableClock;
 import io.checkpass.server.visits.CheckIn;
-import io.checkpass.server.visits.CheckInLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -238,30 +236,20 @@ class CallInLineTest {
 
     @Test
     void a_cancel_while_the_check_in_is_being_stored_gets_200_and_the_invite_487() throws Exception {
-        CountDownLatch storing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CheckInLog slow = batch -> {
-            storing.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return log.append(batch);
-        };
+        PausedLog slow = new PausedLog();
         line = new CallInLine(VENUES, slow, clock, SipSettings.DEFAULTS);
         Thread call = Thread.ofVirtual().start(() -> line.receive(parse(invite("z9hG4bK-1", "call-1")), peer));
-        assertThat(storing.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(slow.awaitWriting()).isTrue();
 
         line.receive(parse(request("CANCEL", "sip:0800000001@trunk.example", "z9hG4bK-1", "call-1", CALLER, "from-call-1", 1)), peer);
-        release.countDown();
+        slow.release();
         call.join(5000);
 
         assertThat(peer.statuses()).containsExactly(100, 200, 487);
         assertThat(peer.sent.get(1).cseqMethod()).isEqualTo("CANCEL");
         assertThat(peer.sent.get(2).cseqMethod()).isEqualTo("INVITE");
         assertThat(peer.sent.get(1).header("To")).as("§9.2: the CANCEL's 200 has the INVITE's To tag").isEqualTo(peer.sent.get(2).header("To"));
-        assertThat(log.appended).as("the call reached the line; its stored check-in stays").hasSize(1);
+        assertThat(slow.memory.appended).as("the call reached the line; its stored check-in stays").hasSize(1);
     }
 
     @Test
@@ -285,6 +273,19 @@ class CallInLineTest {
         assertThat(peer.statuses()).containsExactly(100, 603, 100, 603, 503);
         assertThat(line.transactionCount()).isEqualTo(2);
         assertThat(log.appended).hasSize(2);
+    }
+
+    @Test
+    void when_overloaded_a_new_call_gets_503_but_a_copy_of_a_call_in_hand_gets_its_last_response() {
+        line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
+        line.overloaded(parse(invite("z9hG4bK-1", "call-1")), peer);
+        line.overloaded(parse(ack("z9hG4bK-1", "call-1")), peer);
+        line.overloaded(parse(invite("z9hG4bK-2", "call-2")), peer);
+        clock.advance(Duration.ofSeconds(1));
+        line.tick();
+
+        assertThat(peer.statuses()).containsExactly(100, 603, 603, 503);
+        assertThat(log.appends).hasValue(1);
     }
 
     @Test

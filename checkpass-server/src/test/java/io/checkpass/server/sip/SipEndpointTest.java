@@ -94,9 +94,9 @@ class SipEndpointTest {
 
     @Test
     void a_second_endpoint_on_a_taken_port_fails_with_the_address_in_the_message() {
-        SipEndpoint second = new SipEndpoint("127.0.0.1", endpoint.port(), n -> Optional.empty(), log, Clock.systemUTC());
-
-        Assertions.assertThatThrownBy(second::start).hasMessageContaining("127.0.0.1:" + endpoint.port());
+        try (SipEndpoint second = new SipEndpoint("127.0.0.1", endpoint.port(), n -> Optional.empty(), log, Clock.systemUTC())) {
+            Assertions.assertThatThrownBy(second::start).hasMessageContaining("127.0.0.1:" + endpoint.port());
+        }
     }
 
     private void send(DatagramSocket client, byte[] data) throws IOException {

@@ -2,11 +2,14 @@ package io.checkpass.server.sip;
 
 import io.checkpass.server.visits.CheckIn;
 import io.checkpass.server.visits.CheckInLog;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,13 +94,8 @@ final class SipFixtures {
         }
 
         @Override
-        public String sourceIp() {
-            return "10.0.0.7";
-        }
-
-        @Override
-        public int sourcePort() {
-            return 5062;
+        public InetSocketAddress source() {
+            return new InetSocketAddress("10.0.0.7", 5062);
         }
 
         List<Integer> statuses() {
@@ -106,6 +104,34 @@ final class SipFixtures {
 
         Sent last() {
             return sent.getLast();
+        }
+    }
+
+    /** Holds every append until released, recording batch sizes; then appends to a {@link MemoryLog}. */
+    static final class PausedLog implements CheckInLog {
+        final MemoryLog memory = new MemoryLog();
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        final CountDownLatch writing = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public Stored append(List<CheckIn> batch) {
+            batchSizes.add(batch.size());
+            writing.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return memory.append(batch);
+        }
+
+        boolean awaitWriting() throws InterruptedException {
+            return writing.await(5, TimeUnit.SECONDS);
+        }
+
+        void release() {
+            release.countDown();
         }
     }
 
