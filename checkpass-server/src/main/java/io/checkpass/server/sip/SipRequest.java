@@ -45,8 +45,7 @@ record SipRequest(String method, String requestUri, List<Header> headers, byte[]
 
     /** The CSeq sequence number (validated by the parser). */
     long cseqNumber() {
-        String cseq = first("cseq").orElseThrow();
-        return Long.parseLong(cseq.substring(0, cseq.indexOf(' ')).trim());
+        return Long.parseLong(first("cseq").orElseThrow().split("\\s+")[0]);
     }
 
     Via topVia() {

@@ -319,7 +319,7 @@ class CallInLineTest {
     @Test
     void an_rfc_2543_client_without_the_magic_cookie_is_matched_by_call_id_cseq_and_from_tag() {
         line.receive(parse(invite("legacy-1", "call-1")), peer);
-        line.receive(parse(invite("legacy-1", "call-1")), peer);
+        line.receive(parse(invite("legacy-1", "call-1").replace("CSeq: 1 INVITE", "CSeq: 1\tINVITE")), peer);
         line.receive(parse(ack("legacy-1", "call-1")), peer);
         clock.advance(Duration.ofSeconds(1));
         line.tick();
