@@ -1,0 +1,321 @@
+package io.checkpass.server.sip;
+
+import io.checkpass.server.visits.CheckInLog;
+import io.checkpass.server.visits.Venues;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The 안심콜 SIP endpoint: UDP and TCP on one port, in front of a {@link CallInLine}. Each datagram or framed
+ * TCP message is handled on its own virtual thread, at most {@link SipSettings#maxInFlight()} at once; past that
+ * a request gets 503 from the receiving thread. Timers run on one more virtual thread every
+ * {@link SipSettings#tick()}, reading the injected {@link Clock}. Check-ins go to the log through a
+ * {@link GroupCommitLog}, so the endpoint holds one database connection. docs/sip.md describes the behaviour.
+ */
+public final class SipEndpoint implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SipEndpoint.class);
+    private static final int DEFAULT_SIP_PORT = 5060;
+    private static final int MAX_TCP_CONNECTIONS = 256;
+    private static final int TCP_IDLE_MILLIS = 300_000;
+
+    private final String host;
+    private final int requestedPort;
+    private final SipSettings settings;
+    private final CallInLine line;
+    private final GroupCommitLog groupCommit;
+    private final Semaphore inFlight;
+    private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sip-request-", 0).factory());
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final List<Thread> loops = new ArrayList<>();
+    private DatagramSocket udp;
+    private ServerSocket tcp;
+    private volatile boolean running;
+
+    /**
+     * @param host              the address to bind, e.g. 0.0.0.0 or the trunk-facing interface
+     * @param port              UDP and TCP port; 0 picks a free one ({@link #port()} tells which)
+     * @param venueByCallNumber digits of a 안심콜 number → the venue id, e.g. from {@link Venues#byCallNumber}
+     * @param checkIns          where CALL check-ins go; the final response is sent only after it returns
+     * @param clock             scan times and the transaction timers
+     */
+    public SipEndpoint(String host, int port, Function<String, Optional<String>> venueByCallNumber, CheckInLog checkIns, Clock clock) {
+        this(host, port, venueByCallNumber, checkIns, clock, SipSettings.DEFAULTS);
+    }
+
+    /** Looks venue numbers up in {@link Venues}. */
+    public SipEndpoint(String host, int port, Venues venues, CheckInLog checkIns, Clock clock) {
+        this(host, port, digits -> venues.byCallNumber(digits).map(Venues.Venue::venueId), checkIns, clock, SipSettings.DEFAULTS);
+    }
+
+    public SipEndpoint(String host, int port, Function<String, Optional<String>> venueByCallNumber, CheckInLog checkIns, Clock clock,
+            SipSettings settings) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("sip.port must be 0..65535, got " + port);
+        }
+        this.host = host;
+        this.requestedPort = port;
+        this.settings = settings;
+        this.groupCommit = new GroupCommitLog(checkIns, settings.maxInFlight(), 500);
+        this.line = new CallInLine(venueByCallNumber, groupCommit, clock, settings);
+        this.inFlight = new Semaphore(settings.maxInFlight());
+    }
+
+    /**
+     * Binds UDP and TCP and starts receiving.
+     *
+     * @throws UncheckedIOException if the port is taken
+     */
+    public synchronized SipEndpoint start() {
+        if (running) {
+            return this;
+        }
+        bind();
+        running = true;
+        loops.add(Thread.ofVirtual().name("sip-udp").start(this::receiveDatagrams));
+        loops.add(Thread.ofVirtual().name("sip-tcp").start(this::acceptConnections));
+        loops.add(Thread.ofVirtual().name("sip-timers").start(this::runTimers));
+        log.info("안심콜 SIP endpoint listening on {}:{} (UDP and TCP)", host, port());
+        return this;
+    }
+
+    /** The bound port (UDP and TCP). */
+    public int port() {
+        if (udp == null) {
+            throw new IllegalStateException("the SIP endpoint is not started");
+        }
+        return udp.getLocalPort();
+    }
+
+    /** Stops receiving; requests in hand finish (up to 5 s). */
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            groupCommit.close();
+            return;
+        }
+        running = false;
+        udp.close();
+        try {
+            tcp.close();
+        } catch (IOException e) {
+            log.debug("closing the SIP TCP listener: {}", e.getMessage());
+        }
+        for (Socket c : connections) {
+            closeQuietly(c);
+        }
+        loops.forEach(Thread::interrupt);
+        handlers.shutdown();
+        try {
+            if (!handlers.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("SIP requests still in hand after 5 s at shutdown");
+            }
+            for (Thread t : loops) {
+                t.join(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        groupCommit.close();
+    }
+
+    /** With port 0, UDP picks the port and TCP must get the same one; another process may hold it on TCP, so retry. */
+    private void bind() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                udp = new DatagramSocket(new InetSocketAddress(host, requestedPort));
+                udp.setReceiveBufferSize(1 << 20);
+            } catch (SocketException e) {
+                throw new UncheckedIOException("cannot bind SIP UDP " + host + ":" + requestedPort + ": " + e.getMessage(), e);
+            }
+            try {
+                tcp = new ServerSocket();
+                tcp.setReuseAddress(true);
+                tcp.bind(new InetSocketAddress(host, udp.getLocalPort()), 128);
+                return;
+            } catch (IOException e) {
+                udp.close();
+                closeQuietly(tcp);
+                if (requestedPort != 0 || attempt == 10 || !(e instanceof BindException)) {
+                    throw new UncheckedIOException("cannot bind SIP TCP " + host + ":" + udp.getLocalPort() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private void receiveDatagrams() {
+        byte[] buffer = new byte[SipParser.MAX_MESSAGE];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        while (running) {
+            try {
+                packet.setLength(buffer.length);
+                udp.receive(packet);
+            } catch (IOException e) {
+                if (running) {
+                    log.warn("SIP UDP receive failed: {}", e.getMessage());
+                }
+                continue;
+            }
+            byte[] data = Arrays.copyOf(packet.getData(), packet.getLength());
+            InetSocketAddress source = (InetSocketAddress) packet.getSocketAddress();
+            handle(data, parsed -> new UdpPeer(udp, responseAddress(source, parsed), source));
+        }
+    }
+
+    private void acceptConnections() {
+        while (running) {
+            Socket socket;
+            try {
+                socket = tcp.accept();
+            } catch (IOException e) {
+                if (running) {
+                    log.warn("SIP TCP accept failed: {}", e.getMessage());
+                }
+                continue;
+            }
+            if (connections.size() >= MAX_TCP_CONNECTIONS) {
+                log.warn("SIP TCP connection from {} refused: {} open", socket.getRemoteSocketAddress(), MAX_TCP_CONNECTIONS);
+                closeQuietly(socket);
+                continue;
+            }
+            connections.add(socket);
+            Thread.ofVirtual().name("sip-tcp-connection").start(() -> readConnection(socket));
+        }
+    }
+
+    private void readConnection(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(TCP_IDLE_MILLIS);
+            TcpPeer peer = new TcpPeer(socket, socket.getOutputStream(), (InetSocketAddress) socket.getRemoteSocketAddress());
+            SipStreamReader reader = new SipStreamReader(socket.getInputStream());
+            byte[] message;
+            while (running && (message = reader.next()) != null) {
+                handle(message, parsed -> peer);
+            }
+        } catch (IOException e) {
+            log.debug("SIP TCP connection {} closed: {}", socket.getRemoteSocketAddress(), e.getMessage());
+        } finally {
+            connections.remove(socket);
+        }
+    }
+
+    private void handle(byte[] data, Function<SipParser.Parsed, SipPeer> peerFor) {
+        if (!inFlight.tryAcquire()) {
+            SipParser.Parsed parsed = SipParser.parse(data, data.length);
+            line.overloaded(parsed, peerFor.apply(parsed));
+            return;
+        }
+        try {
+            handlers.execute(() -> {
+                try {
+                    SipParser.Parsed parsed = SipParser.parse(data, data.length);
+                    line.receive(parsed, peerFor.apply(parsed));
+                } finally {
+                    inFlight.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.release(); // shutting down
+        }
+    }
+
+    private void runTimers() {
+        while (running) {
+            try {
+                Thread.sleep(settings.tick());
+                line.tick();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("SIP timers failed", e);
+            }
+        }
+    }
+
+    /**
+     * RFC 3261 §18.2.2 over UDP: to the source address (what {@code received} records), at the source port if the
+     * client asked for {@code rport} (RFC 3581), else at the sent-by port, 5060 by default.
+     */
+    static InetSocketAddress responseAddress(InetSocketAddress source, SipParser.Parsed parsed) {
+        SipRequest request = switch (parsed) {
+            case SipParser.Request r -> r.request();
+            case SipParser.Invalid i -> i.request();
+            case SipParser.Dropped d -> null;
+        };
+        if (request == null) {
+            return source;
+        }
+        Via via = request.topVia();
+        if (via.param("rport").isPresent()) {
+            return source;
+        }
+        return new InetSocketAddress(source.getAddress(), via.port().orElse(DEFAULT_SIP_PORT));
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("close: {}", e.getMessage());
+        }
+    }
+
+    private record UdpPeer(DatagramSocket socket, InetSocketAddress destination, InetSocketAddress source) implements SipPeer {
+        @Override
+        public void send(byte[] message) {
+            try {
+                socket.send(new DatagramPacket(message, message.length, destination));
+            } catch (IOException e) {
+                log.debug("SIP UDP send to {} failed: {}", destination, e.getMessage());
+            }
+        }
+
+        @Override
+        public boolean reliable() {
+            return false;
+        }
+    }
+
+    private record TcpPeer(Socket socket, OutputStream out, InetSocketAddress source) implements SipPeer {
+        @Override
+        public void send(byte[] message) {
+            synchronized (out) {
+                try {
+                    out.write(message);
+                    out.flush();
+                } catch (IOException e) {
+                    log.debug("SIP TCP send to {} failed: {}", source, e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public boolean reliable() {
+            return true;
+        }
+    }
+}

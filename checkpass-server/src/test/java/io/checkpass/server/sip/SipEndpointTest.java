@@ -1,0 +1,112 @@
+package io.checkpass.server.sip;
+
+import static io.checkpass.server.sip.SipFixtures.VENUE_NUMBER;
+import static io.checkpass.server.sip.SipFixtures.invite;
+import static io.checkpass.server.sip.SipFixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.checkpass.server.sip.SipFixtures.MemoryLog;
+import io.checkpass.server.sip.SipFixtures.Sent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The endpoint on real sockets: UDP survives garbage, TCP is framed by Content-Length. */
+class SipEndpointTest {
+    private final MemoryLog log = new MemoryLog();
+    private SipEndpoint endpoint;
+
+    @BeforeEach
+    void start() {
+        endpoint = new SipEndpoint("127.0.0.1", 0, n -> n.equals(VENUE_NUMBER) ? Optional.of("cafe-1") : Optional.empty(), log,
+                Clock.systemUTC()).start();
+    }
+
+    @AfterEach
+    void stop() {
+        endpoint.close();
+    }
+
+    @Test
+    void over_udp_garbage_is_dropped_and_the_next_request_is_answered_at_the_port_in_via_or_rport() throws IOException {
+        try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(5000);
+            for (byte[] junk : List.of(new byte[] {0, 1, 2}, new byte[65_507], "\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                    "SIP/2.0 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
+                send(client, junk);
+            }
+            String options = request("OPTIONS", "sip:" + VENUE_NUMBER + "@127.0.0.1", "z9hG4bK-1", "c1", "01012345678", "t", 1)
+                    .replace("10.0.0.7:5062;branch=z9hG4bK-1", "127.0.0.1:" + client.getLocalPort() + ";branch=z9hG4bK-1");
+            send(client, options.getBytes(StandardCharsets.UTF_8));
+            Sent answer = receive(client);
+
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.header("Via")).hasValue("SIP/2.0/UDP 127.0.0.1:" + client.getLocalPort() + ";branch=z9hG4bK-1");
+            String withRport = options.replace("branch=z9hG4bK-1", "branch=z9hG4bK-2;rport").replace("127.0.0.1:" + client.getLocalPort(), "192.0.2.9:5060");
+            send(client, withRport.getBytes(StandardCharsets.UTF_8));
+            assertThat(receive(client).header("Via")).hasValue(
+                    "SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK-2;rport=" + client.getLocalPort() + ";received=127.0.0.1");
+        }
+    }
+
+    @Test
+    void over_tcp_keep_alives_are_skipped_and_pipelined_requests_are_answered_on_the_connection() throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            socket.setSoTimeout(5000);
+            String options = request("OPTIONS", "sip:" + VENUE_NUMBER + "@127.0.0.1", "z9hG4bK-1", "c1", "01012345678", "t", 1);
+            String invite = invite("z9hG4bK-2", "c2").replace("SIP/2.0/UDP", "SIP/2.0/TCP");
+            socket.getOutputStream().write(("\r\n\r\n" + options + invite).getBytes(StandardCharsets.UTF_8));
+            SipStreamReader responses = new SipStreamReader(socket.getInputStream());
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Sent s = new Sent(new String(responses.next(), StandardCharsets.UTF_8));
+                got.add(s.status() + " " + s.cseqMethod());
+            }
+
+            assertThat(got).containsExactlyInAnyOrder("200 OPTIONS", "100 INVITE", "603 INVITE");
+            assertThat(got.indexOf("100 INVITE")).isLessThan(got.indexOf("603 INVITE"));
+            assertThat(log.appended).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_stream_without_content_length_or_larger_than_a_datagram_cannot_be_framed() {
+        String noLength = "OPTIONS sip:x@t SIP/2.0\r\nCall-ID: c\r\n\r\n";
+        String huge = "OPTIONS sip:x@t SIP/2.0\r\nContent-Length: 70000\r\n\r\n";
+
+        for (String stream : List.of(noLength, huge, "OPTIONS sip:x@t SIP/2.0\r\nl: 10\r\n\r\nshort")) {
+            Assertions.assertThatThrownBy(() -> new SipStreamReader(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8))).next())
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void a_second_endpoint_on_a_taken_port_fails_with_the_address_in_the_message() {
+        try (SipEndpoint second = new SipEndpoint("127.0.0.1", endpoint.port(), n -> Optional.empty(), log, Clock.systemUTC())) {
+            Assertions.assertThatThrownBy(second::start).hasMessageContaining("127.0.0.1:" + endpoint.port());
+        }
+    }
+
+    private void send(DatagramSocket client, byte[] data) throws IOException {
+        client.send(new DatagramPacket(data, data.length, InetAddress.getLoopbackAddress(), endpoint.port()));
+    }
+
+    private static Sent receive(DatagramSocket client) throws IOException {
+        byte[] buffer = new byte[SipParser.MAX_MESSAGE];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        client.receive(packet);
+        return new Sent(new String(buffer, 0, packet.getLength(), StandardCharsets.UTF_8));
+    }
+}
