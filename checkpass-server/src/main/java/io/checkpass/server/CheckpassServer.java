@@ -23,6 +23,7 @@ import io.checkpass.server.registry.PostgresRegistry;
 import io.checkpass.server.trust.RevocationService;
 import io.checkpass.server.trust.TrustBundleService;
 import io.checkpass.server.http.TrustRoutes;
+import io.checkpass.server.sip.SipEndpoint;
 import io.checkpass.server.http.VisitRoutes;
 import io.checkpass.server.trust.ForeignTrustStore;
 import io.checkpass.server.tracing.TraceRoutes;
@@ -81,6 +82,7 @@ public final class CheckpassServer implements AutoCloseable {
         private final FraudSignals fraud;
         private final Retention retention;
         private final CheckInIngest ingest;
+        private final PostgresCheckInLog checkInLog;
         private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
         private Offline(CheckpassConfig config, Clock clock, Es256 es256) {
@@ -108,7 +110,8 @@ public final class CheckpassServer implements AutoCloseable {
             this.partitions = new VisitPartitions(db);
             this.fraud = new FraudSignals(db, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
             this.retention = new Retention(db, partitions, audit, clock, Duration.ofDays(config.visits().retentionDays()));
-            this.ingest = new CheckInIngest(new PostgresCheckInLog(db, contacts, clock), fraud, background, clock);
+            this.checkInLog = new PostgresCheckInLog(db, contacts, clock);
+            this.ingest = new CheckInIngest(checkInLog, fraud, background, clock);
         }
 
         public ForeignTrustStore foreignTrust() {
@@ -137,6 +140,10 @@ public final class CheckpassServer implements AutoCloseable {
 
         public CheckInIngest ingest() {
             return ingest;
+        }
+
+        public PostgresCheckInLog checkInLog() {
+            return checkInLog;
         }
 
         public Database database() {
@@ -186,6 +193,7 @@ public final class CheckpassServer implements AutoCloseable {
     private final Offline centre;
     private final WebServer webServer;
     private final Maintenance maintenance;
+    private final SipEndpoint sip;
     private boolean closed;
 
     private CheckpassServer(CheckpassConfig config, Clock clock, Es256 es256) {
@@ -210,6 +218,9 @@ public final class CheckpassServer implements AutoCloseable {
                     .add(new TrustRoutes(centre.foreignTrust(), centre.bundles(), es256, clock)::register)
                     .add(new TraceRoutes(new Tracer(db, centre.contacts(), centre.audit(), clock,
                             Duration.ofMinutes(config.visits().dwellMinutes())))::register);
+            this.sip = config.sip().enabled()
+                    ? new SipEndpoint(config.sip().host(), config.sip().port(), centre.venues(), centre.checkInLog(), clock).start()
+                    : null;
             this.webServer = WebServer.builder()
                     .host(config.server().host())
                     .port(config.server().port())
@@ -222,7 +233,8 @@ public final class CheckpassServer implements AutoCloseable {
             centre.close();
             throw e;
         }
-        log.info("checkpass serving on {} (ES256 provider {})", baseUri(), es256.describe());
+        log.info("checkpass serving on {} (ES256 provider {}){}", baseUri(), es256.describe(),
+                sip == null ? "" : "; 안심콜 SIP on port " + sip.port() + " (UDP and TCP)");
     }
 
     /** The centre's services without HTTP; the caller closes it. */
@@ -266,6 +278,11 @@ public final class CheckpassServer implements AutoCloseable {
         return config;
     }
 
+    /** The 안심콜 SIP endpoint's port, or empty when it is disabled. */
+    public java.util.OptionalInt sipPort() {
+        return sip == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(sip.port());
+    }
+
     public Offline centre() {
         return centre;
     }
@@ -290,6 +307,9 @@ public final class CheckpassServer implements AutoCloseable {
         }
         closed = true;
         webServer.stop();
+        if (sip != null) {
+            sip.close();
+        }
         maintenance.close();
         centre.close();
     }

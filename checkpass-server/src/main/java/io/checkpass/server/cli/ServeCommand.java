@@ -30,6 +30,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Interface to listen on (default 0.0.0.0).")
     String host;
 
+    @Option(names = "--sip-port", description = "안심콜 SIP port, UDP and TCP (default 5060; 0 picks a free one).")
+    Integer sipPort;
+
     @Option(names = "--db-url", description = "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
     String dbUrl;
 
@@ -60,6 +63,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (host != null) {
             overrides.put("server.host", host);
+        }
+        if (sipPort != null) {
+            overrides.put("sip.port", sipPort.toString());
         }
         if (dbUrl != null) {
             overrides.put("database.url", dbUrl);
@@ -96,6 +102,7 @@ final class ServeCommand implements Callable<Integer> {
     private int serve(CheckpassServer server, CheckpassConfig cfg, CountDownLatch stopped, Clock clock) throws IOException, InterruptedException {
         String base = server.baseUri().toString();
         context.out().println("checkpass serving at " + base);
+        server.sipPort().ifPresent(p -> context.out().println("안심콜 SIP endpoint on port " + p + " (UDP and TCP)"));
         if (demo) {
             var seeded = new DemoSeeder(server.registry(), server.apiClients(), server.centre().venues()).seed(demoPersons, cfg.dataDir());
             context.out().println("demo: " + seeded.persons() + " persons D000001..D" + "%06d".formatted(seeded.persons())

@@ -27,7 +27,7 @@ class ServeDemoTest {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         Thread serving = Thread.ofPlatform().start(() -> CheckpassCli.run(
-                new String[] {"serve", "--demo", "--demo-persons", "300", "--data", data.toString(), "--port", "0", "--host", "127.0.0.1"},
+                new String[] {"serve", "--demo", "--demo-persons", "300", "--data", data.toString(), "--port", "0", "--host", "127.0.0.1", "--sip-port", "0"},
                 Clock.systemUTC(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
         try {
             List<String> curls = awaitExamples(out, err);

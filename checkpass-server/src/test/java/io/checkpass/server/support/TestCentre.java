@@ -55,7 +55,8 @@ public final class TestCentre implements AutoCloseable {
                 "server.port", "0",
                 "server.host", "127.0.0.1",
                 "database.url", SharedPostgres.newDatabase(),
-                "database.user", "postgres"));
+                "database.user", "postgres",
+                "sip.port", "0"));
         overrides.putAll(configOverrides);
         CheckpassConfig config = ConfigLoader.load(null, Map.of(), overrides);
         this.clock = new MutableClock(start);

@@ -133,7 +133,7 @@ class IngestCrashTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.checkpass.server.cli.CheckpassCli", "serve", "--demo", "--demo-persons", "10", "--data", data.toString(),
-                "--port", Integer.toString(port), "--host", "127.0.0.1")
+                "--port", Integer.toString(port), "--host", "127.0.0.1", "--sip-port", "0")
                 .redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         HttpClient http = HttpClient.newHttpClient();
