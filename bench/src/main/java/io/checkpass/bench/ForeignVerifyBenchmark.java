@@ -65,7 +65,7 @@ import se.digg.dgc.signatures.impl.DefaultDGCSignatureVerifier;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g", "-Dlogback.configurationFile=logback-bench.xml"})
 public class ForeignVerifyBenchmark {
     @Param({"testdata/dcc/common"})
     public String suite;

@@ -185,6 +185,7 @@ public final class CheckpassServer implements AutoCloseable {
         @Override
         public void close() {
             background.close();
+            ledger.close();
             database.close();
         }
     }

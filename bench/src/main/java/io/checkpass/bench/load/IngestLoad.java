@@ -3,9 +3,6 @@ package io.checkpass.bench.load;
 import io.checkpass.server.visits.Uuid7;
 import io.checkpass.server.visits.Venues;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,21 +62,20 @@ final class IngestLoad implements Callable<Integer> {
                 }
                 bodies.add(body.append("]}").toString());
             }
-            URI uri = centre.server.baseUri().resolve("/api/v1/checkins");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI base = centre.server.baseUri();
+            ThreadLocal<KeepAliveHttp> connections = ThreadLocal.withInitial(() -> new KeepAliveHttp(base, 60_000));
+            List<byte[]> payloads = bodies.stream().map(b -> b.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
             Latencies latencies = new Latencies();
             AtomicLong stored = new AtomicLong();
             double elapsed = ClosedLoop.run(concurrency, warmup, seconds, latencies, i -> {
-                String body = bodies.get((int) (i % bodies.size()));
-                var request = HttpRequest.newBuilder(uri).header("Authorization", auth.get((int) (i % auth.size())))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                byte[] body = payloads.get((int) (i % payloads.size()));
                 long started = System.nanoTime();
                 int status;
                 try {
-                    var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    status = response.statusCode();
-                    if (status == 202 && i >= 0) {
-                        stored.addAndGet(count(response.body()));
+                    var response = connections.get().post("/api/v1/checkins", auth.get((int) (i % auth.size())), body);
+                    status = response.status();
+                    if (status == 202) {
+                        stored.addAndGet(count(response.text()));
                     }
                 } catch (java.io.IOException e) {
                     status = -1;

@@ -7,9 +7,6 @@ import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.core.registry.VaccineProduct;
 import io.checkpass.server.auth.Role;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.interfaces.ECPublicKey;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -44,10 +41,13 @@ final class IssuanceLoad implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "64", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--pool-size", defaultValue = "16", description = "Database connections of the centre (default ${DEFAULT-VALUE}).")
+    int poolSize;
+
     @Override
     public Integer call() throws Exception {
         try (InProcessCentre centre = new InProcessCentre(Map.of("limits.issuance", Integer.toString(Math.max(concurrency, 64)),
-                "issuance.client-rate-per-second", "1000000"))) {
+                "issuance.client-rate-per-second", "1000000", "issuance.person-devices-per-day", "100", "database.pool-size", Integer.toString(poolSize)))) {
             String auth = InProcessCentre.basic("load-wallet",
                     centre.server.apiClients().create("load-wallet", "load driver", Set.of(Role.WALLET_PROVIDER)));
             seed(centre);
@@ -56,18 +56,16 @@ final class IssuanceLoad implements Callable<Integer> {
                 devices.add(Base64.getUrlEncoder().withoutPadding().encodeToString(
                         EcPoints.uncompressed((ECPublicKey) centre.es256.generateKeyPair().getPublic())));
             }
-            URI uri = centre.server.baseUri().resolve("/api/v1/passes");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI base = centre.server.baseUri();
+            ThreadLocal<KeepAliveHttp> connections = ThreadLocal.withInitial(() -> new KeepAliveHttp(base, 30_000));
             Latencies latencies = new Latencies();
             double elapsed = ClosedLoop.run(concurrency, warmup, seconds, latencies, i -> {
-                String body = "{\"personId\":\"B%07d\",\"devicePublicKey\":\"%s\"}".formatted(i % persons + 1,
-                        devices.get((int) ((i / persons) % devices.size())));
-                var request = HttpRequest.newBuilder(uri).header("Authorization", auth).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                byte[] body = "{\"personId\":\"B%07d\",\"devicePublicKey\":\"%s\"}".formatted(i % persons + 1,
+                        devices.get((int) ((i / persons) % devices.size()))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 long started = System.nanoTime();
                 int status;
                 try {
-                    status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    status = connections.get().post("/api/v1/passes", auth, body).status();
                 } catch (java.io.IOException e) {
                     status = -1;
                 }

@@ -50,18 +50,25 @@ public final class Es256 {
 
     private final Kind kind;
     private final Provider provider;
-    private final KeyFactory keyFactory;
-    private final ThreadLocal<Signature> verifiers;
-    private final ThreadLocal<Signature> signers;
+    private final InstancePool<KeyFactory> keyFactories;
+    private final InstancePool<Signature> signatures;
 
     private Es256(Kind kind, Provider provider) throws GeneralSecurityException {
         this.kind = kind;
         this.provider = provider;
-        this.keyFactory = KeyFactory.getInstance("EC", provider);
         // Probe once so a provider that loads but cannot do ES256 is rejected at selection, not at the door.
+        KeyFactory.getInstance("EC", provider);
         Signature.getInstance(kind.rawSignatureAlgorithm, provider);
-        this.verifiers = ThreadLocal.withInitial(this::newSignature);
-        this.signers = ThreadLocal.withInitial(this::newSignature);
+        this.signatures = new InstancePool<>(this::newSignature, 256);
+        this.keyFactories = new InstancePool<>(this::newKeyFactory, 64);
+    }
+
+    private KeyFactory newKeyFactory() {
+        try {
+            return KeyFactory.getInstance("EC", provider);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("provider " + provider.getName() + " lost its EC KeyFactory", e);
+        }
     }
 
     private Signature newSignature() {
@@ -148,11 +155,13 @@ public final class Es256 {
 
     /** Signs {@code message}; returns the 64-byte raw signature. */
     public byte[] sign(PrivateKey key, byte[] message) {
+        Signature signer = signatures.borrow();
         try {
-            Signature signer = signers.get();
             signer.initSign(key);
             signer.update(message);
-            return signer.sign();
+            byte[] signature = signer.sign();
+            signatures.release(signer);
+            return signature;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ES256 signing failed with " + describe(), e);
         }
@@ -168,12 +177,15 @@ public final class Es256 {
         if (signature == null || signature.length != 64) {
             return false;
         }
+        Signature verifier = signatures.borrow();
         try {
-            Signature verifier = verifiers.get();
             verifier.initVerify(key);
             verifier.update(message, offset, length);
-            return verifier.verify(signature);
+            boolean valid = verifier.verify(signature);
+            signatures.release(verifier);
+            return valid;
         } catch (GeneralSecurityException | RuntimeException e) {
+            // Not returned to the pool: a provider that threw may have left it in any state.
             return false;
         }
     }
@@ -185,28 +197,33 @@ public final class Es256 {
      * @throws IllegalArgumentException if the bytes are not a P-256 point
      */
     public ECPublicKey publicKey(byte[] sec1Point) {
-        try {
-            return (ECPublicKey) keyFactory.generatePublic(new ECPublicKeySpec(EcPoints.decode(sec1Point), EcPoints.P256));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a P-256 public key", e);
-        }
+        return withKeyFactory(f -> (ECPublicKey) f.generatePublic(new ECPublicKeySpec(EcPoints.decode(sec1Point), EcPoints.P256)),
+                "not a P-256 public key");
     }
 
     /** Re-creates a key loaded elsewhere (e.g. from PKCS#12) as this provider's own type, for speed. */
     public ECPublicKey importPublic(ECPublicKey key) {
-        try {
-            return (ECPublicKey) keyFactory.generatePublic(new ECPublicKeySpec(key.getW(), EcPoints.P256));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a P-256 public key", e);
-        }
+        return withKeyFactory(f -> (ECPublicKey) f.generatePublic(new ECPublicKeySpec(key.getW(), EcPoints.P256)), "not a P-256 public key");
     }
 
     /** Re-creates a private key as this provider's own type. */
     public ECPrivateKey importPrivate(PrivateKey key) {
+        return withKeyFactory(f -> (ECPrivateKey) f.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded())), "not a P-256 private key");
+    }
+
+    @FunctionalInterface
+    private interface KeyOperation<T> {
+        T apply(KeyFactory factory) throws GeneralSecurityException;
+    }
+
+    private <T> T withKeyFactory(KeyOperation<T> operation, String failure) {
+        KeyFactory factory = keyFactories.borrow();
         try {
-            return (ECPrivateKey) keyFactory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+            T result = operation.apply(factory);
+            keyFactories.release(factory);
+            return result;
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a P-256 private key", e);
+            throw new IllegalArgumentException(failure, e);
         }
     }
 }

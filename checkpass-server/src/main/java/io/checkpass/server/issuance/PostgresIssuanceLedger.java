@@ -8,20 +8,28 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import io.checkpass.server.db.GroupCommit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /** The ledger in the {@code issuance} table. */
-public final class PostgresIssuanceLedger implements IssuanceLedger {
+public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseable {
     private static final String COLUMNS =
             "serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential";
 
     private final DataSource db;
+    private final GroupCommit<Entry, Entry> writes;
 
     public PostgresIssuanceLedger(DataSource db) {
         this.db = db;
+        this.writes = new GroupCommit<>("ledger-group-commit", this::recordAll, 10_000, 500);
     }
 
     @Override
@@ -57,30 +65,87 @@ public final class PostgresIssuanceLedger implements IssuanceLedger {
         }
     }
 
+    /**
+     * Records through a group commit: concurrent issuances share one multi-row INSERT and one commit. Measured on
+     * the project machine, alone 4.7k inserts/s with one commit each (docs/PERFORMANCE.md).
+     */
     @Override
     public Entry record(Entry e) {
+        return writes.submit(e);
+    }
+
+    /** One transaction for a batch; for each entry, the one now on record (a concurrent winner on conflict). */
+    List<Entry> recordAll(List<Entry> batch) {
+        // Key order, so that two writers never wait on each other's unique-index entries in opposite orders.
+        List<Entry> sorted = new ArrayList<>(batch);
+        sorted.sort(java.util.Comparator.comparing(Entry::personId).thenComparing(e -> HexFormat.of().formatHex(e.deviceKeyHash()))
+                .thenComparing(Entry::issueDay));
+        Set<Serial> inserted = new HashSet<>();
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement("insert into issuance (" + COLUMNS
-                    + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (person_id, device_key_hash, issue_day) do nothing")) {
-                s.setBytes(1, e.serial().bytes());
-                s.setString(2, e.personId());
-                s.setString(3, e.clientId());
-                s.setBytes(4, e.deviceKeyHash());
-                s.setBytes(5, e.deviceKey());
-                s.setDate(6, Date.valueOf(e.issueDay()));
-                s.setString(7, e.status());
-                s.setTimestamp(8, Timestamp.from(e.issuedAt()));
-                s.setTimestamp(9, Timestamp.from(e.expiresAt()));
-                s.setBytes(10, e.credential());
-                if (s.executeUpdate() == 1) {
-                    return e;
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("""
+                    insert into issuance (serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential)
+                    select * from unnest(?::bytea[], ?::text[], ?::text[], ?::bytea[], ?::bytea[], ?::date[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bytea[])
+                    on conflict (person_id, device_key_hash, issue_day) do nothing
+                    returning serial""")) {
+                int n = sorted.size();
+                byte[][] serials = new byte[n][];
+                String[] persons = new String[n];
+                String[] clients = new String[n];
+                byte[][] hashes = new byte[n][];
+                byte[][] keys = new byte[n][];
+                Date[] days = new Date[n];
+                String[] statuses = new String[n];
+                Timestamp[] issued = new Timestamp[n];
+                Timestamp[] expires = new Timestamp[n];
+                byte[][] credentials = new byte[n][];
+                for (int i = 0; i < n; i++) {
+                    Entry e = sorted.get(i);
+                    serials[i] = e.serial().bytes();
+                    persons[i] = e.personId();
+                    clients[i] = e.clientId();
+                    hashes[i] = e.deviceKeyHash();
+                    keys[i] = e.deviceKey();
+                    days[i] = Date.valueOf(e.issueDay());
+                    statuses[i] = e.status();
+                    issued[i] = Timestamp.from(e.issuedAt());
+                    expires[i] = Timestamp.from(e.expiresAt());
+                    credentials[i] = e.credential();
                 }
+                s.setArray(1, c.createArrayOf("bytea", serials));
+                s.setArray(2, c.createArrayOf("text", persons));
+                s.setArray(3, c.createArrayOf("text", clients));
+                s.setArray(4, c.createArrayOf("bytea", hashes));
+                s.setArray(5, c.createArrayOf("bytea", keys));
+                s.setArray(6, c.createArrayOf("date", days));
+                s.setArray(7, c.createArrayOf("text", statuses));
+                s.setArray(8, c.createArrayOf("timestamptz", issued));
+                s.setArray(9, c.createArrayOf("timestamptz", expires));
+                s.setArray(10, c.createArrayOf("bytea", credentials));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        inserted.add(Serial.fromBytes(r.getBytes(1)));
+                    }
+                }
+                List<Entry> out = new ArrayList<>(batch.size());
+                for (Entry e : batch) {
+                    out.add(inserted.contains(e.serial()) ? e : find(c, e.personId(), e.deviceKeyHash(), e.issueDay())
+                            .orElseThrow(() -> new IllegalStateException("issuance conflict without a winner for " + e.personId())));
+                }
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-            return find(c, e.personId(), e.deviceKeyHash(), e.issueDay())
-                    .orElseThrow(() -> new IllegalStateException("issuance conflict without a winner for " + e.personId()));
         } catch (SQLException ex) {
             throw new IllegalStateException("cannot write the issuance ledger", ex);
         }
+    }
+
+    @Override
+    public void close() {
+        writes.close();
     }
 
     @Override
