@@ -41,6 +41,10 @@ final class IssuanceLoad implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "64", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--repeat", description = "Each person asks again with the same device (the lunch-time refresh, answered 200 from the "
+            + "ledger after the first round) instead of a new device each time.")
+    boolean repeat;
+
     @Option(names = "--pool-size", defaultValue = "16", description = "Database connections of the centre (default ${DEFAULT-VALUE}).")
     int poolSize;
 
@@ -61,7 +65,7 @@ final class IssuanceLoad implements Callable<Integer> {
             Latencies latencies = new Latencies();
             double elapsed = ClosedLoop.run(concurrency, warmup, seconds, latencies, i -> {
                 byte[] body = "{\"personId\":\"B%07d\",\"devicePublicKey\":\"%s\"}".formatted(i % persons + 1,
-                        devices.get((int) ((i / persons) % devices.size()))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        devices.get(repeat ? (int) (i % persons % devices.size()) : (int) ((i / persons) % devices.size()))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 long started = System.nanoTime();
                 int status;
                 try {
@@ -71,10 +75,11 @@ final class IssuanceLoad implements Callable<Integer> {
                 }
                 latencies.record(ENDPOINT, status, System.nanoTime() - started);
             });
-            var created = latencies.histogram(ENDPOINT, 201);
+            var created = latencies.histogram(ENDPOINT, repeat ? 200 : 201);
             System.out.printf("issuance over HTTP: %d concurrent clients, %d s measured after %d s warm-up, provider %s%n",
                     concurrency, seconds, warmup, centre.es256.describe());
-            System.out.printf("  fresh credentials (201): %.0f/s  %s%n", created.getTotalCount() / elapsed, Latencies.summary(created));
+            System.out.printf("  %s: %.0f/s  %s%n", repeat ? "credentials served again (200)" : "fresh credentials (201)",
+                    created.getTotalCount() / elapsed, Latencies.summary(created));
             System.out.printf("  all responses by status: %s%n", latencies.counts());
         }
         return 0;
