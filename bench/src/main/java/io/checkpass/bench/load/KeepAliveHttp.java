@@ -15,10 +15,13 @@ import java.nio.charset.StandardCharsets;
  * thing measured; this client writes the request bytes and reads the status, headers and body, nothing more.
  * Only what our server sends is supported: Content-Length bodies (no chunking), HTTP/1.1.
  */
-final class KeepAliveHttp implements AutoCloseable {
+public final class KeepAliveHttp implements AutoCloseable {
     /** A response: status, the Retry-After header if any, and the body. */
-    record Response(int status, int retryAfterSeconds, byte[] body) {
-        String text() {
+    public record Response(int status, int retryAfterSeconds, byte[] body) {
+        /** No answer: the connection was refused, broke or timed out. */
+        static final Response NONE = new Response(-1, -1, new byte[0]);
+
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -30,7 +33,7 @@ final class KeepAliveHttp implements AutoCloseable {
     private OutputStream out;
     private InputStream in;
 
-    KeepAliveHttp(URI base, int timeoutMillis) {
+    public KeepAliveHttp(URI base, int timeoutMillis) {
         this.host = base.getHost();
         this.port = base.getPort();
         this.timeoutMillis = timeoutMillis;
@@ -40,8 +43,22 @@ final class KeepAliveHttp implements AutoCloseable {
         return send("POST", path, authorization, body);
     }
 
-    Response get(String path, String authorization) throws IOException {
-        return send("GET", path, authorization, null);
+    /** As {@link #post}, with a failure to get any answer reported as status -1 (the caller retries). */
+    public Response tryPost(String path, String authorization, byte[] body) {
+        try {
+            return send("POST", path, authorization, body);
+        } catch (IOException | RuntimeException e) {
+            return Response.NONE;
+        }
+    }
+
+    /** A GET, status -1 when there is no answer. */
+    public Response tryGet(String path, String authorization) {
+        try {
+            return send("GET", path, authorization, null);
+        } catch (IOException | RuntimeException e) {
+            return Response.NONE;
+        }
     }
 
     private Response send(String method, String path, String authorization, byte[] body) throws IOException {

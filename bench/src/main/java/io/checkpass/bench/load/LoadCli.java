@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code checkpass-bench}: load drivers against the real centre. */
 @Command(name = "checkpass-bench", mixinStandardHelpOptions = true,
         description = "Load drivers for checkpass: each drives the real HTTP endpoints and reports what it measured.",
-        subcommands = {IssuanceLoad.class, IngestLoad.class})
+        subcommands = {IssuanceLoad.class, IngestLoad.class, io.checkpass.bench.load.rush.LunchRush.class, io.checkpass.bench.load.rush.Overload.class})
 public final class LoadCli implements Callable<Integer> {
     @Override
     public Integer call() {

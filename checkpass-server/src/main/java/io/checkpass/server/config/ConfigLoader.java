@@ -43,7 +43,7 @@ public final class ConfigLoader {
         d.put("issuance.person-devices-per-day", "5");
         d.put("limits.public", "256");
         d.put("limits.issuance", "64");
-        d.put("limits.ingest", "32");
+        d.put("limits.ingest", "4");
         d.put("limits.operator", "16");
         d.put("limits.retry-after-seconds", "2");
         d.put("visits.retention-days", "28");

@@ -1,0 +1,525 @@
+package io.checkpass.bench.load.rush;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkpass.bench.load.KeepAliveHttp;
+import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.crypto.Pem;
+import io.checkpass.core.rules.VenueType;
+import io.checkpass.core.trust.TrustBundle;
+import io.checkpass.core.trust.TrustBundles;
+import io.checkpass.server.visits.ContactCipher;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The lunch rush of 13 Dec 2021, replayed against the real system (design §9, issue 7): wallets, venue scanners
+ * and 안심콜 callers drive {@code checkpass serve} — a separate process — through its real HTTP and SIP endpoints
+ * over a compressed 11:00–14:00 curve, the centre dies at 12:00 for a while (SIGKILL, or PostgreSQL stopped), and
+ * at the end every check-in the scanners queued and every call the line confirmed is reconciled with the
+ * database: lost and duplicated, counted.
+ */
+@Command(name = "lunch-rush", mixinStandardHelpOptions = true,
+        description = "Replay a lunch rush (11:00-14:00, scaled) with a centre outage at 12:00; report what was lost.")
+public final class LunchRush implements Callable<Integer> {
+    /** The centre's clock runs from lunch on the first day of enforcement: the Dec 2021 rules apply. */
+    static final Instant LUNCH_START = OffsetDateTime.of(2021, 12, 13, 11, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    /** Jan 2022: about 18.7M QR check-ins a day, 2–3k scans/s at the national peak minute (design §1). */
+    static final double JAN_2022_PEAK_SCANS_PER_SECOND = 3000;
+
+    @Option(names = "--minutes", defaultValue = "3", description = "Wall-clock minutes for 11:00-14:00 (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--target-rate", defaultValue = "30000", description = "National peak scans/s to represent (default ${DEFAULT-VALUE}, 10x Jan 2022).")
+    double targetRate;
+
+    @Option(names = "--peak-rate", defaultValue = "1000", description = "Door checks/s this machine drives at the peak (default ${DEFAULT-VALUE}).")
+    double peakRate;
+
+    @Option(names = "--scanners", defaultValue = "100", description = "Venue scanners (default ${DEFAULT-VALUE}).")
+    int scanners;
+
+    @Option(names = "--wallets", defaultValue = "2000", description = "Holders with phones (default ${DEFAULT-VALUE}).")
+    int wallets;
+
+    @Option(names = "--call-share", defaultValue = "0.05", description = "Call-ins per door check (default ${DEFAULT-VALUE}).")
+    double callShare;
+
+    @Option(names = "--outage", defaultValue = "kill", description = "kill (SIGKILL the server), db (stop PostgreSQL) or none (default ${DEFAULT-VALUE}).")
+    String outage;
+
+    @Option(names = "--outage-minutes", defaultValue = "30", description = "Simulated minutes the centre stays down from 12:00 (default ${DEFAULT-VALUE}).")
+    double outageMinutes;
+
+    @Option(names = "--report", description = "Write the JSON summary here.")
+    Path report;
+
+    @Option(names = "--chart", description = "Write an HTML chart here (default: next to --report).")
+    Path chart;
+
+    @Option(names = "--data", description = "Server data directory (default: a new temporary one).")
+    Path data;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final RushStats stats = new RushStats();
+    private final Es256 es256 = Es256.select();
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Set.of("kill", "db", "none").contains(outage)) {
+            System.err.println("lunch-rush: --outage must be kill, db or none");
+            return 2;
+        }
+        Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("checkpass-lunch-rush");
+        double wallSeconds = minutes * 60;
+        double compression = 180 * 60 / wallSeconds;
+        double scale = peakRate / targetRate;
+        System.out.printf(Locale.ROOT, "lunch rush: 11:00-14:00 in %.1f min (x%.0f time compression); peak %.0f door checks/s stands for %.0f/s "
+                + "nationally (scale factor %.4f; 10x Jan 2022 = %.0f/s); outage: %s for %.0f simulated minutes from 12:00%n",
+                minutes, compression, peakRate, targetRate, scale, 10 * JAN_2022_PEAK_SCANS_PER_SECOND, outage, outageMinutes);
+
+        int httpPort = freeTcpPort();
+        int sipPort = freeUdpPort();
+        EmbeddedPostgres externalPostgres = null;
+        int externalPort = 0;
+        List<String> extra = new ArrayList<>(List.of("--demo", "--demo-persons", Integer.toString(Math.max(wallets, 100))));
+        if (outage.equals("db")) {
+            externalPort = freeTcpPort();
+            externalPostgres = startPostgres(dir.resolve("external-pg"), externalPort);
+            extra.addAll(List.of("--db-url", "jdbc:postgresql://localhost:" + externalPort + "/postgres"));
+        }
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Clock.systemUTC().instant(), LUNCH_START));
+        ServerProcess server = new ServerProcess(dir, httpPort, sipPort, LUNCH_START.toString(),
+                outage.equals("db") ? withUser(extra) : extra);
+        server.start(Duration.ofSeconds(120));
+        database = externalPostgres;
+        try {
+            return run(dir, server, clock, wallSeconds, sipPort, externalPort);
+        } finally {
+            server.stop();
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
+
+    private static List<String> withUser(List<String> extra) {
+        List<String> out = new ArrayList<>(extra);
+        out.add("--db-user");
+        out.add("postgres");
+        return out;
+    }
+
+    /** The PostgreSQL this driver runs for the db drill (stopped and started again during the outage). */
+    private EmbeddedPostgres database;
+
+    private int run(Path dir, ServerProcess server, Clock clock, double wallSeconds, int sipPort, int externalPort) throws Exception {
+        JsonNode clients = json.readTree(dir.resolve("demo-credentials.json").toFile()).path("clients");
+        String wallet = basic("wallet-demo", clients.path("wallet-demo").path("secret").asText());
+        String admin = basic("admin-demo", clients.path("admin-demo").path("secret").asText());
+        URI base = server.base();
+
+        // The scanners' trust: the anchor pinned at sign-in, then the bundle.
+        HttpClient http = HttpClient.newHttpClient();
+        ECPublicKey anchor = Pem.readPublicKey(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/trust-anchor")).build(),
+                HttpResponse.BodyHandlers.ofString()).body(), es256);
+        BundleMirror mirror = new BundleMirror(base, anchor, es256);
+        TrustBundle bundle = mirror.refresh().orElseThrow(() -> new IOException("no trust bundle at start"));
+
+        String[] venueTypes = {"restaurant_cafe", "restaurant_cafe", "restaurant_cafe", "karaoke", "indoor_sports", "pc_cafe", "bathhouse"};
+        List<Scanner> doors = new ArrayList<>();
+        Set<String> sentIds = ConcurrentHashMap.newKeySet();
+        List<String> callNumbers = new ArrayList<>();
+        try (KeepAliveHttp setup = new KeepAliveHttp(base, 30_000)) {
+            for (int s = 0; s < scanners; s++) {
+                String venueId = "rush-%04d".formatted(s);
+                String type = venueTypes[s % venueTypes.length];
+                String call = s < 20 ? "08001%05d".formatted(s) : null;
+                ObjectNode venue = json.createObjectNode().put("venueId", venueId).put("businessNumber", "999-99-%05d".formatted(s))
+                        .put("name", "점심 " + s).put("address", "서울").put("region", "서울").put("venueType", type);
+                if (call != null) {
+                    venue.put("callNumber", call);
+                    callNumbers.add(call);
+                }
+                requireStatus(setup.tryPost("/api/v1/venues", admin, bytes(venue)), 201, "create venue " + venueId);
+                KeepAliveHttp.Response scanner = setup.tryPost("/api/v1/venues/" + venueId + "/scanners", admin,
+                        bytes(json.createObjectNode().put("scannerId", "scanner-" + venueId)));
+                requireStatus(scanner, 201, "create scanner for " + venueId);
+                String secret = json.readTree(scanner.text()).path("secret").asText();
+                doors.add(new Scanner("scanner-" + venueId, venueId, new VenueType(type), basic("scanner-" + venueId, secret), bundle, es256,
+                        clock, stats, sentIds));
+            }
+        }
+        List<Wallet> phones = setUpWallets(base, wallet, clock);
+        System.out.printf("setup: %d venues with scanners (%d with 안심콜 numbers), %d wallets with credentials%n",
+                doors.size(), callNumbers.size(), phones.size());
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean uploading = new AtomicBoolean(true);
+        AtomicLong driverBehind = new AtomicLong();
+        Set<String> confirmedCallers = ConcurrentHashMap.newKeySet();
+        long outageStartWall = (long) (wallSeconds / 3);
+        long outageWall = Math.round(outageMinutes / 180 * wallSeconds);
+        int[] outageSeconds = {-1, -1};
+        ThreadPoolExecutor doorThreads = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(20_000),
+                (task, pool) -> driverBehind.incrementAndGet());
+        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        long runStart = System.nanoTime();
+        int startSecond = stats.second();
+        try (SipCaller caller = new SipCaller(sipPort)) {
+            for (Scanner door : doors) {
+                background.submit(() -> {
+                    door.uploadLoop(base, 2000, 500, uploading::get);
+                    return null;
+                });
+            }
+            background.submit(() -> mirrorLoop(mirror, doors, running));
+            background.submit(() -> refreshLoop(base, wallet, phones, wallSeconds, running));
+            background.submit(() -> progressLoop(doors, wallSeconds, runStart, running));
+            // Door checks and call-ins at the curve's rate; each tick hands out what the rate owes.
+            double owedDoor = 0;
+            double owedCalls = 0;
+            long callerNumber = 10_000_000;
+            Thread drill = Thread.ofVirtual().start(() -> {
+                if (outage.equals("none")) {
+                    return;
+                }
+                try {
+                    Thread.sleep(Duration.ofMillis(outageStartWall * 1000));
+                    outageSeconds[0] = stats.second();
+                    takeDown(server);
+                    System.out.printf("%.0fs (12:00): centre down (%s)%n", (System.nanoTime() - runStart) / 1e9, outage);
+                    Thread.sleep(Duration.ofMillis(outageWall * 1000));
+                    bringUp(server, dir, externalPort, clock);
+                    outageSeconds[1] = stats.second();
+                    System.out.printf("%.0fs: centre back%n", (System.nanoTime() - runStart) / 1e9);
+                } catch (IOException | InterruptedException e) {
+                    System.out.println("outage drill failed: " + e);
+                }
+            });
+            while (true) {
+                double elapsed = (System.nanoTime() - runStart) / 1e9;
+                if (elapsed >= wallSeconds) {
+                    break;
+                }
+                double rate = peakRate * LunchCurve.at(elapsed / wallSeconds * 180);
+                owedDoor += rate * 0.01;
+                owedCalls += rate * callShare * 0.01;
+                for (; owedDoor >= 1; owedDoor--) {
+                    Scanner door = doors.get(ThreadLocalRandom.current().nextInt(doors.size()));
+                    Wallet phone = phones.get(ThreadLocalRandom.current().nextInt(phones.size()));
+                    boolean screenshot = ThreadLocalRandom.current().nextInt(100) == 0;
+                    doorThreads.execute(() -> {
+                        Instant now = clock.instant();
+                        door.check(screenshot ? phone.screenshot(now, 90) : phone.present(now), !screenshot);
+                    });
+                }
+                for (; owedCalls >= 1 && !callNumbers.isEmpty(); owedCalls--) {
+                    String venueNumber = callNumbers.get(ThreadLocalRandom.current().nextInt(callNumbers.size()));
+                    String visitor = "010" + (callerNumber++);
+                    background.submit(() -> {
+                        long started = System.nanoTime();
+                        boolean logged = caller.call(venueNumber, visitor);
+                        stats.exchange("SIP INVITE", logged ? 603 : -1, System.nanoTime() - started);
+                        if (logged) {
+                            confirmedCallers.add(visitor);
+                            stats.callsConfirmed.increment();
+                        } else {
+                            stats.callsFailed.increment();
+                        }
+                    });
+                }
+                Thread.sleep(10);
+            }
+            running.set(false);
+            doorThreads.shutdown();
+            doorThreads.awaitTermination(1, TimeUnit.MINUTES);
+            drill.join();
+            System.out.printf("lunch over: %d door checks; draining the scanners' queues...%n", stats.doorChecks.sum());
+            uploading.set(false);
+            background.shutdown();
+            if (!background.awaitTermination(5, TimeUnit.MINUTES)) {
+                System.out.println("drain timed out after 5 minutes; whatever is still queued counts as lost");
+            }
+        }
+        int seconds = stats.second() - startSecond + 1;
+        Reconciliation r = reconcile(dir, server, externalPort, sentIds, confirmedCallers);
+        return summarise(r, driverBehind.get(), seconds, startSecond, outageSeconds);
+    }
+
+    private List<Wallet> setUpWallets(URI base, String wallet, Clock clock) throws Exception {
+        List<Wallet> phones = new ArrayList<>();
+        for (int i = 1; i <= wallets; i++) {
+            phones.add(new Wallet("D%06d".formatted(i), es256.generateKeyPair(), es256));
+        }
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (Wallet phone : phones) {
+                pool.submit(() -> {
+                    try (KeepAliveHttp http = new KeepAliveHttp(base, 30_000)) {
+                        refresh(http, wallet, phone);
+                    }
+                });
+            }
+        }
+        List<Wallet> ready = phones.stream().filter(Wallet::hasCredential).toList();
+        if (ready.size() < phones.size() / 2) {
+            throw new IOException("only " + ready.size() + " of " + phones.size() + " wallets got a credential at start");
+        }
+        return ready;
+    }
+
+    private boolean refresh(KeepAliveHttp http, String wallet, Wallet phone) {
+        long started = System.nanoTime();
+        KeepAliveHttp.Response response = http.tryPost("/api/v1/passes", wallet, bytes(json.createObjectNode()
+                .put("personId", phone.personId).put("devicePublicKey", phone.devicePublicKey)));
+        stats.exchange("POST /api/v1/passes", response.status(), System.nanoTime() - started);
+        stats.walletRefreshes.increment();
+        if (response.status() == 200 || response.status() == 201) {
+            try {
+                phone.credential(Base64.getUrlDecoder().decode(json.readTree(response.text()).path("credential").asText()));
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        stats.walletRefreshFailures.increment();
+        return false;
+    }
+
+    /** Wallets refresh in the background, ahead of need, at random times: about three times each over lunch. */
+    private Void refreshLoop(URI base, String wallet, List<Wallet> phones, double wallSeconds, AtomicBoolean running) throws InterruptedException {
+        double perSecond = phones.size() * 3 / wallSeconds;
+        try (KeepAliveHttp http = new KeepAliveHttp(base, 10_000)) {
+            double owed = 0;
+            while (running.get()) {
+                owed += perSecond * 0.05;
+                for (; owed >= 1; owed--) {
+                    refresh(http, wallet, phones.get(ThreadLocalRandom.current().nextInt(phones.size())));
+                }
+                Thread.sleep(50);
+            }
+        }
+        return null;
+    }
+
+    private Void mirrorLoop(BundleMirror mirror, List<Scanner> doors, AtomicBoolean running) throws InterruptedException {
+        while (running.get()) {
+            Thread.sleep(5000);
+            mirror.refresh().ifPresent(b -> doors.forEach(d -> d.install(b)));
+        }
+        return null;
+    }
+
+    private Void progressLoop(List<Scanner> doors, double wallSeconds, long runStart, AtomicBoolean running) throws InterruptedException {
+        long lastDoor = 0;
+        while (running.get()) {
+            Thread.sleep(5000);
+            double elapsed = (System.nanoTime() - runStart) / 1e9;
+            long door = stats.doorChecks.sum();
+            long queued = doors.stream().mapToLong(Scanner::queued).sum();
+            int simMinutes = (int) (elapsed / wallSeconds * 180);
+            System.out.printf(Locale.ROOT, "%5.0fs  %02d:%02d  door %5.0f/s  queued %6d  %s%n", elapsed, 11 + simMinutes / 60, simMinutes % 60,
+                    (door - lastDoor) / 5.0, queued, stats.statusCounts());
+            lastDoor = door;
+        }
+        return null;
+    }
+
+    private void takeDown(ServerProcess server) throws IOException, InterruptedException {
+        if (outage.equals("kill")) {
+            server.kill();
+        } else {
+            database.close();
+            database = null;
+        }
+    }
+
+    private void bringUp(ServerProcess server, Path dir, int externalPort, Clock clock) throws IOException, InterruptedException {
+        if (outage.equals("kill")) {
+            // The clock must carry on from where it was, not start lunch again.
+            server.restart(clock.instant().toString(), Duration.ofSeconds(120));
+        } else {
+            database = startPostgres(dir.resolve("external-pg"), externalPort);
+        }
+    }
+
+    private record Reconciliation(long sent, long stored, long lost, long duplicated, long callsConfirmed, long callsStored, long callsLost,
+            long callsDuplicated) {}
+
+    private Reconciliation reconcile(Path dir, ServerProcess server, int externalPort, Set<String> sentIds, Set<String> confirmedCallers)
+            throws Exception {
+        int port = outage.equals("db") ? externalPort : server.embeddedPostgresPort();
+        Map<String, Integer> stored = new HashMap<>();
+        Map<String, Integer> callsByHmac = new HashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "")) {
+            try (PreparedStatement s = c.prepareStatement("select checkin_id::text, channel, contact_hmac from checkin where venue_id like 'rush-%'");
+                    ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    if (r.getString(2).equals("CALL")) {
+                        callsByHmac.merge(Base64.getEncoder().encodeToString(r.getBytes(3)), 1, Integer::sum);
+                    } else {
+                        stored.merge(r.getString(1), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        long storedSent = sentIds.stream().filter(stored::containsKey).count();
+        long duplicated = stored.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
+        long strangers = stored.keySet().stream().filter(id -> !sentIds.contains(id)).count();
+        ContactCipher cipher = ContactCipher.open(dir.resolve("keys"), Optional.empty());
+        long callsStored = 0;
+        long callsDuplicated = 0;
+        for (String visitor : confirmedCallers) {
+            Integer n = callsByHmac.get(Base64.getEncoder().encodeToString(cipher.hmac(visitor)));
+            if (n != null) {
+                callsStored++;
+                callsDuplicated += n - 1;
+            }
+        }
+        return new Reconciliation(sentIds.size(), stored.size(), sentIds.size() - storedSent, duplicated + strangers,
+                confirmedCallers.size(), callsStored, confirmedCallers.size() - callsStored, callsDuplicated);
+    }
+
+    private int summarise(Reconciliation r, long driverBehind, int seconds, int startSecond, int[] outageSeconds) throws IOException {
+        ObjectNode out = json.createObjectNode();
+        out.put("scale_factor", peakRate / targetRate);
+        out.put("target_national_peak_per_second", targetRate);
+        out.put("driven_peak_per_second", peakRate);
+        out.put("minutes", minutes);
+        out.put("outage", outage);
+        out.put("outage_seconds", outageSeconds[0] < 0 ? 0 : outageSeconds[1] - outageSeconds[0]);
+        out.put("door_checks", stats.doorChecks.sum());
+        out.put("door_failures_due_to_centre", stats.doorFailuresDueToCentre.sum());
+        out.put("door_checks_not_driven", driverBehind);
+        out.set("verdicts", json.valueToTree(stats.verdictCounts()));
+        out.put("checkins_sent", r.sent());
+        out.put("checkins_stored", r.stored());
+        out.put("lost", r.lost() + r.callsLost());
+        out.put("duplicated", r.duplicated() + r.callsDuplicated());
+        out.put("qr_lost", r.lost());
+        out.put("qr_duplicated", r.duplicated());
+        out.put("calls_confirmed", r.callsConfirmed());
+        out.put("calls_stored", r.callsStored());
+        out.put("calls_lost", r.callsLost());
+        out.put("calls_duplicated", r.callsDuplicated());
+        out.put("calls_not_confirmed", stats.callsFailed.sum());
+        out.put("wallet_refreshes", stats.walletRefreshes.sum());
+        out.put("wallet_refresh_failures", stats.walletRefreshFailures.sum());
+        // p99 of answered requests per endpoint; shed ones (503) are reported apart, as "<endpoint> (503)".
+        ObjectNode p99 = out.putObject("p99_ms");
+        ObjectNode latency = out.putObject("latency_ms");
+        for (String endpoint : stats.latencies.keySet()) {
+            Histogram h = stats.latency(endpoint);
+            p99.put(endpoint, h.getValueAtPercentile(99) / 1000.0);
+            latency.putObject(endpoint).put("count", h.getTotalCount()).put("p50", h.getValueAtPercentile(50) / 1000.0)
+                    .put("p99", h.getValueAtPercentile(99) / 1000.0).put("p999", h.getValueAtPercentile(99.9) / 1000.0)
+                    .put("max", h.getMaxValue() / 1000.0);
+        }
+        out.set("responses", json.valueToTree(stats.statusCounts()));
+        String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(out);
+        System.out.println(text);
+        if (report != null) {
+            Files.writeString(report, text + "\n");
+        }
+        Path chartFile = chart != null ? chart : report != null ? report.resolveSibling(report.getFileName() + ".html") : null;
+        if (chartFile != null) {
+            writeChart(chartFile, seconds, startSecond, outageSeconds, text);
+        }
+        boolean clean = r.lost() + r.callsLost() == 0 && r.duplicated() + r.callsDuplicated() == 0 && stats.doorFailuresDueToCentre.sum() == 0;
+        System.out.println(clean ? "OK: nothing lost, nothing duplicated, no door check failed because of the centre"
+                : "NOT OK: see lost, duplicated and door_failures_due_to_centre above");
+        return clean ? 0 : 1;
+    }
+
+    private void writeChart(Path file, int seconds, int startSecond, int[] outageSeconds, String summary) throws IOException {
+        var checkins = stats.perSecond.getOrDefault("POST /api/v1/checkins", new org.HdrHistogram.ConcurrentHistogram[RushStats.MAX_SECONDS]);
+        var passes = stats.perSecond.getOrDefault("POST /api/v1/passes", new org.HdrHistogram.ConcurrentHistogram[RushStats.MAX_SECONDS]);
+        List<List<RushChart.Series>> panels = List.of(
+                List.of(new RushChart.Series("door checks/s", "#2a7", t -> stats.doorPerSecond.get(startSecond + t)),
+                        new RushChart.Series("check-ins stored/s", "#27c", t -> stats.storedPerSecond.get(startSecond + t))),
+                List.of(new RushChart.Series("503/s", "#e90", t -> stats.shedPerSecond.get(startSecond + t)),
+                        new RushChart.Series("no answer or 5xx/s", "#c22", t -> stats.errorsPerSecond.get(startSecond + t))),
+                List.of(new RushChart.Series("checkins p99 ms", "#27c", t -> p99(checkins, startSecond + t)),
+                        new RushChart.Series("passes p99 ms", "#a3c", t -> p99(passes, startSecond + t))));
+        RushChart.write(file, "checkpass lunch rush", seconds, outageSeconds[0] - startSecond, outageSeconds[1] - startSecond, panels,
+                List.of("Throughput", "Shed and failed requests", "Latency of answered requests (p99 per second)"), summary);
+    }
+
+    private static double p99(org.HdrHistogram.ConcurrentHistogram[] series, int second) {
+        var h = series[Math.min(second, series.length - 1)];
+        return h == null ? 0 : h.getValueAtPercentile(99) / 1000.0;
+    }
+
+    static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
+        Files.createDirectories(dir.getParent());
+        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+    }
+
+    private static void requireStatus(KeepAliveHttp.Response response, int expected, String what) throws IOException {
+        if (response.status() != expected) {
+            throw new IOException(what + ": HTTP " + response.status() + " " + response.text());
+        }
+    }
+
+    private byte[] bytes(ObjectNode node) {
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String basic(String id, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
