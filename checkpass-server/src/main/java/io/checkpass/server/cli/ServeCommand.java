@@ -36,6 +36,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db-url", description = "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
     String dbUrl;
 
+    @Option(names = "--db-user", description = "Database user for --db-url (default checkpass).")
+    String dbUser;
+
     @Option(names = "--config", description = "YAML configuration (default DATA/checkpass.yaml if present).")
     Path config;
 
@@ -69,6 +72,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (dbUrl != null) {
             overrides.put("database.url", dbUrl);
+        }
+        if (dbUser != null) {
+            overrides.put("database.user", dbUser);
         }
         CheckpassConfig cfg;
         try {
