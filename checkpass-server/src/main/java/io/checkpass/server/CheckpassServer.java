@@ -37,7 +37,6 @@ import io.checkpass.server.visits.Retention;
 import io.checkpass.server.visits.Venues;
 import io.checkpass.server.visits.VisitPartitions;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -83,7 +82,10 @@ public final class CheckpassServer implements AutoCloseable {
         private final Retention retention;
         private final CheckInIngest ingest;
         private final PostgresCheckInLog checkInLog;
-        private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        /** Fraud examination: two threads and a bounded queue; a full queue skips the examination, never the check-ins. */
+        private final ExecutorService background = new java.util.concurrent.ThreadPoolExecutor(2, 2, 1, java.util.concurrent.TimeUnit.MINUTES,
+                new java.util.concurrent.ArrayBlockingQueue<>(1000), Thread.ofPlatform().daemon().name("fraud-", 0).factory(),
+                (task, pool) -> LoggerFactory.getLogger(CheckInIngest.class).warn("fraud examination queue full; a batch was not examined"));
 
         private Offline(CheckpassConfig config, Clock clock, Es256 es256) {
             this.keys = openOrCreateKeys(config, es256, clock.instant());

@@ -57,6 +57,15 @@ public final class StatusEngine {
         return rules.inForceAt(at).map(set -> decide(record, at, set));
     }
 
+    /**
+     * When the next known medical rule set takes force after {@code at}, if one is known. A credential issued before
+     * then states its status under the rules in force; it must not outlive them (the 3 Jan 2022 switch turned
+     * open-ended vaccinations into 180-day ones).
+     */
+    public Optional<Instant> nextRulesChange(Instant at) {
+        return rules.nextAfter(at).map(MedicalRuleSet::effectiveFrom);
+    }
+
     private StatusDecision decide(HealthRecord record, Instant at, MedicalRuleSet set) {
         StatusWindows builder = new StatusWindows(rules.zone(), set);
         List<StatusWindow> windows = builder.of(record);

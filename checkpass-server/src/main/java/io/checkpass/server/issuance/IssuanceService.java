@@ -28,7 +28,7 @@ import java.util.Optional;
  * Issues credentials to wallet providers (design §7). Cheap per request, and idempotent per person, device and
  * day: a wallet that asks again gets the same credential, so a lunch-time storm of refreshes costs reads, not
  * signatures. The status and its window come from the medical rules in force (the status engine); the
- * credential never outlives the next known change of status or rules.
+ * credential never outlives the rules it was decided under.
  */
 public final class IssuanceService {
     /** Issuance days are Korean calendar days. */
@@ -108,10 +108,12 @@ public final class IssuanceService {
         }
         StatusDecision decision = statusEngine.decide(record, statusAt).orElseThrow(() -> new ApiException(409,
                 "no-rules-in-force", "No medical rules in force", "no medical rule set is in force at " + statusAt));
+        // The status window travels in the credential, so a status that ends sooner needs no shorter credential; a
+        // change of the rules themselves does (the door cannot know what the new rules would have said).
         Instant expires = expiresAt;
-        if (decision.nextChange().isPresent() && decision.nextChange().get().isBefore(expires)
-                && decision.nextChange().get().isAfter(issuedAt)) {
-            expires = decision.nextChange().get();
+        Optional<Instant> rulesChange = statusEngine.nextRulesChange(statusAt);
+        if (rulesChange.isPresent() && rulesChange.get().isBefore(expires) && rulesChange.get().isAfter(issuedAt)) {
+            expires = rulesChange.get();
         }
         PassRequest request = new PassRequest(decision.status(), decision.validFrom(), decision.validUntil(),
                 DisplayHint.of(record.person().name(), record.person().birthDate().getYear()), order.deviceKey());

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Check-in uploads: parse each record at the edge, store the valid ones durably in one transaction, then look
- * for fraud signals off the response path. Records that can never be stored (malformed) are returned with
+ * for fraud signals off the response path. Fraud examination is best effort under overload: it runs on a bounded
+ * queue, and a batch that finds the queue full is not examined (and counted) — check-ins themselves are never
+ * dropped. Records that can never be stored (malformed) are returned with
  * their problem so the scanner can drop them from its queue and show them; nothing valid is refused for a
  * neighbour's sake.
  */

@@ -93,7 +93,13 @@ public final class FraudSignals {
 
     private record Sighting(String venue, Instant at) {}
 
-    /** Every ordered pair of sightings of one serial at different venues within the window. */
+    /** Signals recorded per examination at most: a QR copied to a thousand doors is one story, not a million rows. */
+    static final int MAX_SIGNALS_PER_EXAMINATION = 1000;
+
+    /**
+     * For each sighting, the next sighting of the same serial at another venue within the window: linear in the
+     * sightings (a serial seen n times yields at most n − 1 signals, never n²), and capped per examination.
+     */
     private List<Signal> pairs(Map<Serial, List<Sighting>> sightings) {
         Instant now = clock.instant();
         List<Signal> out = new ArrayList<>();
@@ -103,10 +109,13 @@ public final class FraudSignals {
                 continue;
             }
             list.sort(java.util.Comparator.comparing(Sighting::at));
-            for (int i = 0; i < list.size(); i++) {
-                for (int j = i + 1; j < list.size() && !list.get(j).at().isAfter(list.get(i).at().plus(window)); j++) {
-                    if (!list.get(i).venue().equals(list.get(j).venue()) && list.get(j).at().isAfter(list.get(i).at())) {
-                        out.add(new Signal(entry.getKey().hex(), list.get(i).venue(), list.get(i).at(), list.get(j).venue(), list.get(j).at(), now));
+            for (int i = 0; i < list.size() - 1 && out.size() < MAX_SIGNALS_PER_EXAMINATION; i++) {
+                Sighting first = list.get(i);
+                for (int j = i + 1; j < list.size() && !list.get(j).at().isAfter(first.at().plus(window)); j++) {
+                    Sighting second = list.get(j);
+                    if (!second.venue().equals(first.venue()) && second.at().isAfter(first.at())) {
+                        out.add(new Signal(entry.getKey().hex(), first.venue(), first.at(), second.venue(), second.at(), now));
+                        break;
                     }
                 }
             }

@@ -162,4 +162,22 @@ class CheckInIngestTest {
         }
         assertThat(flagged).contains(serial);
     }
+
+    @Test
+    void a_serial_seen_many_times_yields_signals_linear_in_its_sightings_not_quadratic() throws Exception {
+        String other = VisitFixture.venueWithScanner(centre, "copy-venue", "pc_cafe", null);
+        Instant at = LUNCH.minusSeconds(30_000);
+        String serial = "%024x".formatted(777_777);
+        List<String> here = new ArrayList<>();
+        List<String> there = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Instant t = at.plusSeconds(2L * i);
+            (i % 2 == 0 ? here : there).add(VisitFixture.qr(VisitFixture.uuid7(t, 5000 + i), t, serial));
+        }
+        centre.post("/api/v1/checkins", scanner, VisitFixture.batch(here));
+        centre.post("/api/v1/checkins", other, VisitFixture.batch(there));
+        Thread.sleep(1000);
+        long signals = count("select count(*) from fraud_signal where serial = decode('" + serial + "', 'hex')");
+        assertThat(signals).isPositive().isLessThan(100);
+    }
 }

@@ -248,8 +248,13 @@ public final class LunchRush implements Callable<Integer> {
                 owedDoor += rate * 0.01;
                 owedCalls += rate * callShare * 0.01;
                 for (; owedDoor >= 1; owedDoor--) {
-                    Scanner door = doors.get(ThreadLocalRandom.current().nextInt(doors.size()));
-                    Wallet phone = phones.get(ThreadLocalRandom.current().nextInt(phones.size()));
+                    // Each holder lunches at one venue (wallets are dealt to scanners in turn), and each door sees its
+                    // regulars in rotation: a phone shown at one door in two places at once would be a fraud signal,
+                    // and the same QR twice in one second a replay — neither is what a lunch crowd does.
+                    int d = ThreadLocalRandom.current().nextInt(doors.size());
+                    Scanner door = doors.get(d);
+                    int regulars = Math.max(1, phones.size() / doors.size());
+                    Wallet phone = phones.get((d + doors.size() * (int) (door.nextRegular() % regulars)) % phones.size());
                     boolean screenshot = ThreadLocalRandom.current().nextInt(100) == 0;
                     doorThreads.execute(() -> {
                         Instant now = clock.instant();

@@ -87,6 +87,13 @@ final class Scanner {
         return queued.get();
     }
 
+    private final java.util.concurrent.atomic.AtomicLong regular = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Which of this door's regulars comes next (in rotation). */
+    long nextRegular() {
+        return regular.getAndIncrement();
+    }
+
     /**
      * Uploads until {@code keepGoing} is false and the queue is empty: every {@code periodMillis} (± 50% jitter) it
      * sends what is queued, at most {@code maxBatch}; a batch is resent until it is answered 202.
