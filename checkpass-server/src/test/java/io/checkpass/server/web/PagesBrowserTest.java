@@ -44,6 +44,7 @@ import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -220,8 +221,9 @@ class PagesBrowserTest {
         browser.findElement(By.id("clientId")).sendKeys("tracer-demo");
         browser.findElement(By.id("secret")).sendKeys(secrets.get("tracer-demo"));
         browser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
-        waitFor(browser, () -> browser.findElement(By.cssSelector("#perMinute svg")).getDomAttribute("data-points"));
-        assertThat(Integer.parseInt(browser.findElement(By.cssSelector("#perMinute svg")).getDomAttribute("data-points"))).isPositive();
+        // The dashboard redraws every 30 s; read the chart once it is drawn.
+        String points = waitFor(browser, () -> browser.findElement(By.cssSelector("#perMinute svg")).getDomAttribute("data-points"));
+        assertThat(Integer.parseInt(points)).as("minutes with check-ins today").isPositive();
 
         browser.findElement(By.cssSelector("#tabs [data-tab=trace]")).click();
         browser.findElement(By.id("caseId")).sendKeys("2021-서울-0042");
@@ -267,7 +269,7 @@ class PagesBrowserTest {
 
     private static <T> T waitFor(ChromeDriver driver, Duration timeout, java.util.function.Supplier<T> condition) {
         try {
-            return new WebDriverWait(driver, timeout).ignoring(NoSuchElementException.class).until(d -> condition.get());
+            return new WebDriverWait(driver, timeout).ignoring(NoSuchElementException.class).ignoring(StaleElementReferenceException.class).until(d -> condition.get());
         } catch (TimeoutException e) {
             StringBuilder logs = new StringBuilder();
             driver.manage().logs().get(LogType.BROWSER).forEach(entry -> logs.append("\n  ").append(entry.getMessage()));
