@@ -160,6 +160,7 @@ function remind() {
   $('reminder').classList.toggle('hidden', !r);
   if (!r) return;
   $('reminder').textContent = r.text;
+  $('reminder').dataset.level = String(r.level);
   $('reminder').classList.toggle('urgent', r.level <= 1);
   const key = credential.json.statusValidUntil + '@' + r.level;
   if (r.level > 0 && 'Notification' in window && Notification.permission === 'granted' && localStorage.getItem(REMINDED) !== key) {
@@ -180,6 +181,7 @@ function render() {
   $('status').textContent = pick(statusById(json.status));
   $('status').dataset.status = json.status;
   $('statusUntil').textContent = json.statusValidUntil ? formatTime(Date.parse(json.statusValidUntil)) : t('openEnded');
+  $('statusUntil').dataset.until = json.statusValidUntil || '';
   $('expiresAt').textContent = formatTime(Date.parse(json.expiresAt));
   $('fetchedAt').textContent = formatTime(credential.fetchedAt);
   $('explanation').textContent = pick(json.explanation);

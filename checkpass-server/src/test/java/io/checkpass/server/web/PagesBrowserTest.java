@@ -56,15 +56,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * refused; the scanner keeps verifying and queueing with the centre down and drains its queue once when it returns;
  * the console's trace shows the visits; and the page's JavaScript verifier agrees with every conformance vector.
  *
- * <p>The centre runs on a real, ticking clock set to Monday 20 December 2021 (restaurants require the pass); the
- * pages follow it through their documented clock hook, {@code ?clockOffset=SECONDS}. The old-QR test uses the same
- * hook (scanner 90 s ahead of the wallet) instead of waiting 90 s.
+ * <p>The centre runs on a real, ticking clock set to lunch on 20 January 2022: restaurants require the pass, and
+ * under the rules of 3 January the holder's primary series (second dose 5 August 2021) counts until 1 February, so
+ * the wallet has reminders to show. The pages follow the centre's clock through their documented hook,
+ * {@code ?clockOffset=SECONDS}. The old-QR test uses the same hook (scanner 90 s ahead of the wallet) instead of
+ * waiting 90 s.
  *
  * <p>The methods run in order, as one visit: the wallet holder's journey through the door, then the investigator's.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PagesBrowserTest {
-    static final Instant MONDAY_LUNCH = OffsetDateTime.of(2021, 12, 20, 11, 55, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant LUNCH = OffsetDateTime.of(2022, 1, 20, 11, 55, 0, 0, ZoneOffset.ofHours(9)).toInstant();
     static final String HOLDER = "P-WALLET-1";
     static final String SCANNER = "scanner-venue-01";
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -80,7 +82,7 @@ class PagesBrowserTest {
     static void start() throws Exception {
         assertThat(Chromium.installed()).as("the browser tests need Debian's chromium and chromium-driver: apt-get install chromium "
                 + "chromium-driver (.ci/run does)").isTrue();
-        centre = new TestCentre(MutableClock.ticking(MONDAY_LUNCH), Map.of());
+        centre = new TestCentre(MutableClock.ticking(LUNCH), Map.of());
         var server = centre.server;
         secrets = new DemoSeeder(server.registry(), server.apiClients(), server.centre().venues()).seed(20, centre.dataDir).secrets();
         server.registry().upsert(List.<RegistryRecord>of(
@@ -145,6 +147,7 @@ class PagesBrowserTest {
         String shownAt = waitFor(browser, () -> browser.findElement(By.id("qr")).getDomAttribute("data-time"));
         assertThat(browser.findElement(By.id("status")).getDomAttribute("data-status")).isEqualTo("vaccinated");
         assertThat(browser.findElement(By.id("countdown")).getText()).matches("\\d{1,2}");
+        assertThat(browser.findElement(By.id("reminder")).getDomAttribute("data-level")).as("12 days left: the 14-day reminder").isEqualTo("14");
         showToCamera(shownAt);
 
         scannerBrowser = Chromium.start(camera);
@@ -236,6 +239,27 @@ class PagesBrowserTest {
         });
         assertThat(visits.lines().filter(l -> l.contains("venue-01"))).hasSize(2);
         assertThat(browser.findElement(By.id("traceResult")).getDomAttribute("data-trace-id")).isNotBlank();
+    }
+
+    @Test
+    @Order(6)
+    void the_wallet_reminds_the_holder_7_days_and_1_day_before_the_status_ends() {
+        browser.get(page("/wallet/", clockOffset));
+        Instant until = Instant.parse(waitFor(browser, () -> {
+            String u = browser.findElement(By.id("statusUntil")).getDomAttribute("data-until");
+            return u == null || u.isEmpty() ? null : u;
+        }));
+        for (var expected : List.of(Map.entry(Duration.ofHours(6 * 24 + 12), "7"), Map.entry(Duration.ofHours(12), "1"))) {
+            long secondsBefore = Duration.between(centre.clock.instant(), until.minus(expected.getKey())).toSeconds();
+            browser.get(page("/wallet/", clockOffset + secondsBefore));
+            WebElement reminder = waitFor(browser, () -> {
+                WebElement r = browser.findElement(By.id("reminder"));
+                return expected.getValue().equals(r.getDomAttribute("data-level")) && r.isDisplayed() ? r : null;
+            });
+            assertThat(reminder.getText()).isNotBlank();
+            assertThat(reminder.getDomAttribute("class")).as("the last day is urgent").matches(expected.getValue().equals("1") ? ".*urgent.*" : "^(?!.*urgent).*$");
+        }
+        browser.get(page("/wallet/", clockOffset));
     }
 
     // ---------------------------------------------------------------------------------------------------------
