@@ -1,6 +1,6 @@
 // The operators' console: sign in with an API client, then the views its roles allow — check-in pictures
 // (per minute, verdict mix, upload lag), person lookup, traces with CSV download, the purge and the audit log.
-import { setupLanguage, t, lang } from '/shared/i18n.js';
+import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
 import { statusById } from '/shared/checkpass.js';
 import { lineChart, barChart } from './charts.js';
@@ -51,6 +51,9 @@ setupLanguage({
   channel: ['경로', 'Channel'],
   identity: ['신원', 'Identity'],
   name: ['이름', 'Name'],
+  birthDate: ['생년월일', 'Birth date'],
+  records: ['접종 / 검사 / 완치 / 예외 기록', 'Doses / tests / recoveries / exemptions'],
+  statusNow: ['현재 상태', 'Status now'],
   phone: ['전화', 'Phone'],
   encounters: ['접촉', 'Encounters'],
   purgeHelp: ['28일이 지난 출입 기록과 발급 원장을 지웁니다. 매시간 자동으로도 실행됩니다.', 'Deletes visits and ledger rows older than 28 days. It also runs every hour.'],
@@ -186,12 +189,12 @@ async function lookUpPerson(event) {
   $('personError').textContent = '';
   try {
     const p = await getJson('/api/v1/persons/' + encodeURIComponent($('personQuery').value.trim()), { auth: auth() });
-    const pairs = [['ID', p.personId], [t('name'), p.name], ['birth', p.birthDate],
-      ['doses / tests / recoveries / exemptions', `${p.immunizations} / ${p.tests} / ${p.recoveries} / ${p.exemptions}`]];
+    const pairs = [[t('personIdOption'), p.personId], [t('name'), p.name], [t('birthDate'), p.birthDate],
+      [t('records'), `${p.immunizations} / ${p.tests} / ${p.recoveries} / ${p.exemptions}`]];
     if (p.statusNow) {
       const s = statusById(p.statusNow.status);
-      pairs.push(['status', `${s ? (lang() === 'ko' ? s.ko : s.en) : p.statusNow.status} (${fmt(p.statusNow.validFrom)} – ${p.statusNow.validUntil ? fmt(p.statusNow.validUntil) : '∞'})`]);
-      pairs.push(['', lang() === 'ko' ? p.statusNow.explanation.ko : p.statusNow.explanation.en]);
+      pairs.push([t('statusNow'), `${s ? pick(s) : p.statusNow.status} (${fmt(p.statusNow.validFrom)} – ${p.statusNow.validUntil ? fmt(p.statusNow.validUntil) : '∞'})`]);
+      pairs.push(['', pick(p.statusNow.explanation)]);
     }
     facts($('personResult'), pairs);
   } catch (e) {
