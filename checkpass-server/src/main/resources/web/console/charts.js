@@ -30,14 +30,16 @@ export function lineChart(points, { xMax, xTicks = [], label = '' }) {
   if (last !== null) path.push(`L${x(Math.min(xMax, last + 1))},${y(0)}`);
   const grid = [0, 0.5, 1].map((f) => `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(f * yMax)}" y2="${y(f * yMax)}" stroke="#e3e7ec"/>`
     + `<text x="${PAD.l - 6}" y="${y(f * yMax) + 4}" text-anchor="end">${esc(Math.round(f * yMax * 10) / 10)}</text>`).join('');
-  const ticks = xTicks.map(([v, text]) => `<text x="${x(v)}" y="${H - 8}" text-anchor="middle">${esc(text)}</text>`).join('');
+  const anchor = (v) => (v <= 0 ? 'start' : v >= xMax ? 'end' : 'middle');
+  const ticks = xTicks.map(([v, text]) => `<text x="${x(v)}" y="${H - 8}" text-anchor="${anchor(v)}">${esc(text)}</text>`).join('');
   return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label)}" data-points="${points.length}">${grid}${ticks}`
     + `<path d="${path.join('')}" fill="none" stroke="#1f5fbf" stroke-width="1.5"/>`
     + (label ? `<text x="${PAD.l + 4}" y="${PAD.t + 10}">${esc(label)}</text>` : '') + '</svg>';
 }
 
 /** bars: [[label, value, colour]], longest bar = the largest value; each bar shows its count and share. */
-export function barChart(bars) {
+export function barChart(bars, empty = '') {
+  if (bars.length === 0) return `<svg viewBox="0 0 ${W} 40" role="img" data-bars="0"><text x="0" y="24">${esc(empty)}</text></svg>`;
   const total = bars.reduce((n, b) => n + b[1], 0) || 1;
   const max = Math.max(1, ...bars.map((b) => b[1]));
   const rowH = 30;

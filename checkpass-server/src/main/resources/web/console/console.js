@@ -171,7 +171,7 @@ async function dashboard() {
   $('perMinute').innerHTML = lineChart(stats.perMinute.map((m) => [minuteOf(m), m.count]), { xMax: 1440, xTicks: hourTicks() });
   const order = ['ADMIT', 'ADMIT_LIMITED', 'CHECK_ID', 'DENY', 'NONE'];
   const colours = { ADMIT: '#0a7d32', ADMIT_LIMITED: '#b86e00', CHECK_ID: '#d99a1e', DENY: '#c0262d', NONE: '#8a939e' };
-  $('verdicts').innerHTML = barChart(order.filter((v) => stats.verdicts[v]).map((v) => [v, stats.verdicts[v], colours[v]]));
+  $('verdicts').innerHTML = barChart(order.filter((v) => stats.verdicts[v]).map((v) => [v, stats.verdicts[v], colours[v]]), t('none'));
   $('lag').innerHTML = lineChart(stats.perMinute.map((m) => [minuteOf(m), m.lagP95Seconds]), { xMax: 1440, xTicks: hourTicks(), label: t('lagP95') });
   const r = (x) => (Math.round(x * 10) / 10).toString();
   $('lagFigures').textContent = t('lagFigures', { p50: r(stats.lag.p50Seconds), p90: r(stats.lag.p90Seconds), p99: r(stats.lag.p99Seconds), max: r(stats.lag.maxSeconds) });

@@ -26,7 +26,7 @@ let judged = { text: null, at: 0, lastSeen: 0 };
 let verdictTimer = null;
 let audio = null;
 let scans = 0;
-const sync = { uploading: false, failures: 0, nextAttempt: 0, lastSync: null, error: null, rejected: 0 };
+const sync = { uploading: false, failures: 0, nextAttempt: 0, lastSync: null, error: null, rejected: 0, duplicates: 0 };
 
 setupLanguage({
   title: ['출입 확인', 'Door check'],
@@ -65,6 +65,7 @@ setupLanguage({
   offline: ['오프라인', 'Offline'],
   idle: ['', ''],
   uploading: ['전송 중', 'uploading'],
+  alreadyStored: ['{n}건은 이미 저장되어 있었음', '{n} were already stored'],
   retryIn: ['{s}초 후 재시도', 'retry in {s} s'],
   bundleState: ['버전 {v} · {at} 확인', 'version {v} · checked {at}'],
   bundleStale: ['버전 {v} · 갱신 실패 ({why})', 'version {v} · refresh failed ({why})'],
@@ -327,6 +328,8 @@ async function upload() {
     const outcome = await response.json();
     await store.deleteAll('queue', batch.map(([id]) => id));
     sync.rejected += outcome.rejected.length;
+    // A batch whose answer was lost is sent again; the centre stores nothing twice and says so.
+    sync.duplicates += outcome.duplicates;
     outcome.rejected.forEach((r) => console.warn('check-in rejected by the centre', r));
     sync.failures = 0;
     sync.nextAttempt = 0;
@@ -353,7 +356,8 @@ async function renderStatus() {
   $('queueLength').dataset.length = String(length);
   const waiting = Math.ceil((sync.nextAttempt - Date.now()) / 1000);
   $('syncState').textContent = sync.uploading ? t('uploading') : length > 0 && waiting > 0 ? t('retryIn', { s: waiting }) : '';
-  $('lastSync').textContent = formatTime(sync.lastSync);
+  $('lastSync').textContent = formatTime(sync.lastSync) + (sync.duplicates > 0 ? ' · ' + t('alreadyStored', { n: sync.duplicates }) : '');
+  $('lastSync').dataset.duplicates = String(sync.duplicates);
   $('scanCount').textContent = String(scans);
   $('bundleState').textContent = bundleInfo.version === null ? '-'
     : bundleInfo.error ? t('bundleStale', { v: bundleInfo.version, why: bundleInfo.error })
@@ -391,6 +395,8 @@ async function start() {
   $('manual').addEventListener('submit', manualEntry);
   $('venueType').addEventListener('change', () => localStorage.setItem(VENUE_TYPE, $('venueType').value));
   $('verdict').addEventListener('click', () => $('verdict').classList.add('hidden'));
+  // Browsers allow sound only after a tap on the page: the first one anywhere enables the verdict beeps.
+  document.addEventListener('pointerdown', unlockAudio);
   window.addEventListener('online', renderStatus);
   window.addEventListener('offline', renderStatus);
   if ('serviceWorker' in navigator) {

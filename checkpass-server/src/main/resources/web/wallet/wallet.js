@@ -56,6 +56,8 @@ setupLanguage({
   reminderLast: ['{what} 유효기간이 내일 끝납니다 ({until}).', 'Your {what} status ends tomorrow ({until}).'],
   statusEnded: ['{what} 유효기간이 끝났습니다. 출입 시 미접종자로 확인됩니다.', 'Your {what} status has ended: doors treat you as unvaccinated.'],
   noConnection: ['연결할 수 없습니다. 잠시 후 다시 시도하세요.', 'Cannot reach the centre; try again shortly.'],
+  signInAgain: ['패스를 갱신하려면 다시 로그인하세요. 지금 패스는 만료 전까지 쓸 수 있습니다.',
+    'Sign in again to renew your pass; the one you have works until it expires.'],
 }, render);
 
 function formatTime(ms) {
@@ -102,7 +104,10 @@ async function refreshCredential() {
     render();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
-      signOut();
+      // The session ended; the pass in hand stays usable until it expires, and the form asks to sign in again.
+      localStorage.removeItem(SESSION);
+      $('passError').textContent = t('signInAgain');
+      render();
     } else {
       $('passError').textContent = t('noConnection');
     }
@@ -170,9 +175,8 @@ function remind() {
 }
 
 function render() {
-  const signedIn = session() !== null || credential !== null;
-  $('signin').classList.toggle('hidden', signedIn);
-  $('pass').classList.toggle('hidden', !signedIn || !credential);
+  $('signin').classList.toggle('hidden', session() !== null);
+  $('pass').classList.toggle('hidden', !credential);
   $('net').textContent = navigator.onLine ? t('online') : t('offline');
   if (!credential) return;
   const json = credential.json;

@@ -192,6 +192,7 @@ class PagesBrowserTest {
         showToCamera(shownAt);
         waitFor(scannerBrowser, () -> "true".equals(scannerBrowser.findElement(By.tagName("body")).getDomAttribute("data-offline-ready")) ? "ok" : null);
 
+        Map<String, String> firstVisit = firstVisitRecord();
         centre.stop();
         // Reloaded with the centre down: the service worker serves the page, IndexedDB the bundle.
         scannerBrowser.get(page("/scanner/", clockOffset));
@@ -205,8 +206,21 @@ class PagesBrowserTest {
         new Select(scannerBrowser.findElement(By.id("checkMethod"))).selectByValue("paper_certificate");
         scannerBrowser.findElement(By.cssSelector("#manual button[type=submit]")).click();
         awaitQueueLength(2);
+        // A lost answer: the first visit's record back in the queue, as if its 202 had never arrived.
+        Object put = scannerBrowser.executeAsyncScript("""
+                const [record, done] = arguments;
+                const open = indexedDB.open('checkpass-scanner', 1);
+                open.onsuccess = () => {
+                  const tx = open.result.transaction('queue', 'readwrite');
+                  tx.objectStore('queue').put(record, record.id);
+                  tx.oncomplete = () => done('queued');
+                  tx.onerror = () => done('failed: ' + tx.error);
+                };
+                """, firstVisit);
+        assertThat(put).isEqualTo("queued");
+        awaitQueueLength(3);
         Thread.sleep(3000);
-        assertThat(scannerBrowser.findElement(By.id("queueLength")).getText()).as("nothing drains while the centre is down").isEqualTo("2");
+        assertThat(scannerBrowser.findElement(By.id("queueLength")).getText()).as("nothing drains while the centre is down").isEqualTo("3");
 
         centre.restart();
         waitFor(scannerBrowser, Duration.ofSeconds(60),
@@ -215,6 +229,8 @@ class PagesBrowserTest {
         assertThat(query("select channel || ' ' || check_method || ' ' || venue_id from checkin where channel = 'MANUAL'"))
                 .containsExactly("MANUAL paper_certificate venue-01");
         assertThat(query("select count(*) - count(distinct checkin_id) from checkin")).containsExactly("0");
+        assertThat(scannerBrowser.findElement(By.id("lastSync")).getDomAttribute("data-duplicates")).as("the centre said it had one already")
+                .isEqualTo("1");
     }
 
     @Test
@@ -299,6 +315,19 @@ class PagesBrowserTest {
             driver.manage().logs().get(LogType.BROWSER).forEach(entry -> logs.append("\n  ").append(entry.getMessage()));
             throw new AssertionError("timed out on " + driver.getCurrentUrl() + "; the page shows:\n"
                     + driver.findElement(By.tagName("body")).getText() + "\nbrowser log:" + logs, e);
+        }
+    }
+
+    /** The holder's first check-in as the scanner uploaded it. */
+    private static Map<String, String> firstVisitRecord() throws SQLException {
+        String sql = "select c.checkin_id::text, encode(c.serial, 'hex'), c.scanned_at from checkin c join issuance i on i.serial = c.serial"
+                + " where i.person_id = '" + HOLDER + "' order by c.scanned_at limit 1";
+        try (Connection c = centre.server.centre().database().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql);
+                ResultSet r = s.executeQuery()) {
+            assertThat(r.next()).isTrue();
+            return Map.of("id", r.getString(1), "channel", "QR", "format", "CP1", "serial", r.getString(2), "verdict", "ADMIT",
+                    "reason", "VALID", "scannedAt", r.getTimestamp(3).toInstant().toString());
         }
     }
 
