@@ -155,12 +155,14 @@ export function base45Decode(text, from = 0) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// CBOR (RFC 8949): definite lengths only, bounded depth, exactly one item. Items keep their CBOR types, so a reader
+// CBOR (RFC 8949): definite lengths only (pass-format §5 step 2), at most 16 nested arrays and maps (as Java's
+// reader), exactly one item. Items keep their CBOR types, so a reader
 // can tell a byte string from a text string and an integer key from a text key:
 //   {t:'int', v: number|bigint}  {t:'bytes', v}  {t:'text', v}  {t:'array', v: [...]}  {t:'map', v: [[k, v], ...]}
 //   {t:'tag', tag, v}  {t:'simple', v: true|false|null|undefined}  {t:'float', v}
 
 const MAX_DEPTH = 64;
+const MAX_NESTING = 16;
 
 export function decodeCbor(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -186,7 +188,7 @@ export function decodeCbor(bytes) {
     if (typeof n !== 'number' || n > bytes.length) throw new FormatError('CBOR length exceeds the input');
     return n;
   };
-  const item = (depth) => {
+  const item = (depth, nesting) => {
     if (depth > MAX_DEPTH) throw new FormatError('CBOR nesting too deep');
     need(1);
     const initial = bytes[at++];
@@ -218,18 +220,20 @@ export function decodeCbor(bytes) {
         return { t: 'text', v };
       }
       case 4: {
+        if (nesting >= MAX_NESTING) throw new FormatError('more than 16 nested arrays and maps');
         const n = length(ai);
         const v = [];
-        for (let i = 0; i < n; i++) v.push(item(depth + 1));
+        for (let i = 0; i < n; i++) v.push(item(depth + 1, nesting + 1));
         return { t: 'array', v };
       }
       case 5: {
+        if (nesting >= MAX_NESTING) throw new FormatError('more than 16 nested arrays and maps');
         const n = length(ai);
         const v = [];
-        for (let i = 0; i < n; i++) v.push([item(depth + 1), item(depth + 1)]);
+        for (let i = 0; i < n; i++) v.push([item(depth + 1, nesting + 1), item(depth + 1, nesting + 1)]);
         return { t: 'map', v };
       }
-      case 6: return { t: 'tag', tag: argument(ai), v: item(depth + 1) };
+      case 6: return { t: 'tag', tag: argument(ai), v: item(depth + 1, nesting) };
       default: {
         if (ai === 20) return { t: 'simple', v: false };
         if (ai === 21) return { t: 'simple', v: true };
@@ -242,7 +246,7 @@ export function decodeCbor(bytes) {
       }
     }
   };
-  const result = item(0);
+  const result = item(0, 0);
   if (at !== bytes.length) throw new FormatError('trailing data after the CBOR item');
   return result;
 }
@@ -307,10 +311,15 @@ function intKey(key) {
   throw new FormatError('map key is not an integer');
 }
 
-/** COSE header labels in the unprotected map: integers; any other key is nobody's and is ignored. */
+/**
+ * COSE header labels in the unprotected map: an integer (or text spelling one) is a label; other text keys are
+ * nobody's and are ignored; keys of any other type are refused, as Java's reader refuses them.
+ */
 function looseLabel(key) {
+  const x = untag(key);
+  if (x.t !== 'int' && x.t !== 'text') throw new FormatError('map key is neither an integer nor text');
   try {
-    return intKey(key);
+    return intKey(x);
   } catch (e) {
     return 0;
   }

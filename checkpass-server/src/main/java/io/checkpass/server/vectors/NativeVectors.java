@@ -340,6 +340,9 @@ public final class NativeVectors {
                 (ECPrivateKey) device.getPrivate(), es256).present(paper, LUNCH).encode()), Reason.BAD_DEVICE_PROOF);
         deny("MALFORMED: device key not on P-256", staticText(withDeviceX(valid, notOnCurveX())), Reason.MALFORMED);
 
+        deny("MALFORMED: the presentation as an indefinite-length array", "CP1:" + Base45.encode(indefinite(p.encode(), (byte) 0x9f)),
+                Reason.MALFORMED);
+
         Presentation once = devicePresentation(valid, LUNCH.minusSeconds(2));
         String onceText = "CP1:" + Base45.encode(once.encode());
         cases.add(new Case("REPLAYED: the same QR twice", MAIN_BUNDLE, RESTAURANT, List.of(
@@ -408,6 +411,33 @@ public final class NativeVectors {
         byte[] textKey = {(byte) 0xa1, 0x63, 'e', 'x', 'p', 0x00};
         deny("MALFORMED: signed claims with a text claim key", staticText(signed(issuer, issuerHeader(), textKey, PassFormat.CREDENTIAL_AAD)),
                 Reason.MALFORMED);
+        // Definite lengths only (§5 step 2), wherever the item is.
+        byte[] claimsBytes = Credentials.encodeClaims(claims(PassStatus.VACCINATED, Optional.empty(), LUNCH.minus(Duration.ofHours(1)), LIFETIME));
+        deny("MALFORMED: signed claims in an indefinite-length map", staticText(signed(issuer, issuerHeader(), indefinite(claimsBytes, (byte) 0xbf),
+                PassFormat.CREDENTIAL_AAD)), Reason.MALFORMED);
+        byte[] paper = signedClaims(claims(PassStatus.VACCINATED, Optional.empty(), LUNCH.minus(Duration.ofHours(1)), LIFETIME));
+        deny("MALFORMED: the credential as an indefinite-length COSE array", staticText(indefinite(paper, (byte) 0x9f)), Reason.MALFORMED);
+        byte[] chunked = concat(new byte[] {(byte) 0x81, 0x5f}, new CborWriter(paper.length + 4).bytes(paper).toBytes(), new byte[] {(byte) 0xff});
+        deny("MALFORMED: the credential as an indefinite-length byte string", "CP1:" + Base45.encode(chunked), Reason.MALFORMED);
+        // Nesting: Java's reader (and so every verifier) allows 16 levels of arrays and maps; the claims map is one.
+        for (int levels : new int[] {15, 16}) {
+            CborWriter w = new CborWriter(200).map(5).key(4).integer(exp).key(6).integer(iat).key(7).bytes(serial).key(99);
+            for (int i = 0; i < levels; i++) {
+                w.array(1);
+            }
+            w.integer(0);
+            for (int i = 0; i < levels; i++) {
+                w.endArray();
+            }
+            byte[] nested = w.key(-65537).map(4).key(1).integer(1).key(2).integer(iat).key(4).text("홍*동").key(5).integer(1985).endMap()
+                    .endMap().toBytes();
+            String text = staticText(signed(issuer, issuerHeader(), nested, PassFormat.CREDENTIAL_AAD));
+            if (levels == 15) {
+                one("ID_CHECK_REQUIRED: an unknown claim nested to the 16th level", KARAOKE, text, LUNCH, Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED);
+            } else {
+                deny("MALFORMED: an unknown claim nested to the 17th level", text, Reason.MALFORMED);
+            }
+        }
         // An unknown claim is skipped: forward compatibility.
         byte[] extra = new CborWriter(160).map(5).key(4).integer(exp).key(6).integer(iat).key(7).bytes(serial).key(99).text("future")
                 .key(-65537).map(4).key(1).integer(1).key(2).integer(iat).key(4).text("홍*동").key(5).integer(1985).endMap().endMap().toBytes();
@@ -592,6 +622,15 @@ public final class NativeVectors {
         byte[] entry = new CborWriter(pad + 8).map(1).key(99).bytes(new byte[pad]).endMap().toBytes();
         byte[] head = {(byte) 0xa6};
         return concat(head, Arrays.copyOfRange(plain, 1, plain.length), Arrays.copyOfRange(entry, 1, entry.length));
+    }
+
+    /** The same array or map with an indefinite-length head ({@code 0x9f} or {@code 0xbf}) and a break at the end. */
+    private static byte[] indefinite(byte[] definite, byte head) {
+        int major = (definite[0] & 0xff) >>> 5;
+        if ((definite[0] & 31) >= 24 || (major != 4 && major != 5)) {
+            throw new IllegalArgumentException("expected a short array or map head");
+        }
+        return concat(new byte[] {head}, Arrays.copyOfRange(definite, 1, definite.length), new byte[] {(byte) 0xff});
     }
 
     private static byte[] filler(int size) {
