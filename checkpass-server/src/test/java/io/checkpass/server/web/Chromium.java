@@ -30,10 +30,13 @@ final class Chromium {
         return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
     }
 
-    static ChromeDriver start(Path camera) {
-        Path profile;
+    /**
+     * @param profile an empty directory for the browser's profile (the caller deletes it after quitting)
+     * @param camera  a Y4M file for the fake camera, or null for a browser without one
+     */
+    static ChromeDriver start(Path profile, Path camera) {
         try {
-            profile = Files.createTempDirectory("checkpass-chromium");
+            Files.createDirectories(profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.TimeoutException;
@@ -71,6 +72,8 @@ class PagesBrowserTest {
     static final String SCANNER = "scanner-venue-01";
     static final Duration WAIT = Duration.ofSeconds(30);
 
+    @TempDir
+    static Path temp;
     static TestCentre centre;
     static Map<String, String> secrets;
     static long clockOffset;
@@ -90,8 +93,8 @@ class PagesBrowserTest {
                 new ImmunizationRecord(HOLDER, LocalDate.of(2021, 7, 1), VaccineProduct.PFIZER, 1),
                 new ImmunizationRecord(HOLDER, LocalDate.of(2021, 8, 5), VaccineProduct.PFIZER, 2)));
         clockOffset = Math.round((centre.clock.millis() - Clock.systemUTC().millis()) / 1000.0);
-        camera = Files.createTempDirectory("checkpass-camera").resolve("door.y4m");
-        browser = Chromium.start(null);
+        camera = temp.resolve("door.y4m");
+        browser = Chromium.start(temp.resolve("profile-wallet-console"), null);
     }
 
     @AfterAll
@@ -110,7 +113,7 @@ class PagesBrowserTest {
     @Test
     @Order(1)
     void the_javascript_verifier_agrees_with_every_checkpass_vectors_case_in_chromium() throws Exception {
-        Path dir = Files.createTempDirectory("checkpass-vectors");
+        Path dir = temp.resolve("vectors");
         var err = new ByteArrayOutputStream();
         int exit = CheckpassCli.run(new String[] {"vectors", "--out", dir.toString()}, Clock.systemUTC(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -150,7 +153,7 @@ class PagesBrowserTest {
         assertThat(browser.findElement(By.id("reminder")).getDomAttribute("data-level")).as("12 days left: the 14-day reminder").isEqualTo("14");
         showToCamera(shownAt);
 
-        scannerBrowser = Chromium.start(camera);
+        scannerBrowser = Chromium.start(temp.resolve("profile-scanner"), camera);
         scannerBrowser.get(page("/scanner/", clockOffset));
         scannerBrowser.findElement(By.id("scannerId")).sendKeys(SCANNER);
         scannerBrowser.findElement(By.id("secret")).sendKeys(secrets.get(SCANNER));
