@@ -63,7 +63,6 @@ setupLanguage({
   signout: ['로그아웃', 'Sign out'],
   online: ['온라인', 'Online'],
   offline: ['오프라인', 'Offline'],
-  idle: ['', ''],
   uploading: ['전송 중', 'uploading'],
   alreadyStored: ['{n}건은 이미 저장되어 있었음', '{n} were already stored'],
   retryIn: ['{s}초 후 재시도', 'retry in {s} s'],

@@ -15,10 +15,10 @@ import java.util.List;
  * the vendored libraries all three use.
  *
  * <p>Every page file is sent with {@code Cache-Control: no-cache}: the browser revalidates (Helidon answers 304 by
- * Last-Modified), and the service workers keep their own copies for offline use (docs/pages.md).
+ * ETag), and the service workers keep their own copies for offline use (docs/pages.md).
  */
 public final class WebPages {
-    static final List<String> PAGES = List.of("wallet", "scanner", "console");
+    private static final List<String> PAGES = List.of("wallet", "scanner", "console");
 
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
         for (String page : PAGES) {
