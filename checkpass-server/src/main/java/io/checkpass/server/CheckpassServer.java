@@ -24,7 +24,12 @@ import io.checkpass.server.trust.RevocationService;
 import io.checkpass.server.trust.TrustBundleService;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.sip.SipEndpoint;
+import io.checkpass.server.http.OperatorRoutes;
 import io.checkpass.server.http.VisitRoutes;
+import io.checkpass.server.visits.CheckInStats;
+import io.checkpass.server.web.DemoWalletRoutes;
+import io.checkpass.server.web.DemoWalletSessions;
+import io.checkpass.server.web.WebPages;
 import io.checkpass.server.trust.ForeignTrustStore;
 import io.checkpass.server.tracing.TraceRoutes;
 import io.checkpass.server.tracing.Tracer;
@@ -220,7 +225,11 @@ public final class CheckpassServer implements AutoCloseable {
                             VenueRules.korea(), clock)::register)
                     .add(new TrustRoutes(centre.foreignTrust(), centre.bundles(), es256, clock)::register)
                     .add(new TraceRoutes(new Tracer(db, centre.contacts(), centre.audit(), clock,
-                            Duration.ofMinutes(config.visits().dwellMinutes())))::register);
+                            Duration.ofMinutes(config.visits().dwellMinutes())))::register)
+                    .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
+                    .add(new DemoWalletRoutes(centre.registry(), centre.issuance(), centre.apiClients(),
+                            DemoWalletSessions.open(config.keysDir(), clock, Duration.ofDays(30)), es256)::register)
+                    .add(new WebPages()::register);
             this.sip = config.sip().enabled()
                     ? new SipEndpoint(config.sip().host(), config.sip().port(), centre.venues(), centre.checkInLog(), clock).start()
                     : null;
@@ -232,6 +241,9 @@ public final class CheckpassServer implements AutoCloseable {
                     .routing(api::routing)
                     .build()
                     .start();
+        } catch (IOException e) {
+            centre.close();
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (RuntimeException e) {
             centre.close();
             throw e;

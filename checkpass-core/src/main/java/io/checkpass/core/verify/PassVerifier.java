@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.checkpass.core.codec.Base45;
 import io.checkpass.core.codec.CoseSign1;
+import io.checkpass.core.codec.DefiniteLengths;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.crypto.KeyId;
@@ -144,6 +145,7 @@ public final class PassVerifier {
             if (bytes.length > PassFormat.MAX_PRESENTATION_BYTES) {
                 return Denied.because(Reason.MALFORMED);
             }
+            DefiniteLengths.check(bytes);
             presentation = Presentation.decode(bytes);
         } catch (IllegalArgumentException e) {
             return Denied.because(Reason.MALFORMED);
@@ -215,7 +217,9 @@ public final class PassVerifier {
     private IssuerCheck checkIssuerSignature(byte[] credential, BundleState current) {
         CoseSign1 cose;
         try {
+            DefiniteLengths.check(credential);
             cose = CoseSign1.decode(credential, PassFormat.MAX_PROTECTED_HEADER_BYTES, PassFormat.MAX_CREDENTIAL_BYTES);
+            DefiniteLengths.check(cose.protectedBytes());
         } catch (IllegalArgumentException e) {
             return IssuerCheck.failed(Reason.MALFORMED);
         }
@@ -231,6 +235,7 @@ public final class PassVerifier {
         }
         PassClaims claims;
         try {
+            DefiniteLengths.check(cose.payload());
             claims = Credentials.decodeClaims(cose.payload(), es256);
         } catch (IllegalArgumentException e) {
             return IssuerCheck.failed(Reason.MALFORMED);

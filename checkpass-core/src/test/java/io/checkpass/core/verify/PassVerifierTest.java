@@ -3,11 +3,13 @@ package io.checkpass.core.verify;
 import static io.checkpass.core.PassFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.checkpass.core.codec.Base45;
 import io.checkpass.core.crypto.KeyStores;
 import io.checkpass.core.crypto.SigningKey;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.HolderDevice;
 import io.checkpass.core.pass.IssuedCredential;
+import io.checkpass.core.pass.PassFormat;
 import io.checkpass.core.pass.PassIssuer;
 import io.checkpass.core.pass.PassRequest;
 import io.checkpass.core.pass.PassStatus;
@@ -222,5 +224,16 @@ class PassVerifierTest {
     void a_venue_type_outside_the_rules_requires_no_pass() {
         String text = present(vaccinated(now), now);
         assertThat(verifierAt(now, bundle()).verify(text, new VenueType("other")).reason()).isEqualTo(Reason.PASS_NOT_REQUIRED);
+    }
+
+    @Test
+    void an_indefinite_length_presentation_is_malformed_though_its_contents_are_genuine() {
+        byte[] definite = Base45.decode(present(vaccinated(now), now).substring(PassFormat.PREFIX.length()));
+        byte[] indefinite = new byte[definite.length + 1];
+        System.arraycopy(definite, 0, indefinite, 0, definite.length);
+        indefinite[0] = (byte) 0x9f; // array(3) → array(*), closed by a break
+        indefinite[definite.length] = (byte) 0xff;
+        String text = PassFormat.PREFIX + Base45.encode(indefinite);
+        assertThat(verify(text, now).reason()).isEqualTo(Reason.MALFORMED);
     }
 }

@@ -3,6 +3,7 @@ package io.checkpass.server.audit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The append-only record of who did what: every operator write, every identity resolution in a trace, every
@@ -16,5 +17,10 @@ public interface AuditLog {
     void record(String actor, String action, String subject, Map<String, Object> detail);
 
     /** Entries in [from, to), newest first, at most {@code limit}. */
-    List<Entry> read(Instant from, Instant to, int limit);
+    default List<Entry> read(Instant from, Instant to, int limit) {
+        return read(from, to, limit, Optional.empty());
+    }
+
+    /** Entries in [from, to) with this action if one is given, newest first, at most {@code limit}. */
+    List<Entry> read(Instant from, Instant to, int limit, Optional<String> action);
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** The audit log in the {@code audit_log} table; entry times come from the injected clock. */
@@ -52,14 +53,16 @@ public final class PostgresAuditLog implements AuditLog {
     }
 
     @Override
-    public List<Entry> read(Instant from, Instant to, int limit) {
+    public List<Entry> read(Instant from, Instant to, int limit, Optional<String> action) {
         List<Entry> out = new ArrayList<>();
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "select id, at, actor, action, subject, detail::text from audit_log where at >= ? and at < ? order by id desc limit ?")) {
+                PreparedStatement s = c.prepareStatement("select id, at, actor, action, subject, detail::text from audit_log"
+                        + " where at >= ? and at < ? and (?::text is null or action = ?) order by id desc limit ?")) {
             s.setTimestamp(1, Timestamp.from(from));
             s.setTimestamp(2, Timestamp.from(to));
-            s.setInt(3, limit);
+            s.setString(3, action.orElse(null));
+            s.setString(4, action.orElse(null));
+            s.setInt(5, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     out.add(new Entry(r.getLong(1), r.getTimestamp(2).toInstant(), r.getString(3), r.getString(4), r.getString(5),

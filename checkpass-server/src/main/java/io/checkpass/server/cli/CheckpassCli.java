@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         versionProvider = CheckpassCli.Version.class,
         description = "Health passes: issue, present and verify offline; serve the centre.",
         subcommands = {KeysCommand.class, PassCommand.class, BundleCommand.class, VerifyCommand.class, ServeCommand.class,
-                ImportCommand.class, IssueAheadCommand.class, TrustCommand.class, ConformanceCommand.class})
+                ImportCommand.class, IssueAheadCommand.class, TrustCommand.class, ConformanceCommand.class, VectorsCommand.class})
 public final class CheckpassCli implements Runnable {
     private final CliContext context;
 

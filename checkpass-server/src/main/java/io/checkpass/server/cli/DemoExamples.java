@@ -10,7 +10,13 @@ import java.util.Map;
 final class DemoExamples {
     private DemoExamples() {}
 
-    static void print(PrintStream out, String base, Map<String, String> secrets, String etag, java.time.Clock clock) {
+    /**
+     * @param holder            a demo person and birth date for the wallet's demo sign-in
+     * @param clockOffsetSeconds how far the centre's clock runs from real time ({@code --clock-start}); the pages take it
+     *                           as {@code ?clockOffset=}
+     */
+    static void print(PrintStream out, String base, Map<String, String> secrets, String etag, java.time.Clock clock, String holder,
+            long clockOffsetSeconds) {
         String scanner = "scanner-venue-01:" + secrets.getOrDefault("scanner-venue-01", "SECRET");
         String wallet = "wallet-demo:" + secrets.getOrDefault("wallet-demo", "SECRET");
         String admin = "admin-demo:" + secrets.getOrDefault("admin-demo", "SECRET");
@@ -38,6 +44,12 @@ final class DemoExamples {
         out.println("# the audit log, and Prometheus metrics");
         out.println("curl -sS -u " + auditor + " " + base + "/api/v1/audit");
         out.println("curl -sS -u " + monitor + " " + base + "/metrics");
+        String query = clockOffsetSeconds == 0 ? "" : "?clockOffset=" + clockOffsetSeconds;
+        out.println("# the pages, in a browser (on the centre's clock" + (clockOffsetSeconds == 0 ? "" : ", " + clockOffsetSeconds + " s from real time") + "):");
+        out.println("#   wallet   " + base + "/wallet/" + query + "   demo sign-in: " + holder);
+        out.println("#   scanner  " + base + "/scanner/" + query + "   sign in as " + scanner.replaceFirst(":", " / "));
+        out.println("#   console  " + base + "/console/   sign in as tracer-demo, admin-demo or auditor-demo (secrets in demo-credentials.json)");
+        out.println("curl -sS -o /dev/null -w '%{http_code}\\n' " + base + "/scanner/");
         out.println("# the API description");
         out.println("curl -sS " + base + "/api/openapi.yaml");
     }

@@ -114,7 +114,9 @@ final class ServeCommand implements Callable<Integer> {
             context.out().println("demo: " + seeded.persons() + " persons D000001..D" + "%06d".formatted(seeded.persons())
                     + "; API client secrets in " + seeded.credentialsFile());
             context.out().println("demo venues venue-01..venue-10 take 안심콜 calls on 0800000001..0800000010");
-            DemoExamples.print(context.out(), base, seeded.secrets(), server.bundles().current().etag(), clock);
+            String holder = server.registry().find("D000001").map(r -> "D000001, born " + r.person().birthDate()).orElse("D000001");
+            long offset = Duration.between(context.clock().instant(), clock.instant()).toSeconds();
+            DemoExamples.print(context.out(), base, seeded.secrets(), server.bundles().current().etag(), clock, holder, offset);
         }
         context.out().flush();
         stopped.await();

@@ -107,13 +107,7 @@ public final class CentreRoutes {
         }
         PassOrder order = new PassOrder(personId, staticPass ? Optional.empty() : Optional.of(DeviceKeys.parse(key, es256)));
         IssueOutcome outcome = issuance.issue(client.clientId(), order);
-        ObjectNode json = CredentialJson.toJson(outcome.claims(), outcome.credential());
-        json.put("reused", outcome.reused());
-        json.putObject("explanation").put("ko", outcome.explanation().ko()).put("en", outcome.explanation().en());
-        if (!outcome.ruleSetId().isEmpty()) {
-            json.put("ruleSet", outcome.ruleSetId());
-        }
-        Responses.json(res, outcome.reused() ? 200 : 201, json);
+        Responses.json(res, outcome.reused() ? 200 : 201, CredentialJson.toJson(outcome));
     }
 
     private void revoke(Principal operator, ServerRequest req, ServerResponse res) {
@@ -177,8 +171,12 @@ public final class CentreRoutes {
         if (limit < 1 || limit > 5000) {
             throw ApiException.badRequest("limit must be 1..5000");
         }
+        Optional<String> action = req.query().first("action").asOptional();
+        if (action.isPresent() && !action.get().matches("[a-z][a-z0-9-]{0,39}")) {
+            throw ApiException.badRequest("action must be an action name such as purge or trace-resolve");
+        }
         var entries = JSON.createArrayNode();
-        for (AuditLog.Entry e : audit.read(from, to, limit)) {
+        for (AuditLog.Entry e : audit.read(from, to, limit, action)) {
             entries.addObject().put("id", e.id()).put("at", e.at().toString()).put("actor", e.actor()).put("action", e.action())
                     .put("subject", e.subject()).set("detail", JSON.valueToTree(e.detail()));
         }

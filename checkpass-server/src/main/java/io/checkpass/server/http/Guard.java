@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 /** Authentication and authorisation for a route: 401 without valid credentials, 403 without one of the roles. */
 public final class Guard {
+    private static final io.helidon.http.HeaderName REQUESTED_WITH = HeaderNames.create("X-Requested-With");
     private final Authenticator authenticator;
 
     public Guard(Authenticator authenticator) {
@@ -32,7 +33,11 @@ public final class Guard {
         return (req, res) -> {
             var principal = authenticator.authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
             if (principal.isEmpty()) {
-                res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"checkpass\", charset=\"UTF-8\"");
+                // Our pages sign in with their own forms; a browser seeing the challenge on their fetch() would open its
+                // own password dialog over them. They mark their requests, as XMLHttpRequest-era pages did.
+                if (req.headers().first(REQUESTED_WITH).isEmpty()) {
+                    res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"checkpass\", charset=\"UTF-8\"");
+                }
                 throw new ApiException(401, "unauthenticated", "Authentication required",
                         "send HTTP Basic credentials of an API client (curl -u client-id:secret)");
             }

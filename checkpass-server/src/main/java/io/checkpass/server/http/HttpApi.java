@@ -79,6 +79,15 @@ public final class HttpApi {
             module.register(routing, classes, guard);
         }
         routing.error(ApiException.class, Problems::send);
+        // Helidon's own handlers (static content) answer conditional requests by throwing 304; not a failure.
+        routing.error(io.helidon.http.HttpException.class, (req, res, e) -> {
+            if (e.status().code() == 304) {
+                res.status(e.status());
+                res.send();
+            } else {
+                Problems.send(req, res, new ApiException(e.status().code(), "http-" + e.status().code(), e.status().reasonPhrase(), e.getMessage()));
+            }
+        });
         routing.error(Throwable.class, Problems::sendUnexpected);
         routing.any((req, res) -> {
             throw ApiException.notFound("no-such-route", "no route " + req.prologue().method().text() + " " + req.path().path()

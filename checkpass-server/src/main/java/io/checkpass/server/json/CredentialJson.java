@@ -3,6 +3,7 @@ package io.checkpass.server.json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.pass.PassClaims;
+import io.checkpass.server.issuance.IssueOutcome;
 import java.util.Base64;
 
 /**
@@ -30,5 +31,16 @@ public final class CredentialJson {
                 .put("birthYear", c.display().birthYear());
         c.statusValidUntil().ifPresent(t -> node.put("statusValidUntil", t.toString()));
         return node;
+    }
+
+    /** What the issuance API answers: the credential, whether it was reused, and why the status is what it is. */
+    public static ObjectNode toJson(IssueOutcome outcome) {
+        ObjectNode json = toJson(outcome.claims(), outcome.credential());
+        json.put("reused", outcome.reused());
+        json.putObject("explanation").put("ko", outcome.explanation().ko()).put("en", outcome.explanation().en());
+        if (!outcome.ruleSetId().isEmpty()) {
+            json.put("ruleSet", outcome.ruleSetId());
+        }
+        return json;
     }
 }

@@ -6,16 +6,29 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand; {@link #ticking} also runs on in real time, for tests that drive browsers. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
+    private final long startedNanos;
+    private final boolean ticks;
 
     public MutableClock(Instant start) {
+        this(start, false);
+    }
+
+    private MutableClock(Instant start, boolean ticks) {
         this.now = start;
+        this.ticks = ticks;
+        this.startedNanos = System.nanoTime();
+    }
+
+    /** A clock at {@code start} now that advances with real time from here on (and can still be moved). */
+    public static MutableClock ticking(Instant start) {
+        return new MutableClock(start, true);
     }
 
     public void set(Instant instant) {
-        now = instant;
+        now = ticks ? instant.minusNanos(System.nanoTime() - startedNanos) : instant;
     }
 
     public void advance(Duration duration) {
@@ -24,7 +37,7 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now;
+        return ticks ? now.plusNanos(System.nanoTime() - startedNanos) : now;
     }
 
     @Override

@@ -28,15 +28,20 @@ import java.util.Set;
 
 /**
  * A real centre for HTTP tests: the production composition root on port 0, a fresh PostgreSQL database, a
- * clock the test moves, and clients with known secrets.
+ * clock the test moves, and clients with known secrets. {@link #stop} and {@link #restart} take the centre down
+ * and bring it back on the same port, database and keys, as an operator restarting it would.
  */
 public final class TestCentre implements AutoCloseable {
     public static final Es256 ES256 = Es256.select();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public final MutableClock clock;
-    public final CheckpassServer server;
+    /** The running centre; {@link #restart} replaces it. */
+    public volatile CheckpassServer server;
     public final Path dataDir;
+    private final Map<String, String> overrides;
+    /** Where the centre answers, kept while it is stopped (a stopped server has no port). */
+    private final URI base;
     private final HttpClient http = HttpClient.newBuilder().build();
     private final Map<String, String> secrets = new HashMap<>();
 
@@ -45,6 +50,11 @@ public final class TestCentre implements AutoCloseable {
     }
 
     public TestCentre(Instant start, Map<String, String> configOverrides) {
+        this(new MutableClock(start), configOverrides);
+    }
+
+    /** A centre on this clock, e.g. {@link MutableClock#ticking} for browser tests, which need real time. */
+    public TestCentre(MutableClock clock, Map<String, String> configOverrides) {
         try {
             this.dataDir = Files.createTempDirectory("checkpass-centre");
         } catch (IOException e) {
@@ -58,9 +68,24 @@ public final class TestCentre implements AutoCloseable {
                 "database.user", "postgres",
                 "sip.port", "0"));
         overrides.putAll(configOverrides);
+        this.overrides = overrides;
+        this.clock = clock;
+        this.server = CheckpassServer.start(ConfigLoader.load(null, Map.of(), overrides), clock, ES256);
+        // A restart must come back where clients (and browsers) last found it.
+        overrides.put("server.port", Integer.toString(server.port()));
+        this.base = server.baseUri();
+    }
+
+    /** Takes the centre down: HTTP stops answering, the database pool closes. */
+    public void stop() {
+        server.close();
+    }
+
+    /** Starts the centre again on the same port, database, data directory and keys. */
+    public void restart() {
+        server.close();
         CheckpassConfig config = ConfigLoader.load(null, Map.of(), overrides);
-        this.clock = new MutableClock(start);
-        this.server = CheckpassServer.start(config, clock, ES256);
+        server = CheckpassServer.start(config, clock, ES256);
     }
 
     /** Creates a client with these roles; remembers its secret. */
@@ -76,7 +101,7 @@ public final class TestCentre implements AutoCloseable {
     }
 
     public URI uri(String path) {
-        return server.baseUri().resolve(path);
+        return base.resolve(path);
     }
 
     public HttpResponse<String> get(String path, String clientId) {

@@ -1,0 +1,38 @@
+package io.checkpass.server.cli;
+
+import io.checkpass.server.vectors.NativeVectors;
+import io.checkpass.server.vectors.VectorFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "vectors", description = "Write conformance vectors of the native verifier (cases.json, bundles, anchor) for other implementations.")
+final class VectorsCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Option(names = "--out", required = true, description = "Directory to write into (created if needed).")
+    Path out;
+
+    VectorsCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        NativeVectors.Generated generated = NativeVectors.generate(context.es256(), new SecureRandom());
+        List<String> mismatches = NativeVectors.mismatches(generated, context.es256());
+        if (!mismatches.isEmpty()) {
+            // The intent is written by hand; a verifier that disagrees is a bug to fix, not a vector to publish.
+            throw new CliException("the Java verifier disagrees with " + mismatches.size() + " intended results, first: " + mismatches.getFirst());
+        }
+        VectorFiles.write(generated, NativeVectors.run(generated, context.es256()), out);
+        long steps = generated.cases().stream().mapToLong(c -> c.steps().size()).sum();
+        context.out().println("wrote " + generated.cases().size() + " cases (" + steps + " presentations) and "
+                + generated.bundles().size() + " bundles to " + out);
+        return 0;
+    }
+}

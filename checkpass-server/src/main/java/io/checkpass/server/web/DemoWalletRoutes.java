@@ -1,0 +1,124 @@
+package io.checkpass.server.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.pass.DisplayHint;
+import io.checkpass.core.registry.PersonRecord;
+import io.checkpass.server.auth.ApiClients;
+import io.checkpass.server.auth.Role;
+import io.checkpass.server.http.ApiException;
+import io.checkpass.server.http.Bodies;
+import io.checkpass.server.http.DeviceKeys;
+import io.checkpass.server.http.Guard;
+import io.checkpass.server.http.Responses;
+import io.checkpass.server.http.RouteClasses;
+import io.checkpass.server.issuance.IssuanceService;
+import io.checkpass.server.issuance.PassOrder;
+import io.checkpass.server.json.CredentialJson;
+import io.checkpass.server.registry.Registry;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * The demo wallet provider behind the wallet page: a provider-style sign-in (person id and birth date, checked
+ * against the registry, where a real provider would run its own identity check), then issuance through the
+ * centre's issuance service as the demo provider client {@value #PROVIDER}, exactly as that client would over
+ * {@code POST /api/v1/passes}.
+ *
+ * <p>The routes answer only while that client exists with the wallet-provider role ({@code serve --demo} seeds
+ * it); otherwise they are 404, so a production centre exposes no sign-in by birth date.
+ */
+public final class DemoWalletRoutes {
+    /** The demo wallet provider's client id (DemoSeeder). */
+    public static final String PROVIDER = "wallet-demo";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final int FAILURES_BEFORE_LOCK = 5;
+
+    private final Registry registry;
+    private final IssuanceService issuance;
+    private final ApiClients clients;
+    private final DemoWalletSessions sessions;
+    private final Es256 es256;
+    /** Failed sign-ins per person: a birth date is a weak secret, so a person id locks for 15 minutes after five. */
+    private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(15)).build();
+
+    public DemoWalletRoutes(Registry registry, IssuanceService issuance, ApiClients clients, DemoWalletSessions sessions, Es256 es256) {
+        this.registry = registry;
+        this.issuance = issuance;
+        this.clients = clients;
+        this.sessions = sessions;
+        this.es256 = es256;
+    }
+
+    public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
+        routing.post("/wallet/api/session", classes.issuance().guard(this::signIn));
+        routing.post("/wallet/api/credential", classes.issuance().guard(this::credential));
+    }
+
+    private void requireDemoProvider() {
+        boolean on = clients.find(PROVIDER).filter(c -> !c.disabled() && c.roles().contains(Role.WALLET_PROVIDER)).isPresent();
+        if (!on) {
+            throw ApiException.notFound("demo-wallet-off", "the demo wallet provider '" + PROVIDER + "' does not exist here; start the centre with --demo");
+        }
+    }
+
+    private void signIn(ServerRequest req, ServerResponse res) {
+        requireDemoProvider();
+        JsonNode body = Bodies.json(req, 4 * 1024);
+        String personId = body.path("personId").asText("").trim();
+        if (!PERSON_ID.matcher(personId).matches()) {
+            throw ApiException.badRequest("personId must be 1..64 letters, digits, '.', '_' or '-'");
+        }
+        LocalDate birthDate;
+        try {
+            birthDate = LocalDate.parse(body.path("birthDate").asText(""));
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("birthDate must be a date such as 1985-03-01");
+        }
+        AtomicInteger failed = failures.get(personId, k -> new AtomicInteger());
+        if (failed.get() >= FAILURES_BEFORE_LOCK) {
+            throw new ApiException(429, "sign-in-locked", "Too many failed sign-ins", "try again in 15 minutes");
+        }
+        Optional<PersonRecord> person = registry.find(personId).map(r -> r.person()).filter(p -> p.birthDate().equals(birthDate));
+        if (person.isEmpty()) {
+            failed.incrementAndGet();
+            // The same answer for an unknown person and a wrong date: the form must not reveal who is registered.
+            throw new ApiException(401, "sign-in-failed", "Sign-in failed", "no registered person has that id and birth date");
+        }
+        failures.invalidate(personId);
+        DemoWalletSessions.Session session = sessions.start(personId);
+        Responses.json(res, 200, JSON.createObjectNode().put("token", session.token()).put("personId", personId)
+                .put("maskedName", DisplayHint.mask(person.get().name())).put("expiresAt", session.expiresAt().toString()));
+    }
+
+    private void credential(ServerRequest req, ServerResponse res) {
+        requireDemoProvider();
+        String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        String personId = authorization.startsWith("Bearer ") ? sessions.personOf(authorization.substring(7).trim()).orElse(null) : null;
+        if (personId == null) {
+            throw new ApiException(401, "signed-out", "Signed out", "sign in again: the session token is missing, altered or expired");
+        }
+        JsonNode body = Bodies.json(req, 4 * 1024);
+        boolean staticPass = body.path("static").asBoolean(false);
+        JsonNode key = body.get("devicePublicKey");
+        if (staticPass == (key != null && !key.isNull())) {
+            throw ApiException.badRequest("give either devicePublicKey (a device-bound pass) or \"static\": true (a paper pass)");
+        }
+        PassOrder order = new PassOrder(personId, staticPass ? Optional.empty() : Optional.of(DeviceKeys.parse(key, es256)));
+        var outcome = issuance.issue(PROVIDER, order);
+        Responses.json(res, outcome.reused() ? 200 : 201, CredentialJson.toJson(outcome));
+    }
+}

@@ -1,0 +1,48 @@
+package io.checkpass.server.web;
+
+import io.checkpass.server.http.Guard;
+import io.checkpass.server.http.RouteClasses;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.staticcontent.StaticContentService;
+import java.util.List;
+
+/**
+ * The wallet, scanner and console pages (issue 5), served from the class path ({@code web/}) by Helidon's static
+ * content service: plain HTML, CSS and JavaScript modules, no build step. {@code /shared} holds the verifier and
+ * the vendored libraries all three use.
+ *
+ * <p>Every page file is sent with {@code Cache-Control: no-cache}: the browser revalidates (Helidon answers 304 by
+ * ETag), and the service workers keep their own copies for offline use (docs/pages.md).
+ */
+public final class WebPages {
+    private static final List<String> PAGES = List.of("wallet", "scanner", "console");
+
+    public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
+        for (String page : PAGES) {
+            // The service workers' scope is /page/, which /page (no slash) is outside of.
+            routing.get("/" + page, (req, res) -> {
+                res.status(Status.MOVED_PERMANENTLY_301);
+                res.header(HeaderNames.LOCATION, "/" + page + "/" + req.query().rawValue().transform(q -> q.isEmpty() ? "" : "?" + q));
+                res.send();
+            });
+            register(routing, page);
+        }
+        register(routing, "shared");
+    }
+
+    private static void register(HttpRouting.Builder routing, String folder) {
+        routing.get("/" + folder + "/*", (req, res) -> {
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.next();
+        });
+        routing.register("/" + folder, StaticContentService.builder("web/" + folder)
+                .welcomeFileName("index.html")
+                .contentType("webmanifest", MediaTypes.create("application/manifest+json"))
+                .contentType("mjs", MediaTypes.create("text/javascript"))
+                .contentType("js", MediaTypes.create("text/javascript"))
+                .build());
+    }
+}

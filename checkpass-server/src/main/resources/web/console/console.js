@@ -1,0 +1,297 @@
+// The operators' console: sign in with an API client, then the views its roles allow — check-in pictures
+// (per minute, verdict mix, upload lag), person lookup, traces with CSV download, the purge and the audit log.
+import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
+import { request, getJson, basic, ApiError } from '/shared/api.js';
+import { statusById } from '/shared/checkpass.js';
+import { lineChart, barChart } from './charts.js';
+
+const $ = (id) => document.getElementById(id);
+const SIGNIN = 'checkpass.console.signin';
+let signin = JSON.parse(sessionStorage.getItem(SIGNIN) || 'null');
+let me = null;
+let dashboardTimer = null;
+
+setupLanguage({
+  title: ['운영 콘솔', 'Operations console'],
+  signinTitle: ['운영자 로그인', 'Operator sign-in'],
+  clientId: ['운영자 ID', 'Operator id'],
+  secret: ['비밀번호', 'Secret'],
+  signin: ['로그인', 'Sign in'],
+  signinFailed: ['ID 또는 비밀번호가 맞지 않습니다.', 'Wrong id or secret.'],
+  signout: ['로그아웃', 'Sign out'],
+  dashboard: ['현황', 'Dashboard'],
+  person: ['인물 조회', 'Person lookup'],
+  trace: ['역학조사', 'Trace'],
+  purge: ['보존기간 삭제', 'Retention purge'],
+  audit: ['감사 기록', 'Audit log'],
+  checkinsPerMinute: ['분당 출입 건수', 'Check-ins per minute'],
+  verdictMix: ['판정 비율', 'Verdict mix'],
+  uploadLag: ['전송 지연 (스캔→수신)', 'Upload lag (scanned → received)'],
+  lagFigures: ['중앙값 {p50}초 · 90% {p90}초 · 99% {p99}초 · 최대 {max}초', 'median {p50} s · p90 {p90} s · p99 {p99} s · max {max} s'],
+  lagP95: ['분별 95% 지연 (초)', 'p95 lag per minute (s)'],
+  total: ['합계 {n}건', '{n} check-ins'],
+  lookup: ['조회', 'Look up'],
+  audited: ['조회 내역은 감사 기록에 남습니다.', 'Every lookup is written to the audit log.'],
+  caseId: ['사건 번호', 'Case id'],
+  subject: ['대상', 'Subject'],
+  personIdOption: ['등록번호', 'Registry id'],
+  serialOption: ['패스 일련번호', 'Pass serial'],
+  phoneOption: ['전화번호', 'Phone'],
+  from: ['시작', 'From'],
+  to: ['끝', 'To'],
+  dwell: ['체류 시간 (분)', 'Dwell (minutes)'],
+  reason: ['사유', 'Reason'],
+  traceAudited: ['신원 확인 하나하나가 감사 기록에 남습니다.', 'Every identity resolved is written to the audit log.'],
+  runTrace: ['조사 실행', 'Run trace'],
+  downloadCsv: ['CSV 내려받기', 'Download CSV'],
+  caseVisits: ['확진자 방문 기록', 'The case\'s visits'],
+  contacts: ['접촉자', 'Contacts'],
+  venue: ['시설', 'Venue'],
+  at: ['시각', 'At'],
+  channel: ['경로', 'Channel'],
+  identity: ['신원', 'Identity'],
+  name: ['이름', 'Name'],
+  birthDate: ['생년월일', 'Birth date'],
+  records: ['접종 / 검사 / 완치 / 예외 기록', 'Doses / tests / recoveries / exemptions'],
+  statusNow: ['현재 상태', 'Status now'],
+  phone: ['전화', 'Phone'],
+  encounters: ['접촉', 'Encounters'],
+  purgeHelp: ['28일이 지난 출입 기록과 발급 원장을 지웁니다. 매시간 자동으로도 실행됩니다.', 'Deletes visits and ledger rows older than 28 days. It also runs every hour.'],
+  purgeNow: ['지금 삭제 실행', 'Purge now'],
+  purgeConfirm: ['보존기간이 지난 기록을 지금 삭제할까요?', 'Delete everything past retention now?'],
+  pastPurges: ['지난 삭제', 'Past purges'],
+  actor: ['실행자', 'Actor'],
+  action: ['작업', 'Action'],
+  detail: ['내용', 'Detail'],
+  show: ['보기', 'Show'],
+  none: ['없음', 'None'],
+}, () => { if (me) route(); });
+
+const fmt = (iso) => new Date(iso).toLocaleString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul' });
+
+/** A datetime-local value (KST) for an instant, and back. */
+function localValue(ms) {
+  return new Date(ms + 9 * 3600000).toISOString().slice(0, 16);
+}
+
+function fromLocal(value) {
+  return value + ':00+09:00';
+}
+
+function auth() {
+  return basic(signin.id, signin.secret);
+}
+
+function has(...roles) {
+  return me && roles.some((r) => me.roles.includes(r));
+}
+
+function table(el, headers, rows) {
+  el.innerHTML = '';
+  const head = el.createTHead().insertRow();
+  headers.forEach((h) => { const th = document.createElement('th'); th.textContent = h; head.appendChild(th); });
+  const body = el.createTBody();
+  if (rows.length === 0) body.insertRow().insertCell().textContent = t('none');
+  rows.forEach((cells) => { const row = body.insertRow(); cells.forEach((c) => { row.insertCell().textContent = c === undefined ? '' : String(c); }); });
+}
+
+function facts(el, pairs) {
+  el.innerHTML = '';
+  for (const [k, v] of pairs) {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    el.append(dt, dd);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  $('signinError').textContent = '';
+  try {
+    signin = { id: $('clientId').value.trim(), secret: $('secret').value };
+    me = await getJson('/api/v1/me', { auth: auth() });
+    sessionStorage.setItem(SIGNIN, JSON.stringify(signin));
+    enter();
+  } catch (e) {
+    signin = null;
+    $('signinError').textContent = e instanceof ApiError && e.status === 401 ? t('signinFailed') : e.message;
+  }
+}
+
+function enter() {
+  $('signin').classList.add('hidden');
+  $('tabs').classList.remove('hidden');
+  $('who').classList.remove('hidden');
+  $('who').textContent = `${me.clientId} · ${me.roles.join(', ')}`;
+  document.querySelectorAll('#tabs [data-tab]').forEach((b) => b.classList.toggle('hidden', !has(...b.dataset.roles.split(' '))));
+  const first = document.querySelector('#tabs [data-tab]:not(.hidden)');
+  // The centre's day, not this computer's: operators read the centre's records (and a replayed centre runs in 2021).
+  const now = Date.parse(me.serverTime) || Date.now();
+  $('day').value = localValue(now).slice(0, 10);
+  $('from').value = localValue(now).slice(0, 10) + 'T00:00';
+  $('to').value = localValue(now + 86400000).slice(0, 10) + 'T00:00';
+  $('auditFrom').value = localValue(now - 86400000);
+  $('auditTo').value = localValue(now + 60000);
+  if (first && !location.hash) location.hash = first.dataset.tab;
+  route();
+}
+
+function route() {
+  const tab = location.hash.slice(1);
+  document.querySelectorAll('.tab').forEach((s) => s.classList.toggle('hidden', s.id !== tab));
+  document.querySelectorAll('#tabs [data-tab]').forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
+  clearInterval(dashboardTimer);
+  if (tab === 'dashboard') {
+    dashboard();
+    dashboardTimer = setInterval(dashboard, 30000);
+  } else if (tab === 'purge') {
+    purges();
+  }
+}
+
+function signOut() {
+  sessionStorage.removeItem(SIGNIN);
+  location.hash = '';
+  location.reload();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dashboard.
+
+async function dashboard() {
+  const day = $('day').value;
+  const stats = await getJson('/api/v1/stats/checkins?day=' + encodeURIComponent(day), { auth: auth() });
+  $('total').textContent = t('total', { n: stats.total.toLocaleString() });
+  const dayStart = Date.parse(stats.from);
+  const minuteOf = (m) => (Date.parse(m.minute) - dayStart) / 60000;
+  $('perMinute').innerHTML = lineChart(stats.perMinute.map((m) => [minuteOf(m), m.count]), { xMax: 1440, xTicks: hourTicks() });
+  const order = ['ADMIT', 'ADMIT_LIMITED', 'CHECK_ID', 'DENY', 'NONE'];
+  const colours = { ADMIT: '#0a7d32', ADMIT_LIMITED: '#b86e00', CHECK_ID: '#d99a1e', DENY: '#c0262d', NONE: '#8a939e' };
+  $('verdicts').innerHTML = barChart(order.filter((v) => stats.verdicts[v]).map((v) => [v, stats.verdicts[v], colours[v]]), t('none'));
+  $('lag').innerHTML = lineChart(stats.perMinute.map((m) => [minuteOf(m), m.lagP95Seconds]), { xMax: 1440, xTicks: hourTicks(), label: t('lagP95') });
+  const r = (x) => (Math.round(x * 10) / 10).toString();
+  $('lagFigures').textContent = t('lagFigures', { p50: r(stats.lag.p50Seconds), p90: r(stats.lag.p90Seconds), p99: r(stats.lag.p99Seconds), max: r(stats.lag.maxSeconds) });
+}
+
+function hourTicks() {
+  return [0, 3, 6, 9, 12, 15, 18, 21, 24].map((h) => [h * 60, String(h).padStart(2, '0') + ':00']);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Person, trace, purge, audit.
+
+async function lookUpPerson(event) {
+  event.preventDefault();
+  $('personError').textContent = '';
+  try {
+    const p = await getJson('/api/v1/persons/' + encodeURIComponent($('personQuery').value.trim()), { auth: auth() });
+    const pairs = [[t('personIdOption'), p.personId], [t('name'), p.name], [t('birthDate'), p.birthDate],
+      [t('records'), `${p.immunizations} / ${p.tests} / ${p.recoveries} / ${p.exemptions}`]];
+    if (p.statusNow) {
+      const s = statusById(p.statusNow.status);
+      pairs.push([t('statusNow'), `${s ? pick(s) : p.statusNow.status} (${fmt(p.statusNow.validFrom)} – ${p.statusNow.validUntil ? fmt(p.statusNow.validUntil) : '∞'})`]);
+      pairs.push(['', pick(p.statusNow.explanation)]);
+    }
+    facts($('personResult'), pairs);
+  } catch (e) {
+    $('personError').textContent = e.message;
+  }
+}
+
+function traceBody() {
+  const body = { caseId: $('caseId').value.trim(), reason: $('reason').value.trim(), from: fromLocal($('from').value),
+    to: fromLocal($('to').value), dwellMinutes: Number($('dwell').value) };
+  body[$('subjectKind').value] = $('subject').value.trim();
+  return body;
+}
+
+async function runTrace(event) {
+  event.preventDefault();
+  $('traceError').textContent = '';
+  try {
+    const r = await getJson('/api/v1/traces', { method: 'POST', json: traceBody(), auth: auth(), timeoutMs: 60000 });
+    $('traceResult').classList.remove('hidden');
+    $('traceResult').dataset.traceId = r.traceId;
+    table($('caseVisits'), [t('venue'), t('at'), t('channel')], r.caseVisits.map((v) => [`${v.venueName || ''} (${v.venueId})`, fmt(v.at), v.channel]));
+    table($('contacts'), [t('identity'), t('name'), t('phone'), t('encounters')], r.contacts.map((c) => [c.identity, c.name, c.phone,
+      c.encounters.map((e) => `${e.venueName || e.venueId} ${fmt(e.contactVisitAt)} (${e.channel})`).join('; ')]));
+  } catch (e) {
+    $('traceError').textContent = e.message;
+  }
+}
+
+async function downloadCsv() {
+  $('traceError').textContent = '';
+  try {
+    const response = await request('/api/v1/traces', { method: 'POST', json: traceBody(), auth: auth(), headers: { Accept: 'text/csv' }, timeoutMs: 60000 });
+    const url = URL.createObjectURL(await response.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'trace-' + $('caseId').value.trim().replace(/[^A-Za-z0-9._-]/g, '_') + '.csv';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (e) {
+    $('traceError').textContent = e.message;
+  }
+}
+
+async function purgeNow() {
+  if (!confirm(t('purgeConfirm'))) return;
+  $('purgeError').textContent = '';
+  try {
+    const r = await getJson('/api/v1/retention/purge', { method: 'POST', auth: auth(), timeoutMs: 120000 });
+    facts($('purgeResult'), Object.entries(r));
+    await purges();
+  } catch (e) {
+    $('purgeError').textContent = e.message;
+  }
+}
+
+async function purges() {
+  const r = await getJson('/api/v1/retention/purges', { auth: auth() });
+  table($('purges'), [t('at'), t('actor'), t('detail')], r.purges.map((p) => [fmt(p.at), p.actor, JSON.stringify(p.detail)]));
+}
+
+async function showAudit(event) {
+  event.preventDefault();
+  $('auditError').textContent = '';
+  try {
+    const q = new URLSearchParams({ from: fromLocal($('auditFrom').value), to: fromLocal($('auditTo').value), limit: '500' });
+    if ($('auditAction').value.trim()) q.set('action', $('auditAction').value.trim());
+    const r = await getJson('/api/v1/audit?' + q, { auth: auth() });
+    table($('auditEntries'), [t('at'), t('actor'), t('action'), t('identity'), t('detail')],
+      r.entries.map((e) => [fmt(e.at), e.actor, e.action, e.subject, JSON.stringify(e.detail)]));
+  } catch (e) {
+    $('auditError').textContent = e.message;
+  }
+}
+
+async function start() {
+  $('signinForm').addEventListener('submit', signIn);
+  $('signout').addEventListener('click', signOut);
+  document.querySelectorAll('#tabs [data-tab]').forEach((b) => b.addEventListener('click', () => { location.hash = b.dataset.tab; }));
+  window.addEventListener('hashchange', () => me && route());
+  $('day').addEventListener('change', dashboard);
+  $('personForm').addEventListener('submit', lookUpPerson);
+  $('traceForm').addEventListener('submit', runTrace);
+  $('traceCsv').addEventListener('click', downloadCsv);
+  $('purgeRun').addEventListener('click', purgeNow);
+  $('auditForm').addEventListener('submit', showAudit);
+  if (signin) {
+    try {
+      me = await getJson('/api/v1/me', { auth: auth() });
+      enter();
+    } catch (e) {
+      sessionStorage.removeItem(SIGNIN);
+      signin = null;
+    }
+  }
+}
+
+start();

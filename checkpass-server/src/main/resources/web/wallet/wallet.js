@@ -1,0 +1,268 @@
+// The holder's wallet: a demo provider sign-in, a non-extractable P-256 device key in IndexedDB, the credential
+// from the centre, and a QR re-signed every 15 s. Works offline until the credential expires (docs/pages.md).
+import { base64url, fromBase64, presentText, staticText, statusById } from '/shared/checkpass.js';
+import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
+import { pageClock } from '/shared/clock.js';
+import { openStore } from '/shared/store.js';
+import { request, ApiError } from '/shared/api.js';
+import { drawQr } from '/shared/qr.js';
+
+const RESIGN_SECONDS = 15;
+const REMINDER_DAYS = [14, 7, 1];
+const SESSION = 'checkpass.wallet.session';
+const REMINDED = 'checkpass.wallet.reminded';
+const DAY_MS = 86400000;
+
+const $ = (id) => document.getElementById(id);
+const clock = pageClock('wallet');
+let store;
+let credential = null; // {json, bytes, fetchedAt}
+let device = null; // {privateKey, publicRaw}
+let signedAt = 0; // seconds of the QR on screen
+let refreshing = false;
+
+setupLanguage({
+  title: ['방역패스', 'Health pass'],
+  signinTitle: ['본인 확인', 'Sign in'],
+  signinHelp: ['데모 제공자: 등록번호와 생년월일로 로그인합니다.', 'Demo provider: sign in with your registry id and birth date.'],
+  personId: ['등록번호', 'Registry id'],
+  birthDate: ['생년월일', 'Birth date'],
+  signin: ['로그인', 'Sign in'],
+  signinFailed: ['등록번호 또는 생년월일이 맞지 않습니다.', 'No registered person has that id and birth date.'],
+  credentialExpired: ['패스가 만료되었습니다. 인터넷에 연결하면 새로 받습니다.', 'This pass has expired. Connect to the internet to get a new one.'],
+  refreshIn: ['새 QR까지', 'New QR in'],
+  seconds: ['초', 's'],
+  resign: ['새로고침', 'Refresh'],
+  status: ['상태', 'Status'],
+  statusUntil: ['유효기간', 'Valid until'],
+  credentialUntil: ['패스 갱신 기한', 'Pass renews by'],
+  fetchedAt: ['마지막 갱신', 'Last fetched'],
+  openEnded: ['기한 없음', 'No end date'],
+  notify: ['만료 알림 켜기', 'Turn on expiry reminders'],
+  notifyOn: ['만료 알림 켜짐', 'Expiry reminders on'],
+  print: ['종이 패스 인쇄', 'Print a paper pass'],
+  signout: ['로그아웃', 'Sign out'],
+  paperTitle: ['방역패스 (종이)', 'Health pass (paper)'],
+  name: ['이름', 'Name'],
+  birthYearLabel: ['출생연도', 'Birth year'],
+  paperHelp: ['이 종이 패스는 신분증과 함께 제시하세요. 출입구에서 이름과 출생연도를 신분증과 대조합니다.',
+    'Show this paper pass with an ID card: the door compares the name and birth year with it.'],
+  printNow: ['인쇄', 'Print'],
+  close: ['닫기', 'Close'],
+  online: ['온라인', 'Online'],
+  offline: ['오프라인', 'Offline'],
+  reminder: ['{what} 유효기간이 {days}일 남았습니다 ({until}까지). 추가 접종이나 검사를 예약하세요.',
+    'Your {what} status ends in {days} day(s) ({until}). Book a booster or a test.'],
+  reminderLast: ['{what} 유효기간이 내일 끝납니다 ({until}).', 'Your {what} status ends tomorrow ({until}).'],
+  statusEnded: ['{what} 유효기간이 끝났습니다. 출입 시 미접종자로 확인됩니다.', 'Your {what} status has ended: doors treat you as unvaccinated.'],
+  noConnection: ['연결할 수 없습니다. 잠시 후 다시 시도하세요.', 'Cannot reach the centre; try again shortly.'],
+  signInAgain: ['패스를 갱신하려면 다시 로그인하세요. 지금 패스는 만료 전까지 쓸 수 있습니다.',
+    'Sign in again to renew your pass; the one you have works until it expires.'],
+}, render);
+
+function formatTime(ms) {
+  return new Date(ms).toLocaleString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function formatDate(ms) {
+  return new Date(ms).toLocaleDateString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', dateStyle: 'long' });
+}
+
+function session() {
+  const s = JSON.parse(localStorage.getItem(SESSION) || 'null');
+  return s && Date.parse(s.expiresAt) > clock.now() ? s : null;
+}
+
+async function deviceKey() {
+  let stored = await store.get('keys', 'device');
+  if (!stored) {
+    // Non-extractable: the private key never leaves this browser; IndexedDB keeps the CryptoKey object itself.
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const publicRaw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+    stored = { privateKey: pair.privateKey, publicRaw };
+    await store.put('keys', 'device', stored);
+  }
+  return stored;
+}
+
+async function fetchCredential(body) {
+  const s = session();
+  if (!s) throw new ApiError(401, { detail: 'signed out' });
+  const response = await request('/wallet/api/credential', { method: 'POST', json: body, auth: 'Bearer ' + s.token });
+  return response.json();
+}
+
+async function refreshCredential() {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    const json = await fetchCredential({ devicePublicKey: base64url(device.publicRaw) });
+    credential = { json, bytes: fromBase64(json.credential), fetchedAt: clock.now() };
+    await store.put('credential', 'current', credential);
+    signedAt = 0;
+    $('passError').textContent = '';
+    render();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      // The session ended; the pass in hand stays usable until it expires, and the form asks to sign in again.
+      localStorage.removeItem(SESSION);
+      $('passError').textContent = t('signInAgain');
+      render();
+    } else {
+      $('passError').textContent = t('noConnection');
+    }
+  } finally {
+    refreshing = false;
+  }
+}
+
+/** Refresh ahead of need: once half the credential's life has passed, at a random moment within a minute. */
+function refreshDue() {
+  if (!credential || !navigator.onLine) return !credential;
+  const issued = Date.parse(credential.json.issuedAt);
+  const expires = Date.parse(credential.json.expiresAt);
+  return clock.now() > issued + (expires - issued) / 2;
+}
+
+function scheduleRefresh() {
+  if (refreshDue() && session()) setTimeout(refreshCredential, Math.random() * 60000);
+}
+
+async function resign(force) {
+  if (!credential || !device) return;
+  const nowSeconds = Math.floor(clock.now() / 1000);
+  const expired = clock.now() >= Date.parse(credential.json.expiresAt);
+  $('qr').classList.toggle('hidden', expired);
+  $('qrExpired').classList.toggle('hidden', !expired);
+  if (expired) return;
+  if (force || nowSeconds - signedAt >= RESIGN_SECONDS) {
+    if (nowSeconds === signedAt) return; // one presentation per second: (serial, time) is what scanners remember
+    const text = await presentText(credential.bytes, device.privateKey, nowSeconds);
+    drawQr($('qr'), text, Math.min(340, window.innerWidth * 0.82));
+    signedAt = nowSeconds;
+    $('qr').dataset.time = String(nowSeconds);
+  }
+  const left = Math.max(0, RESIGN_SECONDS - (nowSeconds - signedAt));
+  $('countdown').textContent = String(left);
+  $('bar15').style.width = (100 * left / RESIGN_SECONDS) + '%';
+}
+
+function reminder(json) {
+  if (!json.statusValidUntil || json.status === 'unvaccinated') return null;
+  const until = Date.parse(json.statusValidUntil);
+  const what = pick(statusById(json.status));
+  const daysLeft = Math.ceil((until - clock.now()) / DAY_MS);
+  if (daysLeft <= 0) return { level: 0, text: t('statusEnded', { what }) };
+  const level = REMINDER_DAYS.filter((d) => daysLeft <= d).pop();
+  if (level === undefined) return null;
+  const text = level === 1 ? t('reminderLast', { what, until: formatDate(until) }) : t('reminder', { what, days: daysLeft, until: formatDate(until) });
+  return { level, text, until };
+}
+
+/** In-page notice always; a system notification once per threshold (14, 7, 1 days) when the holder allowed it. */
+function remind() {
+  const r = credential && reminder(credential.json);
+  $('reminder').classList.toggle('hidden', !r);
+  if (!r) return;
+  $('reminder').textContent = r.text;
+  $('reminder').dataset.level = String(r.level);
+  $('reminder').classList.toggle('urgent', r.level <= 1);
+  const key = credential.json.statusValidUntil + '@' + r.level;
+  if (r.level > 0 && 'Notification' in window && Notification.permission === 'granted' && localStorage.getItem(REMINDED) !== key) {
+    localStorage.setItem(REMINDED, key);
+    navigator.serviceWorker.ready.then((reg) => reg.showNotification(t('title'), { body: r.text, tag: 'checkpass-expiry' }));
+  }
+}
+
+function render() {
+  $('signin').classList.toggle('hidden', session() !== null);
+  $('pass').classList.toggle('hidden', !credential);
+  $('net').textContent = navigator.onLine ? t('online') : t('offline');
+  if (!credential) return;
+  const json = credential.json;
+  $('name').textContent = json.maskedName;
+  $('birthYear').textContent = '(' + json.birthYear + ')';
+  $('status').textContent = pick(statusById(json.status));
+  $('status').dataset.status = json.status;
+  $('statusUntil').textContent = json.statusValidUntil ? formatTime(Date.parse(json.statusValidUntil)) : t('openEnded');
+  $('statusUntil').dataset.until = json.statusValidUntil || '';
+  $('expiresAt').textContent = formatTime(Date.parse(json.expiresAt));
+  $('fetchedAt').textContent = formatTime(credential.fetchedAt);
+  $('explanation').textContent = pick(json.explanation);
+  $('notify').textContent = 'Notification' in window && Notification.permission === 'granted' ? t('notifyOn') : t('notify');
+  remind();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  $('signinError').textContent = '';
+  try {
+    const response = await request('/wallet/api/session', { method: 'POST',
+      json: { personId: $('personId').value.trim(), birthDate: $('birthDate').value } });
+    localStorage.setItem(SESSION, JSON.stringify(await response.json()));
+    await refreshCredential();
+    render();
+    tick();
+  } catch (e) {
+    $('signinError').textContent = e instanceof ApiError && e.status !== 401 ? e.message : e instanceof ApiError ? t('signinFailed') : t('noConnection');
+  }
+}
+
+async function signOut() {
+  localStorage.removeItem(SESSION);
+  credential = null;
+  await store.del('credential', 'current');
+  render();
+}
+
+async function printPaper() {
+  try {
+    const json = await fetchCredential({ static: true });
+    drawQr($('paperQr'), staticText(fromBase64(json.credential)), 420);
+    $('paperName').textContent = json.maskedName;
+    $('paperBirthYear').textContent = String(json.birthYear);
+    $('paperStatus').textContent = pick(statusById(json.status));
+    $('paperUntil').textContent = json.statusValidUntil ? formatTime(Date.parse(json.statusValidUntil)) : t('openEnded');
+    $('paperExpires').textContent = formatTime(Date.parse(json.expiresAt));
+    $('paper').classList.remove('hidden');
+    $('pass').classList.add('hidden');
+  } catch (e) {
+    $('passError').textContent = e instanceof ApiError ? e.message : t('noConnection');
+  }
+}
+
+function tick() {
+  resign(false).catch((e) => { $('passError').textContent = e.message; });
+}
+
+async function start() {
+  store = await openStore('checkpass-wallet', ['keys', 'credential']);
+  device = await deviceKey();
+  credential = (await store.get('credential', 'current')) || null;
+  $('signinForm').addEventListener('submit', signIn);
+  $('signout').addEventListener('click', signOut);
+  $('resign').addEventListener('click', () => resign(true));
+  $('print').addEventListener('click', printPaper);
+  $('paperPrint').addEventListener('click', () => window.print());
+  $('paperClose').addEventListener('click', () => { $('paper').classList.add('hidden'); render(); });
+  $('notify').addEventListener('click', async () => {
+    if ('Notification' in window) await Notification.requestPermission();
+    render();
+  });
+  window.addEventListener('online', () => { render(); scheduleRefresh(); });
+  window.addEventListener('offline', render);
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js', { type: 'module', scope: '/wallet/' })
+      .then(() => navigator.serviceWorker.ready)
+      .then(() => { document.body.dataset.offlineReady = 'true'; })
+      .catch((e) => console.warn('no offline support', e));
+  }
+  render();
+  if (session() && (!credential || refreshDue())) await refreshCredential();
+  tick();
+  setInterval(tick, 1000);
+  setInterval(scheduleRefresh, 5 * 60000);
+  setInterval(remind, 60 * 60000);
+}
+
+start();

@@ -1,0 +1,354 @@
+package io.checkpass.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkpass.core.registry.ImmunizationRecord;
+import io.checkpass.core.registry.PersonRecord;
+import io.checkpass.core.registry.RegistryRecord;
+import io.checkpass.core.registry.VaccineProduct;
+import io.checkpass.server.cli.CheckpassCli;
+import io.checkpass.server.demo.DemoSeeder;
+import io.checkpass.server.support.MutableClock;
+import io.checkpass.server.support.TestCentre;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The three pages in real headless Chromium against a real centre (issue 5): the wallet's QR, screenshotted and fed
+ * to the scanner page's fake camera as a video, admits at the door and lands in PostgreSQL; a 90-second-old QR is
+ * refused; the scanner keeps verifying and queueing with the centre down and drains its queue once when it returns;
+ * the console's trace shows the visits; and the page's JavaScript verifier agrees with every conformance vector.
+ *
+ * <p>The centre runs on a real, ticking clock set to lunch on 20 January 2022: restaurants require the pass, and
+ * under the rules of 3 January the holder's primary series (second dose 5 August 2021) counts until 1 February, so
+ * the wallet has reminders to show. The pages follow the centre's clock through their documented hook,
+ * {@code ?clockOffset=SECONDS}. The old-QR test uses the same hook (scanner 90 s ahead of the wallet) instead of
+ * waiting 90 s.
+ *
+ * <p>The methods run in order, as one visit: the wallet holder's journey through the door, then the investigator's.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PagesBrowserTest {
+    static final Instant LUNCH = OffsetDateTime.of(2022, 1, 20, 11, 55, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final String HOLDER = "P-WALLET-1";
+    static final String SCANNER = "scanner-venue-01";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path temp;
+    static TestCentre centre;
+    static Map<String, String> secrets;
+    static long clockOffset;
+    static Path camera;
+    static ChromeDriver browser;
+    static ChromeDriver scannerBrowser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(Chromium.installed()).as("the browser tests need Debian's chromium and chromium-driver: apt-get install chromium "
+                + "chromium-driver (.ci/run does)").isTrue();
+        centre = new TestCentre(MutableClock.ticking(LUNCH), Map.of());
+        var server = centre.server;
+        secrets = new DemoSeeder(server.registry(), server.apiClients(), server.centre().venues()).seed(20, centre.dataDir).secrets();
+        server.registry().upsert(List.<RegistryRecord>of(
+                new PersonRecord(HOLDER, "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-5555-1234")),
+                new ImmunizationRecord(HOLDER, LocalDate.of(2021, 7, 1), VaccineProduct.PFIZER, 1),
+                new ImmunizationRecord(HOLDER, LocalDate.of(2021, 8, 5), VaccineProduct.PFIZER, 2)));
+        clockOffset = Math.round((centre.clock.millis() - Clock.systemUTC().millis()) / 1000.0);
+        camera = temp.resolve("door.y4m");
+        browser = Chromium.start(temp.resolve("profile-wallet-console"), null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (scannerBrowser != null) {
+            scannerBrowser.quit();
+        }
+        if (browser != null) {
+            browser.quit();
+        }
+        if (centre != null) {
+            centre.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void the_javascript_verifier_agrees_with_every_checkpass_vectors_case_in_chromium() throws Exception {
+        Path dir = temp.resolve("vectors");
+        var err = new ByteArrayOutputStream();
+        int exit = CheckpassCli.run(new String[] {"vectors", "--out", dir.toString()}, Clock.systemUTC(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String casesJson = Files.readString(dir.resolve("cases.json"));
+        Map<String, String> bundles = new LinkedHashMap<>();
+        for (JsonNode b : new ObjectMapper().readTree(casesJson).path("bundles")) {
+            bundles.put(b.path("file").asText(), Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(b.path("file").asText()))));
+        }
+        browser.get(centre.uri("/console/").toString());
+        Object answer = browser.executeAsyncScript("""
+                const [casesJson, bundles64, done] = arguments;
+                import('/shared/checkpass.js').then(async (m) => {
+                  const bundles = {};
+                  for (const [name, b64] of Object.entries(bundles64)) bundles[name] = m.fromBase64(b64);
+                  const cases = JSON.parse(casesJson);
+                  done(JSON.stringify({ mismatches: await m.runConformance(cases, bundles), cases: cases.cases.length }));
+                }).catch((e) => done(JSON.stringify({ mismatches: ['runner failed: ' + e], cases: 0 })));
+                """, casesJson, bundles);
+        JsonNode result = new ObjectMapper().readTree((String) answer);
+        List<String> mismatches = new ArrayList<>();
+        result.path("mismatches").forEach(m -> mismatches.add(m.asText()));
+        assertThat(mismatches).isEmpty();
+        assertThat(result.path("cases").asInt()).isGreaterThan(80);
+    }
+
+    @Test
+    @Order(2)
+    void a_wallet_qr_shown_to_the_scanner_camera_admits_green_and_lands_in_postgresql() throws Exception {
+        browser.get(page("/wallet/", clockOffset));
+        browser.findElement(By.id("personId")).sendKeys(HOLDER);
+        browser.executeScript("arguments[0].value = '1985-03-01'", browser.findElement(By.id("birthDate")));
+        browser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
+        String shownAt = waitFor(browser, () -> browser.findElement(By.id("qr")).getDomAttribute("data-time"));
+        assertThat(browser.findElement(By.id("status")).getDomAttribute("data-status")).isEqualTo("vaccinated");
+        assertThat(browser.findElement(By.id("countdown")).getText()).matches("\\d{1,2}");
+        assertThat(browser.findElement(By.id("reminder")).getDomAttribute("data-level")).as("12 days left: the 14-day reminder").isEqualTo("14");
+        showToCamera(shownAt);
+
+        scannerBrowser = Chromium.start(temp.resolve("profile-scanner"), camera);
+        scannerBrowser.get(page("/scanner/", clockOffset));
+        scannerBrowser.findElement(By.id("scannerId")).sendKeys(SCANNER);
+        scannerBrowser.findElement(By.id("secret")).sendKeys(secrets.get(SCANNER));
+        scannerBrowser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
+
+        WebElement verdict = awaitVerdict();
+        assertThat(verdict.getDomAttribute("data-verdict")).isEqualTo("ADMIT");
+        assertThat(verdict.getDomAttribute("data-reason")).isEqualTo("VALID");
+        assertThat(verdict.getDomAttribute("data-color")).isEqualTo("green");
+        assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText()).contains("홍*동").contains("1985");
+
+        awaitQueueLength(0);
+        assertThat(holderCheckIns()).containsExactly("QR ADMIT VALID venue-01");
+    }
+
+    @Test
+    @Order(3)
+    void a_wallet_qr_ninety_seconds_old_shows_red_stale() {
+        // The same screenshot, shown to a scanner whose clock is 90 s ahead of the wallet's: a screenshot passed on.
+        scannerBrowser.get(page("/scanner/", clockOffset + 90));
+        WebElement verdict = awaitVerdict();
+        assertThat(verdict.getDomAttribute("data-verdict")).isEqualTo("DENY");
+        assertThat(verdict.getDomAttribute("data-reason")).isEqualTo("STALE_PRESENTATION");
+        assertThat(verdict.getDomAttribute("data-color")).isEqualTo("red");
+        assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText()).as("nothing of a refused pass is shown").isEmpty();
+        awaitQueueLength(0);
+    }
+
+    @Test
+    @Order(4)
+    void with_the_centre_down_the_scanner_verifies_and_queues_then_drains_once_when_it_returns() throws Exception {
+        String previous = browser.findElement(By.id("qr")).getDomAttribute("data-time");
+        Thread.sleep(1100);
+        browser.findElement(By.id("resign")).click();
+        String shownAt = waitFor(browser, () -> {
+            String t = browser.findElement(By.id("qr")).getDomAttribute("data-time");
+            return t != null && !t.equals(previous) ? t : null;
+        });
+        showToCamera(shownAt);
+        waitFor(scannerBrowser, () -> "true".equals(scannerBrowser.findElement(By.tagName("body")).getDomAttribute("data-offline-ready")) ? "ok" : null);
+
+        Map<String, String> firstVisit = firstVisitRecord();
+        centre.stop();
+        // Reloaded with the centre down: the service worker serves the page, IndexedDB the bundle.
+        scannerBrowser.get(page("/scanner/", clockOffset));
+        WebElement verdict = awaitVerdict();
+        assertThat(verdict.getDomAttribute("data-verdict")).isEqualTo("ADMIT");
+        assertThat(verdict.getDomAttribute("data-reason")).isEqualTo("VALID");
+        verdict.click(); // staff tap the verdict away
+        scannerBrowser.findElement(By.id("manualOpen")).click();
+        scannerBrowser.findElement(By.id("phone")).sendKeys("010-2222-3333");
+        scannerBrowser.findElement(By.id("visitorName")).sendKeys("김영수");
+        new Select(scannerBrowser.findElement(By.id("checkMethod"))).selectByValue("paper_certificate");
+        scannerBrowser.findElement(By.cssSelector("#manual button[type=submit]")).click();
+        awaitQueueLength(2);
+        // A lost answer: the first visit's record back in the queue, as if its 202 had never arrived.
+        Object put = scannerBrowser.executeAsyncScript("""
+                const [record, done] = arguments;
+                const open = indexedDB.open('checkpass-scanner', 1);
+                open.onsuccess = () => {
+                  const tx = open.result.transaction('queue', 'readwrite');
+                  tx.objectStore('queue').put(record, record.id);
+                  tx.oncomplete = () => done('queued');
+                  tx.onerror = () => done('failed: ' + tx.error);
+                };
+                """, firstVisit);
+        assertThat(put).isEqualTo("queued");
+        awaitQueueLength(3);
+        Thread.sleep(3000);
+        assertThat(scannerBrowser.findElement(By.id("queueLength")).getText()).as("nothing drains while the centre is down").isEqualTo("3");
+
+        centre.restart();
+        waitFor(scannerBrowser, Duration.ofSeconds(60),
+                () -> "0".equals(scannerBrowser.findElement(By.id("queueLength")).getDomAttribute("data-length")) ? "drained" : null);
+        assertThat(holderCheckIns()).containsExactly("QR ADMIT VALID venue-01", "QR ADMIT VALID venue-01");
+        assertThat(query("select channel || ' ' || check_method || ' ' || venue_id from checkin where channel = 'MANUAL'"))
+                .containsExactly("MANUAL paper_certificate venue-01");
+        assertThat(query("select count(*) - count(distinct checkin_id) from checkin")).containsExactly("0");
+        assertThat(scannerBrowser.findElement(By.id("lastSync")).getDomAttribute("data-duplicates")).as("the centre said it had one already")
+                .isEqualTo("1");
+    }
+
+    @Test
+    @Order(5)
+    void the_console_shows_the_holders_visits_in_a_trace() {
+        browser.get(centre.uri("/console/").toString());
+        browser.findElement(By.id("clientId")).sendKeys("tracer-demo");
+        browser.findElement(By.id("secret")).sendKeys(secrets.get("tracer-demo"));
+        browser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
+        // The dashboard redraws every 30 s; read the chart once it is drawn.
+        String points = waitFor(browser, () -> browser.findElement(By.cssSelector("#perMinute svg")).getDomAttribute("data-points"));
+        assertThat(Integer.parseInt(points)).as("minutes with check-ins today").isPositive();
+
+        browser.findElement(By.cssSelector("#tabs [data-tab=trace]")).click();
+        browser.findElement(By.id("caseId")).sendKeys("2021-서울-0042");
+        browser.findElement(By.id("reason")).sendKeys("확진자 역학조사");
+        browser.findElement(By.id("subject")).sendKeys(HOLDER);
+        browser.findElement(By.cssSelector("#traceForm button[type=submit]")).click();
+        String visits = waitFor(browser, () -> {
+            String text = browser.findElement(By.id("caseVisits")).getText();
+            return text.contains("venue-01") ? text : null;
+        });
+        assertThat(visits.lines().filter(l -> l.contains("venue-01"))).hasSize(2);
+        assertThat(browser.findElement(By.id("traceResult")).getDomAttribute("data-trace-id")).isNotBlank();
+    }
+
+    @Test
+    @Order(6)
+    void the_wallet_reminds_the_holder_7_days_and_1_day_before_the_status_ends() {
+        browser.get(page("/wallet/", clockOffset));
+        Instant until = Instant.parse(waitFor(browser, () -> {
+            String u = browser.findElement(By.id("statusUntil")).getDomAttribute("data-until");
+            return u == null || u.isEmpty() ? null : u;
+        }));
+        for (var expected : List.of(Map.entry(Duration.ofHours(6 * 24 + 12), "7"), Map.entry(Duration.ofHours(12), "1"))) {
+            long secondsBefore = Duration.between(centre.clock.instant(), until.minus(expected.getKey())).toSeconds();
+            browser.get(page("/wallet/", clockOffset + secondsBefore));
+            WebElement reminder = waitFor(browser, () -> {
+                WebElement r = browser.findElement(By.id("reminder"));
+                return expected.getValue().equals(r.getDomAttribute("data-level")) && r.isDisplayed() ? r : null;
+            });
+            assertThat(reminder.getText()).isNotBlank();
+            assertThat(reminder.getDomAttribute("class")).as("the last day is urgent").matches(expected.getValue().equals("1") ? ".*urgent.*" : "^(?!.*urgent).*$");
+        }
+        browser.get(page("/wallet/", clockOffset));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static String page(String path, long offsetSeconds) {
+        return centre.uri(path) + "?clockOffset=" + offsetSeconds;
+    }
+
+    /** Screenshots the wallet's QR canvas and makes it the scanner's camera picture. */
+    private static void showToCamera(String shownAt) throws Exception {
+        assertThat(shownAt).isNotBlank();
+        Y4m.write(browser.findElement(By.id("qr")).getScreenshotAs(OutputType.BYTES), camera);
+    }
+
+    private static WebElement awaitVerdict() {
+        return waitFor(scannerBrowser, () -> {
+            WebElement v = scannerBrowser.findElement(By.id("verdict"));
+            return "1".equals(v.getDomAttribute("data-scan")) ? v : null;
+        });
+    }
+
+    private static void awaitQueueLength(int length) {
+        waitFor(scannerBrowser, () -> Integer.toString(length).equals(scannerBrowser.findElement(By.id("queueLength")).getDomAttribute("data-length"))
+                ? "ok" : null);
+    }
+
+    /** Waits for a non-null value; on a timeout, says what the page showed and logged, for whoever reads CI's log. */
+    private static <T> T waitFor(ChromeDriver driver, java.util.function.Supplier<T> condition) {
+        return waitFor(driver, WAIT, condition);
+    }
+
+    private static <T> T waitFor(ChromeDriver driver, Duration timeout, java.util.function.Supplier<T> condition) {
+        try {
+            return new WebDriverWait(driver, timeout).ignoring(NoSuchElementException.class).ignoring(StaleElementReferenceException.class).until(d -> condition.get());
+        } catch (TimeoutException e) {
+            StringBuilder logs = new StringBuilder();
+            driver.manage().logs().get(LogType.BROWSER).forEach(entry -> logs.append("\n  ").append(entry.getMessage()));
+            throw new AssertionError("timed out on " + driver.getCurrentUrl() + "; the page shows:\n"
+                    + driver.findElement(By.tagName("body")).getText() + "\nbrowser log:" + logs, e);
+        }
+    }
+
+    /** The holder's first check-in as the scanner uploaded it. */
+    private static Map<String, String> firstVisitRecord() throws SQLException {
+        String sql = "select c.checkin_id::text, encode(c.serial, 'hex'), c.scanned_at from checkin c join issuance i on i.serial = c.serial"
+                + " where i.person_id = '" + HOLDER + "' order by c.scanned_at limit 1";
+        try (Connection c = centre.server.centre().database().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql);
+                ResultSet r = s.executeQuery()) {
+            assertThat(r.next()).isTrue();
+            return Map.of("id", r.getString(1), "channel", "QR", "format", "CP1", "serial", r.getString(2), "verdict", "ADMIT",
+                    "reason", "VALID", "scannedAt", r.getTimestamp(3).toInstant().toString());
+        }
+    }
+
+    /** The holder's check-ins, found through the issuance ledger as a trace would. */
+    private static List<String> holderCheckIns() throws SQLException {
+        return query("select c.channel || ' ' || c.verdict || ' ' || c.reason || ' ' || c.venue_id from checkin c join issuance i on i.serial = c.serial"
+                + " where i.person_id = '" + HOLDER + "' order by c.scanned_at");
+    }
+
+    private static List<String> query(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = centre.server.centre().database().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql);
+                ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                rows.add(r.getString(1));
+            }
+        }
+        return rows;
+    }
+}
