@@ -99,6 +99,7 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(pgDir.getParent());
             StalePostmaster.stopIfRunning(pgDir);
             return EmbeddedPostgres.builder()
+                    .setPgBinaryResolver(new BundledPostgresBinaries())
                     .setDataDirectory(pgDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))

@@ -153,8 +153,14 @@ public final class TestCentre implements AutoCloseable {
         }
     }
 
+    /** Stops the centre and deletes its data directory (keys, demo credentials): tests leave nothing in /tmp. */
     @Override
     public void close() {
         server.close();
+        try (var paths = Files.walk(dataDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.rules.VenueType;
 import io.checkpass.core.trust.TrustBundle;
 import io.checkpass.core.trust.TrustBundles;
+import io.checkpass.server.db.BundledPostgresBinaries;
 import io.checkpass.server.visits.ContactCipher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -499,7 +500,7 @@ public final class LunchRush implements Callable<Integer> {
 
     static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
         Files.createDirectories(dir.getParent());
-        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+        return EmbeddedPostgres.builder().setPgBinaryResolver(new BundledPostgresBinaries()).setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
     }
 
     private static void requireStatus(KeepAliveHttp.Response response, int expected, String what) throws IOException {

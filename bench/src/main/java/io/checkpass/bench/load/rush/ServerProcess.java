@@ -59,7 +59,8 @@ final class ServerProcess {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("the server exited during start (exit " + process.exitValue() + "); see " + dataDir.resolve("server.log"));
+                throw new IOException("the server exited during start (exit " + process.exitValue() + "); the end of "
+                        + dataDir.resolve("server.log") + ":\n" + logTail(40));
             }
             try {
                 boolean seeded = !command.contains("--demo") || Files.exists(dataDir.resolve("demo-credentials.json"));
@@ -72,7 +73,18 @@ final class ServerProcess {
             }
             Thread.sleep(200);
         }
-        throw new IOException("the server was not ready within " + timeout + "; see " + dataDir.resolve("server.log"));
+        throw new IOException("the server was not ready within " + timeout + "; the end of " + dataDir.resolve("server.log") + ":\n"
+                + logTail(40));
+    }
+
+    /** The last lines the server wrote: a failed start explains itself even when the data directory is temporary. */
+    private String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(dataDir.resolve("server.log"), java.nio.charset.StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** Starts it again after a kill, its clock carrying on from {@code clockStart}. */
