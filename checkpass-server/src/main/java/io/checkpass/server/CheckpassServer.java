@@ -192,6 +192,7 @@ public final class CheckpassServer implements AutoCloseable {
         @Override
         public void close() {
             background.close();
+            issuance.close();
             ledger.close();
             database.close();
         }

@@ -13,6 +13,8 @@ import java.util.function.Function;
  * writer thread, so many concurrent callers share one transaction (one WAL flush) and one connection. Each
  * caller still returns only once its own item is durable, with its own result, and gets the write's failure if
  * it fails. The queue is bounded: past {@code capacity} a submit fails at once, and the caller sheds load.
+ * <p>The "write" may as well be a read: the issuance path batches its ledger and registry lookups the same way,
+ * one query for all the requests waiting instead of a round trip each.
  *
  * @param <T> what is written
  * @param <R> what each item's write returns

@@ -17,11 +17,15 @@ public interface IssuanceLedger {
 
     /**
      * What the ledger holds for a person on a day: the credential already issued for this device, if any, and how
-     * many distinct devices (static counts as one) got credentials that day. One round trip.
+     * many distinct devices (static counts as one) got credentials that day.
      */
     record Today(Optional<Entry> existing, int devices) {}
 
-    Today lookup(String personId, byte[] deviceKeyHash, LocalDate issueDay);
+    /** What a request asks the ledger about: a person's credential for a device on a day. */
+    record Key(String personId, byte[] deviceKeyHash, LocalDate issueDay) {}
+
+    /** For each key, in order, what the ledger holds. One round trip for all of them. */
+    java.util.List<Today> lookupAll(java.util.List<Key> keys);
 
     /**
      * Records an issuance unless one exists for the same person, device and day (a concurrent request won the

@@ -1,5 +1,6 @@
 package io.checkpass.server.issuance;
 
+import io.checkpass.server.db.Transactions;
 import io.checkpass.core.pass.Serial;
 import java.sql.Connection;
 import java.sql.Date;
@@ -32,22 +33,38 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
         this.writes = new GroupCommit<>("ledger-group-commit", this::recordAll, 10_000, 500);
     }
 
+    /**
+     * The keys go in as arrays and come back in order ({@code with ordinality}); each is a unique-index probe
+     * plus a count over the person's day.
+     */
     @Override
-    public Today lookup(String personId, byte[] deviceKeyHash, LocalDate issueDay) {
+    public List<Today> lookupAll(List<Key> keys) {
+        int n = keys.size();
+        String[] persons = new String[n];
+        byte[][] hashes = new byte[n][];
+        Date[] days = new Date[n];
+        for (int k = 0; k < n; k++) {
+            persons[k] = keys.get(k).personId();
+            hashes[k] = keys.get(k).deviceKeyHash();
+            days[k] = Date.valueOf(keys.get(k).issueDay());
+        }
+        List<Today> out = new ArrayList<>(java.util.Collections.nCopies(n, null));
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select " + COLUMNS.replace("serial", "i.serial")
-                        + ", (select count(*) from issuance where person_id = ? and issue_day = ?) as devices"
-                        + " from (select 1) as one left join issuance i on i.person_id = ? and i.device_key_hash = ? and i.issue_day = ?")) {
-            s.setString(1, personId);
-            s.setDate(2, Date.valueOf(issueDay));
-            s.setString(3, personId);
-            s.setBytes(4, deviceKeyHash);
-            s.setDate(5, Date.valueOf(issueDay));
+                PreparedStatement s = c.prepareStatement("select i.serial, i.person_id, i.client_id, i.device_key_hash, i.device_key, i.issue_day, i.status,"
+                        + " i.issued_at, i.expires_at, i.credential, (select count(*) from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices, k.ord"
+                        + " from unnest(?::text[], ?::bytea[], ?::date[]) with ordinality as k(person_id, device_key_hash, issue_day, ord)"
+                        + " left join issuance i on i.person_id = k.person_id and i.device_key_hash = k.device_key_hash"
+                        + " and i.issue_day = k.issue_day")) {
+            s.setArray(1, c.createArrayOf("text", persons));
+            s.setArray(2, c.createArrayOf("bytea", hashes));
+            s.setArray(3, c.createArrayOf("date", days));
             try (ResultSet r = s.executeQuery()) {
-                r.next();
-                int devices = r.getInt("devices");
-                return new Today(r.getBytes(1) == null ? Optional.empty() : Optional.of(read(r)), devices);
+                while (r.next()) {
+                    int devices = r.getInt("devices");
+                    out.set((int) r.getLong("ord") - 1, new Today(r.getBytes(1) == null ? Optional.empty() : Optional.of(read(r)), devices));
+                }
             }
+            return out;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the issuance ledger", e);
         }
@@ -135,7 +152,7 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                 c.commit();
                 return out;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Transactions.rollbackAfter(c, e);
                 throw e;
             }
         } catch (SQLException ex) {

@@ -1,5 +1,6 @@
 package io.checkpass.server.registry;
 
+import io.checkpass.server.db.Transactions;
 import io.checkpass.core.registry.ExemptionRecord;
 import io.checkpass.core.registry.HealthRecord;
 import io.checkpass.core.registry.ImmunizationRecord;
@@ -53,11 +54,15 @@ public final class PostgresRegistry implements Registry {
 
     @Override
     public Optional<HealthRecord> find(String personId) {
-        return Optional.ofNullable(load(List.of(personId)).get(personId));
+        return Optional.ofNullable(findAll(List.of(personId)).get(personId));
     }
 
-    /** Loads several persons in one query; absent ids are simply missing from the map. */
-    public Map<String, HealthRecord> load(List<String> personIds) {
+    /** One query for all of them. */
+    @Override
+    public Map<String, HealthRecord> findAll(java.util.Collection<String> personIds) {
+        if (personIds.isEmpty()) {
+            return Map.of();
+        }
         Map<String, PersonRecord> persons = new LinkedHashMap<>();
         Map<String, List<ImmunizationRecord>> doses = new HashMap<>();
         Map<String, List<TestRecord>> tests = new HashMap<>();
@@ -68,7 +73,7 @@ public final class PostgresRegistry implements Registry {
             var ids = one ? null : c.createArrayOf("text", personIds.toArray());
             for (int i = 1; i <= 5; i++) {
                 if (one) {
-                    s.setString(i, personIds.getFirst());
+                    s.setString(i, personIds.iterator().next());
                 } else {
                     s.setArray(i, ids);
                 }
@@ -133,7 +138,7 @@ public final class PostgresRegistry implements Registry {
                 }
                 return outcomes;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Transactions.rollbackAfter(c, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -258,7 +263,7 @@ public final class PostgresRegistry implements Registry {
             if (page.isEmpty()) {
                 return;
             }
-            load(page).values().forEach(action);
+            findAll(page).values().forEach(action);
             after = page.getLast();
         }
     }

@@ -12,6 +12,12 @@ public interface Registry {
     Optional<HealthRecord> find(String personId);
 
     /**
+     * Several persons at once (the issuance path reads the persons of concurrent requests together); ids the
+     * registry does not hold are missing from the map.
+     */
+    java.util.Map<String, HealthRecord> findAll(java.util.Collection<String> personIds);
+
+    /**
      * Stores records idempotently on their natural keys (docs/import.md): storing the same record twice changes
      * nothing; a record that differs from the stored one with the same key replaces it.
      *

@@ -1,5 +1,6 @@
 package io.checkpass.server.tracing;
 
+import io.checkpass.server.db.Transactions;
 import io.checkpass.server.audit.PostgresAuditLog;
 import io.checkpass.server.tracing.TraceRequest.Subject;
 import io.checkpass.server.tracing.TraceResult.CaseVisit;
@@ -123,7 +124,7 @@ public final class Tracer {
                 c.commit(); // the refusal's audit entry
                 throw e;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Transactions.rollbackAfter(c, e);
                 throw e;
             }
         } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package io.checkpass.server.trust;
 
+import io.checkpass.server.db.Transactions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -70,7 +71,7 @@ public final class ForeignTrustStore {
                         "nzcpIssuers", added.nzcpIssuers().size()));
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Transactions.rollbackAfter(c, e);
                 throw e;
             }
         } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package io.checkpass.server.trust;
 
+import io.checkpass.server.db.Transactions;
 import io.checkpass.core.pass.Serial;
 import io.checkpass.server.audit.PostgresAuditLog;
 import io.checkpass.server.http.ApiException;
@@ -93,7 +94,7 @@ public final class RevocationService {
                 audit.record(c, actor, "revoke", kind + ":" + subject, Map.of("reason", reason, "serials", serials));
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Transactions.rollbackAfter(c, e);
                 throw e;
             }
         } catch (SQLException e) {

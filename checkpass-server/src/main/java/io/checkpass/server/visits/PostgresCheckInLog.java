@@ -1,5 +1,6 @@
 package io.checkpass.server.visits;
 
+import io.checkpass.server.db.Transactions;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -68,7 +69,7 @@ public final class PostgresCheckInLog implements CheckInLog {
                 c.commit();
                 return new Stored(inserted, batch.size() - inserted);
             } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
+                Transactions.rollbackAfter(c, e);
                 throw e;
             }
         } catch (SQLException | IOException e) {

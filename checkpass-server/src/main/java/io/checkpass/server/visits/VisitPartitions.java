@@ -1,5 +1,6 @@
 package io.checkpass.server.visits;
 
+import io.checkpass.server.db.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,7 +63,7 @@ public final class VisitPartitions {
                 }
                 c.commit();
             } catch (SQLException e) {
-                c.rollback();
+                Transactions.rollbackAfter(c, e);
                 withEarlyRows.clear();
                 withEarlyRows.addAll(missing); // a concurrent maker: fall back to the careful path, day by day
             }
@@ -123,7 +124,7 @@ public final class VisitPartitions {
                     log.info("visit partition {} created; {} early records moved in from the default partition", table, moved);
                 }
             } catch (SQLException e) {
-                c.rollback();
+                Transactions.rollbackAfter(c, e);
                 if (days().contains(day)) {
                     return; // another node made it first
                 }

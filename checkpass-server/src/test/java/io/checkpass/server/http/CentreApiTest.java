@@ -108,6 +108,67 @@ class CentreApiTest {
         assertThat(issue("P-ADMIT", other).path("serial").asText()).isNotEqualTo(first.path("serial").asText());
     }
 
+    /**
+     * Concurrent requests are read from the database together (one ledger and one registry query per batch); each
+     * must still get its own answer: one credential per person and device, signed once, and a 404 for a stranger.
+     */
+    @Test
+    void concurrent_requests_each_get_their_own_answer_and_one_credential_per_person_and_device() throws Exception {
+        centre.clock.set(LUNCH_13_DEC);
+        List<RegistryRecord> persons = new java.util.ArrayList<>();
+        for (int p = 1; p <= 8; p++) {
+            persons.add(new PersonRecord("P-BATCH-" + p, "박동시", LocalDate.of(1980 + p, 1, 1), Optional.empty()));
+            persons.add(new ImmunizationRecord("P-BATCH-" + p, LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1));
+            persons.add(new ImmunizationRecord("P-BATCH-" + p, LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2));
+        }
+        centre.server.registry().upsert(persons);
+        record Ask(String personId, String deviceKey) {}
+        List<Ask> asks = new java.util.ArrayList<>();
+        for (int p = 1; p <= 8; p++) {
+            for (int d = 0; d < 2; d++) {
+                String key = deviceKey(TestCentre.ES256.generateKeyPair());
+                for (int again = 0; again < 3; again++) {
+                    asks.add(new Ask("P-BATCH-" + p, key));
+                }
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            asks.add(new Ask("P-NOBODY", deviceKey(TestCentre.ES256.generateKeyPair())));
+        }
+        java.util.Collections.shuffle(asks, new java.util.Random(7));
+
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Ask ask : asks) {
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return centre.post("/api/v1/passes", wallet,
+                            "{\"personId\":\"" + ask.personId() + "\",\"devicePublicKey\":\"" + ask.deviceKey() + "\"}");
+                }));
+            }
+            start.countDown();
+        }
+
+        java.util.Map<Ask, java.util.Set<String>> serials = new java.util.HashMap<>();
+        java.util.Map<Ask, Integer> created = new java.util.HashMap<>();
+        for (int i = 0; i < asks.size(); i++) {
+            Ask ask = asks.get(i);
+            HttpResponse<String> answer = answers.get(i).get();
+            if (ask.personId().equals("P-NOBODY")) {
+                assertProblem(answer, 404, "unknown-person");
+                continue;
+            }
+            assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201);
+            JsonNode credential = TestCentre.json(answer);
+            serials.computeIfAbsent(ask, k -> new java.util.HashSet<>()).add(credential.path("serial").asText());
+            created.merge(ask, answer.statusCode() == 201 ? 1 : 0, Integer::sum);
+        }
+        assertThat(serials).hasSize(16).allSatisfy((ask, seen) -> assertThat(seen).as(ask.toString()).hasSize(1));
+        assertThat(created).allSatisfy((ask, n) -> assertThat(n).as("201s for " + ask).isEqualTo(1));
+        assertThat(serials.values().stream().flatMap(java.util.Set::stream).distinct()).hasSize(16);
+    }
+
     @Test
     void a_person_with_an_old_primary_series_flips_status_across_3_january_2022() {
         KeyPair device = TestCentre.ES256.generateKeyPair();

@@ -453,6 +453,7 @@ public final class LunchRush implements Callable<Integer> {
         out.put("calls_not_confirmed", stats.callsFailed.sum());
         out.put("wallet_refreshes", stats.walletRefreshes.sum());
         out.put("wallet_refresh_failures", stats.walletRefreshFailures.sum());
+        out.put("server_errors", stats.serverErrors.sum());
         // p99 of answered requests per endpoint; shed ones (503) are reported apart, as "<endpoint> (503)".
         ObjectNode p99 = out.putObject("p99_ms");
         ObjectNode latency = out.putObject("latency_ms");
@@ -473,9 +474,10 @@ public final class LunchRush implements Callable<Integer> {
         if (chartFile != null) {
             writeChart(chartFile, seconds, startSecond, outageSeconds, text);
         }
-        boolean clean = r.lost() + r.callsLost() == 0 && r.duplicated() + r.callsDuplicated() == 0 && stats.doorFailuresDueToCentre.sum() == 0;
-        System.out.println(clean ? "OK: nothing lost, nothing duplicated, no door check failed because of the centre"
-                : "NOT OK: see lost, duplicated and door_failures_due_to_centre above");
+        boolean clean = r.lost() + r.callsLost() == 0 && r.duplicated() + r.callsDuplicated() == 0 && stats.doorFailuresDueToCentre.sum() == 0
+                && stats.serverErrors.sum() == 0;
+        System.out.println(clean ? "OK: nothing lost, nothing duplicated, no door check failed because of the centre, no 5xx but 503"
+                : "NOT OK: see lost, duplicated, door_failures_due_to_centre and server_errors above");
         return clean ? 0 : 1;
     }
 

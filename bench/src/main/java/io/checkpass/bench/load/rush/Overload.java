@@ -127,6 +127,9 @@ public final class Overload implements Callable<Integer> {
                 sent.addAndGet(-(long) (bodies.size() - arrived) * batch);
             }
             long shedCount = shed.getTotalCount();
+            // Read now: the server's percentiles cover a decaying window of about two minutes, and the drain below
+            // can take longer than that (read after it, they were all zero).
+            double[] serverShed = serverSideShedQuantiles(base, clients);
             // 3. The scanners back off and deliver everything.
             List<byte[]> pending = new ArrayList<>(retry);
             KeepAliveHttp http = borrow(connections, base);
@@ -139,7 +142,6 @@ public final class Overload implements Callable<Integer> {
                     Thread.sleep(Scanner.jitter(Math.max(1, r.retryAfterSeconds()) * 100L));
                 }
             }
-            double[] serverShed = serverSideShedQuantiles(base, clients);
             long stored;
             long distinct;
             try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + server.embeddedPostgresPort() + "/postgres", "postgres", "");
@@ -174,7 +176,7 @@ public final class Overload implements Callable<Integer> {
             if (report != null) {
                 Files.writeString(report, text + "\n");
             }
-            boolean ok = admitted.getValueAtPercentile(99) < 100_000 && serverShed[1] < 5 && others.get() == 0
+            boolean ok = admitted.getValueAtPercentile(99) < 100_000 && serverShed[1] > 0 && serverShed[1] < 5 && others.get() == 0
                     && sent.get() == distinct && stored == distinct && shedCount > 0;
             System.out.println(ok ? "OK: admitted p99 < 100 ms, 503 p99 < 5 ms in the server, no other answers, everything delivered once"
                     : "NOT OK: see the figures above");

@@ -24,6 +24,8 @@ final class RushStats {
     final LongAdder callsFailed = new LongAdder();
     final LongAdder walletRefreshes = new LongAdder();
     final LongAdder walletRefreshFailures = new LongAdder();
+    /** HTTP answers in the 5xx range other than 503: the server failing rather than shedding. Must stay 0. */
+    final LongAdder serverErrors = new LongAdder();
     final Map<String, ConcurrentHistogram> latencies = new ConcurrentHashMap<>();
     final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
     final AtomicLongArray doorPerSecond = new AtomicLongArray(MAX_SECONDS);
@@ -61,6 +63,9 @@ final class RushStats {
                 }
                 h.recordValue(micros);
             }
+        }
+        if (status >= 500 && status != 503 && !endpoint.startsWith("SIP")) { // SIP's 603 is the logged call
+            serverErrors.increment();
         }
         if (status == 503) {
             shedPerSecond.incrementAndGet(second());

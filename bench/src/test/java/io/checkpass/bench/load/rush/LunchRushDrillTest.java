@@ -34,6 +34,7 @@ class LunchRushDrillTest {
         assertThat(summary.path("checkins_stored").asLong()).isEqualTo(summary.path("checkins_sent").asLong());
         assertThat(summary.path("lost").asLong()).isZero();
         assertThat(summary.path("duplicated").asLong()).isZero();
+        assertThat(summary.path("server_errors").asLong()).as("5xx other than 503").isZero();
         assertThat(summary.path("calls_confirmed").asLong()).isPositive();
         assertThat(summary.path("responses").path("POST /api/v1/checkins no answer").asLong()).as("uploads failed during the outage").isPositive();
         assertThat(Files.exists(dir.resolve("report.json.html"))).isTrue();
