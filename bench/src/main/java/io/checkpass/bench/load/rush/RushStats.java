@@ -64,12 +64,14 @@ final class RushStats {
                 h.recordValue(micros);
             }
         }
-        if (status >= 500 && status != 503 && !endpoint.startsWith("SIP")) { // SIP's 603 is the logged call
+        boolean sip = endpoint.startsWith("SIP"); // SIP's 603 Decline is the logged call, its success
+        boolean serverError = !sip && status >= 500 && status != 503;
+        if (serverError) {
             serverErrors.increment();
         }
         if (status == 503) {
             shedPerSecond.incrementAndGet(second());
-        } else if (status < 0 || status >= 500) {
+        } else if (status < 0 || serverError) {
             errorsPerSecond.incrementAndGet(second());
         }
     }
