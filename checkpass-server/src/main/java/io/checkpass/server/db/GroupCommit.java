@@ -6,13 +6,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
  * Group commit: items submitted while a write is in progress are written together in the next one, by one
  * writer thread, so many concurrent callers share one transaction (one WAL flush) and one connection. Each
  * caller still returns only once its own item is durable, with its own result, and gets the write's failure if
- * it fails. The queue is bounded: past {@code capacity} a submit fails at once, and the caller sheds load.
+ * it fails. The queue is bounded: past {@code capacity} a submit fails at once with a
+ * {@link RejectedExecutionException}, and the caller sheds load.
  * <p>The "write" may as well be a read: the issuance path batches its ledger and registry lookups the same way,
  * one query for all the requests waiting instead of a round trip each.
  *
@@ -26,6 +28,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     private final int maxBatch;
     private final BlockingQueue<Pending<T, R>> queue;
     private final Thread thread;
+    private final String name;
     private volatile boolean open = true;
 
     /**
@@ -37,6 +40,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         this.writer = writer;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.name = name;
         this.thread = Thread.ofVirtual().name(name).start(this::run);
     }
 
@@ -47,7 +51,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
             for (T item : items) {
                 Pending<T, R> p = new Pending<>(item, new CompletableFuture<>());
                 if (!open || !queue.offer(p)) {
-                    throw new IllegalStateException(open ? "write queue full (" + queue.size() + " waiting)" : "writer closed");
+                    // Rejected, not failed: an HTTP caller answers 503 and the client retries (Problems).
+                    throw new RejectedExecutionException(open ? name + ": queue full (" + queue.size() + " waiting)" : name + ": closed");
                 }
                 done.add(p.done());
             }

@@ -19,10 +19,11 @@ public final class Problems {
 
     private Problems() {}
 
-    /** Connection failures (SQLSTATE class 08), shutdowns (57P), deadlocks, pool timeouts. */
+    /** Connection failures (SQLSTATE class 08), shutdowns (57P), deadlocks, pool timeouts, full write queues. */
     static boolean storageUnavailable(Throwable t) {
         for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLTransientConnectionException || cause instanceof java.net.ConnectException) {
+            if (cause instanceof java.sql.SQLTransientConnectionException || cause instanceof java.net.ConnectException
+                    || cause instanceof java.util.concurrent.RejectedExecutionException) { // a full group-commit queue
                 return true;
             }
             if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null

@@ -69,7 +69,7 @@ public final class IssuanceService implements AutoCloseable {
         this.es256 = es256;
         this.clock = clock;
         // Concurrent requests read together: one ledger query and one registry query for all of them, instead of two
-        // round trips each. At lunch the round trips, not the signatures, were the cost (docs/PERFORMANCE.md).
+        // round trips each: 2.7k → 5.5k fresh credentials/s on the project machine (ADR 11).
         this.reads = new GroupCommit<>("issuance-reads", this::readAll, 10_000, 256);
     }
 
