@@ -47,6 +47,8 @@ public final class TrustBundleService {
     private final Duration refresh;
     private volatile Published current;
     private volatile Instant checkedAt = Instant.MIN;
+    /** Held while publishing or checking for a newer bundle. */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
     public TrustBundleService(DataSource db, SigningKey issuerKey, SigningKey bundleKey, String issuerName, VenueRules venueRules,
             Supplier<com.fasterxml.jackson.databind.node.ObjectNode> foreignTrust, Es256 es256, Clock clock, Duration refresh) {
@@ -61,24 +63,53 @@ public final class TrustBundleService {
         this.refresh = refresh;
     }
 
-    /** The newest published bundle; publishes the first one if the database holds none. */
+    /**
+     * The newest published bundle; publishes the first one if the database holds none. Once one is known, the
+     * public route never waits on the database: one caller checks for a newer version while the others are
+     * served the known one, and when the database cannot be read the known one is served on (it is signed and
+     * dated, and no newer one can be published without the database). Scanners keep verifying either way.
+     */
     public Published current() {
         Instant now = clock.instant();
         Published known = current;
         if (known != null && now.isBefore(checkedAt.plus(refresh))) {
             return known;
         }
-        synchronized (this) {
+        if (known == null) {
+            lock.lock();
+        } else if (!lock.tryLock()) {
+            return known;
+        }
+        try {
             if (current == null || !now.isBefore(checkedAt.plus(refresh))) {
-                current = loadNewest().orElseGet(() -> publish("first start"));
+                try {
+                    current = loadNewest().orElseGet(() -> publish("first start"));
+                } catch (RuntimeException e) {
+                    if (current == null) {
+                        throw e;
+                    }
+                    log.warn("trust bundle: cannot check the database for a newer one; serving version {} ({})", current.version(),
+                            e.getMessage());
+                }
                 checkedAt = now;
             }
             return current;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Builds, signs, stores and starts serving a new bundle. */
-    public synchronized Published publish(String why) {
+    public Published publish(String why) {
+        lock.lock();
+        try {
+            return publishLocked(why);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Published publishLocked(String why) {
         Instant now = clock.instant();
         try (Connection c = db.getConnection()) {
             long version;
