@@ -2,23 +2,37 @@ package io.checkpass.server.auth;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
- * HTTP Basic authentication of API clients ({@code -u client-id:secret}). Stored clients are cached for a few
- * seconds so the issuance path does not query the database per request; disabling a client takes effect
- * within that time.
+ * HTTP Basic authentication of API clients ({@code -u client-id:secret}). Stored clients are cached so the
+ * issuance path does not query the database per request: an entry older than {@code refreshAfter} is re-read
+ * in the background while it keeps serving, so disabling a client takes effect within that time (and one
+ * request). When the re-read fails — the database is down — the entry serves on for up to {@link #SERVE_STALE_FOR}:
+ * routes that need no database, such as the scanners' verify API, keep working through an outage.
  */
 public final class Authenticator {
+    /** How long a stored client is trusted without being re-read, when re-reading fails. */
+    public static final Duration SERVE_STALE_FOR = Duration.ofMinutes(10);
     private static final byte[] NO_SUCH_CLIENT = new byte[32];
 
     private final LoadingCache<String, Optional<ApiClients.StoredClient>> clients;
 
-    public Authenticator(ApiClients store, Duration cacheFor) {
-        this.clients = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(cacheFor).build(store::find);
+    public Authenticator(ApiClients store, Duration refreshAfter) {
+        // Re-reads block on JDBC for up to the pool's timeout when the database is away: on virtual threads, not on
+        // the common pool's one or two carrier threads.
+        this(store, refreshAfter, Ticker.systemTicker(), Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    Authenticator(ApiClients store, Duration refreshAfter, Ticker ticker, Executor refreshes) {
+        this.clients = Caffeine.newBuilder().maximumSize(10_000).refreshAfterWrite(refreshAfter).expireAfterWrite(SERVE_STALE_FOR)
+                .ticker(ticker).executor(refreshes).build(store::find);
     }
 
     /** The principal, or empty when the header is missing, malformed, or names an unknown/disabled client or a wrong secret. */
