@@ -301,6 +301,7 @@ async function manualEntry(event) {
   const digits = phone.replace(/[^0-9]/g, '');
   if (digits.length < 9 || digits.length > 13) {
     $('manualError').textContent = t('badPhone');
+    $('manualError').classList.remove('ok');
     return;
   }
   const contact = { phone };
@@ -309,6 +310,7 @@ async function manualEntry(event) {
     scannedAt: new Date(clock.now()).toISOString() });
   $('manual').reset();
   $('manualError').textContent = t('recorded');
+  $('manualError').classList.add('ok'); // a confirmation, not an error: shown in green
 }
 
 /**

@@ -151,6 +151,7 @@ class PagesBrowserTest {
         assertThat(browser.findElement(By.id("status")).getDomAttribute("data-status")).isEqualTo("vaccinated");
         assertThat(browser.findElement(By.id("countdown")).getText()).matches("\\d{1,2}");
         assertThat(browser.findElement(By.id("reminder")).getDomAttribute("data-level")).as("12 days left: the 14-day reminder").isEqualTo("14");
+        screenshot(browser, "wallet");
         showToCamera(shownAt);
 
         scannerBrowser = Chromium.start(temp.resolve("profile-scanner"), camera);
@@ -164,6 +165,7 @@ class PagesBrowserTest {
         assertThat(verdict.getDomAttribute("data-reason")).isEqualTo("VALID");
         assertThat(verdict.getDomAttribute("data-color")).isEqualTo("green");
         assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText()).contains("홍*동").contains("1985");
+        screenshot(scannerBrowser, "scanner-admit");
 
         awaitQueueLength(0);
         assertThat(holderCheckIns()).containsExactly("QR ADMIT VALID venue-01");
@@ -171,7 +173,7 @@ class PagesBrowserTest {
 
     @Test
     @Order(3)
-    void a_wallet_qr_ninety_seconds_old_shows_red_stale() {
+    void a_wallet_qr_ninety_seconds_old_shows_red_stale() throws Exception {
         // The same screenshot, shown to a scanner whose clock is 90 s ahead of the wallet's: a screenshot passed on.
         scannerBrowser.get(page("/scanner/", clockOffset + 90));
         WebElement verdict = awaitVerdict();
@@ -179,6 +181,7 @@ class PagesBrowserTest {
         assertThat(verdict.getDomAttribute("data-reason")).isEqualTo("STALE_PRESENTATION");
         assertThat(verdict.getDomAttribute("data-color")).isEqualTo("red");
         assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText()).as("nothing of a refused pass is shown").isEmpty();
+        screenshot(scannerBrowser, "scanner-stale");
         awaitQueueLength(0);
     }
 
@@ -224,6 +227,7 @@ class PagesBrowserTest {
         awaitQueueLength(3);
         Thread.sleep(3000);
         assertThat(scannerBrowser.findElement(By.id("queueLength")).getText()).as("nothing drains while the centre is down").isEqualTo("3");
+        screenshot(scannerBrowser, "scanner-offline-queue");
 
         centre.restart();
         waitFor(scannerBrowser, Duration.ofSeconds(60),
@@ -238,7 +242,7 @@ class PagesBrowserTest {
 
     @Test
     @Order(5)
-    void the_console_shows_the_holders_visits_in_a_trace() {
+    void the_console_shows_the_holders_visits_in_a_trace() throws Exception {
         browser.get(centre.uri("/console/").toString());
         browser.findElement(By.id("clientId")).sendKeys("tracer-demo");
         browser.findElement(By.id("secret")).sendKeys(secrets.get("tracer-demo"));
@@ -258,6 +262,8 @@ class PagesBrowserTest {
         });
         assertThat(visits.lines().filter(l -> l.contains("venue-01"))).hasSize(2);
         assertThat(browser.findElement(By.id("traceResult")).getDomAttribute("data-trace-id")).isNotBlank();
+        browser.executeScript("arguments[0].scrollIntoView()", browser.findElement(By.id("traceResult")));
+        screenshot(browser, "console-trace");
     }
 
     @Test
@@ -285,6 +291,20 @@ class PagesBrowserTest {
 
     private static String page(String path, long offsetSeconds) {
         return centre.uri(path) + "?clockOffset=" + offsetSeconds;
+    }
+
+    /**
+     * Saves what the page shows, at phone width, as a test artifact for people to look at:
+     * {@code checkpass-server/target/screenshots/NAME.png}.
+     */
+    private static void screenshot(ChromeDriver page, String name) throws Exception {
+        Object overflow = page.executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(((Number) overflow).intValue()).as(name + ": the page must not scroll sideways on a phone").isLessThanOrEqualTo(0);
+        Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+        byte[] png = page.getScreenshotAs(OutputType.BYTES);
+        Files.write(dir.resolve(name + ".png"), png);
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertThat(image.getWidth()).as("phone width").isBetween(300, 500);
     }
 
     /** Screenshots the wallet's QR canvas and makes it the scanner's camera picture. */
