@@ -24,6 +24,9 @@ import javax.sql.DataSource;
 public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseable {
     private static final String COLUMNS =
             "serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential";
+    /** The same, qualified for queries that join the ledger (alias {@code i}). */
+    private static final String LEDGER_COLUMNS = java.util.Arrays.stream(COLUMNS.split(", ")).map(c -> "i." + c)
+            .collect(java.util.stream.Collectors.joining(", "));
 
     private final DataSource db;
     private final GroupCommit<Entry, Entry> writes;
@@ -50,8 +53,7 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
         }
         List<Today> out = new ArrayList<>(java.util.Collections.nCopies(n, null));
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select i.serial, i.person_id, i.client_id, i.device_key_hash, i.device_key, i.issue_day, i.status,"
-                        + " i.issued_at, i.expires_at, i.credential, (select count(*) from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices, k.ord"
+                PreparedStatement s = c.prepareStatement("select " + LEDGER_COLUMNS + ", (select count(*) from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices, k.ord"
                         + " from unnest(?::text[], ?::bytea[], ?::date[]) with ordinality as k(person_id, device_key_hash, issue_day, ord)"
                         + " left join issuance i on i.person_id = k.person_id and i.device_key_hash = k.device_key_hash"
                         + " and i.issue_day = k.issue_day")) {
