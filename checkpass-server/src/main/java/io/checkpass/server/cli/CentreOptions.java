@@ -1,6 +1,7 @@
 package io.checkpass.server.cli;
 
-import io.checkpass.server.CheckpassServer;
+import io.checkpass.server.CentreServices;
+import io.checkpass.server.CentreStores;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.config.ConfigException;
 import io.checkpass.server.config.ConfigLoader;
@@ -41,7 +42,13 @@ final class CentreOptions {
         }
     }
 
-    CheckpassServer.Offline open(CliContext context) {
-        return CheckpassServer.offline(config(), context.clock(), context.es256());
+    /** The centre's services (keys, stores, issuance...), for commands that run them (issue-ahead). */
+    CentreServices open(CliContext context) {
+        return CentreServices.open(config(), context.clock(), context.es256());
+    }
+
+    /** The centre's stores only, for commands that move data in or out (import). */
+    CentreStores openStores(CliContext context) {
+        return CentreStores.open(config(), context.clock());
     }
 }

@@ -1,7 +1,7 @@
 package io.checkpass.server.cli;
 
 import io.checkpass.core.registry.RegistryRecord;
-import io.checkpass.server.CheckpassServer;
+import io.checkpass.server.CentreStores;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.registry.imports.CsvRegistryReader;
 import io.checkpass.server.registry.imports.FhirRecordMapper;
@@ -28,8 +28,8 @@ import picocli.CommandLine.Parameters;
 final class ImportCommand {
     private ImportCommand() {}
 
-    @Command(name = "csv", description = "Import a registry CSV (kind,person_id,... — see docs/import.md).")
-    static final class Csv implements Callable<Integer> {
+    /** A file of registry records in one format, imported into the centre's stores. */
+    private abstract static class FileImport implements Callable<Integer> {
         private final CliContext context;
 
         @Mixin
@@ -38,34 +38,42 @@ final class ImportCommand {
         @Parameters(paramLabel = "FILE")
         Path file;
 
-        Csv(CliContext context) {
+        FileImport(CliContext context) {
             this.context = context;
         }
 
+        /** A reader of this format over the file's bytes. */
+        abstract RegistryReader open(InputStream in);
+
         @Override
         public Integer call() throws IOException {
-            return run(context, centre, file, CsvRegistryReader::open);
+            return run(context, centre, file, this::open);
+        }
+    }
+
+    @Command(name = "csv", description = "Import a registry CSV (kind,person_id,... — see docs/import.md).")
+    static final class Csv extends FileImport {
+        Csv(CliContext context) {
+            super(context);
+        }
+
+        @Override
+        RegistryReader open(InputStream in) {
+            return CsvRegistryReader.open(in);
         }
     }
 
     @Command(name = "fhir", description = "Import an R4 Bundle (JSON) or NDJSON of Patient, Immunization and Observation resources.")
-    static final class Fhir implements Callable<Integer> {
-        private final CliContext context;
-
-        @Mixin
-        CentreOptions centre;
-
-        @Parameters(paramLabel = "FILE")
-        Path file;
+    static final class Fhir extends FileImport {
+        private final FhirRecordMapper mapper = new FhirRecordMapper();
 
         Fhir(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws IOException {
-            FhirRecordMapper mapper = new FhirRecordMapper();
-            return run(context, centre, file, in -> FhirRegistryReader.open(mapper, in));
+        RegistryReader open(InputStream in) {
+            return FhirRegistryReader.open(mapper, in);
         }
     }
 
@@ -87,7 +95,7 @@ final class ImportCommand {
         }
         Map<Registry.Outcome, Long> counts = new EnumMap<>(Registry.Outcome.class);
         long rejected = 0;
-        try (CheckpassServer.Offline offline = centre.open(context);
+        try (CentreStores stores = centre.openStores(context);
                 RegistryReader reader = factory.open(in);
                 ProgressBar bar = new ProgressBar(context.err(), "import " + file.getFileName(), size)) {
             List<Located> batch = new ArrayList<>();
@@ -102,14 +110,14 @@ final class ImportCommand {
                     }
                 }
                 if (batch.size() == 1000 || !reader.hasNext()) {
-                    rejected += store(context, offline.registry(), batch, counts, file);
+                    rejected += store(context, stores.registry(), batch, counts, file);
                     batch.clear();
                     bar.step(reader.bytesRead() - reported);
                     reported = reader.bytesRead();
                 }
             }
-            rejected += store(context, offline.registry(), batch, counts, file);
-            offline.audit().record("cli", "import", file.toAbsolutePath().toString(), Map.of(
+            rejected += store(context, stores.registry(), batch, counts, file);
+            stores.audit().record("cli", "import", file.toAbsolutePath().toString(), Map.of(
                     "inserted", counts.getOrDefault(Registry.Outcome.INSERTED, 0L),
                     "updated", counts.getOrDefault(Registry.Outcome.UPDATED, 0L),
                     "unchanged", counts.getOrDefault(Registry.Outcome.UNCHANGED, 0L),

@@ -1,15 +1,11 @@
 package io.checkpass.server.cli;
 
-import io.checkpass.core.pass.PassStatus;
-import io.checkpass.server.CheckpassServer;
-import io.checkpass.server.http.ApiException;
+import io.checkpass.server.CentreServices;
 import io.checkpass.server.issuance.IssuanceService;
-import io.checkpass.server.issuance.PassOrder;
+import io.checkpass.server.refusal.Refusal;
 import java.time.LocalDate;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,40 +33,25 @@ final class IssueAheadCommand implements Callable<Integer> {
         if (date.isBefore(LocalDate.ofInstant(context.clock().instant(), IssuanceService.KST))) {
             throw new CliException("--date " + date + " is in the past; pre-issuance is for today or a later day");
         }
-        try (CheckpassServer.Offline offline = centre.open(context)) {
-            var devices = offline.ledger().latestDeviceKeys();
-            AtomicLong issued = new AtomicLong();
-            AtomicLong eligible = new AtomicLong();
-            AtomicLong skipped = new AtomicLong();
-            try (ProgressBar bar = new ProgressBar(context.err(), "issue-ahead " + date, offline.registry().countPersons())) {
-                offline.registry().forEach(record -> {
-                    bar.step(1);
-                    String personId = record.person().personId();
-                    var decision = offline.statusEngine().decide(record, date.atStartOfDay(IssuanceService.KST).toInstant());
-                    if (decision.isEmpty() || decision.get().status() == PassStatus.UNVACCINATED) {
-                        skipped.incrementAndGet();
-                        return;
+        try (CentreServices services = centre.open(context)) {
+            IssuanceService.AheadSummary summary;
+            try (ProgressBar bar = new ProgressBar(context.err(), "issue-ahead " + date, services.registry().countPersons())) {
+                summary = services.issuance().issueAheadForAll("issue-ahead", date, !noStatic, new IssuanceService.AheadProgress() {
+                    @Override
+                    public void person(String personId) {
+                        bar.step(1);
                     }
-                    eligible.incrementAndGet();
-                    byte[] device = devices.get(personId);
-                    try {
-                        if (device != null) {
-                            offline.issuance().issueAhead("issue-ahead", new PassOrder(personId, Optional.of(context.es256().publicKey(device))), date);
-                            issued.incrementAndGet();
-                        }
-                        if (!noStatic) {
-                            offline.issuance().issueAhead("issue-ahead", new PassOrder(personId, Optional.empty()), date);
-                            issued.incrementAndGet();
-                        }
-                    } catch (ApiException e) {
-                        context.err().println("person " + personId + ": " + e.getMessage());
+
+                    @Override
+                    public void refused(String personId, Refusal refusal) {
+                        context.err().println("person " + personId + ": " + refusal.detail());
                     }
                 });
             }
-            offline.audit().record("cli", "issue-ahead", "day:" + date,
-                    Map.of("eligible", eligible.get(), "credentials", issued.get(), "notEligible", skipped.get()));
-            context.out().println("issue-ahead " + date + ": " + eligible.get() + " persons eligible, " + issued.get()
-                    + " credentials on record, " + skipped.get() + " not eligible");
+            services.audit().record("cli", "issue-ahead", "day:" + date,
+                    Map.of("eligible", summary.eligible(), "credentials", summary.credentials(), "notEligible", summary.notEligible()));
+            context.out().println("issue-ahead " + date + ": " + summary.eligible() + " persons eligible, " + summary.credentials()
+                    + " credentials on record, " + summary.notEligible() + " not eligible");
         }
         return 0;
     }

@@ -76,6 +76,9 @@ final class ServeCommand implements Callable<Integer> {
         if (dbUser != null) {
             overrides.put("database.user", dbUser);
         }
+        if (demo) {
+            overrides.put("demo.wallet", "true");
+        }
         CheckpassConfig cfg;
         try {
             cfg = ConfigLoader.load(config, System.getenv(), overrides);

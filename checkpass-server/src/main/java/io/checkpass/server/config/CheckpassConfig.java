@@ -7,6 +7,9 @@ import java.util.Optional;
 /**
  * The validated configuration of {@code checkpass serve}. Built only by {@link ConfigLoader}, which checks every
  * value at start-up; see docs/operations.md for each key.
+ *
+ * @param demoWallet whether the demo wallet provider's sign-in routes exist ({@code serve --demo} turns them on); a
+ *                   production centre leaves them off, so it exposes no sign-in by birth date
  */
 public record CheckpassConfig(
         Server server,
@@ -17,7 +20,8 @@ public record CheckpassConfig(
         Limits limits,
         Visits visits,
         Sip sip,
-        Logging logging) {
+        Logging logging,
+        boolean demoWallet) {
 
     public record Server(String host, int port) {}
 

@@ -53,6 +53,7 @@ public final class ConfigLoader {
         d.put("sip.host", "0.0.0.0");
         d.put("sip.port", "5060");
         d.put("logging.format", "text");
+        d.put("demo.wallet", "false");
         return d;
     }
 
@@ -188,7 +189,8 @@ public final class ConfigLoader {
                         integer(v, "visits.fraud-window-minutes", 1, 1440, problems),
                         integer(v, "tracing.dwell-minutes", 1, 720, problems)),
                 new CheckpassConfig.Sip(bool(v, "sip.enabled", problems), v.get("sip.host"), integer(v, "sip.port", 0, 65535, problems)),
-                new CheckpassConfig.Logging(logFormat.equals("json")));
+                new CheckpassConfig.Logging(logFormat.equals("json")),
+                bool(v, "demo.wallet", problems));
     }
 
     private static int integer(Map<String, String> v, String key, int min, int max, List<String> problems) {

@@ -1,6 +1,7 @@
 package io.checkpass.server.http;
 
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.refusal.Refused;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.Timer;
@@ -79,6 +80,7 @@ public final class HttpApi {
             module.register(routing, classes, guard);
         }
         routing.error(ApiException.class, Problems::send);
+        routing.error(Refused.class, Problems::send);
         // Helidon's own handlers (static content) answer conditional requests by throwing 304; not a failure.
         routing.error(io.helidon.http.HttpException.class, (req, res, e) -> {
             if (e.status().code() == 304) {

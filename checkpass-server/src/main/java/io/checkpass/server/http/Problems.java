@@ -6,7 +6,10 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.checkpass.server.refusal.Refusal;
+import io.checkpass.server.refusal.Refused;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,29 @@ public final class Problems {
     public static final String TYPE_BASE = "https://checkpass.kr/problems/";
 
     private Problems() {}
+
+    /** The HTTP answer to each domain refusal: the only place a refusal becomes a status code. */
+    public static ApiException of(Refusal refusal) {
+        String detail = refusal.detail();
+        return switch (refusal) {
+            case Refusal.ClientRateLimited r -> new ApiException(429, "client-rate-limited", "Too many requests", detail,
+                    Map.of("retryAfterSeconds", r.retryAfterSeconds()));
+            case Refusal.UnknownPerson r -> ApiException.notFound("unknown-person", detail);
+            case Refusal.DeviceLimitReached r -> new ApiException(429, "person-device-limit", "Too many devices today", detail,
+                    Map.of("retryAfterSeconds", r.retryAfterSeconds()));
+            case Refusal.NoRulesInForce r -> new ApiException(409, "no-rules-in-force", "No medical rules in force", detail);
+            case Refusal.NothingToRevoke r -> ApiException.notFound("nothing-to-revoke", detail);
+        };
+    }
+
+    /** Sends a service's refusal; a 429 also says when to retry in {@code Retry-After}. */
+    public static void send(ServerRequest req, ServerResponse res, Refused refused) {
+        ApiException problem = of(refused.refusal());
+        if (problem.extensions().get("retryAfterSeconds") instanceof Long seconds) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
+        }
+        send(req, res, problem);
+    }
 
     /** Connection failures (SQLSTATE class 08), shutdowns (57P), deadlocks, pool timeouts, full write queues. */
     static boolean storageUnavailable(Throwable t) {
@@ -59,7 +85,7 @@ public final class Problems {
             if (!res.isSent()) {
                 res.header(HeaderNames.RETRY_AFTER, "5");
                 send(req, res, new ApiException(503, "storage-unavailable", "Storage unavailable",
-                        "the centre's database is unavailable; nothing was stored. Retry after 5 s.", java.util.Map.of("retryAfterSeconds", 5)));
+                        "the centre's database is unavailable; nothing was stored. Retry after 5 s.", Map.of("retryAfterSeconds", 5)));
             }
             return;
         }

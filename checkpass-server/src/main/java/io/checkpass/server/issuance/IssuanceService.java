@@ -11,10 +11,12 @@ import io.checkpass.core.pass.PassClaims;
 import io.checkpass.core.pass.PassFormat;
 import io.checkpass.core.pass.PassIssuer;
 import io.checkpass.core.pass.PassRequest;
+import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.registry.HealthRecord;
 import io.checkpass.core.status.StatusDecision;
 import io.checkpass.core.status.StatusEngine;
-import io.checkpass.server.http.ApiException;
+import io.checkpass.server.refusal.Refusal;
+import io.checkpass.server.refusal.Refused;
 import io.checkpass.server.registry.Registry;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,13 +107,12 @@ public final class IssuanceService implements AutoCloseable {
     /**
      * Issues (or re-serves) a credential for the order.
      *
-     * @throws ApiException 429 over the client's rate or the person's daily device limit, 404 for an unknown person
+     * @throws Refused over the client's rate or the person's daily device limit, for an unknown person, or when no
+     *     medical rules are in force
      */
     public IssueOutcome issue(String clientId, PassOrder order) {
         if (!clientLimits.tryAcquire(clientId)) {
-            throw new ApiException(429, "client-rate-limited", "Too many requests",
-                    "client '" + clientId + "' is over its issuance rate; retry shortly",
-                    Map.of("retryAfterSeconds", clientLimits.secondsUntilNextToken()));
+            throw new Refused(new Refusal.ClientRateLimited(clientId, clientLimits.secondsUntilNextToken()));
         }
         Instant now = clock.instant();
         return issueAt(clientId, order, now, LocalDate.ofInstant(now, KST), now, now.plus(lifetime));
@@ -129,6 +130,51 @@ public final class IssuanceService implements AutoCloseable {
         return issueAt(clientId, order, dayStart.isAfter(now) ? dayStart : now, day, now, dayEnd);
     }
 
+    /** What a bulk pre-issuance did. */
+    public record AheadSummary(long eligible, long credentials, long notEligible) {}
+
+    /** Follows a bulk pre-issuance: one step per person, and each person whose issuance was refused. */
+    public interface AheadProgress {
+        void person(String personId);
+
+        void refused(String personId, Refusal refusal);
+    }
+
+    /**
+     * Pre-issues, for everyone eligible on {@code day} (a status other than unvaccinated at the day's start), the
+     * credential each known device of theirs will ask for that day and, if {@code staticPasses}, a static pass. A
+     * refused person is reported to {@code progress} and skipped; the rest go on.
+     */
+    public AheadSummary issueAheadForAll(String clientId, LocalDate day, boolean staticPasses, AheadProgress progress) {
+        Map<String, byte[]> devices = ledger.latestDeviceKeys();
+        Instant dayStart = day.atStartOfDay(KST).toInstant();
+        long[] eligible = {0}, credentials = {0}, notEligible = {0};
+        registry.forEach(record -> {
+            String personId = record.person().personId();
+            progress.person(personId);
+            Optional<StatusDecision> decision = statusEngine.decide(record, dayStart);
+            if (decision.isEmpty() || decision.get().status() == PassStatus.UNVACCINATED) {
+                notEligible[0]++;
+                return;
+            }
+            eligible[0]++;
+            byte[] device = devices.get(personId);
+            try {
+                if (device != null) {
+                    issueAhead(clientId, new PassOrder(personId, Optional.of(es256.publicKey(device))), day);
+                    credentials[0]++;
+                }
+                if (staticPasses) {
+                    issueAhead(clientId, new PassOrder(personId, Optional.empty()), day);
+                    credentials[0]++;
+                }
+            } catch (Refused e) {
+                progress.refused(personId, e.refusal());
+            }
+        });
+        return new AheadSummary(eligible[0], credentials[0], notEligible[0]);
+    }
+
     /**
      * Issues for a given day: {@code issueDay} is the day the credential is for, {@code statusAt} the instant whose
      * status it carries, {@code issuedAt} its issued-at and {@code expiresAt} its latest expiry.
@@ -144,16 +190,12 @@ public final class IssuanceService implements AutoCloseable {
             return reused(existing.get());
         }
         HealthRecord record = (read.registryRead() ? Optional.ofNullable(read.record()) : registry.find(order.personId()))
-                .orElseThrow(() -> ApiException.notFound("unknown-person",
-                        "the registry holds no person '" + order.personId() + "'; check the id the provider asserted"));
+                .orElseThrow(() -> new Refused(new Refusal.UnknownPerson(order.personId())));
         if (existing.isEmpty() && today.devices() >= devicesPerPersonPerDay) {
-            throw new ApiException(429, "person-device-limit", "Too many devices today",
-                    "person '" + order.personId() + "' already has credentials for " + devicesPerPersonPerDay
-                            + " devices today; this limit resets at midnight KST",
-                    Map.of("retryAfterSeconds", secondsToMidnight(issuedAt)));
+            throw new Refused(new Refusal.DeviceLimitReached(order.personId(), devicesPerPersonPerDay, secondsToMidnight(issuedAt)));
         }
-        StatusDecision decision = statusEngine.decide(record, statusAt).orElseThrow(() -> new ApiException(409,
-                "no-rules-in-force", "No medical rules in force", "no medical rule set is in force at " + statusAt));
+        StatusDecision decision = statusEngine.decide(record, statusAt)
+                .orElseThrow(() -> new Refused(new Refusal.NoRulesInForce(statusAt)));
         // The status window travels in the credential, so a status that ends sooner needs no shorter credential; a
         // change of the rules themselves does (the door cannot know what the new rules would have said).
         Instant expires = expiresAt;

@@ -3,7 +3,8 @@ package io.checkpass.server.trust;
 import io.checkpass.server.db.Transactions;
 import io.checkpass.core.pass.Serial;
 import io.checkpass.server.audit.PostgresAuditLog;
-import io.checkpass.server.http.ApiException;
+import io.checkpass.server.refusal.Refusal;
+import io.checkpass.server.refusal.Refused;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +40,7 @@ public final class RevocationService {
     /**
      * Revokes one credential.
      *
-     * @throws ApiException 404 if the ledger never issued the serial (or it has been purged with its expiry)
+     * @throws Refused ({@link Refusal.NothingToRevoke}) if the ledger never issued the serial (or it has been purged with its expiry)
      */
     public Revoked revokeSerial(String actor, Serial serial, String reason) {
         return revoke(actor, "serial", serial.hex(), reason,
@@ -50,7 +51,7 @@ public final class RevocationService {
     /**
      * Revokes every unexpired credential of a person.
      *
-     * @throws ApiException 404 if the person holds none
+     * @throws Refused ({@link Refusal.NothingToRevoke}) if the person holds none
      */
     public Revoked revokePerson(String actor, String personId, String reason) {
         return revoke(actor, "person", personId, reason,
@@ -88,7 +89,7 @@ public final class RevocationService {
                 }
                 if (serials.isEmpty()) {
                     c.rollback();
-                    throw ApiException.notFound("nothing-to-revoke", "no unexpired credential for " + kind + " " + subject);
+                    throw new Refused(new Refusal.NothingToRevoke(kind, subject));
                 }
                 insert.executeBatch();
                 audit.record(c, actor, "revoke", kind + ":" + subject, Map.of("reason", reason, "serials", serials));

@@ -81,6 +81,13 @@ class CentreApiTest {
     }
 
     @Test
+    void a_centre_without_the_demo_wallet_has_no_sign_in_by_birth_date() {
+        var signIn = centre.post("/wallet/api/session", null, "{\"personId\":\"P-ADMIT\",\"birthDate\":\"1985-03-01\"}");
+        assertThat(signIn.statusCode()).isEqualTo(404);
+        assertThat(TestCentre.json(signIn).path("type").asText()).endsWith("/no-such-route");
+    }
+
+    @Test
     void an_imported_person_gets_a_credential_that_the_core_verifier_admits() {
         centre.clock.set(LUNCH_13_DEC);
         KeyPair device = TestCentre.ES256.generateKeyPair();

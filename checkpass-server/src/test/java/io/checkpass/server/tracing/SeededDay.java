@@ -3,7 +3,7 @@ package io.checkpass.server.tracing;
 import io.checkpass.core.pass.Serial;
 import io.checkpass.core.registry.PersonRecord;
 import io.checkpass.core.registry.RegistryRecord;
-import io.checkpass.server.CheckpassServer;
+import io.checkpass.server.CentreServices;
 import io.checkpass.server.issuance.IssuanceLedger;
 import io.checkpass.server.visits.CheckIn;
 import io.checkpass.server.visits.CheckIn.Channel;
@@ -61,7 +61,7 @@ final class SeededDay {
 
     private final Random random = new Random(20211213);
 
-    SeededDay(CheckpassServer.Offline centre, ContactCipher cipher, Clock clock) {
+    SeededDay(CentreServices centre, ContactCipher cipher, Clock clock) {
         var db = centre.database().dataSource();
         new VisitPartitions(db).ensure(LocalDate.of(2021, 12, 11), LocalDate.of(2021, 12, 14));
         Venues venues = new Venues(db, centre.apiClients());
@@ -76,7 +76,7 @@ final class SeededDay {
         new PostgresCheckInLog(db, cipher, clock).append(visits.stream().map(SeededDay::checkIn).toList());
     }
 
-    private void seedPersons(CheckpassServer.Offline centre) {
+    private void seedPersons(CentreServices centre) {
         List<RegistryRecord> persons = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String id = "V%03d".formatted(i);

@@ -63,7 +63,7 @@ class TraceAtScaleTest {
                 }
             }
             var cipher = ContactCipher.open(Files.createTempDirectory("checkpass-visit-key"), Optional.empty());
-            Tracer tracer = new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60));
+            Tracer tracer = new Tracer(db, cipher, (io.checkpass.server.audit.PostgresAuditLog) offline.audit(), centre.clock, Duration.ofMinutes(60));
             TraceRequest request = new TraceRequest("tracer", "scale", "measurement", new TraceRequest.Subject.Person("CASE"),
                     Instant.parse("2021-12-13T00:00:00Z"), Instant.parse("2021-12-20T00:00:00Z"), OptionalInt.empty());
             for (int run = 1; run <= 5; run++) {

@@ -61,7 +61,7 @@ class TraceRoutesTest {
         var db = offline.database().dataSource();
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var guard = new Guard(new Authenticator(offline.apiClients(), Duration.ofSeconds(5)));
-        var routes = new TraceRoutes(new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60)));
+        var routes = new TraceRoutes(new Tracer(db, cipher, (io.checkpass.server.audit.PostgresAuditLog) offline.audit(), centre.clock, Duration.ofMinutes(60)));
         var api = new HttpApi(RouteClasses.of(centre.server.config().limits(), metrics), guard, metrics, new Readiness(db)).add(routes::register);
         server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).routing(api::routing).build().start();
     }

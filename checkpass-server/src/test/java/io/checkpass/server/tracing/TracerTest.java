@@ -50,7 +50,7 @@ class TracerTest {
         centre = new TestCentre(TRACED_AT);
         cipher = ContactCipher.open(Files.createTempDirectory("checkpass-visit-key"), Optional.empty());
         day = new SeededDay(centre.server.centre(), cipher, centre.clock);
-        audit = centre.server.centre().audit();
+        audit = (PostgresAuditLog) centre.server.centre().audit();
         tracer = new Tracer(centre.server.centre().database().dataSource(), cipher, audit, centre.clock, Duration.ofMinutes(60));
     }
 

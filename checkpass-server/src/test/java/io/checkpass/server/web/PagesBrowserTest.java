@@ -85,7 +85,7 @@ class PagesBrowserTest {
     static void start() throws Exception {
         assertThat(Chromium.installed()).as("the browser tests need Debian's chromium and chromium-driver: apt-get install chromium "
                 + "chromium-driver (.ci/run does)").isTrue();
-        centre = new TestCentre(MutableClock.ticking(LUNCH), Map.of());
+        centre = new TestCentre(MutableClock.ticking(LUNCH), Map.of("demo.wallet", "true"));
         var server = centre.server;
         secrets = new DemoSeeder(server.registry(), server.apiClients(), server.centre().venues()).seed(20, centre.dataDir).secrets();
         server.registry().upsert(List.<RegistryRecord>of(

@@ -1,4 +1,4 @@
-package io.checkpass.server.web;
+package io.checkpass.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,16 +7,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.registry.PersonRecord;
-import io.checkpass.server.auth.ApiClients;
-import io.checkpass.server.auth.Role;
-import io.checkpass.server.http.ApiException;
-import io.checkpass.server.http.Bodies;
-import io.checkpass.server.http.DeviceKeys;
-import io.checkpass.server.http.Guard;
-import io.checkpass.server.http.Responses;
-import io.checkpass.server.http.RouteClasses;
 import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.issuance.PassOrder;
+import io.checkpass.server.demo.DemoWalletSessions;
 import io.checkpass.server.json.CredentialJson;
 import io.checkpass.server.registry.Registry;
 import io.helidon.http.HeaderNames;
@@ -36,8 +29,8 @@ import java.util.regex.Pattern;
  * centre's issuance service as the demo provider client {@value #PROVIDER}, exactly as that client would over
  * {@code POST /api/v1/passes}.
  *
- * <p>The routes answer only while that client exists with the wallet-provider role ({@code serve --demo} seeds
- * it); otherwise they are 404, so a production centre exposes no sign-in by birth date.
+ * <p>The routes are registered only when {@code demo.wallet} is on ({@code serve --demo} turns it on and seeds the
+ * client); otherwise they do not exist (404), so a production centre exposes no sign-in by birth date.
  */
 public final class DemoWalletRoutes {
     /** The demo wallet provider's client id (DemoSeeder). */
@@ -48,17 +41,15 @@ public final class DemoWalletRoutes {
 
     private final Registry registry;
     private final IssuanceService issuance;
-    private final ApiClients clients;
     private final DemoWalletSessions sessions;
     private final Es256 es256;
     /** Failed sign-ins per person: a birth date is a weak secret, so a person id locks for 15 minutes after five. */
     private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(15)).build();
 
-    public DemoWalletRoutes(Registry registry, IssuanceService issuance, ApiClients clients, DemoWalletSessions sessions, Es256 es256) {
+    public DemoWalletRoutes(Registry registry, IssuanceService issuance, DemoWalletSessions sessions, Es256 es256) {
         this.registry = registry;
         this.issuance = issuance;
-        this.clients = clients;
         this.sessions = sessions;
         this.es256 = es256;
     }
@@ -68,15 +59,7 @@ public final class DemoWalletRoutes {
         routing.post("/wallet/api/credential", classes.issuance().guard(this::credential));
     }
 
-    private void requireDemoProvider() {
-        boolean on = clients.find(PROVIDER).filter(c -> !c.disabled() && c.roles().contains(Role.WALLET_PROVIDER)).isPresent();
-        if (!on) {
-            throw ApiException.notFound("demo-wallet-off", "the demo wallet provider '" + PROVIDER + "' does not exist here; start the centre with --demo");
-        }
-    }
-
     private void signIn(ServerRequest req, ServerResponse res) {
-        requireDemoProvider();
         JsonNode body = Bodies.json(req, 4 * 1024);
         String personId = body.path("personId").asText("").trim();
         if (!PERSON_ID.matcher(personId).matches()) {
@@ -105,7 +88,6 @@ public final class DemoWalletRoutes {
     }
 
     private void credential(ServerRequest req, ServerResponse res) {
-        requireDemoProvider();
         String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         String personId = authorization.startsWith("Bearer ") ? sessions.personOf(authorization.substring(7).trim()).orElse(null) : null;
         if (personId == null) {

@@ -1,4 +1,4 @@
-package io.checkpass.server.web;
+package io.checkpass.server.demo;
 
 import io.checkpass.core.crypto.FilePermissions;
 import java.io.IOException;

@@ -1,7 +1,5 @@
-package io.checkpass.server.web;
+package io.checkpass.server.http;
 
-import io.checkpass.server.http.Guard;
-import io.checkpass.server.http.RouteClasses;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -1,0 +1,211 @@
+package io.checkpass.server;
+
+import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.pass.PassIssuer;
+import io.checkpass.core.rules.MedicalRules;
+import io.checkpass.core.rules.VenueRules;
+import io.checkpass.core.status.StatusEngine;
+import io.checkpass.server.audit.AuditLog;
+import io.checkpass.server.auth.ApiClients;
+import io.checkpass.server.config.CheckpassConfig;
+import io.checkpass.server.db.Database;
+import io.checkpass.server.issuance.ClientRateLimiter;
+import io.checkpass.server.issuance.IssuanceLedger;
+import io.checkpass.server.issuance.IssuanceService;
+import io.checkpass.server.issuance.PostgresIssuanceLedger;
+import io.checkpass.server.keys.KeyDirectory;
+import io.checkpass.server.registry.Registry;
+import io.checkpass.server.tracing.Tracer;
+import io.checkpass.server.trust.ForeignTrustStore;
+import io.checkpass.server.trust.RevocationService;
+import io.checkpass.server.trust.TrustBundleService;
+import io.checkpass.server.visits.CheckInIngest;
+import io.checkpass.server.visits.ContactCipher;
+import io.checkpass.server.visits.FraudSignals;
+import io.checkpass.server.visits.PostgresCheckInLog;
+import io.checkpass.server.visits.Retention;
+import io.checkpass.server.visits.Venues;
+import io.checkpass.server.visits.VisitPartitions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The centre's services over its stores and keys, without HTTP or SIP: what {@code checkpass serve} puts behind
+ * its routes, and what commands such as {@code issue-ahead} run directly. Everything that needs time gets the one
+ * {@link Clock}; everything that signs or verifies gets the one {@link Es256}. Opening creates the keys on first
+ * use; closing (or a failure halfway through opening) closes what was opened, newest first.
+ */
+public final class CentreServices implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CentreServices.class);
+
+    private final OpenedResources opened = new OpenedResources();
+    private final KeyDirectory keys;
+    private final CentreStores stores;
+    private final PostgresIssuanceLedger ledger;
+    private final StatusEngine statusEngine;
+    private final IssuanceService issuance;
+    private final TrustBundleService bundles;
+    private final RevocationService revocations;
+    private final ForeignTrustStore foreignTrust;
+    private final ContactCipher contacts;
+    private final Venues venues;
+    private final VisitPartitions partitions;
+    private final FraudSignals fraud;
+    private final Retention retention;
+    private final CheckInIngest ingest;
+    private final PostgresCheckInLog checkInLog;
+    private final Tracer tracer;
+
+    private CentreServices(CheckpassConfig config, Clock clock, Es256 es256) {
+        this.keys = openOrCreateKeys(config, es256, clock.instant());
+        this.stores = opened.add(CentreStores.open(config, clock));
+        try {
+            var db = stores.database().dataSource();
+            this.contacts = ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
+            this.ledger = opened.add(new PostgresIssuanceLedger(db));
+            this.statusEngine = new StatusEngine(MedicalRules.korea());
+            this.foreignTrust = new ForeignTrustStore(db, stores.transactionalAudit(), clock);
+            this.bundles = new TrustBundleService(db, keys.issuer(), keys.bundle(), config.issuance().issuerName(), VenueRules.korea(),
+                    foreignTrust::section, es256, clock, Duration.ofSeconds(2));
+            this.revocations = new RevocationService(db, stores.transactionalAudit(), bundles, clock);
+            this.issuance = opened.add(new IssuanceService(stores.registry(), ledger, statusEngine,
+                    new PassIssuer(keys.issuer(), es256, new SecureRandom()),
+                    new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock), config.issuance().personDevicesPerDay(),
+                    config.issuance().credentialLifetime(), es256, clock));
+            this.venues = new Venues(db, stores.apiClients());
+            this.partitions = new VisitPartitions(db);
+            this.fraud = new FraudSignals(db, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
+            this.retention = new Retention(db, partitions, stores.audit(), clock, Duration.ofDays(config.visits().retentionDays()));
+            this.checkInLog = new PostgresCheckInLog(db, contacts, clock);
+            // Fraud examination: two threads and a bounded queue; a full queue skips the examination, never the check-ins.
+            ExecutorService examination = opened.add(new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(1000),
+                    Thread.ofPlatform().daemon().name("fraud-", 0).factory(),
+                    (task, pool) -> log.warn("fraud examination queue full; a batch was not examined")));
+            this.ingest = new CheckInIngest(checkInLog, fraud, examination, clock);
+            this.tracer = new Tracer(db, contacts, stores.transactionalAudit(), clock, Duration.ofMinutes(config.visits().dwellMinutes()));
+        } catch (IOException e) {
+            opened.close();
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    /** Opens the centre's keys (created on first use), database and services; the caller closes them. */
+    public static CentreServices open(CheckpassConfig config, Clock clock, Es256 es256) {
+        return new CentreServices(config, clock, es256);
+    }
+
+    private static KeyDirectory openOrCreateKeys(CheckpassConfig config, Es256 es256, Instant now) {
+        try {
+            Optional<char[]> password = KeyDirectory.externalPassword(null);
+            if (Files.isRegularFile(config.keysDir().resolve(KeyDirectory.KEYSTORE))) {
+                return KeyDirectory.open(config.keysDir(), es256, password);
+            }
+            log.info("first start: generating issuer and bundle keys into {}", config.keysDir());
+            // Valid from five years back, so a clock set in the 2021-22 pass era (demo, drills, tests) can still issue.
+            return KeyDirectory.create(config.keysDir(), es256, now.minus(Duration.ofDays(1826)), Duration.ofDays(3652), password);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    public CentreStores stores() {
+        return stores;
+    }
+
+    public Database database() {
+        return stores.database();
+    }
+
+    public Registry registry() {
+        return stores.registry();
+    }
+
+    public AuditLog audit() {
+        return stores.audit();
+    }
+
+    public ApiClients apiClients() {
+        return stores.apiClients();
+    }
+
+    public KeyDirectory keys() {
+        return keys;
+    }
+
+    public IssuanceLedger ledger() {
+        return ledger;
+    }
+
+    public StatusEngine statusEngine() {
+        return statusEngine;
+    }
+
+    public IssuanceService issuance() {
+        return issuance;
+    }
+
+    public TrustBundleService bundles() {
+        return bundles;
+    }
+
+    public RevocationService revocations() {
+        return revocations;
+    }
+
+    public ForeignTrustStore foreignTrust() {
+        return foreignTrust;
+    }
+
+    public ContactCipher contacts() {
+        return contacts;
+    }
+
+    public Venues venues() {
+        return venues;
+    }
+
+    public VisitPartitions partitions() {
+        return partitions;
+    }
+
+    public FraudSignals fraud() {
+        return fraud;
+    }
+
+    public Retention retention() {
+        return retention;
+    }
+
+    public CheckInIngest ingest() {
+        return ingest;
+    }
+
+    public PostgresCheckInLog checkInLog() {
+        return checkInLog;
+    }
+
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /** Closes the fraud examination, issuance's batched reads, the ledger's writer, then the database. */
+    @Override
+    public void close() {
+        opened.close();
+    }
+}

@@ -1,0 +1,54 @@
+package io.checkpass.server.refusal;
+
+import java.time.Instant;
+
+/**
+ * Why the centre refuses a request, as data: services return or throw these (inside {@link Refused}) and know
+ * nothing of HTTP; the HTTP layer maps each case to a status code and a problem type in one place. Each case
+ * carries what a caller needs to act on it, and {@link #detail()} says it in a sentence.
+ */
+public sealed interface Refusal {
+    /** What was refused and how to proceed, for the operator or developer reading the answer. */
+    String detail();
+
+    /** The calling client is over its issuance rate. */
+    record ClientRateLimited(String clientId, long retryAfterSeconds) implements Refusal {
+        @Override
+        public String detail() {
+            return "client '" + clientId + "' is over its issuance rate; retry shortly";
+        }
+    }
+
+    /** The registry has no such person. */
+    record UnknownPerson(String personId) implements Refusal {
+        @Override
+        public String detail() {
+            return "the registry holds no person '" + personId + "'; check the id the provider asserted";
+        }
+    }
+
+    /** The person already holds credentials for as many devices today as one person may. */
+    record DeviceLimitReached(String personId, int devicesPerDay, long retryAfterSeconds) implements Refusal {
+        @Override
+        public String detail() {
+            return "person '" + personId + "' already has credentials for " + devicesPerDay
+                    + " devices today; this limit resets at midnight KST";
+        }
+    }
+
+    /** No medical rule set is in force at the instant the status was asked for. */
+    record NoRulesInForce(Instant at) implements Refusal {
+        @Override
+        public String detail() {
+            return "no medical rule set is in force at " + at;
+        }
+    }
+
+    /** A revocation found no unexpired credential to revoke. */
+    record NothingToRevoke(String kind, String subject) implements Refusal {
+        @Override
+        public String detail() {
+            return "no unexpired credential for " + kind + " " + subject;
+        }
+    }
+}
