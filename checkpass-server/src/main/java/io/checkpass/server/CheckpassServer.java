@@ -20,6 +20,7 @@ import io.checkpass.server.http.WebPages;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.sip.SipEndpoint;
 import io.checkpass.server.tracing.TraceRoutes;
+import io.checkpass.server.trust.ScannerVerification;
 import io.checkpass.server.trust.TrustBundleService;
 import io.checkpass.server.visits.CheckInStats;
 import io.checkpass.server.visits.Maintenance;
@@ -71,7 +72,7 @@ public final class CheckpassServer implements AutoCloseable {
                     .add(new LabRoutes(centre.registry())::register)
                     .add(new VisitRoutes(centre.ingest(), centre.venues(), centre.fraud(), centre.retention(), centre.audit(),
                             VenueRules.korea(), clock)::register)
-                    .add(new TrustRoutes(centre.foreignTrust(), centre.bundles(), es256, clock)::register)
+                    .add(new TrustRoutes(centre.foreignTrust(), centre.bundles(), new ScannerVerification(centre.bundles(), es256, clock))::register)
                     .add(new TraceRoutes(centre.tracer())::register)
                     .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
                     .add(new WebPages()::register);

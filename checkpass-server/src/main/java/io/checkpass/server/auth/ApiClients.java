@@ -1,5 +1,7 @@
 package io.checkpass.server.auth;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +20,14 @@ public interface ApiClients {
      * @throws IllegalArgumentException if the id is malformed or taken
      */
     String create(String clientId, String displayName, Set<Role> roles);
+
+    /**
+     * Creates a client inside the caller's transaction on {@code c}, so that it commits or rolls back with whatever
+     * the client belongs to (a scanner and its venue binding). Returns its secret, or empty if the id is taken.
+     *
+     * @throws IllegalArgumentException if the id is malformed or no role is given
+     */
+    Optional<String> create(Connection c, String clientId, String displayName, Set<Role> roles) throws SQLException;
 
     List<StoredClient> list();
 }

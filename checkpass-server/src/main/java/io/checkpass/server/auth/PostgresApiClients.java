@@ -41,6 +41,16 @@ public final class PostgresApiClients implements ApiClients {
 
     @Override
     public String create(String clientId, String displayName, Set<Role> roles) {
+        try (Connection c = db.getConnection()) {
+            return create(c, clientId, displayName, roles)
+                    .orElseThrow(() -> new IllegalArgumentException("client id '" + clientId + "' is taken"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create API client " + clientId, e);
+        }
+    }
+
+    @Override
+    public Optional<String> create(Connection c, String clientId, String displayName, Set<Role> roles) throws SQLException {
         if (!ID.matcher(clientId).matches()) {
             throw new IllegalArgumentException("client id '" + clientId + "' must be 1..64 of a-z, 0-9, '.', '_', '-'");
         }
@@ -48,19 +58,13 @@ public final class PostgresApiClients implements ApiClients {
             throw new IllegalArgumentException("a client needs at least one role");
         }
         String secret = Secrets.generate();
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "insert into api_client (client_id, display_name, roles, secret_sha256) values (?, ?, ?, ?) on conflict do nothing")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into api_client (client_id, display_name, roles, secret_sha256) values (?, ?, ?, ?) on conflict do nothing")) {
             s.setString(1, clientId);
             s.setString(2, displayName);
             s.setArray(3, c.createArrayOf("text", roles.stream().map(Role::id).sorted().toArray()));
             s.setBytes(4, Secrets.sha256(secret));
-            if (s.executeUpdate() == 0) {
-                throw new IllegalArgumentException("client id '" + clientId + "' is taken");
-            }
-            return secret;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create API client " + clientId, e);
+            return s.executeUpdate() == 0 ? Optional.empty() : Optional.of(secret);
         }
     }
 

@@ -33,6 +33,8 @@ public final class Problems {
                     Map.of("retryAfterSeconds", r.retryAfterSeconds()));
             case Refusal.NoRulesInForce r -> new ApiException(409, "no-rules-in-force", "No medical rules in force", detail);
             case Refusal.NothingToRevoke r -> ApiException.notFound("nothing-to-revoke", detail);
+            case Refusal.ScannerExists r -> new ApiException(409, "scanner-exists", "Scanner exists", detail);
+            case Refusal.UnknownVenueType r -> ApiException.badRequest(detail);
         };
     }
 

@@ -1,51 +1,28 @@
 package io.checkpass.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.checkpass.core.crypto.Es256;
-import io.checkpass.core.foreign.ForeignFormats;
 import io.checkpass.core.foreign.ForeignTrust;
-import io.checkpass.core.rules.VenueType;
-import io.checkpass.core.trust.TrustBundle;
 import io.checkpass.core.trust.TrustBundleException;
-import io.checkpass.core.trust.TrustBundles;
-import io.checkpass.core.verify.PassVerifier;
-import io.checkpass.core.verify.VerificationResult;
-import io.checkpass.core.verify.VerifierPolicy;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.json.VerificationJson;
 import io.checkpass.server.trust.ForeignTrustStore;
+import io.checkpass.server.trust.ScannerVerification;
 import io.checkpass.server.trust.TrustBundleService;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Optional;
 
-/**
- * Foreign trust material (operators) and the verify API for thin scanners: a scanner that cannot verify a
- * format itself (foreign passes in the browser scanner) asks the centre, which runs the same core verifier
- * against the same bundle it publishes. Each scanner gets its own verifier, so replays are caught per scanner
- * as they would be at the door.
- */
+/** Foreign trust material (operators) and the verify API for thin scanners ({@link ScannerVerification}). */
 public final class TrustRoutes {
     private final ForeignTrustStore foreignTrust;
     private final TrustBundleService bundles;
-    private final Es256 es256;
-    private final Clock clock;
-    private final Cache<String, ScannerVerifier> verifiers = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterAccess(Duration.ofHours(1)).build();
+    private final ScannerVerification verification;
 
-    private record ScannerVerifier(PassVerifier verifier, long[] bundleVersion) {}
-
-    public TrustRoutes(ForeignTrustStore foreignTrust, TrustBundleService bundles, Es256 es256, Clock clock) {
+    public TrustRoutes(ForeignTrustStore foreignTrust, TrustBundleService bundles, ScannerVerification verification) {
         this.foreignTrust = foreignTrust;
         this.bundles = bundles;
-        this.es256 = es256;
-        this.clock = clock;
+        this.verification = verification;
     }
 
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
@@ -76,26 +53,7 @@ public final class TrustRoutes {
         if (text.isEmpty()) {
             throw ApiException.badRequest("text (the scanned QR text) is required");
         }
-        TrustBundleService.Published published = bundles.current();
-        TrustBundle bundle = null;
-        ScannerVerifier entry = verifiers.getIfPresent(scanner.clientId());
-        if (entry == null || entry.bundleVersion()[0] != published.version()) {
-            bundle = TrustBundles.open(published.signed(), Optional.empty(), es256).bundle();
-        }
-        if (entry == null) {
-            entry = new ScannerVerifier(new PassVerifier(bundle, es256, clock, VerifierPolicy.DEFAULT, ForeignFormats.all(es256)),
-                    new long[] {published.version()});
-            verifiers.put(scanner.clientId(), entry);
-        } else if (bundle != null) {
-            synchronized (entry) {
-                entry.verifier().install(bundle);
-                entry.bundleVersion()[0] = published.version();
-            }
-        }
-        String venueCode = body.path("venueType").asText("restaurant_cafe");
-        VenueType venueType = entry.verifier().bundle().venueRules().venueType(venueCode).orElseThrow(() ->
-                ApiException.badRequest("venueType '" + venueCode + "' is not a venue type of the rules"));
-        VerificationResult result = entry.verifier().verify(text, venueType);
-        Responses.json(res, 200, VerificationJson.toJson(result).put("bundleVersion", published.version()));
+        var verified = verification.verify(scanner.clientId(), text, body.path("venueType").asText("restaurant_cafe"));
+        Responses.json(res, 200, VerificationJson.toJson(verified.result()).put("bundleVersion", verified.bundleVersion()));
     }
 }

@@ -126,12 +126,7 @@ public final class VisitRoutes {
         if (!VENUE_ID.matcher(scannerId).matches()) {
             throw ApiException.badRequest("scannerId must be 1..64 of a-z, 0-9, '.', '_', '-'");
         }
-        String secret;
-        try {
-            secret = venues.addScanner(venueId, scannerId, b.path("label").asText(scannerId));
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(409, "scanner-exists", "Scanner exists", e.getMessage());
-        }
+        String secret = venues.addScanner(venueId, scannerId, b.path("label").asText(scannerId));
         audit.record(operator.clientId(), "scanner-add", "venue:" + venueId, Map.of("scannerId", scannerId));
         Responses.json(res, 201, JSON.createObjectNode().put("scannerId", scannerId).put("venueId", venueId).put("secret", secret)
                 .put("note", "the secret is shown once; the scanner authenticates with HTTP Basic scannerId:secret"));

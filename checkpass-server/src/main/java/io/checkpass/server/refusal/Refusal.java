@@ -51,4 +51,20 @@ public sealed interface Refusal {
             return "no unexpired credential for " + kind + " " + subject;
         }
     }
+
+    /** A scanner (an API client) with this id exists already. */
+    record ScannerExists(String scannerId) implements Refusal {
+        @Override
+        public String detail() {
+            return "client id '" + scannerId + "' is taken; choose another scanner id";
+        }
+    }
+
+    /** The venue rules know no venue type with this code. */
+    record UnknownVenueType(String code) implements Refusal {
+        @Override
+        public String detail() {
+            return "venueType '" + code + "' is not a venue type of the rules";
+        }
+    }
 }

@@ -3,7 +3,6 @@ package io.checkpass.server.sip;
 import io.checkpass.server.db.GroupCommit;
 import io.checkpass.server.visits.CheckIn;
 import io.checkpass.server.visits.CheckInLog;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,19 +20,13 @@ final class GroupCommitLog implements CheckInLog, AutoCloseable {
      * @param maxBatch check-ins per write at most
      */
     GroupCommitLog(CheckInLog log, int capacity, int maxBatch) {
-        this.group = new GroupCommit<>("sip-group-commit", batch -> {
-            log.append(batch);
-            List<Boolean> stored = new ArrayList<>(batch.size());
-            batch.forEach(c -> stored.add(Boolean.TRUE));
-            return stored;
-        }, capacity, maxBatch);
+        this.group = new GroupCommit<>("sip-group-commit", log::appendEach, capacity, maxBatch);
     }
 
-    /** Waits until the write that carries these check-ins has committed; reports each as inserted. */
+    /** Waits until the write that carries these check-ins has committed; says which of them were new. */
     @Override
-    public Stored append(List<CheckIn> batch) {
-        group.submitAll(batch);
-        return new Stored(batch.size(), 0);
+    public List<Boolean> appendEach(List<CheckIn> batch) {
+        return group.submitAll(batch);
     }
 
     /** Check-ins queued for the next write. */

@@ -10,6 +10,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.sql.ResultSet;
+import java.util.UUID;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -38,10 +43,46 @@ public final class PostgresCheckInLog implements CheckInLog {
         if (batch.isEmpty()) {
             return new Stored(0, 0);
         }
+        int inserted = appendWithRetries(batch, s -> s.executeUpdate(INSERT_NEW));
+        return new Stored(inserted, batch.size() - inserted);
+    }
+
+    @Override
+    public List<Boolean> appendEach(List<CheckIn> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Set<UUID> inserted = appendWithRetries(batch, s -> {
+            Set<UUID> ids = new HashSet<>();
+            try (ResultSet r = s.executeQuery(INSERT_NEW + " returning checkin_id")) {
+                while (r.next()) {
+                    ids.add(r.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        });
+        // A check-in that appears twice in one batch is new once, then a duplicate.
+        List<Boolean> out = new ArrayList<>(batch.size());
+        for (CheckIn c : batch) {
+            out.add(inserted.remove(c.id()));
+        }
+        return out;
+    }
+
+    private static final String INSERT_NEW =
+            "insert into checkin select * from checkin_incoming order by checkin_id, scanned_at on conflict do nothing";
+
+    /** Moves the staged rows into the log, in the staging transaction. */
+    @FunctionalInterface
+    private interface Insert<R> {
+        R run(Statement s) throws SQLException;
+    }
+
+    private <R> R appendWithRetries(List<CheckIn> batch, Insert<R> insert) {
         String rows = copyText(batch, clock.instant());
         for (int attempt = 1; ; attempt++) {
             try {
-                return appendOnce(batch, rows);
+                return appendOnce(batch, rows, insert);
             } catch (IllegalStateException e) {
                 // Rows are inserted in key order, so concurrent overlapping uploads wait rather than deadlock; a
                 // deadlock or serialisation failure can still come from elsewhere and is safe to retry.
@@ -56,7 +97,7 @@ public final class PostgresCheckInLog implements CheckInLog {
         return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
     }
 
-    private Stored appendOnce(List<CheckIn> batch, String rows) {
+    private <R> R appendOnce(List<CheckIn> batch, String rows, Insert<R> insert) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
@@ -65,9 +106,9 @@ public final class PostgresCheckInLog implements CheckInLog {
                         "copy checkin_incoming (checkin_id, scanned_at, received_at, venue_id, scanner_id, channel, serial, pass_format,"
                                 + " pass_ref, contact_hmac, contact_enc, verdict, reason, check_method) from stdin",
                         new StringReader(rows));
-                int inserted = s.executeUpdate("insert into checkin select * from checkin_incoming order by checkin_id, scanned_at on conflict do nothing");
+                R result = insert.run(s);
                 c.commit();
-                return new Stored(inserted, batch.size() - inserted);
+                return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 Transactions.rollbackAfter(c, e);
                 throw e;

@@ -1,5 +1,8 @@
 package io.checkpass.server.visits;
 
+import io.checkpass.server.db.Transactions;
+import io.checkpass.server.refusal.Refusal;
+import io.checkpass.server.refusal.Refused;
 import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.Role;
 import java.sql.Connection;
@@ -78,16 +81,28 @@ public final class Venues {
         }
     }
 
-    /** Creates a scanner for a venue: an API client with the scanner role. Returns its secret (shown once). */
+    /**
+     * Creates a scanner for a venue: an API client with the scanner role, bound to the venue, in one transaction (a
+     * failure leaves neither, so the same request can be retried). Returns its secret (shown once).
+     *
+     * @throws Refused ({@link Refusal.ScannerExists}) if a client with that id exists
+     */
     public String addScanner(String venueId, String scannerId, String label) {
-        String secret = clients.create(scannerId, label, Set.of(Role.SCANNER));
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into scanner (scanner_id, venue_id, label) values (?, ?, ?)")) {
-            s.setString(1, scannerId);
-            s.setString(2, venueId);
-            s.setString(3, label);
-            s.executeUpdate();
-            return secret;
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("insert into scanner (scanner_id, venue_id, label) values (?, ?, ?)")) {
+                String secret = clients.create(c, scannerId, label, Set.of(Role.SCANNER))
+                        .orElseThrow(() -> new Refused(new Refusal.ScannerExists(scannerId)));
+                s.setString(1, scannerId);
+                s.setString(2, venueId);
+                s.setString(3, label);
+                s.executeUpdate();
+                c.commit();
+                return secret;
+            } catch (SQLException | RuntimeException e) {
+                Transactions.rollbackAfter(c, e);
+                throw e;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot add scanner " + scannerId + " to venue " + venueId, e);
         }

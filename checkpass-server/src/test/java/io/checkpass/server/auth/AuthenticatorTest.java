@@ -35,6 +35,11 @@ class AuthenticatorTest {
         }
 
         @Override
+        public Optional<String> create(java.sql.Connection c, String clientId, String displayName, Set<Role> roles) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public List<StoredClient> list() {
             return List.of(client.get());
         }

@@ -45,6 +45,10 @@ class ForeignTrustApiTest {
             assertThat(after.path("verdict").asText()).isIn("ADMIT", "CHECK_ID");
             assertThat(after.path("maskedName").asText()).isEqualTo("J*w");
 
+            var unknownType = centre.post("/api/v1/verify", scanner, "{\"text\":\"" + pass + "\",\"venueType\":\"moon_base\"}");
+            assertThat(unknownType.statusCode()).isEqualTo(400);
+            assertThat(TestCentre.json(unknownType).path("detail").asText()).contains("moon_base");
+
             var invalid = centre.post("/api/v1/foreign-trust", admin, "{\"dcc\": [{\"certificate\": \"not base64\"}]}");
             assertThat(invalid.statusCode()).isEqualTo(400);
             assertThat(centre.post("/api/v1/foreign-trust", scanner, "{}").statusCode()).isEqualTo(403);

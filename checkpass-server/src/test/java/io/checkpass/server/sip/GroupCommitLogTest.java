@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.checkpass.server.sip.SipFixtures.MemoryLog;
 import io.checkpass.server.sip.SipFixtures.PausedLog;
 import io.checkpass.server.visits.CheckIn;
+import io.checkpass.server.visits.CheckInLog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,18 @@ class GroupCommitLogTest {
 
         assertThat(slow.memory.appended).hasSize(21);
         assertThat(slow.batchSizes).containsExactly(1, 20);
+    }
+
+    @Test
+    void a_retransmitted_call_already_stored_is_reported_as_a_duplicate_not_as_inserted() {
+        MemoryLog memory = new MemoryLog();
+        CheckIn first = call(1);
+        try (GroupCommitLog log = new GroupCommitLog(memory, 10, 10)) {
+            assertThat(log.append(List.of(first))).isEqualTo(new CheckInLog.Stored(1, 0));
+            assertThat(log.append(List.of(first, call(2)))).isEqualTo(new CheckInLog.Stored(1, 1));
+            assertThat(log.appendEach(List.of(call(3), first))).containsExactly(true, false);
+        }
+        assertThat(memory.appended).hasSize(3);
     }
 
     @Test

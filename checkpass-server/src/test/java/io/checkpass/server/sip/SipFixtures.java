@@ -115,7 +115,7 @@ final class SipFixtures {
         private final CountDownLatch release = new CountDownLatch(1);
 
         @Override
-        public Stored append(List<CheckIn> batch) {
+        public List<Boolean> appendEach(List<CheckIn> batch) {
             batchSizes.add(batch.size());
             writing.countDown();
             try {
@@ -123,7 +123,7 @@ final class SipFixtures {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return memory.append(batch);
+            return memory.appendEach(batch);
         }
 
         boolean awaitWriting() throws InterruptedException {
@@ -142,20 +142,20 @@ final class SipFixtures {
         volatile boolean down;
 
         @Override
-        public Stored append(List<CheckIn> batch) {
+        public List<Boolean> appendEach(List<CheckIn> batch) {
             appends.incrementAndGet();
             if (down) {
                 throw new IllegalStateException("cannot store 1 check-ins: Connection refused");
             }
-            int inserted = 0;
+            List<Boolean> inserted = new ArrayList<>(batch.size());
             for (CheckIn c : batch) {
                 boolean known = appended.stream().anyMatch(a -> a.id().equals(c.id()) && a.scannedAt().equals(c.scannedAt()));
                 if (!known) {
                     appended.add(c);
-                    inserted++;
                 }
+                inserted.add(!known);
             }
-            return new Stored(inserted, batch.size() - inserted);
+            return inserted;
         }
     }
 }

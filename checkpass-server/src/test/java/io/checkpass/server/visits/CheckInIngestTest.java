@@ -49,6 +49,40 @@ class CheckInIngestTest {
     }
 
     @Test
+    void append_each_says_which_check_ins_were_new_and_which_were_already_stored() {
+        PostgresCheckInLog log = centre.server.centre().checkInLog();
+        CheckIn stored = call(VisitFixture.uuid7(LUNCH, 900_001));
+        CheckIn fresh = call(VisitFixture.uuid7(LUNCH, 900_002));
+        assertThat(log.appendEach(List.of(stored))).containsExactly(true);
+
+        assertThat(log.appendEach(List.of(stored, fresh, fresh))).containsExactly(false, true, false);
+        assertThat(log.append(List.of(stored, fresh))).isEqualTo(new CheckInLog.Stored(0, 2));
+    }
+
+    private static CheckIn call(UUID id) {
+        return new CheckIn(id, LUNCH, "ingest-venue", java.util.Optional.empty(), CheckIn.Channel.CALL, java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.of(new CheckIn.Contact("01012345678", java.util.Optional.empty())), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    @Test
+    void a_scanner_that_cannot_be_bound_to_its_venue_leaves_no_client_behind_and_can_be_retried() {
+        Venues venues = centre.server.centre().venues();
+        assertThat(centre.server.apiClients().find("scanner-orphan")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> venues.addScanner("no-such-venue", "scanner-orphan", "door"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(centre.server.apiClients().find("scanner-orphan")).as("the client rolled back with the scanner row").isEmpty();
+
+        VisitFixture.venueWithScanner(centre, "orphan-venue", "restaurant_cafe", null);
+        assertThat(venues.addScanner("orphan-venue", "scanner-orphan", "door")).isNotEmpty();
+        assertThat(venues.venueOfScanner("scanner-orphan")).hasValue("orphan-venue");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> venues.addScanner("orphan-venue", "scanner-orphan", "door"))
+                .isInstanceOf(io.checkpass.server.refusal.Refused.class)
+                .hasMessageContaining("taken");
+    }
+
+    @Test
     void three_concurrent_uploaders_with_overlapping_retried_batches_store_exactly_the_unique_check_ins() throws Exception {
         // 1,500 distinct check-ins; uploader k sends records [k*500, k*500+1000) so every record but the ends is sent
         // by two uploaders, in shuffled batches of 50, each batch twice.
