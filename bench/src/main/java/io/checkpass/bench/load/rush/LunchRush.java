@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +52,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -169,10 +171,26 @@ public final class LunchRush implements Callable<Integer> {
         BundleMirror mirror = new BundleMirror(base, anchor, es256);
         TrustBundle bundle = mirror.refresh().orElseThrow(() -> new IOException("no trust bundle at start"));
 
-        String[] venueTypes = {"restaurant_cafe", "restaurant_cafe", "restaurant_cafe", "karaoke", "indoor_sports", "pc_cafe", "bathhouse"};
-        List<Scanner> doors = new ArrayList<>();
         Set<String> sentIds = ConcurrentHashMap.newKeySet();
         List<String> callNumbers = new ArrayList<>();
+        List<Scanner> doors = setUpDoors(base, admin, bundle, clock, sentIds, callNumbers);
+        List<Wallet> phones = setUpWallets(base, wallet, clock);
+        System.out.printf("setup: %d venues with scanners (%d with 안심콜 numbers), %d wallets with credentials%n",
+                doors.size(), callNumbers.size(), phones.size());
+
+        Lunch lunch = new Lunch(base, wallet, doors, phones, callNumbers, wallSeconds, clock);
+        int startSecond = stats.second();
+        int[] outageSeconds = lunch.serve(mirror, sipPort, () -> outageDrill(server, dir, externalPort, clock, wallSeconds, lunch.runStart));
+        int seconds = stats.second() - startSecond + 1;
+        Reconciliation r = reconcile(dir, server, externalPort, sentIds, lunch.confirmedCallers);
+        return summarise(r, lunch.driverBehind.get(), seconds, startSecond, outageSeconds);
+    }
+
+    /** Creates the venues, their scanners (doors) and the first 20 venues' 안심콜 numbers through the API. */
+    private List<Scanner> setUpDoors(URI base, String admin, TrustBundle bundle, Clock clock, Set<String> sentIds, List<String> callNumbers)
+            throws IOException {
+        String[] venueTypes = {"restaurant_cafe", "restaurant_cafe", "restaurant_cafe", "karaoke", "indoor_sports", "pc_cafe", "bathhouse"};
+        List<Scanner> doors = new ArrayList<>();
         try (KeepAliveHttp setup = new KeepAliveHttp(base, 30_000)) {
             for (int s = 0; s < scanners; s++) {
                 String venueId = "rush-%04d".formatted(s);
@@ -193,106 +211,146 @@ public final class LunchRush implements Callable<Integer> {
                         clock, stats, sentIds));
             }
         }
-        List<Wallet> phones = setUpWallets(base, wallet, clock);
-        System.out.printf("setup: %d venues with scanners (%d with 안심콜 numbers), %d wallets with credentials%n",
-                doors.size(), callNumbers.size(), phones.size());
+        return doors;
+    }
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicBoolean uploading = new AtomicBoolean(true);
-        AtomicLong driverBehind = new AtomicLong();
-        Set<String> confirmedCallers = ConcurrentHashMap.newKeySet();
+    /**
+     * At simulated 12:00 takes the centre down (SIGKILL, or its database) for the outage, then brings it back;
+     * returns the stats seconds at which it went down and came back ({@code -1} if it did not).
+     */
+    private int[] outageDrill(ServerProcess server, Path dir, int externalPort, Clock clock, double wallSeconds, long runStart) {
+        int[] outageSeconds = {-1, -1};
+        if (outage.equals("none")) {
+            return outageSeconds;
+        }
         long outageStartWall = (long) (wallSeconds / 3);
         long outageWall = Math.round(outageMinutes / 180 * wallSeconds);
-        int[] outageSeconds = {-1, -1};
-        ThreadPoolExecutor doorThreads = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(20_000),
+        try {
+            Thread.sleep(Duration.ofMillis(outageStartWall * 1000));
+            outageSeconds[0] = stats.second();
+            takeDown(server);
+            System.out.printf("%.0fs (12:00): centre down (%s)%n", (System.nanoTime() - runStart) / 1e9, outage);
+            Thread.sleep(Duration.ofMillis(outageWall * 1000));
+            bringUp(server, dir, externalPort, clock);
+            outageSeconds[1] = stats.second();
+            System.out.printf("%.0fs: centre back%n", (System.nanoTime() - runStart) / 1e9);
+        } catch (IOException | InterruptedException e) {
+            System.out.println("outage drill failed: " + e);
+        }
+        return outageSeconds;
+    }
+
+    /** The lunch itself: doors checking and uploading, wallets refreshing, callers dialling, at the curve's rate. */
+    private final class Lunch {
+        final URI base;
+        final String wallet;
+        final List<Scanner> doors;
+        final List<Wallet> phones;
+        final List<String> callNumbers;
+        final double wallSeconds;
+        final Clock clock;
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicBoolean uploading = new AtomicBoolean(true);
+        final AtomicLong driverBehind = new AtomicLong();
+        final Set<String> confirmedCallers = ConcurrentHashMap.newKeySet();
+        final ThreadPoolExecutor doorThreads = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(20_000),
                 (task, pool) -> driverBehind.incrementAndGet());
-        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-        long runStart = System.nanoTime();
-        int startSecond = stats.second();
-        try (SipCaller caller = new SipCaller(sipPort)) {
-            for (Scanner door : doors) {
-                background.submit(() -> {
-                    door.uploadLoop(base, 2000, 500, uploading::get);
-                    return null;
-                });
+        final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        long runStart;
+        long callerNumber = 10_000_000;
+
+        Lunch(URI base, String wallet, List<Scanner> doors, List<Wallet> phones, List<String> callNumbers, double wallSeconds, Clock clock) {
+            this.base = base;
+            this.wallet = wallet;
+            this.doors = doors;
+            this.phones = phones;
+            this.callNumbers = callNumbers;
+            this.wallSeconds = wallSeconds;
+            this.clock = clock;
+        }
+
+        /** Runs the lunch with the outage drill beside it, then drains the doors' queues; returns the drill's seconds. */
+        int[] serve(BundleMirror mirror, int sipPort, Supplier<int[]> drill) throws Exception {
+            runStart = System.nanoTime();
+            try (SipCaller caller = new SipCaller(sipPort)) {
+                for (Scanner door : doors) {
+                    background.submit(() -> {
+                        door.uploadLoop(base, 2000, 500, uploading::get);
+                        return null;
+                    });
+                }
+                background.submit(() -> mirrorLoop(mirror, doors, running));
+                background.submit(() -> refreshLoop(base, wallet, phones, wallSeconds, running));
+                background.submit(() -> progressLoop(doors, wallSeconds, runStart, running));
+                FutureTask<int[]> outage = new FutureTask<>(drill::get);
+                Thread.ofVirtual().name("outage-drill").start(outage);
+                tick(caller);
+                running.set(false);
+                doorThreads.shutdown();
+                doorThreads.awaitTermination(1, TimeUnit.MINUTES);
+                int[] outageSeconds = outage.get();
+                System.out.printf("lunch over: %d door checks; draining the scanners' queues...%n", stats.doorChecks.sum());
+                uploading.set(false);
+                background.shutdown();
+                if (!background.awaitTermination(5, TimeUnit.MINUTES)) {
+                    System.out.println("drain timed out after 5 minutes; whatever is still queued counts as lost");
+                }
+                return outageSeconds;
             }
-            background.submit(() -> mirrorLoop(mirror, doors, running));
-            background.submit(() -> refreshLoop(base, wallet, phones, wallSeconds, running));
-            background.submit(() -> progressLoop(doors, wallSeconds, runStart, running));
-            // Door checks and call-ins at the curve's rate; each tick hands out what the rate owes.
+        }
+
+        /** Door checks and call-ins at the curve's rate; each 10 ms tick hands out what the rate owes. */
+        private void tick(SipCaller caller) throws InterruptedException {
             double owedDoor = 0;
             double owedCalls = 0;
-            long callerNumber = 10_000_000;
-            Thread drill = Thread.ofVirtual().start(() -> {
-                if (outage.equals("none")) {
-                    return;
-                }
-                try {
-                    Thread.sleep(Duration.ofMillis(outageStartWall * 1000));
-                    outageSeconds[0] = stats.second();
-                    takeDown(server);
-                    System.out.printf("%.0fs (12:00): centre down (%s)%n", (System.nanoTime() - runStart) / 1e9, outage);
-                    Thread.sleep(Duration.ofMillis(outageWall * 1000));
-                    bringUp(server, dir, externalPort, clock);
-                    outageSeconds[1] = stats.second();
-                    System.out.printf("%.0fs: centre back%n", (System.nanoTime() - runStart) / 1e9);
-                } catch (IOException | InterruptedException e) {
-                    System.out.println("outage drill failed: " + e);
-                }
-            });
             while (true) {
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
                 if (elapsed >= wallSeconds) {
-                    break;
+                    return;
                 }
                 double rate = peakRate * LunchCurve.at(elapsed / wallSeconds * 180);
                 owedDoor += rate * 0.01;
                 owedCalls += rate * callShare * 0.01;
                 for (; owedDoor >= 1; owedDoor--) {
-                    // Each holder lunches at one venue (wallets are dealt to scanners in turn), and each door sees its
-                    // regulars in rotation: a phone shown at one door in two places at once would be a fraud signal,
-                    // and the same QR twice in one second a replay — neither is what a lunch crowd does.
-                    int d = ThreadLocalRandom.current().nextInt(doors.size());
-                    Scanner door = doors.get(d);
-                    int regulars = Math.max(1, phones.size() / doors.size());
-                    Wallet phone = phones.get((d + doors.size() * (int) (door.nextRegular() % regulars)) % phones.size());
-                    boolean screenshot = ThreadLocalRandom.current().nextInt(100) == 0;
-                    doorThreads.execute(() -> {
-                        Instant now = clock.instant();
-                        door.check(screenshot ? phone.screenshot(now, 90) : phone.present(now), !screenshot);
-                    });
+                    checkAtADoor();
                 }
                 for (; owedCalls >= 1 && !callNumbers.isEmpty(); owedCalls--) {
-                    String venueNumber = callNumbers.get(ThreadLocalRandom.current().nextInt(callNumbers.size()));
-                    String visitor = "010" + (callerNumber++);
-                    background.submit(() -> {
-                        long started = System.nanoTime();
-                        boolean logged = caller.call(venueNumber, visitor);
-                        stats.exchange("SIP INVITE", logged ? 603 : -1, System.nanoTime() - started);
-                        if (logged) {
-                            confirmedCallers.add(visitor);
-                            stats.callsConfirmed.increment();
-                        } else {
-                            stats.callsFailed.increment();
-                        }
-                    });
+                    callIn(caller);
                 }
                 Thread.sleep(10);
             }
-            running.set(false);
-            doorThreads.shutdown();
-            doorThreads.awaitTermination(1, TimeUnit.MINUTES);
-            drill.join();
-            System.out.printf("lunch over: %d door checks; draining the scanners' queues...%n", stats.doorChecks.sum());
-            uploading.set(false);
-            background.shutdown();
-            if (!background.awaitTermination(5, TimeUnit.MINUTES)) {
-                System.out.println("drain timed out after 5 minutes; whatever is still queued counts as lost");
-            }
         }
-        int seconds = stats.second() - startSecond + 1;
-        Reconciliation r = reconcile(dir, server, externalPort, sentIds, confirmedCallers);
-        return summarise(r, driverBehind.get(), seconds, startSecond, outageSeconds);
+
+        private void checkAtADoor() {
+            // Each holder lunches at one venue (wallets are dealt to scanners in turn), and each door sees its
+            // regulars in rotation: a phone shown at one door in two places at once would be a fraud signal,
+            // and the same QR twice in one second a replay — neither is what a lunch crowd does.
+            int d = ThreadLocalRandom.current().nextInt(doors.size());
+            Scanner door = doors.get(d);
+            int regulars = Math.max(1, phones.size() / doors.size());
+            Wallet phone = phones.get((d + doors.size() * (int) (door.nextRegular() % regulars)) % phones.size());
+            boolean screenshot = ThreadLocalRandom.current().nextInt(100) == 0;
+            doorThreads.execute(() -> {
+                Instant now = clock.instant();
+                door.check(screenshot ? phone.screenshot(now, 90) : phone.present(now), !screenshot);
+            });
+        }
+
+        private void callIn(SipCaller caller) {
+            String venueNumber = callNumbers.get(ThreadLocalRandom.current().nextInt(callNumbers.size()));
+            String visitor = "010" + (callerNumber++);
+            background.submit(() -> {
+                long started = System.nanoTime();
+                boolean logged = caller.call(venueNumber, visitor);
+                stats.exchange("SIP INVITE", logged ? 603 : -1, System.nanoTime() - started);
+                if (logged) {
+                    confirmedCallers.add(visitor);
+                    stats.callsConfirmed.increment();
+                } else {
+                    stats.callsFailed.increment();
+                }
+            });
+        }
     }
 
     private List<Wallet> setUpWallets(URI base, String wallet, Clock clock) throws Exception {
