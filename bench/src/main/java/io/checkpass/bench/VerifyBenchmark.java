@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The door's cost: verifying a {@code CP1:} presentation against the raw P-256 verify it is built on, on the
- * same provider in the same JVM (design §9: warm ≥ 70% of raw).
+ * same provider in the same JVM (docs/principles.md §8: warm ≥ 70% of raw).
  *
  * <ul>
  *   <li>{@code presentationVerifyWarm} — issuer signature already cached (the usual case: a wallet shows the

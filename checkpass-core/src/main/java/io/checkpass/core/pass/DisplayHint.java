@@ -2,7 +2,7 @@ package io.checkpass.core.pass;
 
 /**
  * What door staff may see of the holder: a masked name and the birth year, enough to compare with an ID card
- * and no more (design §3.5).
+ * and no more (docs/principles.md §6).
  *
  * @param maskedName the name's first and last character around a '*'; up to {@value #MAX_NAME_CHARS} chars are
  *                   accepted from other issuers

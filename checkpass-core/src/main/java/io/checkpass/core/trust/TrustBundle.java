@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 
 /**
  * Everything a scanner needs to judge passes offline: issuer keys, revoked serials, venue rules and foreign
- * trust material, with a version and the centre's clock at the time it was made (design §7). It travels signed
+ * trust material, with a version and the centre's clock at the time it was made. It travels signed
  * (see {@link TrustBundles}); an instance of this class has either been built by the centre or been verified.
  *
  * @param version     increases with every bundle the centre publishes

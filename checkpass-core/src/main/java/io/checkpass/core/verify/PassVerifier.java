@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Judges a presented pass at the door, offline, against a trust bundle (design §5). The whole native pipeline
+ * Judges a presented pass at the door, offline, against a trust bundle (docs/pass-format.md §5). The whole native pipeline
  * is {@link #verifyNative} and reads top to bottom in the order of docs/pass-format.md §5; the first check that
  * fails decides the reason.
  *

@@ -47,7 +47,7 @@ public record CheckpassConfig(
     public record Limits(int publicReads, int issuance, int ingest, int operator, int retryAfterSeconds) {}
 
     /**
-     * @param retentionDays      visits and ledger rows are purged after this many days (design: 28)
+     * @param retentionDays      visits and ledger rows are purged after this many days (docs/principles.md §6: 28)
      * @param fraudWindowMinutes one serial at two venues within this many minutes is flagged
      * @param dwellMinutes       how long a check-in counts as presence, for tracing
      */

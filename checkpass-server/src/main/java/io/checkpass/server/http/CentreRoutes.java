@@ -28,7 +28,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The centre's routes: trust bundle, issuance, revocation, person lookup, audit (issue 3). */
+/** The centre's routes: trust bundle, issuance, revocation, person lookup, audit. */
 public final class CentreRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");

@@ -9,7 +9,7 @@ import java.util.concurrent.Semaphore;
 /**
  * Bounded concurrency for one class of routes. A request that finds every permit taken is answered at once with
  * 503 and {@code Retry-After}; there is no queue to grow, so admitted requests keep their latency and the
- * excess costs microseconds (design §3.4). Clients (scanners, wallets) back off and retry — nothing is lost,
+ * excess costs microseconds (docs/principles.md §5). Clients (scanners, wallets) back off and retry — nothing is lost,
  * because ingest is idempotent and issuance is cached per person, device and day.
  */
 public final class LoadShedder {

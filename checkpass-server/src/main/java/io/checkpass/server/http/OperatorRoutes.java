@@ -19,7 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * What the pages need beyond the API they drive (issue 5): who a signed-in client is, the console's check-in
+ * What the pages need beyond the API they drive: who a signed-in client is, the console's check-in
  * statistics, and the purge history.
  */
 public final class OperatorRoutes {

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Visit routes (issue 4): check-in upload, venues and scanners, fraud signals, the retention purge. */
+/** Visit routes: check-in upload, venues and scanners, fraud signals, the retention purge. */
 public final class VisitRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern VENUE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");

@@ -8,7 +8,7 @@ import io.helidon.webserver.staticcontent.StaticContentService;
 import java.util.List;
 
 /**
- * The wallet, scanner and console pages (issue 5), served from the class path ({@code web/}) by Helidon's static
+ * The wallet, scanner and console pages, served from the class path ({@code web/}) by Helidon's static
  * content service: plain HTML, CSS and JavaScript modules, no build step. {@code /shared} holds the verifier and
  * the vendored libraries all three use.
  *

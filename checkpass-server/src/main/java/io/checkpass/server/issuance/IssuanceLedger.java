@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The issuance ledger: which serial was issued to which person, for which device key, by which client. It is
- * the only place a serial meets a person, and tracing joins through it (design §3.5).
+ * the only place a serial meets a person, and tracing joins through it (docs/principles.md §6).
  */
 public interface IssuanceLedger {
 

@@ -32,7 +32,7 @@ import java.util.Set;
 import java.util.Optional;
 
 /**
- * Issues credentials to wallet providers (design §7). Cheap per request, and idempotent per person, device and
+ * Issues credentials to wallet providers. Cheap per request, and idempotent per person, device and
  * day: a wallet that asks again gets the same credential, so a lunch-time storm of refreshes costs reads, not
  * signatures. The status and its window come from the medical rules in force (the status engine); the
  * credential never outlives the rules it was decided under.
@@ -119,7 +119,7 @@ public final class IssuanceService implements AutoCloseable {
     }
 
     /**
-     * Pre-issues the credential a wallet will get on {@code day} (design §7: bulk pre-issuance ahead of an
+     * Pre-issues the credential a wallet will get on {@code day} (docs/principles.md §3: bulk pre-issuance ahead of an
      * enforcement day): the status as of that day's start, valid from now until the day ends. When the wallet asks
      * on that day it is served from the ledger, with no signature at lunch.
      */

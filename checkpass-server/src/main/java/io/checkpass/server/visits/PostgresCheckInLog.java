@@ -23,7 +23,7 @@ import org.postgresql.PGConnection;
  * The visit log in PostgreSQL. A batch is COPYed into a session temp table and moved into the partitioned
  * {@code checkin} table with {@code ON CONFLICT DO NOTHING} on (id, scanned_at), all in one transaction: the
  * caller's 202 means the whole batch is committed, and a retried batch stores nothing twice. COPY is the
- * fastest way into PostgreSQL (design §8: 150–250k rows/s).
+ * fastest way into PostgreSQL (docs/principles.md §9: 150–250k rows/s).
  */
 public final class PostgresCheckInLog implements CheckInLog {
     private static final HexFormat HEX = HexFormat.of();

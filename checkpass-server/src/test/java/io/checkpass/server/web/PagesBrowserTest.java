@@ -52,7 +52,7 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The three pages in real headless Chromium against a real centre (issue 5): the wallet's QR, screenshotted and fed
+ * The three pages in real headless Chromium against a real centre: the wallet's QR, screenshotted and fed
  * to the scanner page's fake camera as a video, admits at the door and lands in PostgreSQL; a 90-second-old QR is
  * refused; the scanner keeps verifying and queueing with the centre down and drains its queue once when it returns;
  * the console's trace shows the visits; and the page's JavaScript verifier agrees with every conformance vector.

@@ -58,7 +58,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The lunch rush of 13 Dec 2021, replayed against the real system (design §9, issue 7): wallets, venue scanners
+ * The lunch rush of 13 Dec 2021, replayed against the real system (docs/principles.md §8): wallets, venue scanners
  * and 안심콜 callers drive {@code checkpass serve} — a separate process — through its real HTTP and SIP endpoints
  * over a compressed 11:00–14:00 curve, the centre dies at 12:00 for a while (SIGKILL, or PostgreSQL stopped), and
  * at the end every check-in the scanners queued and every call the line confirmed is reconciled with the
@@ -69,7 +69,7 @@ import picocli.CommandLine.Option;
 public final class LunchRush implements Callable<Integer> {
     /** The centre's clock runs from lunch on the first day of enforcement: the Dec 2021 rules apply. */
     static final Instant LUNCH_START = OffsetDateTime.of(2021, 12, 13, 11, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
-    /** Jan 2022: about 18.7M QR check-ins a day, 2–3k scans/s at the national peak minute (design §1). */
+    /** Jan 2022: about 18.7M QR check-ins a day, 2–3k scans/s at the national peak minute (docs/principles.md §1). */
     static final double JAN_2022_PEAK_SCANS_PER_SECOND = 3000;
 
     @Option(names = "--minutes", defaultValue = "3", description = "Wall-clock minutes for 11:00-14:00 (default ${DEFAULT-VALUE}).")

@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Overload, measured (design §9, issue 7): the check-in route's capacity is measured closed-loop, then it is
+ * Overload, measured (docs/principles.md §8): the check-in route's capacity is measured closed-loop, then it is
  * offered three times that, open-loop — arrivals do not wait for answers, as scanners coming back from an outage
  * would not. Admitted requests must keep p99 under 100 ms, the excess must get 503 + Retry-After within 5 ms, no
  * other answer may appear, and after the scanners back off everything must be stored once.
