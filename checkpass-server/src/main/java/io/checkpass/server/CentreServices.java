@@ -20,6 +20,7 @@ import io.checkpass.server.trust.ForeignTrustStore;
 import io.checkpass.server.trust.RevocationService;
 import io.checkpass.server.trust.TrustBundleService;
 import io.checkpass.server.visits.CheckInIngest;
+import io.checkpass.server.visits.CheckInLog;
 import io.checkpass.server.visits.ContactCipher;
 import io.checkpass.server.visits.FraudSignals;
 import io.checkpass.server.visits.PostgresCheckInLog;
@@ -195,7 +196,7 @@ public final class CentreServices implements AutoCloseable {
         return ingest;
     }
 
-    public PostgresCheckInLog checkInLog() {
+    public CheckInLog checkInLog() {
         return checkInLog;
     }
 

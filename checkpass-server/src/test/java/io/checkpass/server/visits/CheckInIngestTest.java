@@ -50,7 +50,7 @@ class CheckInIngestTest {
 
     @Test
     void append_each_says_which_check_ins_were_new_and_which_were_already_stored() {
-        PostgresCheckInLog log = centre.server.centre().checkInLog();
+        CheckInLog log = centre.server.centre().checkInLog();
         CheckIn stored = call(VisitFixture.uuid7(LUNCH, 900_001));
         CheckIn fresh = call(VisitFixture.uuid7(LUNCH, 900_002));
         assertThat(log.appendEach(List.of(stored))).containsExactly(true);
