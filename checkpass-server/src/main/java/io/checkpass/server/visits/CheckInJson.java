@@ -18,6 +18,11 @@ import java.util.UUID;
  */
 public final class CheckInJson {
     public static final int MAX_BATCH = 1000;
+    /**
+     * No check-in predates the pass era; an earlier scannedAt is a scanner with a wrong clock (and PostgreSQL could
+     * not store the extremes an ISO-8601 parser accepts, such as year -999999999).
+     */
+    static final Instant EARLIEST_SCAN = Instant.parse("2020-01-01T00:00:00Z");
     private static final Set<String> VERDICTS = Set.of("ADMIT", "ADMIT_LIMITED", "CHECK_ID", "DENY");
     private static final Set<String> CHECK_METHODS = Set.of("paper_certificate", "id_sticker", "verbal", "app");
     private static final java.util.regex.Pattern REASON = java.util.regex.Pattern.compile("[A-Z_]{1,40}");
@@ -65,6 +70,9 @@ public final class CheckInJson {
             throw new IllegalArgumentException("venueId '" + venue + "' is not this scanner's venue '" + venueId + "'");
         }
         Instant scannedAt = instant(r.path("scannedAt").asText(""));
+        if (scannedAt.isBefore(EARLIEST_SCAN)) {
+            throw new IllegalArgumentException("scannedAt " + scannedAt + " is before " + EARLIEST_SCAN + ": the scanner's clock is wrong");
+        }
         if (scannedAt.isAfter(now.plusSeconds(3600))) {
             throw new IllegalArgumentException("scannedAt " + scannedAt + " is more than an hour ahead of the centre's clock");
         }
@@ -154,6 +162,11 @@ public final class CheckInJson {
         }
         if (!v.isTextual() || v.asText().length() > maxLength) {
             throw new IllegalArgumentException(field + " must be a string of at most " + maxLength + " characters");
+        }
+        // PostgreSQL text cannot hold NUL, and no field here has a use for control characters: one such record
+        // must be refused alone, not fail its whole batch at the database.
+        if (v.asText().chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new IllegalArgumentException(field + " must not contain control characters");
         }
         return Optional.of(v.asText());
     }

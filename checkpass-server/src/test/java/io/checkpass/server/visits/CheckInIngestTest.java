@@ -150,6 +150,25 @@ class CheckInIngestTest {
     }
 
     @Test
+    void a_poisoned_record_is_rejected_alone_and_the_rest_of_its_batch_is_stored() throws Exception {
+        Instant at = LUNCH.minusSeconds(3600);
+        UUID good = VisitFixture.uuid7(at, 31);
+        String body = VisitFixture.batch(List.of(
+                "{\"id\":\"%s\",\"channel\":\"QR\",\"format\":\"HC1\",\"passRef\":\"ab\\u0000cd\",\"verdict\":\"ADMIT\",\"scannedAt\":\"%s\"}"
+                        .formatted(VisitFixture.uuid7(at, 32), at),
+                VisitFixture.qr(VisitFixture.uuid7(at, 33), at, "%024x".formatted(78)).replace(at.toString(), "-4714-11-24T00:00:00Z"),
+                VisitFixture.qr(VisitFixture.uuid7(at, 34), at, "%024x".formatted(79)).replace(at.toString(), "-999999999-01-01T00:00:00Z"),
+                VisitFixture.qr(good, at, "%024x".formatted(80))));
+        var response = centre.post("/api/v1/checkins", scanner, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        var json = TestCentre.json(response);
+        assertThat(json.path("accepted").asInt()).isEqualTo(1);
+        assertThat(json.path("rejected").size()).isEqualTo(3);
+        assertThat(json.path("rejected").toString()).contains("control character").contains("scannedAt");
+        assertThat(count("select count(*) from checkin where checkin_id = '" + good + "'")).isEqualTo(1);
+    }
+
+    @Test
     void contacts_are_stored_sealed_never_in_clear() throws Exception {
         Instant at = LUNCH.minusSeconds(9000);
         UUID id = VisitFixture.uuid7(at, 11);
