@@ -233,7 +233,7 @@ class CentreApiTest {
         assertProblem(centre.post("/api/v1/passes", wallet, "{\"personId\":\"P-ADMIT\"}"), 400, "bad-request");
         assertProblem(centre.post("/api/v1/passes", wallet, "{\"personId\":\"" + "x".repeat(20_000) + "\"}"), 413, "too-large");
         assertProblem(centre.post("/api/v1/revocations", admin, "{\"serial\":\"zz\",\"reason\":\"x\"}"), 400, "bad-request");
-        assertProblem(centre.get("/api/v1/nothing-here", null), 404, "no-such-route");
+        assertProblem(centre.getUndescribed("/api/v1/nothing-here", null), 404, "no-such-route");
     }
 
     @Test

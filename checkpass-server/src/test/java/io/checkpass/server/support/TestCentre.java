@@ -113,7 +113,43 @@ public final class TestCentre implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)), clientId);
     }
 
+    /**
+     * Sends the request with the client's credentials. Every response is held to docs/api.yaml
+     * ({@link ApiContract#check}): a status, content type or body the description does not declare fails the test.
+     */
     public HttpResponse<String> send(HttpRequest.Builder request, String clientId) {
+        HttpResponse<String> response = exchange(request, clientId);
+        ApiContract.centre().check(response);
+        return response;
+    }
+
+    public HttpResponse<String> getUndescribed(String path, String clientId) {
+        return sendUndescribed(HttpRequest.newBuilder(uri(path)).GET(), clientId);
+    }
+
+    /**
+     * For tests of what the centre does with a request the API does not have (a made-up path or method): asserts
+     * that docs/api.yaml indeed does not describe it, and that the answer is a problem+json valid against its
+     * Problem schema.
+     */
+    public HttpResponse<String> sendUndescribed(HttpRequest.Builder request, String clientId) {
+        HttpRequest built = request.copy().build();
+        ApiContract contract = ApiContract.centre();
+        if (contract.describes(built.method(), built.uri().getRawPath()) || ApiContract.outsideTheContract(built.uri().getRawPath())) {
+            throw new AssertionError(built.method() + " " + built.uri().getRawPath() + " is not undescribed: use send()");
+        }
+        HttpResponse<String> response = exchange(request, clientId);
+        if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+            throw new AssertionError("the answer to an undescribed route is not problem+json: " + response.statusCode() + " " + response.body());
+        }
+        var errors = contract.schema("/components/schemas/Problem").validate(json(response));
+        if (!errors.isEmpty()) {
+            throw new AssertionError("the answer to an undescribed route is not a Problem: " + errors + " in " + response.body());
+        }
+        return response;
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request, String clientId) {
         if (clientId != null) {
             request.header("Authorization", basic(clientId));
         }
@@ -144,6 +180,7 @@ public final class TestCentre implements AutoCloseable {
         try {
             var anchor = Pem.readPublicKey(get("/api/v1/trust-anchor", null).body(), ES256);
             var response = http.send(HttpRequest.newBuilder(uri("/api/v1/trust-bundle")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            ApiContract.centre().check(response);
             return TrustBundles.open(response.body(), Optional.of(anchor), ES256);
         } catch (IOException | TrustBundleException e) {
             throw new IllegalStateException(e);

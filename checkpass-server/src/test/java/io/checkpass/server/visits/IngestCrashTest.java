@@ -3,6 +3,7 @@ package io.checkpass.server.visits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkpass.server.support.ApiContract;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -71,6 +72,7 @@ class IngestCrashTest {
                                 var response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                                         .header("Authorization", auth).header("Content-Type", "application/json")
                                         .POST(HttpRequest.BodyPublishers.ofString(batches.get(b))).build(), HttpResponse.BodyHandlers.ofString());
+                                ApiContract.centre().check(response);
                                 if (response.statusCode() == 202) {
                                     acknowledged.add(uploader + "/" + b);
                                     break;
