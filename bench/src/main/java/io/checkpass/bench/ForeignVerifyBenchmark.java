@@ -1,10 +1,10 @@
 package io.checkpass.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.checkpass.conformance.foreign.ValidationClock;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.ForeignTrust;
-import io.checkpass.core.foreign.conformance.ValidationClock;
 import io.checkpass.core.foreign.dcc.DccSigner;
 import io.checkpass.core.foreign.dcc.Hcert;
 import io.checkpass.core.foreign.dcc.HcertVerifier;

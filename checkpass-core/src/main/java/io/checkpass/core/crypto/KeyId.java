@@ -1,5 +1,6 @@
 package io.checkpass.core.crypto;
 
+import java.nio.ByteBuffer;
 import java.security.interfaces.ECPublicKey;
 import java.util.HexFormat;
 
@@ -20,11 +21,7 @@ public record KeyId(long value) {
         if (bytes.length < 8) {
             throw new IllegalArgumentException("a key id is 8 bytes, got " + bytes.length);
         }
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (bytes[i] & 0xff);
-        }
-        return new KeyId(v);
+        return new KeyId(ByteBuffer.wrap(bytes).getLong());
     }
 
     public static KeyId parse(String hex) {
@@ -35,14 +32,9 @@ public record KeyId(long value) {
         return fromBytes(bytes);
     }
 
+    /** The 8 bytes, big-endian. */
     public byte[] bytes() {
-        byte[] out = new byte[8];
-        long v = value;
-        for (int i = 7; i >= 0; i--) {
-            out[i] = (byte) v;
-            v >>>= 8;
-        }
-        return out;
+        return ByteBuffer.allocate(8).putLong(value).array();
     }
 
     public String hex() {

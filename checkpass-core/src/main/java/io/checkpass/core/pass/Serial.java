@@ -1,5 +1,6 @@
 package io.checkpass.core.pass;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -21,15 +22,8 @@ public record Serial(long high, int low) {
         if (b.length != BYTES) {
             throw new IllegalArgumentException("a serial is " + BYTES + " bytes, got " + b.length);
         }
-        long hi = 0;
-        for (int i = 0; i < 8; i++) {
-            hi = (hi << 8) | (b[i] & 0xff);
-        }
-        int lo = 0;
-        for (int i = 8; i < 12; i++) {
-            lo = (lo << 8) | (b[i] & 0xff);
-        }
-        return new Serial(hi, lo);
+        ByteBuffer buffer = ByteBuffer.wrap(b);
+        return new Serial(buffer.getLong(), buffer.getInt());
     }
 
     /**
@@ -44,19 +38,9 @@ public record Serial(long high, int low) {
         return fromBytes(HexFormat.of().parseHex(hex));
     }
 
+    /** The 12 bytes, big-endian: {@code high} then {@code low}. */
     public byte[] bytes() {
-        byte[] out = new byte[BYTES];
-        long hi = high;
-        for (int i = 7; i >= 0; i--) {
-            out[i] = (byte) hi;
-            hi >>>= 8;
-        }
-        int lo = low;
-        for (int i = 11; i >= 8; i--) {
-            out[i] = (byte) lo;
-            lo >>>= 8;
-        }
-        return out;
+        return ByteBuffer.allocate(BYTES).putLong(high).putInt(low).array();
     }
 
     public String hex() {

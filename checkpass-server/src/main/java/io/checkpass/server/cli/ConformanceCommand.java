@@ -1,12 +1,12 @@
 package io.checkpass.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.checkpass.conformance.foreign.ConformanceReport;
+import io.checkpass.conformance.foreign.ConformanceSkips;
+import io.checkpass.conformance.foreign.DccConformance;
+import io.checkpass.conformance.foreign.NzcpConformance;
+import io.checkpass.conformance.foreign.ShcConformance;
 import io.checkpass.core.codec.Json;
-import io.checkpass.core.foreign.conformance.ConformanceReport;
-import io.checkpass.core.foreign.conformance.ConformanceSkips;
-import io.checkpass.core.foreign.conformance.DccConformance;
-import io.checkpass.core.foreign.conformance.NzcpConformance;
-import io.checkpass.core.foreign.conformance.ShcConformance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.checkpass.server.cli;
 
+import io.checkpass.conformance.qr.QrCodes;
 import io.checkpass.core.codec.CoseSign1;
 import io.checkpass.core.pass.Credentials;
 import io.checkpass.core.pass.DisplayHint;
@@ -10,7 +11,6 @@ import io.checkpass.core.pass.PassIssuer;
 import io.checkpass.core.pass.PassRequest;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.pass.Presentation;
-import io.checkpass.core.qr.QrCodes;
 import io.checkpass.server.keys.KeyDirectory;
 import java.io.IOException;
 import java.nio.file.Files;

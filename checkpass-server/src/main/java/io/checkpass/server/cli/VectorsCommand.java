@@ -1,7 +1,7 @@
 package io.checkpass.server.cli;
 
-import io.checkpass.server.vectors.NativeVectors;
-import io.checkpass.server.vectors.VectorFiles;
+import io.checkpass.conformance.vectors.NativeVectors;
+import io.checkpass.conformance.vectors.VectorFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;

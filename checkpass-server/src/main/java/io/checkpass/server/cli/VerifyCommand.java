@@ -1,8 +1,8 @@
 package io.checkpass.server.cli;
 
+import io.checkpass.conformance.qr.QrCodes;
 import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.foreign.ForeignFormats;
-import io.checkpass.core.qr.QrCodes;
 import io.checkpass.core.rules.VenueType;
 import io.checkpass.core.trust.TrustBundleException;
 import io.checkpass.core.trust.TrustBundles;

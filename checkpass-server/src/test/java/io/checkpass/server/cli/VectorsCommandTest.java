@@ -4,114 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.checkpass.core.crypto.Es256;
-import io.checkpass.core.crypto.Pem;
-import io.checkpass.core.rules.VenueType;
-import io.checkpass.core.trust.TrustBundleException;
-import io.checkpass.core.trust.TrustBundles;
-import io.checkpass.core.verify.PassVerifier;
-import io.checkpass.core.verify.Reason;
-import io.checkpass.core.verify.VerificationResult;
-import io.checkpass.core.verify.Verdict;
-import io.checkpass.server.vectors.NativeVectors;
-import io.checkpass.server.vectors.NativeVectors.Case;
-import io.checkpass.server.vectors.NativeVectors.Expect;
-import io.checkpass.server.vectors.NativeVectors.Step;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code checkpass vectors}: the files it writes, replayed through a fresh Java verifier, and the intent that guards them. */
+/**
+ * {@code checkpass vectors}: the command writes the files and says what it wrote. What the files hold, replayed
+ * through a fresh verifier, is tested beside the generator: {@code NativeVectorsTest} in checkpass-conformance.
+ */
 class VectorsCommandTest {
-    static final Es256 ES256 = Es256.select();
-    static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
-    static Path dir;
-    static JsonNode cases;
+    Path dir;
 
-    @BeforeAll
-    static void write() throws Exception {
+    @Test
+    void the_command_writes_the_cases_the_bundles_and_the_anchor_and_counts_them() throws Exception {
         CliRun run = CliRun.of(Instant.parse("2026-01-01T00:00:00Z"), "vectors", "--out", dir.toString()).ok();
-        assertThat(run.out()).contains("cases");
-        cases = JSON.readTree(dir.resolve("cases.json").toFile());
-    }
-
-    @Test
-    void the_java_verifier_agrees_with_every_case_read_back_from_the_files() throws Exception {
-        var anchor = Pem.readPublicKey(Files.readString(dir.resolve(cases.path("anchor").path("file").asText())), ES256);
-        List<String> mismatches = new ArrayList<>();
-        for (JsonNode c : cases.path("cases")) {
-            var bundle = TrustBundles.open(Files.readAllBytes(dir.resolve(c.path("bundle").asText())), Optional.of(anchor), ES256).bundle();
-            var clock = new NativeVectors.SteppedClock();
-            var verifier = new PassVerifier(bundle, ES256, clock);
-            int index = 0;
-            for (JsonNode step : c.path("steps")) {
-                index++;
-                clock.set(Instant.parse(step.path("at").asText()));
-                VerificationResult result = verifier.verify(step.path("text").asText(), new VenueType(c.path("venueType").asText()));
-                String got = result.verdict() + "/" + result.reason() + "/" + result.condition().map(x -> x.id()).orElse("-")
-                        + "/" + result.pass().map(p -> p.id()).orElse("-");
-                String want = step.path("verdict").asText() + "/" + step.path("reason").asText() + "/" + step.path("condition").asText("-")
-                        + "/" + step.path("display").path("serial").asText("-");
-                if (!got.equals(want)) {
-                    mismatches.add(c.path("name").asText() + " step " + index + ": want " + want + ", got " + got);
-                }
-            }
-        }
-        assertThat(mismatches).isEmpty();
+        JsonNode cases = new ObjectMapper().readTree(dir.resolve("cases.json").toFile());
+        assertThat(run.out()).contains("wrote " + cases.path("cases").size() + " cases")
+                .contains(" bundles to " + dir);
         assertThat(cases.path("cases").size()).isGreaterThan(80);
-    }
-
-    @Test
-    void the_cases_cover_every_native_reason_code() {
-        Set<Reason> covered = EnumSet.noneOf(Reason.class);
-        cases.path("cases").forEach(c -> c.path("steps").forEach(s -> covered.add(Reason.valueOf(s.path("reason").asText()))));
-        // KEY_NOT_AUTHORIZED belongs to EU DCC signer keys; no native pass can reach it.
-        assertThat(covered).containsAll(EnumSet.complementOf(EnumSet.of(Reason.KEY_NOT_AUTHORIZED)));
-    }
-
-    @Test
-    void bundles_signed_by_another_key_or_altered_are_refused_and_the_others_load() throws Exception {
-        var anchor = Pem.readPublicKey(Files.readString(dir.resolve("anchor.pem")), ES256);
-        List<String> wrong = new ArrayList<>();
-        for (JsonNode b : cases.path("bundles")) {
-            boolean loaded;
-            try {
-                TrustBundles.open(Files.readAllBytes(dir.resolve(b.path("file").asText())), Optional.of(anchor), ES256);
-                loaded = true;
-            } catch (TrustBundleException e) {
-                loaded = false;
-            }
-            if (loaded != b.path("accepted").asBoolean()) {
-                wrong.add(b.path("file").asText());
-            }
-        }
-        assertThat(wrong).isEmpty();
-        assertThat(cases.path("bundles").size()).isEqualTo(4);
-    }
-
-    @Test
-    void a_wrong_intent_is_reported_rather_than_blessed_by_the_java_verifier() {
-        var generated = NativeVectors.generate(ES256, new SecureRandom());
-        Case first = generated.cases().getFirst();
-        Step step = first.steps().getFirst();
-        Case wrong = new Case(first.name(), first.bundle(), first.venueType(),
-                List.of(new Step(step.text(), step.at(), new Expect(Verdict.DENY, Reason.REVOKED, Optional.empty()))));
-        List<Case> altered = new ArrayList<>(generated.cases());
-        altered.set(0, wrong);
-        var mismatches = NativeVectors.mismatches(new NativeVectors.Generated(altered, generated.bundles(), generated.bundleChecks(),
-                generated.anchor()), ES256);
-        assertThat(mismatches).singleElement().asString().contains(first.name()).contains("REVOKED");
+        assertThat(dir.resolve(cases.path("anchor").path("file").asText())).isRegularFile();
+        cases.path("bundles").forEach(b -> assertThat(dir.resolve(b.path("file").asText())).isRegularFile());
     }
 
     @Test

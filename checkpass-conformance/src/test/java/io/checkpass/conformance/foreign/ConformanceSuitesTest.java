@@ -1,4 +1,4 @@
-package io.checkpass.core.foreign.conformance;
+package io.checkpass.conformance.foreign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

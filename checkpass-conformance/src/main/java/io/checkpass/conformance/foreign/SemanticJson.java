@@ -1,4 +1,4 @@
-package io.checkpass.core.foreign.conformance;
+package io.checkpass.conformance.foreign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;

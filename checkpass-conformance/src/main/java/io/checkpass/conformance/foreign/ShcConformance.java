@@ -1,10 +1,10 @@
-package io.checkpass.core.foreign.conformance;
+package io.checkpass.conformance.foreign;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.checkpass.conformance.foreign.ConformanceReport.CaseResult;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.ForeignTrust;
-import io.checkpass.core.foreign.conformance.ConformanceReport.CaseResult;
 import io.checkpass.core.foreign.shc.ShcIssuer;
 import io.checkpass.core.foreign.shc.ShcVerifier;
 import io.checkpass.core.verify.CredentialValidity;
@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  */
 public final class ShcConformance {
     public static final String FORMAT = "shc";
-    public static final String PACKAGED = "/io/checkpass/core/foreign/shc-expectations.json";
+    public static final String PACKAGED = "/io/checkpass/conformance/foreign/shc-expectations.json";
 
     private final Es256 es256;
 

@@ -1,4 +1,4 @@
-package io.checkpass.core.qr;
+package io.checkpass.conformance.qr;
 
 import static io.checkpass.core.PassFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;

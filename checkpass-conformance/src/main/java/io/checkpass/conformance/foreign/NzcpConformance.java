@@ -1,10 +1,10 @@
-package io.checkpass.core.foreign.conformance;
+package io.checkpass.conformance.foreign;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.checkpass.conformance.foreign.ConformanceReport.CaseResult;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.ForeignTrust;
-import io.checkpass.core.foreign.conformance.ConformanceReport.CaseResult;
 import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.core.foreign.nzcp.NzcpVerifier;
 import io.checkpass.core.verify.CredentialValidity;

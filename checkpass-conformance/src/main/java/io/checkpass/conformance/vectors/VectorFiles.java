@@ -1,17 +1,17 @@
-package io.checkpass.server.vectors;
+package io.checkpass.conformance.vectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkpass.conformance.vectors.NativeVectors.Case;
+import io.checkpass.conformance.vectors.NativeVectors.Generated;
+import io.checkpass.conformance.vectors.NativeVectors.Outcome;
+import io.checkpass.conformance.vectors.NativeVectors.Step;
 import io.checkpass.core.crypto.EcPoints;
 import io.checkpass.core.crypto.KeyId;
 import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.verify.VerifierPolicy;
 import io.checkpass.core.verify.VerifiedPass;
-import io.checkpass.server.vectors.NativeVectors.Case;
-import io.checkpass.server.vectors.NativeVectors.Generated;
-import io.checkpass.server.vectors.NativeVectors.Outcome;
-import io.checkpass.server.vectors.NativeVectors.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

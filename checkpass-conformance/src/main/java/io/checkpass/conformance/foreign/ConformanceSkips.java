@@ -1,4 +1,4 @@
-package io.checkpass.core.foreign.conformance;
+package io.checkpass.conformance.foreign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.codec.Json;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param skips every entry
  */
 public record ConformanceSkips(List<Skip> skips) {
-    public static final String PACKAGED = "/io/checkpass/core/foreign/conformance-skips.json";
+    public static final String PACKAGED = "/io/checkpass/conformance/foreign/conformance-skips.json";
 
     /**
      * One skipped case.

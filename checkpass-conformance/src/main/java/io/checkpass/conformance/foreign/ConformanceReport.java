@@ -1,4 +1,4 @@
-package io.checkpass.core.foreign.conformance;
+package io.checkpass.conformance.foreign;
 
 import java.util.ArrayList;
 import java.util.List;

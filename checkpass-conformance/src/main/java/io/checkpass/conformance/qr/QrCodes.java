@@ -1,4 +1,4 @@
-package io.checkpass.core.qr;
+package io.checkpass.conformance.qr;
 
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.BinaryBitmap;

@@ -1,17 +1,17 @@
-package io.checkpass.core.foreign.conformance;
+package io.checkpass.conformance.foreign;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.checkpass.conformance.foreign.ConformanceReport.CaseResult;
+import io.checkpass.conformance.qr.QrCodes;
 import io.checkpass.core.codec.Cbor;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.ForeignTrust;
-import io.checkpass.core.foreign.conformance.ConformanceReport.CaseResult;
 import io.checkpass.core.foreign.dcc.DccSigner;
 import io.checkpass.core.foreign.dcc.Dgc;
 import io.checkpass.core.foreign.dcc.Hcert;
 import io.checkpass.core.foreign.dcc.HcertCheck;
 import io.checkpass.core.foreign.dcc.HcertVerifier;
-import io.checkpass.core.qr.QrCodes;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.VerifierPolicy;
 import java.awt.image.BufferedImage;

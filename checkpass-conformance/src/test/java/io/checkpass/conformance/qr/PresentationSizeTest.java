@@ -1,9 +1,8 @@
-package io.checkpass.core.pass;
+package io.checkpass.conformance.qr;
 
 import static io.checkpass.core.PassFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.checkpass.core.qr.QrCodes;
 import com.google.zxing.qrcode.decoder.Mode;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.checkpass.server.vectors;
+package io.checkpass.conformance.vectors;
 
 import io.checkpass.core.codec.Base45;
 import io.checkpass.core.codec.CborWriter;
