@@ -1,5 +1,7 @@
 package io.checkpass.server.cli;
 
+import static io.checkpass.core.time.KoreaTime.KST;
+
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.server.CheckpassServer;
 import io.checkpass.server.http.ApiException;
@@ -34,7 +36,7 @@ final class IssueAheadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (date.isBefore(LocalDate.ofInstant(context.clock().instant(), IssuanceService.KST))) {
+        if (date.isBefore(LocalDate.ofInstant(context.clock().instant(), KST))) {
             throw new CliException("--date " + date + " is in the past; pre-issuance is for today or a later day");
         }
         try (CheckpassServer.Offline offline = centre.open(context)) {
@@ -46,7 +48,7 @@ final class IssueAheadCommand implements Callable<Integer> {
                 offline.registry().forEach(record -> {
                     bar.step(1);
                     String personId = record.person().personId();
-                    var decision = offline.statusEngine().decide(record, date.atStartOfDay(IssuanceService.KST).toInstant());
+                    var decision = offline.statusEngine().decide(record, date.atStartOfDay(KST).toInstant());
                     if (decision.isEmpty() || decision.get().status() == PassStatus.UNVACCINATED) {
                         skipped.incrementAndGet();
                         return;

@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import io.checkpass.core.registry.PersonId;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
 import io.checkpass.server.http.Readiness;
 import io.checkpass.server.http.RouteClasses;
+import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.support.TestCentre;
 import io.checkpass.server.tracing.SeededDay.Expected;
 import io.checkpass.server.tracing.TraceRequest.Subject;
@@ -107,7 +109,7 @@ class TraceRoutesTest {
                 found.add(new Expected(who, UUID.fromString(e.path("caseCheckinId").asText()), UUID.fromString(e.path("contactCheckinId").asText())));
             }
         }
-        SeededDay.Answer answer = day.expected(new Subject.Person(SeededDay.CASE_PERSON), DAY_START, DAY_END, Duration.ofMinutes(45));
+        SeededDay.Answer answer = day.expected(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), DAY_START, DAY_END, Duration.ofMinutes(45));
         assertThat(found).isEqualTo(answer.encounters());
 
         String traceId = json.path("traceId").asText();
@@ -155,7 +157,7 @@ class TraceRoutesTest {
             }
         }
         assertThat(records.subList(1, records.size())).containsExactlyElementsOf(expected);
-        assertThat(expected).hasSize(day.expected(new Subject.Person(SeededDay.CASE_PERSON), DAY_START, DAY_END, Duration.ofMinutes(60))
+        assertThat(expected).hasSize(day.expected(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), DAY_START, DAY_END, Duration.ofMinutes(60))
                 .encounters().size());
     }
 
