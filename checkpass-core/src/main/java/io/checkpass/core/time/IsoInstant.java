@@ -1,9 +1,11 @@
 package io.checkpass.core.time;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.function.Function;
 
 /**
  * Reads the instants that cross our edges — API bodies and query parameters, CSV and FHIR imports, rules
@@ -12,8 +14,8 @@ import java.time.format.DateTimeParseException;
  * is nine hours apart in Seoul and in UTC.
  */
 public final class IsoInstant {
-    /** How to write one, for error messages. */
-    public static final String EXAMPLE = "2021-12-13T10:00:00+09:00 for 10:00 KST";
+    private static final String EXAMPLE = "2021-12-13T10:00:00+09:00 for 10:00 KST";
+    private static final String MIDNIGHT_EXAMPLE = "2021-12-13T00:00:00+09:00 for midnight KST";
 
     private IsoInstant() {}
 
@@ -25,14 +27,16 @@ public final class IsoInstant {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException | NullPointerException e) {
-            throw new IllegalArgumentException("'" + text + "' " + (hasNoOffset(text) ? "has no UTC offset" : "is not a date-time")
-                    + "; write it with its offset, e.g. " + EXAMPLE, e);
+            String problem = parses(LocalDateTime::parse, text) ? "has no UTC offset; write it with its offset, e.g. " + EXAMPLE
+                    : parses(LocalDate::parse, text) ? "is a date without a time; write the instant, e.g. " + MIDNIGHT_EXAMPLE
+                    : "is not a date-time; write it with its offset, e.g. " + EXAMPLE;
+            throw new IllegalArgumentException("'" + text + "' " + problem, e);
         }
     }
 
-    private static boolean hasNoOffset(String text) {
+    private static boolean parses(Function<String, ?> parser, String text) {
         try {
-            LocalDateTime.parse(text);
+            parser.apply(text);
             return true;
         } catch (DateTimeParseException | NullPointerException e) {
             return false;

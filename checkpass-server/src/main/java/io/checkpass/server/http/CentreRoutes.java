@@ -189,7 +189,7 @@ public final class CentreRoutes {
 
     static PersonId personId(JsonNode node) {
         if (!node.isTextual()) {
-            throw ApiException.badRequest("personId must be a string");
+            throw ApiException.badRequest("personId is required: a string of 1..64 letters, digits, '.', '_' or '-'");
         }
         try {
             return PersonId.parse(node.asText());
