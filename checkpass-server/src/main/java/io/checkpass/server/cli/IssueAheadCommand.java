@@ -5,7 +5,6 @@ import static io.checkpass.core.time.KoreaTime.KST;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.server.CheckpassServer;
 import io.checkpass.server.http.ApiException;
-import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.issuance.PassOrder;
 import java.time.LocalDate;
 import java.util.Map;
