@@ -19,6 +19,7 @@ module io.checkpass.core {
     exports io.checkpass.core.registry;
     exports io.checkpass.core.rules;
     exports io.checkpass.core.status;
+    exports io.checkpass.core.time;
     exports io.checkpass.core.trust;
     exports io.checkpass.core.verify;
 

@@ -6,6 +6,7 @@ import { pageClock } from '/shared/clock.js';
 import { openStore } from '/shared/store.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
 import { uuid7 } from '/shared/uuid7.js';
+import { canonicalPhone } from '/shared/phone.mjs';
 
 const CREDS = 'checkpass.scanner.signin';
 const VENUE_TYPE = 'checkpass.scanner.venueType';
@@ -298,8 +299,7 @@ async function enqueue(record) {
 async function manualEntry(event) {
   event.preventDefault();
   const phone = $('phone').value.trim();
-  const digits = phone.replace(/[^0-9]/g, '');
-  if (digits.length < 9 || digits.length > 13) {
+  if (canonicalPhone(phone) === null) { // the centre's own rule: what passes here is never rejected on upload
     $('manualError').textContent = t('badPhone');
     $('manualError').classList.remove('ok');
     return;

@@ -77,10 +77,10 @@ public final class CentreServices implements AutoCloseable {
             this.contacts = ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
             this.ledger = opened.add(new PostgresIssuanceLedger(db));
             this.statusEngine = new StatusEngine(MedicalRules.korea());
-            this.foreignTrust = new ForeignTrustStore(db, stores.transactionalAudit(), clock);
+            this.foreignTrust = new ForeignTrustStore(db, stores.audit(), clock);
             this.bundles = new TrustBundleService(db, keys.issuer(), keys.bundle(), config.issuance().issuerName(), VenueRules.korea(),
                     foreignTrust::section, es256, clock, Duration.ofSeconds(2));
-            this.revocations = new RevocationService(db, stores.transactionalAudit(), bundles, clock);
+            this.revocations = new RevocationService(db, stores.audit(), bundles, clock);
             this.issuance = opened.add(new IssuanceService(stores.registry(), ledger, statusEngine,
                     new PassIssuer(keys.issuer(), es256, new SecureRandom()),
                     new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock), config.issuance().personDevicesPerDay(),
@@ -95,7 +95,7 @@ public final class CentreServices implements AutoCloseable {
                     Thread.ofPlatform().daemon().name("fraud-", 0).factory(),
                     (task, pool) -> log.warn("fraud examination queue full; a batch was not examined")));
             this.ingest = new CheckInIngest(checkInLog, fraud, examination, clock);
-            this.tracer = new Tracer(db, contacts, stores.transactionalAudit(), clock, Duration.ofMinutes(config.visits().dwellMinutes()));
+            this.tracer = new Tracer(db, contacts, stores.audit(), clock, Duration.ofMinutes(config.visits().dwellMinutes()));
         } catch (IOException e) {
             opened.close();
             throw new UncheckedIOException(e.getMessage(), e);

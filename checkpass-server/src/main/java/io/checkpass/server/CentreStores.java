@@ -46,11 +46,6 @@ public final class CentreStores implements AutoCloseable {
         return audit;
     }
 
-    /** The audit log as a Postgres store, for services that record audit rows inside their own transactions. */
-    PostgresAuditLog transactionalAudit() {
-        return audit;
-    }
-
     public ApiClients apiClients() {
         return apiClients;
     }

@@ -19,7 +19,7 @@ import io.checkpass.server.http.VisitRoutes;
 import io.checkpass.server.http.WebPages;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.sip.SipEndpoint;
-import io.checkpass.server.tracing.TraceRoutes;
+import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.trust.ScannerVerification;
 import io.checkpass.server.trust.TrustBundleService;
 import io.checkpass.server.visits.CheckInStats;

@@ -3,7 +3,6 @@ package io.checkpass.core.registry;
 import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A person in the health registry.
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
  * @param phone     contact number in E.164 or national form, if known (used only by tracing)
  */
 public record PersonRecord(String personId, String name, LocalDate birthDate, Optional<String> phone) implements RegistryRecord {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     public PersonRecord {
         requireId(personId);
         Objects.requireNonNull(name, "name");
@@ -26,10 +23,8 @@ public record PersonRecord(String personId, String name, LocalDate birthDate, Op
         Objects.requireNonNull(phone, "phone");
     }
 
-    /** Person ids are 1..64 characters of letters, digits, '.', '_' and '-', starting with a letter or digit. */
+    /** Person ids are {@link PersonId}s. */
     static void requireId(String personId) {
-        if (personId == null || !ID.matcher(personId).matches()) {
-            throw new IllegalArgumentException("person id '" + personId + "' must be 1..64 letters, digits, '.', '_' or '-'");
-        }
+        new PersonId(personId);
     }
 }

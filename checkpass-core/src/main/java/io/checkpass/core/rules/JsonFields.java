@@ -1,9 +1,8 @@
 package io.checkpass.core.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.checkpass.core.time.IsoInstant;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -94,10 +93,9 @@ final class JsonFields {
     static Instant instant(JsonNode node, String field, String where) {
         String s = text(node, field, where);
         try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new RulesFormatException(where + ": '" + field + "' = '" + s
-                    + "' is not an ISO-8601 date-time with offset such as 2021-12-13T00:00:00+09:00");
+            return IsoInstant.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new RulesFormatException(where + ": '" + field + "' = " + e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.checkpass.server.audit;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,14 @@ public interface AuditLog {
     /** One entry. {@code detail} holds small JSON-able values. */
     record Entry(long id, Instant at, String actor, String action, String subject, Map<String, Object> detail) {}
 
+    /** Records one entry in a transaction of its own. */
     void record(String actor, String action, String subject, Map<String, Object> detail);
+
+    /**
+     * Records one entry on the caller's connection, inside the caller's transaction: it commits or rolls back with
+     * the change it records, so no change is without its entry and no entry is without its change.
+     */
+    void record(Connection c, String actor, String action, String subject, Map<String, Object> detail) throws SQLException;
 
     /** Entries in [from, to), newest first, at most {@code limit}. */
     default List<Entry> read(Instant from, Instant to, int limit) {

@@ -37,7 +37,7 @@ public final class PostgresAuditLog implements AuditLog {
         }
     }
 
-    /** Writes the entry on the caller's connection, so it commits or rolls back with the caller's change. */
+    @Override
     public void record(Connection c, String actor, String action, String subject, Map<String, Object> detail) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "insert into audit_log (at, actor, action, subject, detail) values (?, ?, ?, ?, ?::jsonb)")) {

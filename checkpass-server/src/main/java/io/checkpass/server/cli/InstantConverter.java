@@ -1,10 +1,11 @@
 package io.checkpass.server.cli;
 
+import static io.checkpass.core.time.KoreaTime.KST;
+
+import io.checkpass.core.time.IsoInstant;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
@@ -16,7 +17,6 @@ import picocli.CommandLine.TypeConversionException;
  * local date or date-time, which are taken in Korea Standard Time ({@code 2021-12-13} is midnight KST).
  */
 public final class InstantConverter implements ITypeConverter<Instant> {
-    public static final ZoneId KST = ZoneId.of("Asia/Seoul");
 
     @Override
     public Instant convert(String value) {
@@ -26,14 +26,13 @@ public final class InstantConverter implements ITypeConverter<Instant> {
     public static Instant parse(String value) {
         String v = value.trim();
         List<Function<String, Instant>> forms = List.of(
-                Instant::parse,
-                s -> OffsetDateTime.parse(s).toInstant(),
+                IsoInstant::parse,
                 s -> LocalDateTime.parse(s).atZone(KST).toInstant(),
                 s -> LocalDate.parse(s).atStartOfDay(KST).toInstant());
         for (Function<String, Instant> form : forms) {
             try {
                 return form.apply(v);
-            } catch (DateTimeParseException e) {
+            } catch (IllegalArgumentException | DateTimeParseException e) {
                 // try the next form
             }
         }

@@ -1,5 +1,7 @@
 package io.checkpass.server.cli;
 
+import static io.checkpass.core.time.KoreaTime.KST;
+
 import io.checkpass.server.CentreServices;
 import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.refusal.Refusal;
@@ -30,7 +32,7 @@ final class IssueAheadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (date.isBefore(LocalDate.ofInstant(context.clock().instant(), IssuanceService.KST))) {
+        if (date.isBefore(LocalDate.ofInstant(context.clock().instant(), KST))) {
             throw new CliException("--date " + date + " is in the past; pre-issuance is for today or a later day");
         }
         try (CentreServices services = centre.open(context)) {

@@ -162,7 +162,8 @@ public final class ConfigLoader {
             problems.add("logging.format = '" + logFormat + "' must be text or json");
         }
         Duration lifetime = duration(v, "issuance.credential-lifetime", problems);
-        if (lifetime != null && (lifetime.compareTo(Duration.ofHours(1)) < 0 || lifetime.compareTo(Duration.ofDays(7)) > 0)) {
+        if (lifetime != null && (lifetime.compareTo(CheckpassConfig.Issuance.MIN_CREDENTIAL_LIFETIME) < 0
+                || lifetime.compareTo(CheckpassConfig.Issuance.MAX_CREDENTIAL_LIFETIME) > 0)) {
             problems.add("issuance.credential-lifetime = " + lifetime + " must be between PT1H and P7D (design: hours to a few days)");
         }
         String issuerName = v.get("issuance.issuer-name");

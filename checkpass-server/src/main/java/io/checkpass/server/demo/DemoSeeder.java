@@ -1,5 +1,7 @@
 package io.checkpass.server.demo;
 
+import static io.checkpass.core.time.KoreaTime.KST;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.crypto.FilePermissions;
@@ -19,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,6 @@ import java.util.Set;
  * recoveries, medical exemptions, and minors.
  */
 public final class DemoSeeder {
-    private static final ZoneId KST = ZoneId.of("Asia/Seoul");
     private static final String[] SURNAMES = {"김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "류", "홍"};
     private static final String[] SYLLABLES = {"민", "서", "지", "현", "준", "수", "영", "진", "우", "하", "은", "도", "윤", "연", "재", "성", "희", "혜", "태", "주"};
 

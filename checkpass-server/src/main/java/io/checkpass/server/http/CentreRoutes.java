@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.pass.Serial;
 import io.checkpass.core.registry.HealthRecord;
+import io.checkpass.core.registry.PersonId;
 import io.checkpass.core.status.StatusEngine;
+import io.checkpass.core.time.IsoInstant;
 import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.issuance.IssueOutcome;
-import io.checkpass.server.issuance.PassOrder;
 import io.checkpass.server.json.CredentialJson;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.trust.RevocationService;
@@ -26,12 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** The centre's routes: trust bundle, issuance, revocation, person lookup, audit. */
 public final class CentreRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int SMALL_BODY = 16 * 1024;
 
     private final TrustBundleService bundles;
@@ -99,14 +98,7 @@ public final class CentreRoutes {
 
     private void issue(Principal client, ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.json(req, SMALL_BODY);
-        String personId = personId(body.path("personId"));
-        boolean staticPass = body.path("static").asBoolean(false);
-        JsonNode key = body.get("devicePublicKey");
-        if (staticPass == (key != null && !key.isNull())) {
-            throw ApiException.badRequest("give either devicePublicKey (a device-bound pass) or \"static\": true (a paper pass)");
-        }
-        PassOrder order = new PassOrder(personId, staticPass ? Optional.empty() : Optional.of(DeviceKeys.parse(key, es256)));
-        IssueOutcome outcome = issuance.issue(client.clientId(), order);
+        IssueOutcome outcome = issuance.issue(client.clientId(), PassOrderJson.read(personId(body.path("personId")), body, es256));
         Responses.json(res, outcome.reused() ? 200 : 201, CredentialJson.toJson(outcome));
     }
 
@@ -129,7 +121,7 @@ public final class CentreRoutes {
             }
             revoked = revocations.revokeSerial(operator.clientId(), serial, reason);
         } else {
-            revoked = revocations.revokePerson(operator.clientId(), personId(body.path("personId")), reason);
+            revoked = revocations.revokePerson(operator.clientId(), personId(body.path("personId")).value(), reason);
         }
         ObjectNode json = JSON.createObjectNode().put("bundleVersion", revoked.bundleVersion());
         revoked.serials().forEach(json.putArray("revoked")::add);
@@ -137,7 +129,7 @@ public final class CentreRoutes {
     }
 
     private void person(Principal operator, ServerRequest req, ServerResponse res) {
-        String personId = personId(JSON.getNodeFactory().textNode(req.path().pathParameters().get("personId")));
+        String personId = personId(JSON.getNodeFactory().textNode(req.path().pathParameters().get("personId"))).value();
         HealthRecord record = registry.find(personId)
                 .orElseThrow(() -> ApiException.notFound("unknown-person", "the registry holds no person '" + personId + "'"));
         audit.record(operator.clientId(), "person-lookup", "person:" + personId, java.util.Map.of());
@@ -189,16 +181,20 @@ public final class CentreRoutes {
             return fallback;
         }
         try {
-            return java.time.OffsetDateTime.parse(value.get()).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.badRequest(name + " must be an ISO-8601 instant with offset, e.g. 2021-12-13T12:00:00+09:00");
+            return IsoInstant.parse(value.get());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(name + " must be an ISO-8601 instant with offset: " + e.getMessage());
         }
     }
 
-    static String personId(JsonNode node) {
-        if (!node.isTextual() || !PERSON_ID.matcher(node.asText()).matches()) {
-            throw ApiException.badRequest("personId must be 1..64 letters, digits, '.', '_' or '-'");
+    static PersonId personId(JsonNode node) {
+        if (!node.isTextual()) {
+            throw ApiException.badRequest("personId is required: a string of 1..64 letters, digits, '.', '_' or '-'");
         }
-        return node.asText();
+        try {
+            return PersonId.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("personId: " + e.getMessage());
+        }
     }
 }

@@ -6,10 +6,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.pass.DisplayHint;
+import io.checkpass.core.registry.PersonId;
 import io.checkpass.core.registry.PersonRecord;
 import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.issuance.PassOrder;
 import io.checkpass.server.demo.DemoWalletSessions;
+import io.checkpass.server.auth.Role;
 import io.checkpass.server.json.CredentialJson;
 import io.checkpass.server.registry.Registry;
 import io.helidon.http.HeaderNames;
@@ -21,7 +23,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * The demo wallet provider behind the wallet page: a provider-style sign-in (person id and birth date, checked
@@ -36,7 +37,6 @@ public final class DemoWalletRoutes {
     /** The demo wallet provider's client id (DemoSeeder). */
     public static final String PROVIDER = "wallet-demo";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int FAILURES_BEFORE_LOCK = 5;
 
     private final Registry registry;
@@ -61,9 +61,11 @@ public final class DemoWalletRoutes {
 
     private void signIn(ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.json(req, 4 * 1024);
-        String personId = body.path("personId").asText("").trim();
-        if (!PERSON_ID.matcher(personId).matches()) {
-            throw ApiException.badRequest("personId must be 1..64 letters, digits, '.', '_' or '-'");
+        String personId;
+        try {
+            personId = PersonId.parse(body.path("personId").asText("").trim()).value();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("personId: " + e.getMessage());
         }
         LocalDate birthDate;
         try {
@@ -94,13 +96,7 @@ public final class DemoWalletRoutes {
             throw new ApiException(401, "signed-out", "Signed out", "sign in again: the session token is missing, altered or expired");
         }
         JsonNode body = Bodies.json(req, 4 * 1024);
-        boolean staticPass = body.path("static").asBoolean(false);
-        JsonNode key = body.get("devicePublicKey");
-        if (staticPass == (key != null && !key.isNull())) {
-            throw ApiException.badRequest("give either devicePublicKey (a device-bound pass) or \"static\": true (a paper pass)");
-        }
-        PassOrder order = new PassOrder(personId, staticPass ? Optional.empty() : Optional.of(DeviceKeys.parse(key, es256)));
-        var outcome = issuance.issue(PROVIDER, order);
+        var outcome = issuance.issue(PROVIDER, PassOrderJson.read(new PersonId(personId), body, es256));
         Responses.json(res, outcome.reused() ? 200 : 201, CredentialJson.toJson(outcome));
     }
 }

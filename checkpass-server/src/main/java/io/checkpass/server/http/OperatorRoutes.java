@@ -1,5 +1,7 @@
 package io.checkpass.server.http;
 
+import static io.checkpass.core.time.KoreaTime.KST;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,7 +62,7 @@ public final class OperatorRoutes {
         LocalDate day;
         try {
             day = req.query().first("day").asOptional().map(LocalDate::parse)
-                    .orElseGet(() -> clock.instant().atZone(CheckInStats.KST).toLocalDate());
+                    .orElseGet(() -> clock.instant().atZone(KST).toLocalDate());
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("day must be a date such as 2021-12-13 (a day in Korean time)");
         }

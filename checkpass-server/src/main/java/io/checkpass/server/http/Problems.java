@@ -2,6 +2,7 @@ package io.checkpass.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkpass.server.db.SqlStates;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -47,15 +48,14 @@ public final class Problems {
         send(req, res, problem);
     }
 
-    /** Connection failures (SQLSTATE class 08), shutdowns (57P), deadlocks, pool timeouts, full write queues. */
+    /** Connection failures, shutdowns and transaction conflicts ({@link SqlStates#isRetryable}), pool timeouts, full write queues. */
     static boolean storageUnavailable(Throwable t) {
         for (Throwable cause = t; cause != null; cause = cause.getCause()) {
             if (cause instanceof java.sql.SQLTransientConnectionException || cause instanceof java.net.ConnectException
                     || cause instanceof java.util.concurrent.RejectedExecutionException) { // a full group-commit queue
                 return true;
             }
-            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P") || sql.getSQLState().equals("40P01"))) {
+            if (cause instanceof java.sql.SQLException sql && SqlStates.isRetryable(sql)) {
                 return true;
             }
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.core.rules.VenueRules;
 import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.auth.Principal;
@@ -93,11 +94,11 @@ public final class VisitRoutes {
         }
         Optional<String> callNumber = Optional.empty();
         if (b.hasNonNull("callNumber")) {
-            String digits = b.path("callNumber").asText().replaceAll("[^0-9]", "");
-            if (digits.length() < 6 || digits.length() > 15) {
-                throw ApiException.badRequest("callNumber must have 6..15 digits");
+            // The canonical digits, as the call-in line reads the number a caller dialled (+82 80… is 080…).
+            switch (PhoneNumber.parse(b.path("callNumber").asText())) {
+                case PhoneNumber.Valid v -> callNumber = Optional.of(v.phone().digits());
+                case PhoneNumber.Refused r -> throw ApiException.badRequest("callNumber: " + r.reason());
             }
-            callNumber = Optional.of(digits);
         }
         var venue = new Venues.Venue(venueId, required(b, "businessNumber"), required(b, "name"), required(b, "address"),
                 required(b, "region"), type, callNumber);

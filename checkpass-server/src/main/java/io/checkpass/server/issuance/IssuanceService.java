@@ -1,5 +1,7 @@
 package io.checkpass.server.issuance;
 
+import static io.checkpass.core.time.KoreaTime.KST;
+
 import io.checkpass.core.codec.CoseSign1;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.EcPoints;
@@ -22,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import io.checkpass.server.db.GroupCommit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,7 +40,6 @@ import java.util.Optional;
  */
 public final class IssuanceService implements AutoCloseable {
     /** Issuance days are Korean calendar days. */
-    public static final ZoneId KST = ZoneId.of("Asia/Seoul");
     private static final byte[] STATIC_DEVICE = new byte[32];
 
     private final Registry registry;

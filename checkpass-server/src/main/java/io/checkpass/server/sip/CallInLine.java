@@ -1,5 +1,6 @@
 package io.checkpass.server.sip;
 
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.server.visits.CheckIn;
 import io.checkpass.server.visits.CheckInLog;
 import java.security.SecureRandom;
@@ -164,20 +165,20 @@ final class CallInLine {
             tx.respond(481, "Call/Transaction Does Not Exist", List.of(), now); // a re-INVITE: there is no dialog
             return;
         }
-        Optional<String> number = SipAddress.telephoneNumber(request.requestUri());
+        Optional<PhoneNumber> number = SipAddress.telephoneNumber(request.requestUri());
         Optional<String> venueId;
         try {
-            venueId = number.flatMap(venueByCallNumber);
+            venueId = number.map(PhoneNumber::digits).flatMap(venueByCallNumber);
         } catch (RuntimeException e) {
             unavailable(tx, "venue lookup failed", e);
             return;
         }
         if (venueId.isEmpty()) {
-            log.debug("INVITE to {}: no venue has number {}", request.requestUri(), number.orElse("-"));
+            log.debug("INVITE to {}: no venue has number {}", request.requestUri(), number.map(PhoneNumber::digits).orElse("-"));
             tx.respond(404, "Not Found", List.of(), now);
             return;
         }
-        Optional<String> caller = caller(request);
+        Optional<PhoneNumber> caller = caller(request);
         if (caller.isEmpty()) {
             tx.respond(433, "Anonymity Disallowed", List.of(), now); // RFC 5079: nothing to trace without a number
             return;
@@ -209,19 +210,14 @@ final class CallInLine {
     }
 
     /** The caller's number: P-Asserted-Identity from a trusted trunk (RFC 3325) if it names one, else From. */
-    static Optional<String> caller(SipRequest request) {
+    static Optional<PhoneNumber> caller(SipRequest request) {
         for (String identity : request.all("p-asserted-identity")) {
-            Optional<String> number = SipAddress.parse(identity).flatMap(SipAddress::telephoneNumber).filter(CallInLine::isPhone);
+            Optional<PhoneNumber> number = SipAddress.parse(identity).flatMap(SipAddress::telephoneNumber);
             if (number.isPresent()) {
                 return number;
             }
         }
-        return request.from().telephoneNumber().filter(CallInLine::isPhone);
-    }
-
-    /** As {@code ContactCipher.normalisePhone} accepts: 6..15 digits. */
-    private static boolean isPhone(String digits) {
-        return digits.length() >= 6;
+        return request.from().telephoneNumber();
     }
 
     /** 503 + Retry-After: the caller learns that registration failed; success is never claimed for an unstored record. */

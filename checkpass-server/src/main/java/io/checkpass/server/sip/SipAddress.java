@@ -1,5 +1,6 @@
 package io.checkpass.server.sip;
 
+import io.checkpass.core.registry.PhoneNumber;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -51,17 +52,17 @@ record SipAddress(String uri, String headerParams) {
         return Optional.empty();
     }
 
-    /** The telephone number this URI names, normalised: see {@link #telephoneNumber(String)}. */
-    Optional<String> telephoneNumber() {
+    /** The telephone number this URI names: see {@link #telephoneNumber(String)}. */
+    Optional<PhoneNumber> telephoneNumber() {
         return telephoneNumber(uri);
     }
 
     /**
-     * The number in a {@code tel:} URI or in the user part of a {@code sip:}/{@code sips:} URI, as digits: visual
-     * separators ({@code - . ( )} and spaces) are dropped, a leading {@code +82} (Korea) becomes {@code 0}, another
-     * leading {@code +} is dropped. Empty unless 3..15 digits remain (E.164 allows 15).
+     * The number in a {@code tel:} URI or in the user part of a {@code sip:}/{@code sips:} URI, read by
+     * {@link PhoneNumber#parse}; empty when the URI names none (another scheme, a name such as {@code anonymous},
+     * escapes, too few or too many digits).
      */
-    static Optional<String> telephoneNumber(String uri) {
+    static Optional<PhoneNumber> telephoneNumber(String uri) {
         int colon = uri.indexOf(':');
         if (colon < 0) {
             return Optional.empty();
@@ -90,13 +91,7 @@ record SipAddress(String uri, String headerParams) {
         if (params >= 0) {
             user = user.substring(0, params);
         }
-        String digits = user.replaceAll("[-.() ]", "");
-        if (digits.startsWith("+82")) {
-            digits = "0" + digits.substring(3);
-        } else if (digits.startsWith("+")) {
-            digits = digits.substring(1);
-        }
-        return digits.matches("[0-9]{3,15}") ? Optional.of(digits) : Optional.empty();
+        return PhoneNumber.parse(user).number();
     }
 
     /** The URI scheme, lower case. */

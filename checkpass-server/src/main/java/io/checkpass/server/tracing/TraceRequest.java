@@ -1,12 +1,12 @@
 package io.checkpass.server.tracing;
 
 import io.checkpass.core.pass.Serial;
-import io.checkpass.server.visits.ContactCipher;
+import io.checkpass.core.registry.PersonId;
+import io.checkpass.core.registry.PhoneNumber;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /**
  * What a tracer asks for: whose visits, in which window, under which case and why. Every field is checked here,
@@ -29,16 +29,12 @@ public record TraceRequest(String tracerId, String caseId, String reason, Subjec
     /** The visit log keeps 28 days (design §7); a longer window could only find nothing more. */
     public static final Duration MAX_WINDOW = Duration.ofDays(28);
 
-    private static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     /** Whose visits a trace starts from. */
     public sealed interface Subject {
         /** A registry person: every serial the ledger issued to them, and calls from their registry phone. */
-        record Person(String personId) implements Subject {
+        record Person(PersonId personId) implements Subject {
             public Person {
-                if (personId == null || !PERSON_ID.matcher(personId).matches()) {
-                    throw new IllegalArgumentException("personId must be 1..64 letters, digits, '.', '_' or '-'");
-                }
+                Objects.requireNonNull(personId, "personId");
             }
         }
 
@@ -49,11 +45,10 @@ public record TraceRequest(String tracerId, String caseId, String reason, Subjec
             }
         }
 
-        /** A phone number, normalised (digits only, +82 folded to 0): calls and manual entries, and registry persons with that number. */
-        record Phone(String number) implements Subject {
+        /** A phone number: calls and manual entries from it, and registry persons with that number. */
+        record Phone(PhoneNumber number) implements Subject {
             public Phone {
                 Objects.requireNonNull(number, "number");
-                number = ContactCipher.normalisePhone(number);
             }
         }
     }

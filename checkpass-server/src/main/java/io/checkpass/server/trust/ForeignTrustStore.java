@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.foreign.ForeignTrust;
-import io.checkpass.server.audit.PostgresAuditLog;
+import io.checkpass.server.audit.AuditLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,10 +23,10 @@ public final class ForeignTrustStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource db;
-    private final PostgresAuditLog audit;
+    private final AuditLog audit;
     private final Clock clock;
 
-    public ForeignTrustStore(DataSource db, PostgresAuditLog audit, Clock clock) {
+    public ForeignTrustStore(DataSource db, AuditLog audit, Clock clock) {
         this.db = db;
         this.audit = audit;
         this.clock = clock;

@@ -2,7 +2,7 @@ package io.checkpass.server.trust;
 
 import io.checkpass.server.db.Transactions;
 import io.checkpass.core.pass.Serial;
-import io.checkpass.server.audit.PostgresAuditLog;
+import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.refusal.Refusal;
 import io.checkpass.server.refusal.Refused;
 import java.sql.Connection;
@@ -23,11 +23,11 @@ import javax.sql.DataSource;
  */
 public final class RevocationService {
     private final DataSource db;
-    private final PostgresAuditLog audit;
+    private final AuditLog audit;
     private final TrustBundleService bundles;
     private final Clock clock;
 
-    public RevocationService(DataSource db, PostgresAuditLog audit, TrustBundleService bundles, Clock clock) {
+    public RevocationService(DataSource db, AuditLog audit, TrustBundleService bundles, Clock clock) {
         this.db = db;
         this.audit = audit;
         this.bundles = bundles;

@@ -1,6 +1,7 @@
 package io.checkpass.server.visits;
 
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.registry.PhoneNumber;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,7 +32,12 @@ public record CheckIn(
 
     public enum Channel { QR, CALL, MANUAL }
 
-    public record Contact(String phone, Optional<String> name) {}
+    public record Contact(PhoneNumber phone, Optional<String> name) {
+        public Contact {
+            Objects.requireNonNull(phone, "phone");
+            Objects.requireNonNull(name, "name");
+        }
+    }
 
     public CheckIn {
         Objects.requireNonNull(id, "id");

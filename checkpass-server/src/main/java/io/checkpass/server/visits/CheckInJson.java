@@ -2,9 +2,9 @@ package io.checkpass.server.visits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.registry.PhoneNumber;
+import io.checkpass.core.time.IsoInstant;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -128,8 +128,7 @@ public final class CheckInJson {
         if (!c.isObject()) {
             throw new IllegalArgumentException("contact must be {\"phone\": ..., \"name\": ...}");
         }
-        String phone = c.path("phone").asText("");
-        ContactCipher.normalisePhone(phone);
+        PhoneNumber phone = PhoneNumber.parse(c.path("phone").asText("")).orElseThrow();
         Optional<String> name = optionalText(c, "name", 100);
         return new CheckIn.Contact(phone, name);
     }
@@ -149,9 +148,9 @@ public final class CheckInJson {
 
     private static Instant instant(String text) {
         try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("scannedAt must be an ISO-8601 instant with offset, e.g. 2021-12-13T12:00:05+09:00");
+            return IsoInstant.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("scannedAt: " + e.getMessage(), e);
         }
     }
 

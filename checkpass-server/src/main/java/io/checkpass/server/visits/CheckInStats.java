@@ -1,5 +1,7 @@
 package io.checkpass.server.visits;
 
+import static io.checkpass.core.time.KoreaTime.KST;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,6 @@ import javax.sql.DataSource;
  * refreshes every half minute.
  */
 public final class CheckInStats {
-    public static final ZoneId KST = ZoneId.of("Asia/Seoul");
     private static final String LAG = "extract(epoch from received_at - scanned_at)";
 
     private final DataSource db;

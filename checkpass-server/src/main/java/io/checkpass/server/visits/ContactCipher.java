@@ -1,6 +1,7 @@
 package io.checkpass.server.visits;
 
 import io.checkpass.core.crypto.FilePermissions;
+import io.checkpass.core.registry.PhoneNumber;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Protects the contact data of CALL and MANUAL check-ins (phone number, name) in the visit log: AES-256-GCM
- * ciphertext for resolution by a tracer, and an HMAC-SHA256 of the normalised phone number so a trace can find
+ * ciphertext for resolution by a tracer, and an HMAC-SHA256 of the canonical phone number ({@link PhoneNumber}) so a trace can find
  * a number's visits by exact match without decrypting the table. Both keys live outside the database —
  * {@code <keys>/visit-data.key} (0600) or {@value #KEY_ENV} — so a database dump alone reveals no one.
  *
@@ -65,33 +66,20 @@ public final class ContactCipher {
         }
     }
 
-    /** Digits only, with a leading +82 folded to 0: "010-1234-5678", "+82 10 1234 5678" and "01012345678" are one number. */
-    public static String normalisePhone(String phone) {
-        String digits = phone.replaceAll("[^0-9+]", "");
-        if (digits.startsWith("+82")) {
-            digits = "0" + digits.substring(3);
-        }
-        digits = digits.replace("+", "");
-        if (digits.length() < 6 || digits.length() > 15) {
-            throw new IllegalArgumentException("'" + phone + "' is not a phone number (6..15 digits)");
-        }
-        return digits;
-    }
-
-    /** The lookup value of a phone number. */
-    public byte[] hmac(String phone) {
+    /** The lookup value of a phone number: the HMAC of its canonical digits. */
+    public byte[] hmac(PhoneNumber phone) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(hmacKey);
-            return mac.doFinal(normalisePhone(phone).getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(phone.digits().getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is mandatory in every JDK", e);
         }
     }
 
     /** Encrypts "phone\nname" with the HMAC as associated data. */
-    public byte[] seal(String phone, Optional<String> name, byte[] hmac) {
-        byte[] plain = (normalisePhone(phone) + "\n" + name.orElse("")).getBytes(StandardCharsets.UTF_8);
+    public byte[] seal(PhoneNumber phone, Optional<String> name, byte[] hmac) {
+        byte[] plain = (phone.digits() + "\n" + name.orElse("")).getBytes(StandardCharsets.UTF_8);
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
         try {
@@ -105,7 +93,7 @@ public final class ContactCipher {
         }
     }
 
-    /** A decrypted contact. */
+    /** A decrypted contact; {@code phone} is the canonical digits it was sealed with. */
     public record Contact(String phone, Optional<String> name) {}
 
     /**

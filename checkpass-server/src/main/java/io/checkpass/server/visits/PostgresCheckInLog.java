@@ -1,5 +1,6 @@
 package io.checkpass.server.visits;
 
+import io.checkpass.server.db.SqlStates;
 import io.checkpass.server.db.Transactions;
 import java.io.IOException;
 import java.io.StringReader;
@@ -86,15 +87,11 @@ public final class PostgresCheckInLog implements CheckInLog {
             } catch (IllegalStateException e) {
                 // Rows are inserted in key order, so concurrent overlapping uploads wait rather than deadlock; a
                 // deadlock or serialisation failure can still come from elsewhere and is safe to retry.
-                if (attempt == 3 || !(e.getCause() instanceof SQLException sql) || !isRetryable(sql)) {
+                if (attempt == 3 || !(e.getCause() instanceof SQLException sql) || !SqlStates.isConflict(sql)) {
                     throw e;
                 }
             }
         }
-    }
-
-    private static boolean isRetryable(SQLException e) {
-        return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
     }
 
     private <R> R appendOnce(List<CheckIn> batch, String rows, Insert<R> insert) {

@@ -8,6 +8,7 @@ import static io.checkpass.server.sip.SipFixtures.parse;
 import static io.checkpass.server.sip.SipFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.server.sip.SipFixtures.MemoryLog;
 import io.checkpass.server.sip.SipFixtures.PausedLog;
 import io.checkpass.server.sip.SipFixtures.RecordingPeer;
@@ -50,7 +51,7 @@ class CallInLineTest {
         CheckIn checkIn = log.appended.getFirst();
         assertThat(checkIn.channel()).isEqualTo(CheckIn.Channel.CALL);
         assertThat(checkIn.venueId()).isEqualTo("cafe-1");
-        assertThat(checkIn.contact()).hasValue(new CheckIn.Contact(CALLER, Optional.empty()));
+        assertThat(checkIn.contact()).hasValue(new CheckIn.Contact(PhoneNumber.parse(CALLER).orElseThrow(), Optional.empty()));
         assertThat(checkIn.scannedAt()).isEqualTo(START);
         assertThat(checkIn.id().version()).isEqualTo(7);
         assertThat(checkIn.scannerId()).isEmpty();
@@ -173,7 +174,7 @@ class CallInLineTest {
                 "P-Asserted-Identity: \"Hong\" <sip:+821098765432@ims.example;user=phone>, <tel:+821098765432>")), peer);
         line.receive(parse(request("INVITE", "sip:0800000001@t", "z9hG4bK-2", "c2", "010-5555-6666", "t", 1)), peer);
 
-        assertThat(log.appended).extracting(c -> c.contact().orElseThrow().phone()).containsExactly("01098765432", "01055556666");
+        assertThat(log.appended).extracting(c -> c.contact().orElseThrow().phone().digits()).containsExactly("01098765432", "01055556666");
     }
 
     @Test

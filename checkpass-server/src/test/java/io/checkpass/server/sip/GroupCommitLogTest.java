@@ -3,6 +3,7 @@ package io.checkpass.server.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.server.sip.SipFixtures.MemoryLog;
 import io.checkpass.server.sip.SipFixtures.PausedLog;
 import io.checkpass.server.visits.CheckIn;
@@ -18,7 +19,7 @@ class GroupCommitLogTest {
 
     private static CheckIn call(int i) {
         return new CheckIn(UUID.randomUUID(), Instant.parse("2021-12-13T03:00:00Z"), "cafe-1", Optional.empty(), CheckIn.Channel.CALL,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new CheckIn.Contact("010000" + (10000 + i), Optional.empty())),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new CheckIn.Contact(new PhoneNumber("010000" + (10000 + i)), Optional.empty())),
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 

@@ -2,6 +2,7 @@ package io.checkpass.server.tracing;
 
 import io.checkpass.core.pass.Serial;
 import io.checkpass.core.registry.PersonRecord;
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.server.CentreServices;
 import io.checkpass.server.issuance.IssuanceLedger;
@@ -176,7 +177,7 @@ final class SeededDay {
         } else {
             phone = "010-9%03d-%04d".formatted(random.nextInt(40), random.nextInt(10_000));
         }
-        String normalised = ContactCipher.normalisePhone(phone);
+        String normalised = canonical(phone);
         Optional<String> name = channel == Channel.MANUAL || random.nextBoolean()
                 ? Optional.of(callerNames.computeIfAbsent(normalised, p -> "손님" + p.substring(p.length() - 4)))
                 : Optional.empty();
@@ -188,13 +189,13 @@ final class SeededDay {
     }
 
     private Visit contact(String venue, Instant at, Channel channel, String phone, Optional<String> name) {
-        return new Visit(uuid(), venue, at, channel, null, null, ContactCipher.normalisePhone(phone), name.orElse(null));
+        return new Visit(uuid(), venue, at, channel, null, null, canonical(phone), name.orElse(null));
     }
 
     private static CheckIn checkIn(Visit v) {
         return new CheckIn(v.id(), v.at(), v.venueId(), Optional.empty(), v.channel(), Optional.ofNullable(v.serialHex()).map(Serial::parse),
                 Optional.ofNullable(v.passRef()).map(r -> "eu-dcc"), Optional.ofNullable(v.passRef()),
-                Optional.ofNullable(v.phone()).map(p -> new CheckIn.Contact(p, Optional.ofNullable(v.name()))),
+                Optional.ofNullable(v.phone()).map(p -> new CheckIn.Contact(PhoneNumber.parse(p).orElseThrow(), Optional.ofNullable(v.name()))),
                 Optional.of(v.serialHex() == null && v.passRef() == null && v.phone() == null ? "DENY" : "ADMIT"), Optional.empty(),
                 v.channel() == Channel.MANUAL ? Optional.of("verbal") : Optional.empty());
     }
@@ -225,9 +226,9 @@ final class SeededDay {
         Set<String> ownPhones = new HashSet<>();
         switch (subject) {
             case TraceRequest.Subject.Person p -> {
-                persons.add(p.personId());
-                caseSerials.addAll(serialsOfPerson.getOrDefault(p.personId(), List.of()));
-                normalisedRegistryPhone(p.personId()).ifPresent(casePhones::add);
+                persons.add(p.personId().value());
+                caseSerials.addAll(serialsOfPerson.getOrDefault(p.personId().value(), List.of()));
+                normalisedRegistryPhone(p.personId().value()).ifPresent(casePhones::add);
                 ownPhones.addAll(casePhones);
             }
             case TraceRequest.Subject.Pass s -> {
@@ -239,10 +240,10 @@ final class SeededDay {
                 }
             }
             case TraceRequest.Subject.Phone ph -> {
-                casePhones.add(ph.number());
-                ownPhones.add(ph.number());
+                casePhones.add(ph.number().digits());
+                ownPhones.add(ph.number().digits());
                 for (String person : registryName.keySet()) {
-                    if (normalisedRegistryPhone(person).filter(ph.number()::equals).isPresent()) {
+                    if (normalisedRegistryPhone(person).filter(ph.number().digits()::equals).isPresent()) {
                         persons.add(person);
                         caseSerials.addAll(serialsOfPerson.getOrDefault(person, List.of()));
                     }
@@ -279,7 +280,7 @@ final class SeededDay {
     }
 
     Optional<String> normalisedRegistryPhone(String personId) {
-        return Optional.ofNullable(registryPhone.get(personId)).map(ContactCipher::normalisePhone);
+        return Optional.ofNullable(registryPhone.get(personId)).map(SeededDay::canonical);
     }
 
     /** The same key for what a trace returned. */
@@ -300,5 +301,9 @@ final class SeededDay {
 
     Visit visit(UUID id) {
         return visits.stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private static String canonical(String phone) {
+        return PhoneNumber.parse(phone).orElseThrow().digits();
     }
 }

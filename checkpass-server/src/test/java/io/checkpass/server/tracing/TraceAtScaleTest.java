@@ -3,6 +3,7 @@ package io.checkpass.server.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.registry.PersonId;
 import io.checkpass.core.registry.PersonRecord;
 import io.checkpass.server.issuance.IssuanceLedger;
 import io.checkpass.server.support.TestCentre;
@@ -63,8 +64,8 @@ class TraceAtScaleTest {
                 }
             }
             var cipher = ContactCipher.open(Files.createTempDirectory("checkpass-visit-key"), Optional.empty());
-            Tracer tracer = new Tracer(db, cipher, (io.checkpass.server.audit.PostgresAuditLog) offline.audit(), centre.clock, Duration.ofMinutes(60));
-            TraceRequest request = new TraceRequest("tracer", "scale", "measurement", new TraceRequest.Subject.Person("CASE"),
+            Tracer tracer = new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60));
+            TraceRequest request = new TraceRequest("tracer", "scale", "measurement", new TraceRequest.Subject.Person(new PersonId("CASE")),
                     Instant.parse("2021-12-13T00:00:00Z"), Instant.parse("2021-12-20T00:00:00Z"), OptionalInt.empty());
             for (int run = 1; run <= 5; run++) {
                 long started = System.nanoTime();

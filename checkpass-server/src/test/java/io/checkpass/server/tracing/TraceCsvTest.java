@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import io.checkpass.core.registry.PersonId;
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.server.tracing.TraceRequest.Subject;
 import io.checkpass.server.tracing.TraceResult.Contact;
 import io.checkpass.server.tracing.TraceResult.Encounter;
@@ -24,7 +26,7 @@ class TraceCsvTest {
     static final Instant NOON = Instant.parse("2021-12-13T03:00:00Z");
 
     static TraceResult resultWith(String name, String venueName) {
-        TraceRequest request = new TraceRequest("tracer", "case, \"7\"", "reason", new Subject.Person("P1"), NOON.minusSeconds(3600),
+        TraceRequest request = new TraceRequest("tracer", "case, \"7\"", "reason", new Subject.Person(new PersonId("P1")), NOON.minusSeconds(3600),
                 NOON.plusSeconds(3600), OptionalInt.empty());
         Encounter encounter = new Encounter("cafe-a", Optional.of(venueName), UUID.randomUUID(), NOON, UUID.randomUUID(), NOON.plusSeconds(30),
                 Channel.MANUAL, Optional.of("ADMIT"), Duration.ofSeconds(3570));
@@ -63,14 +65,14 @@ class TraceCsvTest {
 
     @Test
     void a_request_refuses_control_characters_in_the_case_id_and_a_window_beyond_the_retention() {
-        assertThatThrownBy(() -> new TraceRequest("t", "case\n1", "r", new Subject.Person("P1"), NOON, NOON.plusSeconds(1), OptionalInt.empty()))
+        assertThatThrownBy(() -> new TraceRequest("t", "case\n1", "r", new Subject.Person(new PersonId("P1")), NOON, NOON.plusSeconds(1), OptionalInt.empty()))
                 .hasMessageContaining("control characters");
-        assertThatThrownBy(() -> new TraceRequest("t", "case", "r", new Subject.Person("P1"), NOON, NOON.plus(Duration.ofDays(28)).plusSeconds(1),
+        assertThatThrownBy(() -> new TraceRequest("t", "case", "r", new Subject.Person(new PersonId("P1")), NOON, NOON.plus(Duration.ofDays(28)).plusSeconds(1),
                 OptionalInt.empty())).hasMessageContaining("at most 28 days");
-        assertThat(new TraceRequest("t", " case ", "r", new Subject.Phone("+82 10-1234-5678"), NOON, NOON.plusSeconds(1), OptionalInt.of(720)))
+        assertThat(new TraceRequest("t", " case ", "r", new Subject.Phone(PhoneNumber.parse("+82 10-1234-5678").orElseThrow()), NOON, NOON.plusSeconds(1), OptionalInt.of(720)))
                 .satisfies(r -> {
                     assertThat(r.caseId()).isEqualTo("case");
-                    assertThat(((Subject.Phone) r.subject()).number()).isEqualTo("01012345678");
+                    assertThat(((Subject.Phone) r.subject()).number().digits()).isEqualTo("01012345678");
                 });
     }
 

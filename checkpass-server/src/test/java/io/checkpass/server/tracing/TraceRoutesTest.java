@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import io.checkpass.core.registry.PersonId;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
 import io.checkpass.server.http.Readiness;
 import io.checkpass.server.http.RouteClasses;
+import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.support.TestCentre;
 import io.checkpass.server.tracing.SeededDay.Expected;
 import io.checkpass.server.tracing.TraceRequest.Subject;
@@ -61,7 +63,7 @@ class TraceRoutesTest {
         var db = offline.database().dataSource();
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var guard = new Guard(new Authenticator(offline.apiClients(), Duration.ofSeconds(5)));
-        var routes = new TraceRoutes(new Tracer(db, cipher, (io.checkpass.server.audit.PostgresAuditLog) offline.audit(), centre.clock, Duration.ofMinutes(60)));
+        var routes = new TraceRoutes(new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60)));
         var api = new HttpApi(RouteClasses.of(centre.server.config().limits(), metrics), guard, metrics, new Readiness(db)).add(routes::register);
         server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).routing(api::routing).build().start();
     }
@@ -107,7 +109,7 @@ class TraceRoutesTest {
                 found.add(new Expected(who, UUID.fromString(e.path("caseCheckinId").asText()), UUID.fromString(e.path("contactCheckinId").asText())));
             }
         }
-        SeededDay.Answer answer = day.expected(new Subject.Person(SeededDay.CASE_PERSON), DAY_START, DAY_END, Duration.ofMinutes(45));
+        SeededDay.Answer answer = day.expected(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), DAY_START, DAY_END, Duration.ofMinutes(45));
         assertThat(found).isEqualTo(answer.encounters());
 
         String traceId = json.path("traceId").asText();
@@ -155,7 +157,7 @@ class TraceRoutesTest {
             }
         }
         assertThat(records.subList(1, records.size())).containsExactlyElementsOf(expected);
-        assertThat(expected).hasSize(day.expected(new Subject.Person(SeededDay.CASE_PERSON), DAY_START, DAY_END, Duration.ofMinutes(60))
+        assertThat(expected).hasSize(day.expected(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), DAY_START, DAY_END, Duration.ofMinutes(60))
                 .encounters().size());
     }
 

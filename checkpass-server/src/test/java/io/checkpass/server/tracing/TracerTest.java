@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.registry.PersonId;
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.server.audit.AuditLog;
-import io.checkpass.server.audit.PostgresAuditLog;
+import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.support.TestCentre;
 import io.checkpass.server.tracing.SeededDay.Expected;
 import io.checkpass.server.tracing.TraceRequest.Subject;
@@ -43,14 +45,14 @@ class TracerTest {
     static ContactCipher cipher;
     static SeededDay day;
     static Tracer tracer;
-    static PostgresAuditLog audit;
+    static AuditLog audit;
 
     @BeforeAll
     static void seed() throws IOException {
         centre = new TestCentre(TRACED_AT);
         cipher = ContactCipher.open(Files.createTempDirectory("checkpass-visit-key"), Optional.empty());
         day = new SeededDay(centre.server.centre(), cipher, centre.clock);
-        audit = (PostgresAuditLog) centre.server.centre().audit();
+        audit = centre.server.centre().audit();
         tracer = new Tracer(centre.server.centre().database().dataSource(), cipher, audit, centre.clock, Duration.ofMinutes(60));
     }
 
@@ -69,9 +71,9 @@ class TracerTest {
 
     @Test
     void a_trace_by_person_over_a_seeded_day_returns_exactly_the_independently_computed_co_visitors() {
-        TraceResult result = tracer.trace(dayOf(new Subject.Person(SeededDay.CASE_PERSON)));
+        TraceResult result = tracer.trace(dayOf(new Subject.Person(new PersonId(SeededDay.CASE_PERSON))));
 
-        SeededDay.Answer answer = day.expected(new Subject.Person(SeededDay.CASE_PERSON), DAY_START, DAY_END, Duration.ofMinutes(60));
+        SeededDay.Answer answer = day.expected(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), DAY_START, DAY_END, Duration.ofMinutes(60));
         assertMatches(result, answer, Duration.ofMinutes(60));
         assertThat(result.contacts()).extracting(Contact::resolution)
                 .contains(Resolution.LEDGER, Resolution.CONTACT, Resolution.NOT_IN_LEDGER, Resolution.FOREIGN_PASS);
@@ -93,7 +95,7 @@ class TracerTest {
 
     @Test
     void a_trace_by_phone_finds_calls_from_the_number_and_the_serials_of_every_person_registered_with_it() {
-        Subject subject = new Subject.Phone("+82 10 7000 0007");
+        Subject subject = new Subject.Phone(PhoneNumber.parse("+82 10 7000 0007").orElseThrow());
         TraceResult result = tracer.trace(dayOf(subject));
 
         SeededDay.Answer answer = day.expected(subject, DAY_START, DAY_END, Duration.ofMinutes(60));
@@ -103,12 +105,12 @@ class TracerTest {
         assertThat(caseSerials).contains(day.serialsOfPerson.get(SeededDay.SAME_PHONE_PERSON).getFirst())
                 .containsAll(day.serialsOfPerson.get(SeededDay.CASE_PERSON));
         assertThat(result.caseVisits()).extracting(TraceResult.CaseVisit::channel).contains(CheckIn.Channel.CALL);
-        assertAudited(result, "contact:" + java.util.HexFormat.of().formatHex(cipher.hmac(SeededDay.CASE_PHONE), 0, 8));
+        assertAudited(result, "contact:" + java.util.HexFormat.of().formatHex(cipher.hmac(PhoneNumber.parse(SeededDay.CASE_PHONE).orElseThrow()), 0, 8));
     }
 
     @Test
     void the_dwell_decides_who_overlaps_and_each_answer_matches_the_independent_computation() {
-        Subject subject = new Subject.Person(SeededDay.CASE_PERSON);
+        Subject subject = new Subject.Person(new PersonId(SeededDay.CASE_PERSON));
         Set<Expected> previous = Set.of();
         for (int minutes : new int[] {15, 60, 120}) {
             TraceResult result = tracer.trace(request(subject, DAY_START, DAY_END, OptionalInt.of(minutes)));
@@ -122,20 +124,20 @@ class TracerTest {
     @Test
     void visits_outside_the_window_are_not_the_case_s_and_bring_no_co_visitors() {
         UUID eveningBefore = day.caseVisitTheEveningBefore.id();
-        TraceResult dayOnly = tracer.trace(dayOf(new Subject.Person(SeededDay.CASE_PERSON)));
+        TraceResult dayOnly = tracer.trace(dayOf(new Subject.Person(new PersonId(SeededDay.CASE_PERSON))));
         assertThat(dayOnly.caseVisits()).extracting(TraceResult.CaseVisit::checkinId).doesNotContain(eveningBefore);
         assertThat(dayOnly.contacts()).flatExtracting(Contact::encounters).extracting(Encounter::venueId).doesNotContain("sauna-f");
 
         Instant fromEvening = DAY_START.minus(Duration.ofHours(1));
-        TraceResult wider = tracer.trace(request(new Subject.Person(SeededDay.CASE_PERSON), fromEvening, DAY_END, OptionalInt.empty()));
+        TraceResult wider = tracer.trace(request(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), fromEvening, DAY_END, OptionalInt.empty()));
         assertThat(wider.caseVisits()).extracting(TraceResult.CaseVisit::checkinId).contains(eveningBefore);
-        assertMatches(wider, day.expected(new Subject.Person(SeededDay.CASE_PERSON), fromEvening, DAY_END, Duration.ofMinutes(60)),
+        assertMatches(wider, day.expected(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), fromEvening, DAY_END, Duration.ofMinutes(60)),
                 Duration.ofMinutes(60));
     }
 
     @Test
     void a_co_visit_exactly_one_dwell_apart_does_not_overlap_and_one_a_second_closer_does() {
-        TraceResult result = tracer.trace(dayOf(new Subject.Person(SeededDay.CASE_PERSON)));
+        TraceResult result = tracer.trace(dayOf(new Subject.Person(new PersonId(SeededDay.CASE_PERSON))));
         Set<Expected> found = SeededDay.actual(result);
         List<String> mismatches = new ArrayList<>();
         for (TraceResult.CaseVisit cv : result.caseVisits()) {
@@ -156,7 +158,7 @@ class TracerTest {
 
     @Test
     void a_trace_for_a_person_the_registry_does_not_hold_is_refused_and_the_refusal_is_audited() {
-        assertThatThrownBy(() -> tracer.trace(dayOf(new Subject.Person("NOBODY-1"))))
+        assertThatThrownBy(() -> tracer.trace(dayOf(new Subject.Person(new PersonId("NOBODY-1")))))
                 .isInstanceOfSatisfying(TraceRefused.class, e -> assertThat(e.why()).isEqualTo(TraceRefused.Why.UNKNOWN_PERSON));
 
         List<AuditLog.Entry> entries = auditOf("person:NOBODY-1");
@@ -208,7 +210,7 @@ class TracerTest {
 
     static CheckIn checkIn(UUID id, Instant at, CheckIn.Channel channel, Optional<Serial> serial, Optional<String> phone) {
         return new CheckIn(id, at, "lab-g", Optional.empty(), channel, serial, Optional.empty(), Optional.empty(),
-                phone.map(p -> new CheckIn.Contact(p, Optional.of("테스트"))), Optional.of("ADMIT"), Optional.empty(), Optional.empty());
+                phone.map(p -> new CheckIn.Contact(PhoneNumber.parse(p).orElseThrow(), Optional.of("테스트"))), Optional.of("ADMIT"), Optional.empty(), Optional.empty());
     }
 
     // ---- assertions ---------------------------------------------------------------------------------------------

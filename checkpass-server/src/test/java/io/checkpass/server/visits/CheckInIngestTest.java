@@ -62,7 +62,7 @@ class CheckInIngestTest {
     private static CheckIn call(UUID id) {
         return new CheckIn(id, LUNCH, "ingest-venue", java.util.Optional.empty(), CheckIn.Channel.CALL, java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.of(new CheckIn.Contact("01012345678", java.util.Optional.empty())), java.util.Optional.empty(),
+                java.util.Optional.of(new CheckIn.Contact(new io.checkpass.core.registry.PhoneNumber("01012345678"), java.util.Optional.empty())), java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty());
     }
 

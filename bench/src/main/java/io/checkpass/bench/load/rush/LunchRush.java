@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.bench.load.KeepAliveHttp;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.crypto.Pem;
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.core.rules.VenueType;
 import io.checkpass.core.trust.TrustBundle;
 import io.checkpass.core.trust.TrustBundles;
@@ -476,7 +477,7 @@ public final class LunchRush implements Callable<Integer> {
         long callsStored = 0;
         long callsDuplicated = 0;
         for (String visitor : confirmedCallers) {
-            Integer n = callsByHmac.get(Base64.getEncoder().encodeToString(cipher.hmac(visitor)));
+            Integer n = callsByHmac.get(Base64.getEncoder().encodeToString(cipher.hmac(PhoneNumber.parse(visitor).orElseThrow())));
             if (n != null) {
                 callsStored++;
                 callsDuplicated += n - 1;

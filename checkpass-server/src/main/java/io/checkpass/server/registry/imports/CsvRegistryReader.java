@@ -24,6 +24,7 @@ import de.siegmar.fastcsv.reader.CsvRecordHandler;
 import io.checkpass.core.registry.ExemptionRecord;
 import io.checkpass.core.registry.ImmunizationRecord;
 import io.checkpass.core.registry.PersonRecord;
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.core.registry.RecoveryRecord;
 import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.core.registry.TestRecord;
@@ -64,7 +65,6 @@ public final class CsvRegistryReader implements RegistryReader {
     static final int MAX_FIELDS = 256;
     static final int MAX_REASON_CHARS = 500;
 
-    private static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9][0-9 -]{5,19}");
     private static final Pattern ONLY_DIGITS = Pattern.compile("[0-9]+");
     private static final Pattern FAILED_LINE = Pattern.compile("started in line (\\d+)");
 
@@ -355,9 +355,9 @@ public final class CsvRegistryReader implements RegistryReader {
             if (phone.isEmpty()) {
                 return Optional.empty();
             }
-            if (!PHONE_NUMBER.matcher(phone).matches()) {
-                problems.add(PHONE.label() + ": '" + phone + "' is not a phone number; write digits, spaces or hyphens"
-                        + " with an optional leading +, e.g. 010-1234-5678, or leave it empty");
+            // Stored as written, but only if the tracer can read it: a number no call could match is a typo.
+            if (PhoneNumber.parse(phone) instanceof PhoneNumber.Refused refused) {
+                problems.add(PHONE.label() + ": " + refused.reason() + "; e.g. 010-1234-5678, or leave it empty");
             }
             return Optional.of(phone);
         }

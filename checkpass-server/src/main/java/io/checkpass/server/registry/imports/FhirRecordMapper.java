@@ -1,5 +1,7 @@
 package io.checkpass.server.registry.imports;
 
+import static io.checkpass.core.time.KoreaTime.KST;
+
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.PerformanceOptionsEnum;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
@@ -14,7 +16,6 @@ import io.checkpass.core.registry.VaccineProduct;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,6 @@ public final class FhirRecordMapper {
     static final String SNOMED = "http://snomed.info/sct";
 
     /** Immunization dates with a time of day are days in Korea. */
-    private static final ZoneId KST = ZoneId.of("Asia/Seoul");
 
     /**
      * SARS-CoV-2 presence tests by LOINC code. Nucleic-acid amplification (RT-PCR and the like) counts as PCR; antigen

@@ -1,9 +1,8 @@
 package io.checkpass.server.registry.imports;
 
+import io.checkpass.core.time.IsoInstant;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -26,20 +25,10 @@ final class FieldValues {
     /** An ISO-8601 date-time with a UTC offset; null (with a problem) if it is not one. */
     static Instant instant(String what, String value, Problems problems) {
         try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            problems.add(what + ": '" + value + "' " + (hasNoOffset(value) ? "has no UTC offset" : "is not a date-time")
-                    + "; write it with its offset, e.g. 2021-12-13T10:00:00+09:00 for 10:00 KST");
+            return IsoInstant.parse(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(what + ": " + e.getMessage());
             return null;
-        }
-    }
-
-    private static boolean hasNoOffset(String value) {
-        try {
-            LocalDateTime.parse(value);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
         }
     }
 }

@@ -1,19 +1,22 @@
-package io.checkpass.server.tracing;
+package io.checkpass.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.registry.PersonId;
+import io.checkpass.core.registry.PhoneNumber;
+import io.checkpass.core.time.IsoInstant;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
-import io.checkpass.server.http.ApiException;
-import io.checkpass.server.http.Bodies;
-import io.checkpass.server.http.Guard;
-import io.checkpass.server.http.Responses;
-import io.checkpass.server.http.RouteClasses;
+import io.checkpass.server.tracing.TraceCsv;
+import io.checkpass.server.tracing.TraceRefused;
+import io.checkpass.server.tracing.TraceRequest;
 import io.checkpass.server.tracing.TraceRequest.Subject;
+import io.checkpass.server.tracing.TraceResult;
 import io.checkpass.server.tracing.TraceResult.Contact;
 import io.checkpass.server.tracing.TraceResult.Encounter;
+import io.checkpass.server.tracing.Tracer;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -21,8 +24,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -91,9 +92,9 @@ public final class TraceRoutes {
         }
         try {
             Subject subject = switch (given.getFirst()) {
-                case "personId" -> new Subject.Person(text(body, "personId"));
+                case "personId" -> new Subject.Person(PersonId.parse(text(body, "personId")));
                 case "serial" -> new Subject.Pass(serial(text(body, "serial")));
-                default -> new Subject.Phone(text(body, "phone"));
+                default -> new Subject.Phone(PhoneNumber.parse(text(body, "phone")).orElseThrow());
             };
             OptionalInt dwell = OptionalInt.empty();
             JsonNode dwellNode = body.get("dwellMinutes");
@@ -135,9 +136,9 @@ public final class TraceRoutes {
             throw new IllegalArgumentException(field + " is required: an ISO-8601 instant with offset, e.g. 2021-12-13T00:00:00+09:00");
         }
         try {
-            return OffsetDateTime.parse(text(body, field)).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " must be an ISO-8601 instant with offset, e.g. 2021-12-13T00:00:00+09:00", e);
+            return IsoInstant.parse(text(body, field));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " must be an ISO-8601 instant with offset: " + e.getMessage(), e);
         }
     }
 
@@ -153,9 +154,9 @@ public final class TraceRoutes {
                 .put("caseId", request.caseId());
         ObjectNode subject = json.putObject("subject");
         switch (request.subject()) {
-            case Subject.Person p -> subject.put("personId", p.personId());
+            case Subject.Person p -> subject.put("personId", p.personId().value());
             case Subject.Pass s -> subject.put("serial", s.serial().hex());
-            case Subject.Phone ph -> subject.put("phone", ph.number());
+            case Subject.Phone ph -> subject.put("phone", ph.number().digits());
         }
         json.put("from", request.from().toString()).put("to", request.to().toString()).put("dwellMinutes", result.dwell().toMinutes());
         var caseVisits = json.putArray("caseVisits");
