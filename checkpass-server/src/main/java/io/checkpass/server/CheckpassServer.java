@@ -2,7 +2,6 @@ package io.checkpass.server;
 
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.rules.VenueRules;
-import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.demo.DemoWalletSessions;
@@ -17,11 +16,9 @@ import io.checkpass.server.http.RouteClasses;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
 import io.checkpass.server.http.WebPages;
-import io.checkpass.server.registry.Registry;
 import io.checkpass.server.sip.SipEndpoint;
 import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.trust.ScannerVerification;
-import io.checkpass.server.trust.TrustBundleService;
 import io.checkpass.server.visits.CheckInStats;
 import io.checkpass.server.visits.Maintenance;
 import io.helidon.webserver.WebServer;
@@ -132,18 +129,6 @@ public final class CheckpassServer implements AutoCloseable {
 
     public CentreServices centre() {
         return centre;
-    }
-
-    public ApiClients apiClients() {
-        return centre.apiClients();
-    }
-
-    public Registry registry() {
-        return centre.registry();
-    }
-
-    public TrustBundleService bundles() {
-        return centre.bundles();
     }
 
     /**

@@ -53,7 +53,7 @@ final class IssuanceLoad implements Callable<Integer> {
         try (InProcessCentre centre = new InProcessCentre(Map.of("limits.issuance", Integer.toString(Math.max(concurrency, 64)),
                 "issuance.client-rate-per-second", "1000000", "issuance.person-devices-per-day", "100", "database.pool-size", Integer.toString(poolSize)))) {
             String auth = InProcessCentre.basic("load-wallet",
-                    centre.server.apiClients().create("load-wallet", "load driver", Set.of(Role.WALLET_PROVIDER)));
+                    centre.server.centre().apiClients().create("load-wallet", "load driver", Set.of(Role.WALLET_PROVIDER)));
             seed(centre);
             List<String> devices = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
@@ -94,11 +94,11 @@ final class IssuanceLoad implements Callable<Integer> {
             batch.add(new ImmunizationRecord(id, LocalDate.of(2021, 7, 1), VaccineProduct.PFIZER, 2));
             batch.add(new ImmunizationRecord(id, LocalDate.of(2021, 12, 20), VaccineProduct.MODERNA, 3));
             if (batch.size() >= 4000) {
-                centre.server.registry().upsert(batch);
+                centre.server.centre().registry().upsert(batch);
                 batch.clear();
             }
         }
-        centre.server.registry().upsert(batch);
+        centre.server.centre().registry().upsert(batch);
         yesterdaysLedger(centre);
     }
 

@@ -113,13 +113,13 @@ final class ServeCommand implements Callable<Integer> {
         context.out().println("checkpass serving at " + base);
         server.sipPort().ifPresent(p -> context.out().println("안심콜 SIP endpoint on port " + p + " (UDP and TCP)"));
         if (demo) {
-            var seeded = new DemoSeeder(server.registry(), server.apiClients(), server.centre().venues()).seed(demoPersons, cfg.dataDir());
+            var seeded = new DemoSeeder(server.centre().registry(), server.centre().apiClients(), server.centre().venues()).seed(demoPersons, cfg.dataDir());
             context.out().println("demo: " + seeded.persons() + " persons D000001..D" + "%06d".formatted(seeded.persons())
                     + "; API client secrets in " + seeded.credentialsFile());
             context.out().println("demo venues venue-01..venue-10 take 안심콜 calls on 0800000001..0800000010");
-            String holder = server.registry().find("D000001").map(r -> "D000001, born " + r.person().birthDate()).orElse("D000001");
+            String holder = server.centre().registry().find("D000001").map(r -> "D000001, born " + r.person().birthDate()).orElse("D000001");
             long offset = Duration.between(context.clock().instant(), clock.instant()).toSeconds();
-            DemoExamples.print(context.out(), base, seeded.secrets(), server.bundles().current().etag(), clock, holder, offset);
+            DemoExamples.print(context.out(), base, seeded.secrets(), server.centre().bundles().current().etag(), clock, holder, offset);
         }
         context.out().flush();
         stopped.await();

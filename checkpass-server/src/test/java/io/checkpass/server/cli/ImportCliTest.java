@@ -55,7 +55,7 @@ class ImportCliTest {
 
         CliRun again = importFile("csv", SAMPLE_CSV);
         assertThat(again.out()).contains("0 inserted, 0 updated, 31 unchanged, 2 rejected");
-        assertThat(centre.server.registry().find("P0002").orElseThrow().immunizations()).hasSize(3);
+        assertThat(centre.server.centre().registry().find("P0002").orElseThrow().immunizations()).hasSize(3);
 
         // import → issue → the core verifier admits
         String wallet = centre.client("wallet-import", Role.WALLET_PROVIDER);

@@ -29,7 +29,7 @@ class IssueAheadTest {
     void credentials_issued_ahead_are_served_on_the_day_without_a_new_serial() {
         try (TestCentre centre = new TestCentre(DEC_11)) {
             String wallet = centre.client("wallet-ahead", Role.WALLET_PROVIDER);
-            centre.server.registry().upsert(List.<RegistryRecord>of(
+            centre.server.centre().registry().upsert(List.<RegistryRecord>of(
                     new PersonRecord("A1", "박민수", LocalDate.of(1975, 5, 5), Optional.empty()),
                     new ImmunizationRecord("A1", LocalDate.of(2021, 8, 1), VaccineProduct.MODERNA, 1),
                     new ImmunizationRecord("A1", LocalDate.of(2021, 9, 1), VaccineProduct.MODERNA, 2),

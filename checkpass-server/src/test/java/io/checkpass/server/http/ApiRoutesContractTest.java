@@ -32,7 +32,7 @@ class ApiRoutesContractTest {
         centre = new TestCentre(Instant.parse("2021-12-13T03:00:00Z"));
         admin = centre.client("admin-contract", Role.ISSUER_ADMIN);
         monitoring = centre.client("monitoring-contract", Role.MONITORING);
-        centre.server.registry().upsert(List.<RegistryRecord>of(
+        centre.server.centre().registry().upsert(List.<RegistryRecord>of(
                 new PersonRecord("P-CONTRACT", "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-1234-5678")),
                 new ImmunizationRecord("P-CONTRACT", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
                 new ImmunizationRecord("P-CONTRACT", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2)));

@@ -47,7 +47,7 @@ class CentreApiTest {
         wallet = centre.client("wallet-test", Role.WALLET_PROVIDER);
         admin = centre.client("admin-test", Role.ISSUER_ADMIN);
         auditor = centre.client("auditor-test", Role.AUDITOR);
-        centre.server.registry().upsert(List.<RegistryRecord>of(
+        centre.server.centre().registry().upsert(List.<RegistryRecord>of(
                 new PersonRecord("P-ADMIT", "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-1234-5678")),
                 new ImmunizationRecord("P-ADMIT", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
                 new ImmunizationRecord("P-ADMIT", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2),
@@ -128,7 +128,7 @@ class CentreApiTest {
             persons.add(new ImmunizationRecord("P-BATCH-" + p, LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1));
             persons.add(new ImmunizationRecord("P-BATCH-" + p, LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2));
         }
-        centre.server.registry().upsert(persons);
+        centre.server.centre().registry().upsert(persons);
         record Ask(String personId, String deviceKey) {}
         List<Ask> asks = new java.util.ArrayList<>();
         for (int p = 1; p <= 8; p++) {

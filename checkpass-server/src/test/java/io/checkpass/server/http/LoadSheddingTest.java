@@ -27,7 +27,7 @@ class LoadSheddingTest {
             for (int i = 0; i < 400; i++) {
                 persons.add(new PersonRecord("L%04d".formatted(i), "부하시험", LocalDate.of(1980, 1, 1), Optional.empty()));
             }
-            centre.server.registry().upsert(persons);
+            centre.server.centre().registry().upsert(persons);
 
             List<HttpResponse<String>> responses = new ArrayList<>();
             try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {

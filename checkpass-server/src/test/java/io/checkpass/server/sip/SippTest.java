@@ -48,7 +48,7 @@ class SippTest {
     static void start() throws IOException {
         centre = new TestCentre(Instant.parse("2021-12-13T03:00:00Z"));
         db = centre.server.centre().database().dataSource();
-        Venues venues = new Venues(db, centre.server.apiClients());
+        Venues venues = new Venues(db, centre.server.centre().apiClients());
         for (int i = 1; i <= 10; i++) {
             String number = String.format("08000000%02d", i);
             String venueId = "cafe-" + i;

@@ -90,7 +90,7 @@ public final class TestCentre implements AutoCloseable {
 
     /** Creates a client with these roles; remembers its secret. */
     public String client(String id, Role... roles) {
-        secrets.put(id, server.apiClients().create(id, id, Set.of(roles)));
+        secrets.put(id, server.centre().apiClients().create(id, id, Set.of(roles)));
         return id;
     }
 

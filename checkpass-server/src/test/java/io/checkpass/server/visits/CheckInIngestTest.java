@@ -69,10 +69,10 @@ class CheckInIngestTest {
     @Test
     void a_scanner_that_cannot_be_bound_to_its_venue_leaves_no_client_behind_and_can_be_retried() {
         Venues venues = centre.server.centre().venues();
-        assertThat(centre.server.apiClients().find("scanner-orphan")).isEmpty();
+        assertThat(centre.server.centre().apiClients().find("scanner-orphan")).isEmpty();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> venues.addScanner("no-such-venue", "scanner-orphan", "door"))
                 .isInstanceOf(IllegalStateException.class);
-        assertThat(centre.server.apiClients().find("scanner-orphan")).as("the client rolled back with the scanner row").isEmpty();
+        assertThat(centre.server.centre().apiClients().find("scanner-orphan")).as("the client rolled back with the scanner row").isEmpty();
 
         VisitFixture.venueWithScanner(centre, "orphan-venue", "restaurant_cafe", null);
         assertThat(venues.addScanner("orphan-venue", "scanner-orphan", "door")).isNotEmpty();

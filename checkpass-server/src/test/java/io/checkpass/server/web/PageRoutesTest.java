@@ -49,7 +49,7 @@ class PageRoutesTest {
         tracer = centre.client("tracer-test", Role.TRACER);
         admin = centre.client("admin-test", Role.ISSUER_ADMIN);
         auditor = centre.client("auditor-test", Role.AUDITOR);
-        centre.server.registry().upsert(List.<RegistryRecord>of(
+        centre.server.centre().registry().upsert(List.<RegistryRecord>of(
                 new PersonRecord("P-1", "홍길동", LocalDate.of(1985, 3, 1), Optional.empty()),
                 new ImmunizationRecord("P-1", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
                 new ImmunizationRecord("P-1", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2),

@@ -87,8 +87,8 @@ class PagesBrowserTest {
                 + "chromium-driver (.ci/run does)").isTrue();
         centre = new TestCentre(MutableClock.ticking(LUNCH), Map.of("demo.wallet", "true"));
         var server = centre.server;
-        secrets = new DemoSeeder(server.registry(), server.apiClients(), server.centre().venues()).seed(20, centre.dataDir).secrets();
-        server.registry().upsert(List.<RegistryRecord>of(
+        secrets = new DemoSeeder(server.centre().registry(), server.centre().apiClients(), server.centre().venues()).seed(20, centre.dataDir).secrets();
+        server.centre().registry().upsert(List.<RegistryRecord>of(
                 new PersonRecord(HOLDER, "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-5555-1234")),
                 new ImmunizationRecord(HOLDER, LocalDate.of(2021, 7, 1), VaccineProduct.PFIZER, 1),
                 new ImmunizationRecord(HOLDER, LocalDate.of(2021, 8, 5), VaccineProduct.PFIZER, 2)));
