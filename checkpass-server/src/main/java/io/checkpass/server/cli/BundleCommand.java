@@ -17,32 +17,46 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bundle", description = "Build signed trust bundles.", subcommands = BundleCommand.Build.class)
+@Command(name = "bundle", mixinStandardHelpOptions = true, description = "Build signed trust bundles.",
+        subcommands = {BundleCommand.Build.class, HelpCommand.class},
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = {
+                "  ./checkpass bundle build --keys demo-keys --out bundle.cose",
+                "  ./checkpass bundle help build"})
 final class BundleCommand {
     private BundleCommand() {}
 
-    @Command(name = "build", description = "Sign a trust bundle with the issuer key, the Korean venue rules and any revocations.")
+    @Command(name = "build", mixinStandardHelpOptions = true,
+            description = "Sign a trust bundle with the issuer key, the Korean venue rules and any revocations.",
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = {
+                    "  ./checkpass bundle build --keys demo-keys --out bundle.cose",
+                    "  ./checkpass bundle build --keys demo-keys --out bundle.cose \\",
+                    "      --revoke 0123456789abcdef01234567",
+                    "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
+                    "      --into foreign.json",
+                    "  ./checkpass bundle build --keys demo-keys --foreign foreign.json \\",
+                    "      --out bundle.cose"})
     static final class Build implements Callable<Integer> {
         private final CliContext context;
 
-        @Option(names = "--keys", required = true, description = "Key directory made by 'checkpass keys new'.")
-        Path keys;
-
-        @Option(names = "--password-file", description = "Keystore password file (else $CHECKPASS_KEYSTORE_PASSWORD, else DIR/keystore.password).")
-        Path passwordFile;
+        @Mixin
+        KeyDirectoryOptions keys;
 
         @Option(names = "--revoke", paramLabel = "SERIAL", description = "A revoked serial (24 hex digits); repeat for more.")
         List<String> revoke = new ArrayList<>();
 
-        @Option(names = "--issuer", defaultValue = "KR", description = "Issuer name listed with the key (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--issuer", defaultValue = "KR", paramLabel = "NAME", description = "Issuer name listed with the key (default: ${DEFAULT-VALUE}).")
         String issuer;
 
-        @Option(names = "--bundle-version", description = "Bundle version (default: the current time in epoch seconds).")
+        @Option(names = "--bundle-version", paramLabel = "N", description = "Bundle version (default: the current time in epoch seconds).")
         Long version;
 
-        @Option(names = "--out", required = true, description = "Bundle file to write.")
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Bundle file to write.")
         Path out;
 
         @Option(names = "--foreign", paramLabel = "FOREIGN_JSON", description = "Foreign trust material to include (made by 'checkpass trust import').")
@@ -54,7 +68,7 @@ final class BundleCommand {
 
         @Override
         public Integer call() throws IOException {
-            KeyDirectory keyDirectory = KeyDirectory.open(keys, context.es256(), KeyDirectory.externalPassword(passwordFile));
+            KeyDirectory keyDirectory = keys.open(context.es256());
             Set<Serial> revoked = new HashSet<>();
             for (String serial : revoke) {
                 try {

@@ -16,10 +16,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "conformance",
+@Command(name = "conformance", mixinStandardHelpOptions = true,
         description = {"Run a foreign-pass conformance suite: every case in DIR, with its own expectations and pinned clock.",
                 "Prints one line per disagreement, SKIP lines for the reviewed skip list, and a last line 'N passed, M failed, K skipped'.",
-                "Exits 1 if any case fails."})
+                "Exits 1 if any case fails."},
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = {
+                "  ./checkpass conformance dcc testdata/dcc",
+                "  ./checkpass conformance shc testdata/shc",
+                "  ./checkpass conformance nzcp testdata/nzcp"})
 final class ConformanceCommand implements Callable<Integer> {
     private final CliContext context;
 

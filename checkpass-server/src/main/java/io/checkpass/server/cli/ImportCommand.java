@@ -22,9 +22,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", description = "Import registry records from CSV or HL7 FHIR R4 (docs/import.md). Streams the file with a progress "
-        + "bar; each bad record is reported with its line or resource id; good ones are committed; re-importing changes nothing.",
-        subcommands = {ImportCommand.Csv.class, ImportCommand.Fhir.class})
+@Command(name = "import", mixinStandardHelpOptions = true, description = {"Import registry records from CSV or HL7 FHIR R4 (docs/import.md).",
+        "Streams the file with a progress bar; each bad record is reported with its line or resource id; good ones are committed; "
+        + "re-importing changes nothing."},
+        subcommands = {ImportCommand.Csv.class, ImportCommand.Fhir.class, picocli.CommandLine.HelpCommand.class},
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = {"  ./checkpass import csv examples/registry-sample.csv", "  ./checkpass import help csv"})
 final class ImportCommand {
     private ImportCommand() {}
 
@@ -35,7 +38,7 @@ final class ImportCommand {
         @Mixin
         CentreOptions centre;
 
-        @Parameters(paramLabel = "FILE")
+        @Parameters(paramLabel = "FILE", description = "The file to import.")
         Path file;
 
         FileImport(CliContext context) {
@@ -51,7 +54,8 @@ final class ImportCommand {
         }
     }
 
-    @Command(name = "csv", description = "Import a registry CSV (kind,person_id,... — see docs/import.md).")
+    @Command(name = "csv", mixinStandardHelpOptions = true, description = "Import a registry CSV (kind,person_id,... — see docs/import.md).",
+            footerHeading = CheckpassCli.EXAMPLES, footer = "  ./checkpass import csv examples/registry-sample.csv")
     static final class Csv extends FileImport {
         Csv(CliContext context) {
             super(context);
@@ -63,7 +67,9 @@ final class ImportCommand {
         }
     }
 
-    @Command(name = "fhir", description = "Import an R4 Bundle (JSON) or NDJSON of Patient, Immunization and Observation resources.")
+    @Command(name = "fhir", mixinStandardHelpOptions = true,
+            description = "Import an R4 Bundle (JSON) or NDJSON of Patient, Immunization and Observation resources.",
+            footerHeading = CheckpassCli.EXAMPLES, footer = "  ./checkpass import fhir examples/registry-sample-fhir.json")
     static final class Fhir extends FileImport {
         private final FhirRecordMapper mapper = new FhirRecordMapper();
 

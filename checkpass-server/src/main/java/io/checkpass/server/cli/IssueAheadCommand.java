@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "issue-ahead", description = "Pre-issue credentials for everyone eligible on a day (e.g. before an enforcement day): "
-        + "one per known device, and a static pass. Wallets asking that day are served from the ledger.")
+@Command(name = "issue-ahead", mixinStandardHelpOptions = true, description = {"Pre-issue credentials for everyone eligible on a day.",
+        "Run it before an enforcement day: one per known device, and a static pass. Wallets asking that day are served from the ledger."},
+        footerHeading = CheckpassCli.EXAMPLES, footer = "  ./checkpass issue-ahead --date \"$(TZ=Asia/Seoul date -d tomorrow +%%F)\"")
 final class IssueAheadCommand implements Callable<Integer> {
     private final CliContext context;
 

@@ -11,26 +11,39 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
 
-@Command(name = "keys", description = "Make signing keys and holder device keys.",
-        subcommands = {KeysCommand.New.class, KeysCommand.Device.class})
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Make signing keys and holder device keys.",
+        subcommands = {KeysCommand.New.class, KeysCommand.Device.class, HelpCommand.class},
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = {
+                "  ./checkpass keys new --out demo-keys --valid-from 2021-01-01",
+                "  ./checkpass keys device --out phone.pem",
+                "  ./checkpass keys help new"})
 final class KeysCommand {
 
-    @Command(name = "new", description = "Generate an issuer key and a trust-bundle key into a key directory.")
+    @Command(name = "new", mixinStandardHelpOptions = true,
+            description = {"Generate an issuer key and a trust-bundle key into a key directory.",
+                    "DIR/bundle.pub.pem is the trust anchor scanners pin."},
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = {
+                    "  ./checkpass keys new --out demo-keys --valid-from 2021-01-01",
+                    "  ./checkpass keys new --out keys-2022 --valid-from 2022-01-01 \\",
+                    "      --valid-for P365D"})
     static final class New implements java.util.concurrent.Callable<Integer> {
         private final CliContext context;
 
-        @Option(names = "--out", required = true, description = "Key directory to create (keys are never overwritten).")
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Key directory to create (keys are never overwritten).")
         Path out;
 
-        @Option(names = "--valid-from", description = "Start of the keys' validity (default: now).")
+        @Option(names = "--valid-from", paramLabel = "T", description = "Start of the keys' validity (default: now).")
         Instant validFrom;
 
-        @Option(names = "--valid-for", defaultValue = "P730D", description = "Validity as an ISO-8601 duration (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--valid-for", defaultValue = "P730D", paramLabel = "DURATION", description = "Validity as an ISO-8601 duration (default: ${DEFAULT-VALUE}).")
         Duration validFor;
 
-        @Option(names = "--password-file", description = "Keystore password file; else $CHECKPASS_KEYSTORE_PASSWORD; else one is generated into DIR/keystore.password.")
+        @Option(names = "--password-file", paramLabel = "FILE", description = "Keystore password file; else $CHECKPASS_KEYSTORE_PASSWORD; else one is generated into DIR/keystore.password.")
         Path passwordFile;
 
         New(CliContext context) {
@@ -48,11 +61,14 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "device", description = "Generate a holder device key (PEM), as a wallet does, for demos and tests.")
+    @Command(name = "device", mixinStandardHelpOptions = true,
+            description = "Generate a holder device key (PEM), as a wallet does, for demos and tests.",
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = "  ./checkpass keys device --out phone.pem")
     static final class Device implements java.util.concurrent.Callable<Integer> {
         private final CliContext context;
 
-        @Option(names = "--out", required = true, description = "PEM file to write (private and public key).")
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "PEM file to write (private and public key).")
         Path out;
 
         Device(CliContext context) {

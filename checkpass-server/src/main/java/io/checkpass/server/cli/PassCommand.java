@@ -22,11 +22,21 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-@Command(name = "pass", description = "Issue and present native passes.", subcommands = {PassCommand.Issue.class, PassCommand.Present.class})
+@Command(name = "pass", mixinStandardHelpOptions = true, description = "Issue and present native passes.",
+        subcommands = {PassCommand.Issue.class, PassCommand.Present.class, HelpCommand.class},
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = {
+                "  ./checkpass pass issue --keys demo-keys --status tested --from 2021-12-13 \\",
+                "      --name 김철수 --birth-year 1990 --static --out paper.json \\",
+                "      --at 2021-12-13T11:00:00+09:00",
+                "  ./checkpass pass present --pass paper.json",
+                "  ./checkpass pass help issue"})
 final class PassCommand {
 
     static final class StatusConverter implements ITypeConverter<PassStatus> {
@@ -40,50 +50,57 @@ final class PassCommand {
         }
     }
 
-    @Command(name = "issue", description = "Sign a credential; prints its serial.")
+    @Command(name = "issue", mixinStandardHelpOptions = true, description = "Sign a credential; prints its serial.",
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = {
+                    "  # a pass bound to the holder's phone key (from 'checkpass keys device')",
+                    "  ./checkpass pass issue --keys demo-keys --status vaccinated \\",
+                    "      --from 2021-10-01 --until 2022-06-30 --name 홍길동 --birth-year 1985 \\",
+                    "      --device-key phone.pem --at 2021-12-13T11:00:00+09:00 --out pass.json",
+                    "  # a static (paper) pass: verifies as CHECK_ID",
+                    "  ./checkpass pass issue --keys demo-keys --status tested --from 2021-12-13 \\",
+                    "      --name 김철수 --birth-year 1990 --static --out paper.json \\",
+                    "      --at 2021-12-13T11:00:00+09:00"})
     static final class Issue implements Callable<Integer> {
         private final CliContext context;
 
-        @Option(names = "--keys", required = true, description = "Key directory made by 'checkpass keys new'.")
-        Path keys;
+        @Mixin
+        KeyDirectoryOptions keys;
 
-        @Option(names = "--password-file", description = "Keystore password file (else $CHECKPASS_KEYSTORE_PASSWORD, else DIR/keystore.password).")
-        Path passwordFile;
-
-        @Option(names = "--status", required = true, converter = StatusConverter.class,
+        @Option(names = "--status", required = true, paramLabel = "STATUS", converter = StatusConverter.class,
                 description = "vaccinated, tested, recovered, exempt, minor or unvaccinated.")
         PassStatus status;
 
-        @Option(names = "--from", required = true, description = "When the status starts to hold.")
+        @Option(names = "--from", required = true, paramLabel = "T", description = "When the status starts to hold.")
         Instant from;
 
-        @Option(names = "--until", description = "When the status stops holding (omit for open-ended).")
+        @Option(names = "--until", paramLabel = "T", description = "When the status stops holding (omit for open-ended).")
         Instant until;
 
-        @Option(names = "--name", required = true, description = "Holder's name; only its masked form is written.")
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "Holder's name; only its masked form is written.")
         String name;
 
-        @Option(names = "--birth-year", required = true, description = "Holder's birth year.")
+        @Option(names = "--birth-year", required = true, paramLabel = "YEAR", description = "Holder's birth year.")
         int birthYear;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Binding binding;
 
         static final class Binding {
-            @Option(names = "--device-key", description = "Bind to this device key (PEM from 'checkpass keys device').")
+            @Option(names = "--device-key", paramLabel = "PEM", description = "Bind to this device key (PEM from 'checkpass keys device').")
             Path deviceKey;
 
             @Option(names = "--static", description = "A static pass with no device key (paper); verifies as CHECK_ID.")
             boolean staticPass;
         }
 
-        @Option(names = "--at", description = "Issued-at (default: now).")
+        @Option(names = "--at", paramLabel = "T", description = "Issued-at (default: now).")
         Instant at;
 
-        @Option(names = "--lifetime", defaultValue = "PT48H", description = "Credential lifetime, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lifetime", defaultValue = "PT48H", paramLabel = "DURATION", description = "Credential lifetime, ISO-8601 (default: ${DEFAULT-VALUE}).")
         Duration lifetime;
 
-        @Option(names = "--out", required = true, description = "Credential file to write (JSON).")
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Credential file to write (JSON).")
         Path out;
 
         Issue(CliContext context) {
@@ -93,7 +110,7 @@ final class PassCommand {
         @Override
         public Integer call() throws IOException {
             var es256 = context.es256();
-            KeyDirectory keyDirectory = KeyDirectory.open(keys, es256, KeyDirectory.externalPassword(passwordFile));
+            KeyDirectory keyDirectory = keys.open(es256);
             PassRequest request;
             try {
                 request = new PassRequest(status, from, Optional.ofNullable(until), DisplayHint.of(name, birthYear),
@@ -109,20 +126,26 @@ final class PassCommand {
         }
     }
 
-    @Command(name = "present", description = "Print the QR text of a credential, signed by the device now (or --at); --png writes the QR image.")
+    @Command(name = "present", mixinStandardHelpOptions = true,
+            description = "Print the QR text of a credential, signed by the device now (or --at); --png writes the QR image.",
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = {
+                    "  ./checkpass pass present --pass pass.json --device-key phone.pem \\",
+                    "      --at 2021-12-13T12:00:00+09:00 --png qr.png",
+                    "  ./checkpass pass present --pass paper.json"})
     static final class Present implements Callable<Integer> {
         private final CliContext context;
 
-        @Option(names = "--pass", required = true, description = "Credential file from 'checkpass pass issue'.")
+        @Option(names = "--pass", required = true, paramLabel = "FILE", description = "Credential file from 'checkpass pass issue'.")
         Path pass;
 
-        @Option(names = "--device-key", description = "The holder's device key; required for a device-bound pass.")
+        @Option(names = "--device-key", paramLabel = "PEM", description = "The holder's device key; required for a device-bound pass.")
         Path deviceKey;
 
-        @Option(names = "--at", description = "Presentation time (default: now).")
+        @Option(names = "--at", paramLabel = "T", description = "Presentation time (default: now).")
         Instant at;
 
-        @Option(names = "--png", description = "Also write the QR code as a PNG image.")
+        @Option(names = "--png", paramLabel = "FILE", description = "Also write the QR code as a PNG image.")
         Path png;
 
         Present(CliContext context) {

@@ -17,38 +17,48 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Run the centre: registry, issuance, trust bundle (HTTP). Embedded PostgreSQL unless --db-url.")
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the centre: registry, issuance, trust bundle (HTTP). Embedded PostgreSQL unless --db-url.",
+                "Stops on Ctrl-C or SIGTERM."},
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = {
+                "  # a demo registry, venues and API clients; prints curl examples",
+                "  ./checkpass serve --demo",
+                "  # replay the pass era: the pages get the clock offset they need",
+                "  ./checkpass serve --demo --clock-start 2022-01-20T11:55:00+09:00",
+                "  # another data directory, on free ports (printed at start)",
+                "  ./checkpass serve --data /tmp/checkpass-data --port 0 --sip-port 0"})
 final class ServeCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(names = "--data", description = "Data directory (default ./data): embedded database, keys, demo credentials.")
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./data): embedded database, keys, demo credentials.")
     Path data;
 
-    @Option(names = "--port", description = "HTTP port (default 8080; 0 picks a free one).")
+    @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; 0 picks a free one).")
     Integer port;
 
-    @Option(names = "--host", description = "Interface to listen on (default 0.0.0.0).")
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Interface to listen on (default 0.0.0.0).")
     String host;
 
-    @Option(names = "--sip-port", description = "안심콜 SIP port, UDP and TCP (default 5060; 0 picks a free one).")
+    @Option(names = "--sip-port", paramLabel = "N", description = "안심콜 SIP port, UDP and TCP (default 5060; 0 picks a free one).")
     Integer sipPort;
 
-    @Option(names = "--db-url", description = "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
+    @Option(names = "--db-url", paramLabel = "URL", description = "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
     String dbUrl;
 
-    @Option(names = "--db-user", description = "Database user for --db-url (default checkpass).")
+    @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --db-url (default checkpass).")
     String dbUser;
 
-    @Option(names = "--config", description = "YAML configuration (default DATA/checkpass.yaml if present).")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default DATA/checkpass.yaml if present).")
     Path config;
 
     @Option(names = "--demo", description = "Seed a demo registry and demo API clients; write DATA/demo-credentials.json.")
     boolean demo;
 
-    @Option(names = "--demo-persons", defaultValue = "5000", description = "Persons in the demo registry (default ${DEFAULT-VALUE}).")
+    @Option(names = "--demo-persons", defaultValue = "5000", paramLabel = "N", description = "Persons in the demo registry (default ${DEFAULT-VALUE}).")
     int demoPersons;
 
-    @Option(names = "--clock-start", description = "Run the server's clock from this instant on (e.g. 2021-12-13T11:55:00+09:00), to replay the pass era.")
+    @Option(names = "--clock-start", paramLabel = "T", description = "Run the server's clock from this instant on (e.g. 2021-12-13T11:55:00+09:00), to replay the pass era.")
     Instant clockStart;
 
     ServeCommand(CliContext context) {

@@ -21,17 +21,36 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "trust", description = "Manage foreign trust material for the bundle.", subcommands = TrustCommand.Import.class)
+@Command(name = "trust", mixinStandardHelpOptions = true, description = "Manage foreign trust material for the bundle.",
+        subcommands = {TrustCommand.Import.class, HelpCommand.class},
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = {
+                "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
+                "      --into foreign.json",
+                "  ./checkpass trust help import"})
 final class TrustCommand {
     private TrustCommand() {}
 
-    @Command(name = "import", description = {"Check foreign issuers' material and merge it into a foreign-trust JSON file for 'bundle build --foreign'.",
-            "dcc: X.509 signer certificates (PEM, possibly several per file, or DER).",
-            "shc: the issuer's key set (jwks.json) and CRL files, with --iss.",
-            "nzcp: issuer DID documents."})
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Check foreign issuers' material and merge it into a foreign-trust JSON file for 'bundle build --foreign'.",
+                    "dcc: X.509 signer certificates (PEM, possibly several per file, or DER).",
+                    "shc: the issuer's key set (jwks.json) and CRL files, with --iss.",
+                    "nzcp: issuer DID documents."},
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = {
+                    "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
+                    "      --into foreign.json",
+                    "  ./checkpass trust import shc \\",
+                    "      --iss https://spec.smarthealth.cards/examples/issuer \\",
+                    "      testdata/shc/spec-examples/issuer/.well-known/jwks.json \\",
+                    "      testdata/shc/spec-examples/issuer/.well-known/crl/*.json \\",
+                    "      --into foreign.json",
+                    "  ./checkpass bundle build --keys demo-keys --foreign foreign.json \\",
+                    "      --out bundle.cose"})
     static final class Import implements Callable<Integer> {
         private final CliContext context;
 

@@ -10,11 +10,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "vectors", description = "Write conformance vectors of the native verifier (cases.json, bundles, anchor) for other implementations.")
+@Command(name = "vectors", mixinStandardHelpOptions = true,
+        description = "Write conformance vectors of the native verifier (cases.json, bundles, anchor) for other implementations.",
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = "  ./checkpass vectors --out /tmp/vectors")
 final class VectorsCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(names = "--out", required = true, description = "Directory to write into (created if needed).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if needed).")
     Path out;
 
     VectorsCommand(CliContext context) {

@@ -24,21 +24,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "verify", description = "Verify a presented pass offline against a trust bundle; prints one JSON line. "
-        + "Exits 0 whenever a verdict was reached, DENY included.")
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify a presented pass offline against a trust bundle; prints one JSON line.",
+                "Exits 0 whenever a verdict was reached, DENY included."},
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = {
+                "  ./checkpass verify --bundle bundle.cose \\",
+                "      --trust-anchor demo-keys/bundle.pub.pem --venue-type restaurant_cafe \\",
+                "      --at 2021-12-13T12:00:10+09:00 --image qr.png",
+                "  # the QR text itself, as a scanner reads it",
+                "  ./checkpass verify --bundle bundle.cose --at 2021-12-13T12:00:10+09:00 \\",
+                "      \"$(./checkpass pass present --pass paper.json)\""})
 final class VerifyCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(names = "--bundle", required = true, description = "Signed trust bundle from 'checkpass bundle build'.")
+    @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "Signed trust bundle from 'checkpass bundle build'.")
     Path bundle;
 
-    @Option(names = "--trust-anchor", description = "The bundle key's public PEM (bundle.pub.pem); without it the bundle is checked only against its own certificate.")
+    @Option(names = "--trust-anchor", paramLabel = "PEM", description = "The bundle key's public PEM (bundle.pub.pem); without it the bundle is checked only against its own certificate.")
     Path trustAnchor;
 
-    @Option(names = "--venue-type", defaultValue = "restaurant_cafe", description = "Venue type whose rules apply (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--venue-type", defaultValue = "restaurant_cafe", paramLabel = "TYPE", description = "Venue type whose rules apply (default: ${DEFAULT-VALUE}).")
     String venueType;
 
-    @Option(names = "--at", description = "Verification instant (default: now).")
+    @Option(names = "--at", paramLabel = "T", description = "Verification instant (default: now).")
     Instant at;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -48,7 +57,7 @@ final class VerifyCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TEXT", description = "The QR text.")
         String text;
 
-        @Option(names = "--image", description = "A PNG or JPEG with the QR code.")
+        @Option(names = "--image", paramLabel = "FILE", description = "A PNG or JPEG with the QR code.")
         Path image;
     }
 
