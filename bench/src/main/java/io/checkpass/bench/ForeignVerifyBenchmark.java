@@ -40,6 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import se.digg.dgc.payload.v1.DigitalCovidCertificate;
 import se.digg.dgc.service.impl.DefaultDGCDecoder;
 import se.digg.dgc.signatures.impl.DefaultDGCSignatureVerifier;
+import java.util.LinkedHashMap;
 
 /**
  * Verifying an EU DCC ({@code HC1:} text to a checked payload), checkpass against DIGG's dgc-java 1.0.3
@@ -84,7 +85,7 @@ public class ForeignVerifyBenchmark {
     @Setup(Level.Trial)
     public void loadVectors() throws IOException {
         Es256 es256 = BenchPasses.es256(provider);
-        Map<String, JsonNode> cases = new java.util.LinkedHashMap<>();
+        Map<String, JsonNode> cases = new LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(Path.of(suite))) {
             for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode json = Json.parse(Files.readAllBytes(file));

@@ -29,6 +29,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import java.util.Collections;
+import java.util.Random;
 
 /**
  * The door's cost: verifying a {@code CP1:} presentation against the raw P-256 verify it is built on, on the
@@ -89,7 +91,7 @@ public class VerifyBenchmark {
             }
             primers.add(holder.present(credential, BenchPasses.LUNCH.minusSeconds(TIMES)).toText());
         }
-        java.util.Collections.shuffle(presentations, new java.util.Random(42));
+        Collections.shuffle(presentations, new Random(42));
         deviceKey = passes.es256.importPublic((ECPublicKey) device.getPublic());
         rawMessage = Presentation.deviceSigningInput(Digests.sha256(new byte[190]), BenchPasses.LUNCH.getEpochSecond());
         rawSignature = passes.es256.sign(device.getPrivate(), rawMessage);

@@ -3,6 +3,7 @@ package io.checkpass.bench.load;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A closed-loop load: {@code workers} virtual threads each repeat an action as fast as it completes, for a
@@ -18,7 +19,7 @@ final class ClosedLoop {
 
     static double run(int workers, int warmupSeconds, int measuredSeconds, Latencies latencies, Action action) throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong sequence = new AtomicLong();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < workers; w++) {
                 pool.submit(() -> {

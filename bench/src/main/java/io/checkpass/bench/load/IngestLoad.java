@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Check-in ingest over HTTP: {@code concurrency} scanners upload batches of {@code batch} QR check-ins to
@@ -64,7 +66,7 @@ final class IngestLoad implements Callable<Integer> {
             }
             URI base = centre.server.baseUri();
             ThreadLocal<KeepAliveHttp> connections = ThreadLocal.withInitial(() -> new KeepAliveHttp(base, 60_000));
-            List<byte[]> payloads = bodies.stream().map(b -> b.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+            List<byte[]> payloads = bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList();
             Latencies latencies = new Latencies();
             AtomicLong stored = new AtomicLong();
             double elapsed = ClosedLoop.run(concurrency, warmup, seconds, latencies, i -> {
@@ -77,7 +79,7 @@ final class IngestLoad implements Callable<Integer> {
                     if (status == 202) {
                         stored.addAndGet(count(response.text()));
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     status = -1;
                 }
                 latencies.record(ENDPOINT, status, System.nanoTime() - started);

@@ -18,6 +18,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Issuance over HTTP: {@code concurrency} virtual-thread clients POST {@code /api/v1/passes}, each request for a
@@ -65,12 +68,12 @@ final class IssuanceLoad implements Callable<Integer> {
             Latencies latencies = new Latencies();
             double elapsed = ClosedLoop.run(concurrency, warmup, seconds, latencies, i -> {
                 byte[] body = "{\"personId\":\"B%07d\",\"devicePublicKey\":\"%s\"}".formatted(i % persons + 1,
-                        devices.get(repeat ? (int) (i % persons % devices.size()) : (int) ((i / persons) % devices.size()))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        devices.get(repeat ? (int) (i % persons % devices.size()) : (int) ((i / persons) % devices.size()))).getBytes(StandardCharsets.UTF_8);
                 long started = System.nanoTime();
                 int status;
                 try {
                     status = connections.get().post("/api/v1/passes", auth, body).status();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     status = -1;
                 }
                 latencies.record(ENDPOINT, status, System.nanoTime() - started);
@@ -117,7 +120,7 @@ final class IssuanceLoad implements Callable<Integer> {
                            current_date - 1, 'vaccinated', now() - interval '1 day', now(), '\\x00'::bytea
                     from person""");
             s.execute("analyze");
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot write yesterday's ledger", e);
         }
     }

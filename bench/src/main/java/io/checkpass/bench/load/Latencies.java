@@ -4,6 +4,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Latency histograms (HdrHistogram, microseconds) and status counts per endpoint. */
 final class Latencies {
@@ -26,8 +28,8 @@ final class Latencies {
         return h == null ? new Histogram(3) : h.copy();
     }
 
-    java.util.Map<String, Long> counts() {
-        var out = new java.util.TreeMap<String, Long>();
+    Map<String, Long> counts() {
+        var out = new TreeMap<String, Long>();
         statuses.forEach((k, v) -> out.put(k, v.sum()));
         return out;
     }

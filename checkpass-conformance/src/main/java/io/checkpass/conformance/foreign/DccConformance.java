@@ -34,6 +34,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import io.checkpass.core.verify.CredentialValidity;
+import java.util.Objects;
+import io.checkpass.core.verify.Reason;
 
 /**
  * Runs an EU DCC test-data folder laid out like eu-digital-green-certificates/dgc-testdata: every JSON file with
@@ -352,7 +355,7 @@ public final class DccConformance {
                 return Observation.of(false, "no issued-at and expiry could be read");
             }
             HcertCheck result = check.value();
-            Optional<io.checkpass.core.verify.Reason> invalid = result.validityAt(clock, clockSkew);
+            Optional<Reason> invalid = result.validityAt(clock, clockSkew);
             if (invalid.isPresent()) {
                 return Observation.of(false, invalid.get() + " at " + clock + " (issued " + result.issuedAt().get() + ", expires "
                         + result.expiresAt().map(Instant::toString).orElse("never") + ")");
@@ -411,7 +414,7 @@ public final class DccConformance {
             Path raw = file.getParent();
             List<Path> folders = raw == null || raw.getParent() == null ? List.of()
                     : Stream.of(raw.getParent().resolve("png"), raw.getParent().getParent() == null ? null : raw.getParent().getParent().resolve("png"))
-                            .filter(java.util.Objects::nonNull).toList();
+                            .filter(Objects::nonNull).toList();
             for (Path folder : folders) {
                 for (String name : List.of(base, base.replaceFirst("_Raw$", ""))) {
                     Path png = folder.resolve(name + ".png");
@@ -434,7 +437,7 @@ public final class DccConformance {
             }
             if (checkValidity && context.has("VALIDATIONCLOCK")) {
                 Instant clock = ValidationClock.parse(context.path("VALIDATIONCLOCK").asText());
-                io.checkpass.core.verify.CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), clock, clockSkew)
+                CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), clock, clockSkew)
                         .ifPresent(r -> disagreements.add("every expectation is true, but the verifier finds the pass " + r + " at " + clock));
             }
         }

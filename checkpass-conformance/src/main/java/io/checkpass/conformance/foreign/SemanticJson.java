@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Base64;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 
 /**
  * Compares a DCC payload decoded from CBOR with the JSON a test case states, as the suite's README asks: maps and
@@ -49,13 +51,13 @@ final class SemanticJson {
             }
         }
         if (node.isBinary()) {
-            return "binary:" + java.util.Base64.getEncoder().encodeToString(binary(node));
+            return "binary:" + Base64.getEncoder().encodeToString(binary(node));
         }
         return node.asText();
     }
 
     /** Jackson's binaryValue declares IOException only for streaming sources; a tree's binary node never throws. */
     private static byte[] binary(JsonNode node) {
-        return ((com.fasterxml.jackson.databind.node.BinaryNode) node).binaryValue();
+        return ((BinaryNode) node).binaryValue();
     }
 }

@@ -6,6 +6,7 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.DateTimeException;
 
 /**
  * Reads the verification instants that test suites pin, in the many ISO 8601 variants upstream uses:
@@ -38,7 +39,7 @@ public final class ValidationClock {
                 time = time.withNano(Integer.parseInt((m.group(4) + "000000000").substring(0, 9)));
             }
             return date.atTime(time).toInstant(offset(m.group(5)));
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             throw new IllegalArgumentException("'" + text + "' is not a valid date-time: " + e.getMessage(), e);
         }
     }

@@ -45,6 +45,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.security.spec.ECFieldFp;
+import java.time.ZoneId;
 
 /**
  * The conformance vectors of the native verifier (docs/pass-format.md §5): every reason code, every venue-rule
@@ -206,12 +208,12 @@ public final class NativeVectors {
         }
 
         @Override
-        public java.time.ZoneId getZone() {
+        public ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 
@@ -574,7 +576,7 @@ public final class NativeVectors {
 
     /** An x coordinate with no point on P-256 (x³ − 3x + b is not a square mod p). */
     private static byte[] notOnCurveX() {
-        BigInteger p = EcPoints.P256.getCurve().getField() instanceof java.security.spec.ECFieldFp fp ? fp.getP() : BigInteger.ZERO;
+        BigInteger p = EcPoints.P256.getCurve().getField() instanceof ECFieldFp fp ? fp.getP() : BigInteger.ZERO;
         BigInteger b = EcPoints.P256.getCurve().getB();
         for (BigInteger x = BigInteger.ONE; ; x = x.add(BigInteger.ONE)) {
             BigInteger rhs = x.pow(3).subtract(x.multiply(BigInteger.valueOf(3))).add(b).mod(p);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.zxing.qrcode.decoder.Mode;
 import org.junit.jupiter.api.Test;
+import java.awt.image.BufferedImage;
 
 class QrCodesTest {
 
@@ -17,6 +18,6 @@ class QrCodesTest {
 
     @Test
     void an_image_without_a_code_reads_as_nothing() {
-        assertThat(QrCodes.decode(new java.awt.image.BufferedImage(50, 50, java.awt.image.BufferedImage.TYPE_INT_RGB))).isEmpty();
+        assertThat(QrCodes.decode(new BufferedImage(50, 50, BufferedImage.TYPE_INT_RGB))).isEmpty();
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.cbor.CBORParser;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A strict pull reader over one CBOR item. Every method states the type it expects and throws
@@ -141,15 +143,15 @@ public final class CborReader {
     }
 
     /** Reads one byte string, or an array of 1..maxCount of them (COSE allows both forms for x5chain). */
-    public java.util.List<byte[]> readOneOrMoreBytes(int maxLength, int maxCount) {
+    public List<byte[]> readOneOrMoreBytes(int maxLength, int maxCount) {
         JsonToken t = advance();
         if (t == JsonToken.VALUE_EMBEDDED_OBJECT) {
-            return java.util.List.of(currentBytes(maxLength));
+            return List.of(currentBytes(maxLength));
         }
         if (t != JsonToken.START_ARRAY) {
             throw new CborException("expected a byte string or an array of them but found " + describe(t));
         }
-        var out = new java.util.ArrayList<byte[]>();
+        var out = new ArrayList<byte[]>();
         while (advance() == JsonToken.VALUE_EMBEDDED_OBJECT) {
             if (out.size() == maxCount) {
                 throw new CborException("more than " + maxCount + " byte strings");
@@ -159,7 +161,7 @@ public final class CborReader {
         if (current != JsonToken.END_ARRAY || out.isEmpty()) {
             throw new CborException("expected a non-empty array of byte strings");
         }
-        return java.util.List.copyOf(out);
+        return List.copyOf(out);
     }
 
     /**

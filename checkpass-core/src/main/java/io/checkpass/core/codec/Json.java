@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON mapper for untrusted documents (SMART Health Card payloads, JWS headers, JWKS, DID documents), with
@@ -39,7 +41,7 @@ public final class Json {
                 throw new IllegalArgumentException("no JSON value");
             }
             return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
@@ -48,6 +50,6 @@ public final class Json {
 
     /** As {@link #parse(byte[])}, for text. */
     public static JsonNode parse(String text) {
-        return parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return parse(text.getBytes(StandardCharsets.UTF_8));
     }
 }

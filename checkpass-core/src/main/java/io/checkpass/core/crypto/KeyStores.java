@@ -27,6 +27,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Signing keys in a PKCS#12 keystore, one alias per role. The JDK keystore needs a certificate beside each
@@ -76,8 +77,8 @@ public final class KeyStores {
                 store.store(out, password);
             }
             FilePermissions.ownerOnly(tmp);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot write keystore " + file + ": " + e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Collections;
 
 /**
  * The foreign trust material a bundle carries ({@link io.checkpass.core.trust.TrustBundle#foreign()}), and the
@@ -48,8 +49,8 @@ public final class ForeignTrust {
 
     private ForeignTrust(List<DccSigner> dccSigners, Map<String, ShcIssuer> shcIssuers, Map<String, NzcpIssuer> nzcpIssuers) {
         this.dccSigners = List.copyOf(new LinkedHashSet<>(dccSigners));
-        this.shcIssuers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shcIssuers));
-        this.nzcpIssuers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nzcpIssuers));
+        this.shcIssuers = Collections.unmodifiableMap(new LinkedHashMap<>(shcIssuers));
+        this.nzcpIssuers = Collections.unmodifiableMap(new LinkedHashMap<>(nzcpIssuers));
     }
 
     public static ForeignTrust empty() {

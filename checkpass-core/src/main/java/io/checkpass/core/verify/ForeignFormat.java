@@ -1,6 +1,7 @@
 package io.checkpass.core.verify;
 
 import io.checkpass.core.trust.TrustBundle;
+import java.time.Instant;
 
 /**
  * A foreign pass format the verifier can read (EU DCC, SMART Health Cards, NZ COVID Pass). Implementations
@@ -26,7 +27,7 @@ public interface ForeignFormat {
      */
     @FunctionalInterface
     interface Reader {
-        FormatOutcome read(String text, java.time.Instant now);
+        FormatOutcome read(String text, Instant now);
     }
 
     /** What a reader concluded. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 class KeyStoresTest {
     @TempDir
@@ -49,7 +50,7 @@ class KeyStoresTest {
     @Test
     void key_ids_are_the_first_8_bytes_of_sha256_of_the_uncompressed_point() {
         byte[] digest = Digests.sha256(EcPoints.uncompressed(ISSUER_KEY.publicKey()));
-        assertThat(ISSUER_KEY.id().bytes()).isEqualTo(java.util.Arrays.copyOf(digest, 8));
+        assertThat(ISSUER_KEY.id().bytes()).isEqualTo(Arrays.copyOf(digest, 8));
         assertThat(KeyId.parse(ISSUER_KEY.id().hex())).isEqualTo(ISSUER_KEY.id());
     }
 

@@ -42,6 +42,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
 
 /** Foreign passes made in the test, with keys and certificates we control, to reach the cases upstream suites lack. */
 public final class ForeignFixtures {
@@ -98,7 +99,7 @@ public final class ForeignFixtures {
             }
             var holder = builder.build(new JcaContentSignerBuilder(certificateSignature).build(keys.getPrivate()));
             return new DccIssuer(keys, new JcaX509CertificateConverter().getCertificate(holder));
-        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException | IOException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException(e);
         }
     }

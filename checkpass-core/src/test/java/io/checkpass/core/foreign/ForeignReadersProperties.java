@@ -20,6 +20,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import java.util.Base64;
+import java.util.stream.Collectors;
 
 /**
  * No input makes a foreign reader throw or admit: arbitrary text after each prefix, and arbitrary bytes carried through
@@ -30,7 +32,7 @@ class ForeignReadersProperties {
     static final TrustBundle BUNDLE = new TrustBundle(1, Instant.EPOCH, List.of(PassFixture.issuerKey()), Set.of(), PassFixture.KOREA,
             ForeignTrust.empty().withDccSigner(DCC.certificate()).toJson());
     static final Map<String, ForeignFormat.Reader> READERS = ForeignFormats.all(ES256).stream()
-            .collect(java.util.stream.Collectors.toMap(ForeignFormat::prefix, f -> f.reader(BUNDLE)));
+            .collect(Collectors.toMap(ForeignFormat::prefix, f -> f.reader(BUNDLE)));
     static final Instant NOW = Instant.parse("2021-12-20T03:00:00Z");
     /** Fixed, so that a run is reproducible; QuickTheories reports it with any falsifying example. */
     private static final long SEED = 20211220L;
@@ -67,7 +69,7 @@ class ForeignReadersProperties {
         FormatOutcome dcc = READERS.get("HC1:").read("HC1:" + Base45.encode(ForeignFixtures.zlib(bytes)), NOW);
         assertThat(dcc).isInstanceOf(FormatOutcome.Failed.class);
 
-        String jwsLike = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String jwsLike = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         String shcText = ShcNumeric.encode("eyJ6aXAiOiJERUYiLCJhbGciOiJFUzI1NiIsImtpZCI6IngifQ." + jwsLike + "." + jwsLike);
         assertThat(READERS.get(ShcNumeric.PREFIX).read(shcText, NOW)).isInstanceOf(FormatOutcome.Failed.class);
 

@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import io.checkpass.core.pass.PassFormat;
+import io.checkpass.core.foreign.shc.ShcNumeric;
 
 /** Foreign trust material: its JSON form, merging, and the way it reaches the verifier inside a signed bundle. */
 class ForeignTrustTest {
@@ -115,8 +117,8 @@ class ForeignTrustTest {
     @Test
     void a_multi_chunk_smart_card_longer_than_a_native_pass_reaches_its_reader() throws Exception {
         ShcFixture shc = new ShcFixture();
-        String numeric = io.checkpass.core.foreign.shc.ShcNumeric.encode(shcJws(shc.key, shcPayload(ShcFixture.ISS, SIGNED, null), false));
-        assertThat(numeric.length()).isGreaterThan(io.checkpass.core.pass.PassFormat.MAX_TEXT_CHARS);
+        String numeric = ShcNumeric.encode(shcJws(shc.key, shcPayload(ShcFixture.ISS, SIGNED, null), false));
+        assertThat(numeric.length()).isGreaterThan(PassFormat.MAX_TEXT_CHARS);
 
         VerificationResult result = verifier(ForeignTrust.empty().withShcIssuer(shc.issuer()), LUNCH).verify(numeric, RESTAURANT);
 

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import io.checkpass.core.codec.Base45;
 
 /** The worked examples in docs/pass-format.md §8 still verify as the document says. */
 class PassFormatDocumentTest {
@@ -51,7 +52,7 @@ class PassFormatDocumentTest {
                 mismatches.add(c.path("name").asText() + ": expected " + expected + ", got " + actual);
             }
             byte[] credential = HexFormat.of().parseHex(c.path("credentialHex").asText());
-            assertThat(Presentation.decode(io.checkpass.core.codec.Base45.decode(c.path("text").asText().substring(4))).credential())
+            assertThat(Presentation.decode(Base45.decode(c.path("text").asText().substring(4))).credential())
                     .isEqualTo(credential);
         }
         assertThat(mismatches).isEmpty();

@@ -25,6 +25,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import java.math.BigInteger;
+import io.checkpass.core.crypto.EcPoints;
+import java.util.List;
+import java.util.Set;
 
 class PassVerifierTest {
     private final Instant now = LUNCH_13_DEC;
@@ -86,10 +91,10 @@ class PassVerifierTest {
         assertThat(verifier.verify(original.toText(), RESTAURANT).reason()).isEqualTo(Reason.VALID);
         // (r, s) -> (r, n - s) is an equally valid ECDSA signature over the same message.
         byte[] sig = original.deviceSignature().clone();
-        var n = io.checkpass.core.crypto.EcPoints.P256.getOrder();
-        var s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64));
+        var n = EcPoints.P256.getOrder();
+        var s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
         byte[] flipped = n.subtract(s).toByteArray();
-        java.util.Arrays.fill(sig, 32, 64, (byte) 0);
+        Arrays.fill(sig, 32, 64, (byte) 0);
         int len = Math.min(32, flipped.length);
         System.arraycopy(flipped, flipped.length - len, sig, 64 - len, len);
         String malleated = new Presentation(original.credential(), original.timestamp(), sig).toText();
@@ -216,7 +221,7 @@ class PassVerifierTest {
         IssuedCredential credential = vaccinated(now);
         PassVerifier verifier = verifierAt(now, bundle());
         assertThat(verifier.verify(present(credential, now), RESTAURANT).reason()).isEqualTo(Reason.VALID);
-        verifier.install(new TrustBundle(2, now, java.util.List.of(), java.util.Set.of(), KOREA));
+        verifier.install(new TrustBundle(2, now, List.of(), Set.of(), KOREA));
         assertThat(verifier.verify(present(credential, now.minusSeconds(1)), RESTAURANT).reason()).isEqualTo(Reason.UNKNOWN_KEY);
     }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.util.Locale;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true, description = "Build signed trust bundles.",
         subcommands = {BundleCommand.Build.class, HelpCommand.class},
@@ -72,7 +73,7 @@ final class BundleCommand {
             Set<Serial> revoked = new HashSet<>();
             for (String serial : revoke) {
                 try {
-                    revoked.add(Serial.parse(serial.trim().toLowerCase(java.util.Locale.ROOT)));
+                    revoked.add(Serial.parse(serial.trim().toLowerCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
                     throw new CliException("--revoke " + serial + ": " + e.getMessage());
                 }

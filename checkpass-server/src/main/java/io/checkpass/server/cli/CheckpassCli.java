@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IHelpSectionRenderer;
 import picocli.CommandLine.Model.UsageMessageSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The {@code checkpass} command line and its composition root: builds the clock and the crypto provider once
@@ -72,7 +74,7 @@ public final class CheckpassCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String where = commandLine.getCommandSpec().qualifiedName();
-            if (e instanceof CliException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+            if (e instanceof CliException || e instanceof IOException || e instanceof UncheckedIOException
                     || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 err.println(where + ": " + e.getMessage());
             } else {

@@ -2,6 +2,8 @@ package io.checkpass.server.cli;
 
 import java.io.PrintStream;
 import java.util.Map;
+import java.time.Clock;
+import io.checkpass.server.visits.Uuid7;
 
 /**
  * The curl examples {@code serve --demo} prints. Each example is one line starting with {@code curl}, so tests
@@ -15,7 +17,7 @@ final class DemoExamples {
      * @param clockOffsetSeconds how far the centre's clock runs from real time ({@code --clock-start}); the pages take it
      *                           as {@code ?clockOffset=}
      */
-    static void print(PrintStream out, String base, Map<String, String> secrets, String etag, java.time.Clock clock, String holder,
+    static void print(PrintStream out, String base, Map<String, String> secrets, String etag, Clock clock, String holder,
             long clockOffsetSeconds) {
         String scanner = "scanner-venue-01:" + secrets.getOrDefault("scanner-venue-01", "SECRET");
         String wallet = "wallet-demo:" + secrets.getOrDefault("wallet-demo", "SECRET");
@@ -37,7 +39,7 @@ final class DemoExamples {
         out.println("curl -sS -u " + admin + " -H 'Content-Type: application/json' -d '{\"personId\":\"D000001\",\"reason\":\"demo revocation\"}' " + base + "/api/v1/revocations");
         out.println("# a venue's scanner uploads a manual entry (staff checked a paper certificate); 202 once it is committed");
         out.println("curl -sS -u " + scanner + " -H 'Content-Type: application/json' -d '{\"checkins\":[{\"id\":\""
-                + io.checkpass.server.visits.Uuid7.next(clock) + "\",\"channel\":\"MANUAL\",\"contact\":{\"phone\":\"010-0000-0001\",\"name\":\"홍길동\"},"
+                + Uuid7.next(clock) + "\",\"channel\":\"MANUAL\",\"contact\":{\"phone\":\"010-0000-0001\",\"name\":\"홍길동\"},"
                 + "\"checkMethod\":\"paper_certificate\",\"scannedAt\":\"" + clock.instant() + "\"}]}' " + base + "/api/v1/checkins");
         out.println("# venues and their 안심콜 numbers");
         out.println("curl -sS -u " + admin + " " + base + "/api/v1/venues");

@@ -13,6 +13,8 @@ import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
+import io.checkpass.core.crypto.FilePermissions;
 
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Make signing keys and holder device keys.",
         subcommands = {KeysCommand.New.class, KeysCommand.Device.class, HelpCommand.class},
@@ -31,7 +33,7 @@ final class KeysCommand {
                     "  ./checkpass keys new --out demo-keys --valid-from 2021-01-01",
                     "  ./checkpass keys new --out keys-2022 --valid-from 2022-01-01 \\",
                     "      --valid-for P365D"})
-    static final class New implements java.util.concurrent.Callable<Integer> {
+    static final class New implements Callable<Integer> {
         private final CliContext context;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Key directory to create (keys are never overwritten).")
@@ -65,7 +67,7 @@ final class KeysCommand {
             description = "Generate a holder device key (PEM), as a wallet does, for demos and tests.",
             footerHeading = CheckpassCli.EXAMPLES,
             footer = "  ./checkpass keys device --out phone.pem")
-    static final class Device implements java.util.concurrent.Callable<Integer> {
+    static final class Device implements Callable<Integer> {
         private final CliContext context;
 
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "PEM file to write (private and public key).")
@@ -83,7 +85,7 @@ final class KeysCommand {
             KeyPair pair = context.es256().generateKeyPair();
             ECPrivateKey privateKey = context.es256().importPrivate(pair.getPrivate());
             Files.writeString(out, Pem.privateKey(privateKey) + Pem.publicKey((ECPublicKey) pair.getPublic()));
-            io.checkpass.core.crypto.FilePermissions.ownerOnly(out);
+            FilePermissions.ownerOnly(out);
             context.out().println("device key written to " + out);
             return 0;
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.checkpass.server.LogSetup;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the centre: registry, issuance, trust bundle (HTTP). Embedded PostgreSQL unless --db-url.",
@@ -95,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CliException(e.getMessage());
         }
-        io.checkpass.server.LogSetup.forServer(cfg.logging().json());
+        LogSetup.forServer(cfg.logging().json());
         Clock clock = clockStart == null ? context.clock()
                 : Clock.offset(context.clock(), Duration.between(context.clock().instant(), clockStart));
         CheckpassServer server = CheckpassServer.start(cfg, clock, context.es256());

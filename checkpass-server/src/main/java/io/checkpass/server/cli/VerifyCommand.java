@@ -23,6 +23,8 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import java.security.interfaces.ECPublicKey;
+import java.nio.charset.StandardCharsets;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Verify a presented pass offline against a trust bundle; prints one JSON line.",
@@ -70,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
         var es256 = context.es256();
         TrustBundles.Opened opened;
         try {
-            Optional<java.security.interfaces.ECPublicKey> anchor = trustAnchor == null ? Optional.empty()
+            Optional<ECPublicKey> anchor = trustAnchor == null ? Optional.empty()
                     : Optional.of(Pem.readPublicKey(readText(trustAnchor, "trust anchor"), es256));
             opened = TrustBundles.open(CliFiles.read(bundle, "bundle"), anchor, es256);
         } catch (TrustBundleException e) {
@@ -104,6 +106,6 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static String readText(Path file, String what) {
-        return new String(CliFiles.read(file, what), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(CliFiles.read(file, what), StandardCharsets.UTF_8);
     }
 }

@@ -27,6 +27,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Locale;
+import java.util.Map;
 
 /** The centre's routes: trust bundle, issuance, revocation, person lookup, audit. */
 public final class CentreRoutes {
@@ -115,7 +117,7 @@ public final class CentreRoutes {
         if (body.hasNonNull("serial")) {
             Serial serial;
             try {
-                serial = Serial.parse(body.path("serial").asText().toLowerCase(java.util.Locale.ROOT));
+                serial = Serial.parse(body.path("serial").asText().toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("serial: " + e.getMessage());
             }
@@ -132,8 +134,8 @@ public final class CentreRoutes {
         String personId = personId(JSON.getNodeFactory().textNode(req.path().pathParameters().get("personId"))).value();
         HealthRecord record = registry.find(personId)
                 .orElseThrow(() -> ApiException.notFound("unknown-person", "the registry holds no person '" + personId + "'"));
-        audit.record(operator.clientId(), "person-lookup", "person:" + personId, java.util.Map.of());
-        ObjectNode json = JSON.valueToTree(java.util.Map.of(
+        audit.record(operator.clientId(), "person-lookup", "person:" + personId, Map.of());
+        ObjectNode json = JSON.valueToTree(Map.of(
                 "personId", record.person().personId(),
                 "name", record.person().name(),
                 "birthDate", record.person().birthDate().toString(),

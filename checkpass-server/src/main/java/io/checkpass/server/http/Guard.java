@@ -10,10 +10,12 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
+import io.helidon.webserver.http.Handler;
+import io.helidon.http.HeaderName;
 
 /** Authentication and authorisation for a route: 401 without valid credentials, 403 without one of the roles. */
 public final class Guard {
-    private static final io.helidon.http.HeaderName REQUESTED_WITH = HeaderNames.create("X-Requested-With");
+    private static final HeaderName REQUESTED_WITH = HeaderNames.create("X-Requested-With");
     private final Authenticator authenticator;
 
     public Guard(Authenticator authenticator) {
@@ -27,7 +29,7 @@ public final class Guard {
     }
 
     /** Requires any one of {@code roles}. */
-    public io.helidon.webserver.http.Handler require(AuthenticatedHandler handler, Role... roles) {
+    public Handler require(AuthenticatedHandler handler, Role... roles) {
         Set<Role> allowed = EnumSet.copyOf(Arrays.asList(roles));
         String names = allowed.stream().map(Role::id).collect(Collectors.joining(" or "));
         return (req, res) -> {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import io.helidon.http.HttpException;
 
 /**
  * The whole HTTP surface, assembled in one place and shared by {@code checkpass serve} and the HTTP tests, so
@@ -83,7 +84,7 @@ public final class HttpApi {
         routing.error(ApiException.class, Problems::send);
         routing.error(Refused.class, Problems::send);
         // Helidon's own handlers (static content) answer conditional requests by throwing 304; not a failure.
-        routing.error(io.helidon.http.HttpException.class, (req, res, e) -> {
+        routing.error(HttpException.class, (req, res, e) -> {
             if (e.status().code() == 304) {
                 res.status(e.status());
                 res.send();

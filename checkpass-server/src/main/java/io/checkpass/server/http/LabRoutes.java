@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.Locale;
 
 /**
  * Laboratories post test results ({@code POST /api/v1/lab-results}, role lab): a FHIR R4 Observation or the
@@ -48,7 +49,7 @@ public final class LabRoutes {
                 }
                 Responses.json(res, outcome == Registry.Outcome.INSERTED ? 201 : 200, JSON.createObjectNode()
                         .put("personId", test.personId()).put("kind", test.kind().name()).put("positive", test.positive())
-                        .put("resultAt", test.resultAt().toString()).put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)));
+                        .put("resultAt", test.resultAt().toString()).put("outcome", outcome.name().toLowerCase(Locale.ROOT)));
             }
         }
     }

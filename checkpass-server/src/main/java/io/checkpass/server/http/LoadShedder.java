@@ -5,6 +5,9 @@ import io.helidon.webserver.http.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Semaphore;
+import java.util.List;
+import java.util.Map;
+import io.micrometer.core.instrument.Tag;
 
 /**
  * Bounded concurrency for one class of routes. A request that finds every permit taken is answered at once with
@@ -26,7 +29,7 @@ public final class LoadShedder {
         this.retryAfterSeconds = retryAfterSeconds;
         this.shed = Counter.builder("checkpass_http_shed").tag("route_class", routeClass)
                 .description("requests answered 503 because the route class was at its concurrency bound").register(metrics);
-        metrics.gauge("checkpass_http_in_flight", java.util.List.of(io.micrometer.core.instrument.Tag.of("route_class", routeClass)),
+        metrics.gauge("checkpass_http_in_flight", List.of(Tag.of("route_class", routeClass)),
                 permits, p -> limit - p.availablePermits());
     }
 
@@ -38,7 +41,7 @@ public final class LoadShedder {
                 res.header(HeaderNames.RETRY_AFTER, Integer.toString(retryAfterSeconds));
                 Problems.send(req, res, new ApiException(503, "overloaded", "Server busy",
                         routeClass + " requests are at their limit of " + limit + " in flight; retry after "
-                                + retryAfterSeconds + " s", java.util.Map.of("retryAfterSeconds", retryAfterSeconds)));
+                                + retryAfterSeconds + " s", Map.of("retryAfterSeconds", retryAfterSeconds)));
                 return;
             }
             try {

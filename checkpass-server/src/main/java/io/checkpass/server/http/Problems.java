@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.net.ConnectException;
+import java.util.concurrent.RejectedExecutionException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /** The one place that turns failures into RFC 9457 {@code application/problem+json} responses. */
 public final class Problems {
@@ -51,11 +55,11 @@ public final class Problems {
     /** Connection failures, shutdowns and transaction conflicts ({@link SqlStates#isRetryable}), pool timeouts, full write queues. */
     static boolean storageUnavailable(Throwable t) {
         for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLTransientConnectionException || cause instanceof java.net.ConnectException
-                    || cause instanceof java.util.concurrent.RejectedExecutionException) { // a full group-commit queue
+            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
+                    || cause instanceof RejectedExecutionException) { // a full group-commit queue
                 return true;
             }
-            if (cause instanceof java.sql.SQLException sql && SqlStates.isRetryable(sql)) {
+            if (cause instanceof SQLException sql && SqlStates.isRetryable(sql)) {
                 return true;
             }
         }

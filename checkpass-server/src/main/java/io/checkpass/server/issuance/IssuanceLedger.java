@@ -4,6 +4,8 @@ import io.checkpass.core.pass.Serial;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The issuance ledger: which serial was issued to which person, for which device key, by which client. It is
@@ -25,7 +27,7 @@ public interface IssuanceLedger {
     record Key(String personId, byte[] deviceKeyHash, LocalDate issueDay) {}
 
     /** For each key, in order, what the ledger holds. One round trip for all of them. */
-    java.util.List<Today> lookupAll(java.util.List<Key> keys);
+    List<Today> lookupAll(List<Key> keys);
 
     /**
      * Records an issuance unless one exists for the same person, device and day (a concurrent request won the
@@ -34,5 +36,5 @@ public interface IssuanceLedger {
     Entry record(Entry entry);
 
     /** The newest device key each person used, for issue-ahead: person id → compressed point. */
-    java.util.Map<String, byte[]> latestDeviceKeys();
+    Map<String, byte[]> latestDeviceKeys();
 }

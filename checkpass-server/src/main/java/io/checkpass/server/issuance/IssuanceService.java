@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
+import io.checkpass.core.rules.LocalizedText;
 
 /**
  * Issues credentials to wallet providers. Cheap per request, and idempotent per person, device and
@@ -219,7 +220,7 @@ public final class IssuanceService implements AutoCloseable {
         CoseSign1 cose = CoseSign1.decode(entry.credential(), PassFormat.MAX_PROTECTED_HEADER_BYTES, PassFormat.MAX_CREDENTIAL_BYTES);
         PassClaims claims = Credentials.decodeClaims(cose.payload(), es256);
         return new IssueOutcome(claims, entry.credential(), true,
-                new io.checkpass.core.rules.LocalizedText("오늘 발급된 패스", "Issued earlier today"), "");
+                new LocalizedText("오늘 발급된 패스", "Issued earlier today"), "");
     }
 
     private long secondsToMidnight(Instant now) {

@@ -19,14 +19,18 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.stream.Collectors;
+import java.util.Comparator;
 
 /** The ledger in the {@code issuance} table. */
 public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseable {
     private static final String COLUMNS =
             "serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential";
     /** The same, qualified for queries that join the ledger (alias {@code i}). */
-    private static final String LEDGER_COLUMNS = java.util.Arrays.stream(COLUMNS.split(", ")).map(c -> "i." + c)
-            .collect(java.util.stream.Collectors.joining(", "));
+    private static final String LEDGER_COLUMNS = Arrays.stream(COLUMNS.split(", ")).map(c -> "i." + c)
+            .collect(Collectors.joining(", "));
 
     private final DataSource db;
     private final GroupCommit<Entry, Entry> writes;
@@ -51,7 +55,7 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
             hashes[k] = keys.get(k).deviceKeyHash();
             days[k] = Date.valueOf(keys.get(k).issueDay());
         }
-        List<Today> out = new ArrayList<>(java.util.Collections.nCopies(n, null));
+        List<Today> out = new ArrayList<>(Collections.nCopies(n, null));
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("select " + LEDGER_COLUMNS + ", (select count(*) from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices, k.ord"
                         + " from unnest(?::text[], ?::bytea[], ?::date[]) with ordinality as k(person_id, device_key_hash, issue_day, ord)"
@@ -97,7 +101,7 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
     List<Entry> recordAll(List<Entry> batch) {
         // Key order, so that two writers never wait on each other's unique-index entries in opposite orders.
         List<Entry> sorted = new ArrayList<>(batch);
-        sorted.sort(java.util.Comparator.comparing(Entry::personId).thenComparing(e -> HexFormat.of().formatHex(e.deviceKeyHash()))
+        sorted.sort(Comparator.comparing(Entry::personId).thenComparing(e -> HexFormat.of().formatHex(e.deviceKeyHash()))
                 .thenComparing(Entry::issueDay));
         Set<Serial> inserted = new HashSet<>();
         try (Connection c = db.getConnection()) {

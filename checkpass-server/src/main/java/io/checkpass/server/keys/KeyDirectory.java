@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.io.UncheckedIOException;
 
 /**
  * A directory holding the centre's signing keys:
@@ -78,7 +79,7 @@ public final class KeyDirectory {
             Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
             FilePermissions.ownerOnly(file);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + dir.resolve(PASSWORD_FILE), e);
+            throw new UncheckedIOException("cannot write " + dir.resolve(PASSWORD_FILE), e);
         }
         return password.toCharArray();
     }

@@ -25,6 +25,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import java.util.Collection;
+import java.time.Instant;
+import java.time.LocalDate;
 
 /**
  * The registry in PostgreSQL. Reading a person is one round trip (a UNION ALL over the five tables), because the
@@ -59,7 +62,7 @@ public final class PostgresRegistry implements Registry {
 
     /** One query for all of them. */
     @Override
-    public Map<String, HealthRecord> findAll(java.util.Collection<String> personIds) {
+    public Map<String, HealthRecord> findAll(Collection<String> personIds) {
         if (personIds.isEmpty()) {
             return Map.of();
         }
@@ -82,16 +85,16 @@ public final class PostgresRegistry implements Registry {
                 while (r.next()) {
                     String id = r.getString(2);
                     switch (r.getString(1)) {
-                        case "p" -> persons.put(id, new PersonRecord(id, r.getString(3), java.time.LocalDate.parse(r.getString(4)),
+                        case "p" -> persons.put(id, new PersonRecord(id, r.getString(3), LocalDate.parse(r.getString(4)),
                                 Optional.ofNullable(r.getString(5))));
                         case "i" -> doses.computeIfAbsent(id, k -> new ArrayList<>()).add(new ImmunizationRecord(id,
-                                java.time.LocalDate.parse(r.getString(4)), VaccineProduct.valueOf(r.getString(5)), Integer.parseInt(r.getString(3))));
+                                LocalDate.parse(r.getString(4)), VaccineProduct.valueOf(r.getString(5)), Integer.parseInt(r.getString(3))));
                         case "t" -> tests.computeIfAbsent(id, k -> new ArrayList<>()).add(new TestRecord(id,
-                                java.time.Instant.ofEpochMilli(Math.round(Double.parseDouble(r.getString(6)) * 1000)),
+                                Instant.ofEpochMilli(Math.round(Double.parseDouble(r.getString(6)) * 1000)),
                                 TestRecord.Kind.valueOf(r.getString(4)), Boolean.parseBoolean(r.getString(5))));
-                        case "r" -> recoveries.computeIfAbsent(id, k -> new ArrayList<>()).add(new RecoveryRecord(id, java.time.LocalDate.parse(r.getString(3))));
+                        case "r" -> recoveries.computeIfAbsent(id, k -> new ArrayList<>()).add(new RecoveryRecord(id, LocalDate.parse(r.getString(3))));
                         case "e" -> exemptions.computeIfAbsent(id, k -> new ArrayList<>()).add(new ExemptionRecord(id,
-                                java.time.LocalDate.parse(r.getString(3)), java.time.LocalDate.parse(r.getString(4)), r.getString(5)));
+                                LocalDate.parse(r.getString(3)), LocalDate.parse(r.getString(4)), r.getString(5)));
                         default -> throw new IllegalStateException("unknown row kind");
                     }
                 }

@@ -5,6 +5,8 @@ import io.checkpass.core.registry.RegistryRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.Collection;
+import java.util.Map;
 
 /** The health registry: persons and their doses, tests, recoveries and exemptions. */
 public interface Registry {
@@ -15,7 +17,7 @@ public interface Registry {
      * Several persons at once (the issuance path reads the persons of concurrent requests together); ids the
      * registry does not hold are missing from the map.
      */
-    java.util.Map<String, HealthRecord> findAll(java.util.Collection<String> personIds);
+    Map<String, HealthRecord> findAll(Collection<String> personIds);
 
     /**
      * Stores records idempotently on their natural keys (docs/import.md): storing the same record twice changes

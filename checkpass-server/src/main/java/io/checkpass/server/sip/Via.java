@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Locale;
 
 /**
  * One Via value: {@code SIP/2.0/UDP host[:port];branch=z9hG4bK...;rport}. Parsed for the transaction key
@@ -79,7 +80,7 @@ record Via(String transport, String host, OptionalInt port, List<Param> params) 
                 params.add(new Param(SipRequest.lower(name), eq < 0 ? Optional.empty() : Optional.of(t.substring(eq + 1).trim())));
             }
         }
-        return Optional.of(new Via(protocol[2].toUpperCase(java.util.Locale.ROOT), host, port, params));
+        return Optional.of(new Via(protocol[2].toUpperCase(Locale.ROOT), host, port, params));
     }
 
     Optional<String> param(String name) {

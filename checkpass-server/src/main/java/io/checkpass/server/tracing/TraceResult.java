@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Locale;
 
 /**
  * What a trace found: the case's own visits, and one {@link Contact} per co-visitor identity with the encounters
@@ -56,7 +57,7 @@ public record TraceResult(UUID traceId, Instant tracedAt, TraceRequest request, 
 
         /** The name in JSON and CSV: lower case with hyphens. */
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

@@ -14,6 +14,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The foreign trust material the centre publishes in its bundles. Operators merge new material in (checked
@@ -53,7 +54,7 @@ public final class ForeignTrustStore {
      *
      * @throws IllegalArgumentException naming the first unusable entry
      */
-    public ForeignTrust merge(String actor, com.fasterxml.jackson.databind.JsonNode material) {
+    public ForeignTrust merge(String actor, JsonNode material) {
         ForeignTrust added = ForeignTrust.fromJson(material);
         ForeignTrust merged = current().merge(added);
         try (Connection c = db.getConnection()) {

@@ -24,6 +24,11 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import io.checkpass.core.crypto.Pem;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Publishes signed trust bundles and serves the newest. A bundle is rebuilt from the database when something
@@ -41,17 +46,17 @@ public final class TrustBundleService {
     private final SigningKey bundleKey;
     private final String issuerName;
     private final VenueRules venueRules;
-    private final Supplier<com.fasterxml.jackson.databind.node.ObjectNode> foreignTrust;
+    private final Supplier<ObjectNode> foreignTrust;
     private final Es256 es256;
     private final Clock clock;
     private final Duration refresh;
     private volatile Published current;
     private volatile Instant checkedAt = Instant.MIN;
     /** Held while publishing or checking for a newer bundle. */
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
 
     public TrustBundleService(DataSource db, SigningKey issuerKey, SigningKey bundleKey, String issuerName, VenueRules venueRules,
-            Supplier<com.fasterxml.jackson.databind.node.ObjectNode> foreignTrust, Es256 es256, Clock clock, Duration refresh) {
+            Supplier<ObjectNode> foreignTrust, Es256 es256, Clock clock, Duration refresh) {
         this.db = db;
         this.issuerKey = issuerKey;
         this.bundleKey = bundleKey;
@@ -154,25 +159,25 @@ public final class TrustBundleService {
         return revoked;
     }
 
-    private java.util.Optional<Published> loadNewest() {
+    private Optional<Published> loadNewest() {
         try (Connection c = db.getConnection()) {
             long newest;
             try (PreparedStatement s = c.prepareStatement("select max(version) from trust_bundle"); ResultSet r = s.executeQuery()) {
                 r.next();
                 newest = r.getLong(1);
                 if (r.wasNull()) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
             }
             Published known = current;
             if (known != null && known.version() == newest) {
-                return java.util.Optional.of(known);
+                return Optional.of(known);
             }
             try (PreparedStatement s = c.prepareStatement("select version, created_at, signed, sha256 from trust_bundle where version = ?")) {
                 s.setLong(1, newest);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
-                    return java.util.Optional.of(new Published(r.getLong(1), r.getTimestamp(2).toInstant(), r.getBytes(3), etag(r.getBytes(4))));
+                    return Optional.of(new Published(r.getLong(1), r.getTimestamp(2).toInstant(), r.getBytes(3), etag(r.getBytes(4))));
                 }
             }
         } catch (SQLException e) {
@@ -182,11 +187,11 @@ public final class TrustBundleService {
 
     /** A strong ETag from the bundle's hash. */
     private static String etag(byte[] sha256) {
-        return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(sha256, 16)) + "\"";
+        return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha256, 16)) + "\"";
     }
 
     /** The public key scanners must pin, as PEM. */
     public String anchorPem() {
-        return io.checkpass.core.crypto.Pem.publicKey(bundleKey.publicKey());
+        return Pem.publicKey(bundleKey.publicKey());
     }
 }

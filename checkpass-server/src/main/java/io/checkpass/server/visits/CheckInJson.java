@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Reads the records of an upload (docs/api.yaml, {@code POST /api/v1/checkins}). Each record is either a
@@ -25,7 +26,7 @@ public final class CheckInJson {
     static final Instant EARLIEST_SCAN = Instant.parse("2020-01-01T00:00:00Z");
     private static final Set<String> VERDICTS = Set.of("ADMIT", "ADMIT_LIMITED", "CHECK_ID", "DENY");
     private static final Set<String> CHECK_METHODS = Set.of("paper_certificate", "id_sticker", "verbal", "app");
-    private static final java.util.regex.Pattern REASON = java.util.regex.Pattern.compile("[A-Z_]{1,40}");
+    private static final Pattern REASON = Pattern.compile("[A-Z_]{1,40}");
 
     private CheckInJson() {}
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import java.util.Comparator;
 
 /**
  * Flags the same serial checked in at two different venues within a few minutes (a copied QR, or a phone
@@ -108,7 +109,7 @@ public final class FraudSignals {
             if (list.size() < 2) {
                 continue;
             }
-            list.sort(java.util.Comparator.comparing(Sighting::at));
+            list.sort(Comparator.comparing(Sighting::at));
             for (int i = 0; i < list.size() - 1 && out.size() < MAX_SIGNALS_PER_EXAMINATION; i++) {
                 Sighting first = list.get(i);
                 for (int j = i + 1; j < list.size() && !list.get(j).at().isAfter(first.at().plus(window)); j++) {

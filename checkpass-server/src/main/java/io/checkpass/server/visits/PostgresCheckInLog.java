@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import io.checkpass.core.pass.Serial;
 
 /**
  * The visit log in PostgreSQL. A batch is COPYed into a session temp table and moved into the partitioned
@@ -132,7 +133,7 @@ public final class PostgresCheckInLog implements CheckInLog {
             text(out, Optional.of(c.venueId())).append('\t');
             text(out, c.scannerId()).append('\t')
                     .append(c.channel().name()).append('\t');
-            bytes(out, c.serial().map(io.checkpass.core.pass.Serial::bytes).orElse(null)).append('\t');
+            bytes(out, c.serial().map(Serial::bytes).orElse(null)).append('\t');
             text(out, c.passFormat()).append('\t');
             text(out, c.passRef()).append('\t');
             bytes(out, hmac).append('\t');

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import java.sql.Connection;
 
 class AuthenticatorTest {
     private static final String SECRET = "s3cret-for-tests";
@@ -35,7 +36,7 @@ class AuthenticatorTest {
         }
 
         @Override
-        public Optional<String> create(java.sql.Connection c, String clientId, String displayName, Set<Role> roles) {
+        public Optional<String> create(Connection c, String clientId, String displayName, Set<Role> roles) {
             throw new UnsupportedOperationException();
         }
 

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
 
 /** Bad arguments, missing files and corrupt keys: one clear line on stderr, a non-zero exit, no stack trace. */
 class CliErrorsTest {
@@ -71,7 +73,7 @@ class CliErrorsTest {
         CliRun.of(NOW, "keys", "new", "--out", dir.resolve("k").toString(), "--valid-from", "2021-01-01").ok();
         CliRun.of(NOW, "bundle", "build", "--keys", dir.resolve("k").toString(), "--out", dir.resolve("b.cose").toString()).ok();
         Path png = dir.resolve("blank.png");
-        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+        ImageIO.write(new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
         assertOneClearLine(CliRun.of(NOW, "verify", "--bundle", dir.resolve("b.cose").toString(), "--image", png.toString()), "no QR code");
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
 
 /**
  * Foreign passes through the real CLI: the conformance runner over the vendored suites, and the operator's path from
@@ -175,7 +176,7 @@ class ForeignPassCliTest {
 
     private static Path bundle(String name, Path foreign) {
         Path out = dir.resolve(name);
-        var args = new java.util.ArrayList<>(List.of("bundle", "build", "--keys", keys.toString(), "--out", out.toString()));
+        var args = new ArrayList<>(List.of("bundle", "build", "--keys", keys.toString(), "--out", out.toString()));
         if (foreign != null) {
             args.addAll(List.of("--foreign", foreign.toString()));
         }

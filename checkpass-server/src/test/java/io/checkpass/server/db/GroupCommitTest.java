@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 class GroupCommitTest {
 
@@ -16,7 +18,7 @@ class GroupCommitTest {
     void items_waiting_together_are_written_together_and_each_gets_its_own_result() throws Exception {
         CountDownLatch firstWriteStarted = new CountDownLatch(1);
         CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-        List<List<Integer>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<List<Integer>> writes = new CopyOnWriteArrayList<>();
         try (GroupCommit<Integer, String> group = new GroupCommit<>("test", batch -> {
             writes.add(batch);
             firstWriteStarted.countDown();
@@ -25,7 +27,7 @@ class GroupCommitTest {
         }, 100, 100)) {
             CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> group.submit(0));
             assertThat(firstWriteStarted.await(10, TimeUnit.SECONDS)).isTrue();
-            List<CompletableFuture<String>> next = java.util.stream.IntStream.rangeClosed(1, 5)
+            List<CompletableFuture<String>> next = IntStream.rangeClosed(1, 5)
                     .mapToObj(i -> CompletableFuture.supplyAsync(() -> group.submit(i))).toList();
             while (group.waiting() < 5) {
                 Thread.sleep(5);

@@ -30,6 +30,17 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 /** The centre through its real HTTP routing on port 0, on real PostgreSQL. */
 class CentreApiTest {
@@ -77,7 +88,7 @@ class CentreApiTest {
         byte[] cose = Base64.getUrlDecoder().decode(credential.path("credential").asText());
         String text = new HolderDevice((ECPrivateKey) device.getPrivate(), TestCentre.ES256).present(cose, at).toText();
         var bundle = centre.bundle().bundle();
-        return new PassVerifier(bundle, TestCentre.ES256, java.time.Clock.fixed(at, ZoneOffset.UTC)).verify(text, venue);
+        return new PassVerifier(bundle, TestCentre.ES256, Clock.fixed(at, ZoneOffset.UTC)).verify(text, venue);
     }
 
     @Test
@@ -122,7 +133,7 @@ class CentreApiTest {
     @Test
     void concurrent_requests_each_get_their_own_answer_and_one_credential_per_person_and_device() throws Exception {
         centre.clock.set(LUNCH_13_DEC);
-        List<RegistryRecord> persons = new java.util.ArrayList<>();
+        List<RegistryRecord> persons = new ArrayList<>();
         for (int p = 1; p <= 8; p++) {
             persons.add(new PersonRecord("P-BATCH-" + p, "박동시", LocalDate.of(1980 + p, 1, 1), Optional.empty()));
             persons.add(new ImmunizationRecord("P-BATCH-" + p, LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1));
@@ -130,7 +141,7 @@ class CentreApiTest {
         }
         centre.server.centre().registry().upsert(persons);
         record Ask(String personId, String deviceKey) {}
-        List<Ask> asks = new java.util.ArrayList<>();
+        List<Ask> asks = new ArrayList<>();
         for (int p = 1; p <= 8; p++) {
             for (int d = 0; d < 2; d++) {
                 String key = deviceKey(TestCentre.ES256.generateKeyPair());
@@ -142,11 +153,11 @@ class CentreApiTest {
         for (int i = 0; i < 4; i++) {
             asks.add(new Ask("P-NOBODY", deviceKey(TestCentre.ES256.generateKeyPair())));
         }
-        java.util.Collections.shuffle(asks, new java.util.Random(7));
+        Collections.shuffle(asks, new Random(7));
 
-        var start = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        var start = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Ask ask : asks) {
                 answers.add(threads.submit(() -> {
                     start.await();
@@ -157,8 +168,8 @@ class CentreApiTest {
             start.countDown();
         }
 
-        java.util.Map<Ask, java.util.Set<String>> serials = new java.util.HashMap<>();
-        java.util.Map<Ask, Integer> created = new java.util.HashMap<>();
+        Map<Ask, Set<String>> serials = new HashMap<>();
+        Map<Ask, Integer> created = new HashMap<>();
         for (int i = 0; i < asks.size(); i++) {
             Ask ask = asks.get(i);
             HttpResponse<String> answer = answers.get(i).get();
@@ -168,12 +179,12 @@ class CentreApiTest {
             }
             assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201);
             JsonNode credential = TestCentre.json(answer);
-            serials.computeIfAbsent(ask, k -> new java.util.HashSet<>()).add(credential.path("serial").asText());
+            serials.computeIfAbsent(ask, k -> new HashSet<>()).add(credential.path("serial").asText());
             created.merge(ask, answer.statusCode() == 201 ? 1 : 0, Integer::sum);
         }
         assertThat(serials).hasSize(16).allSatisfy((ask, seen) -> assertThat(seen).as(ask.toString()).hasSize(1));
         assertThat(created).allSatisfy((ask, n) -> assertThat(n).as("201s for " + ask).isEqualTo(1));
-        assertThat(serials.values().stream().flatMap(java.util.Set::stream).distinct()).hasSize(16);
+        assertThat(serials.values().stream().flatMap(Set::stream).distinct()).hasSize(16);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
+import java.sql.SQLTransientConnectionException;
 
 /** Which failures are the database being away or overloaded (503, retry) rather than our fault (500). */
 class ProblemsTest {
@@ -15,7 +16,7 @@ class ProblemsTest {
                 new SQLException("terminating connection due to administrator command", "57P01")))).isTrue();
         assertThat(Problems.storageUnavailable(new IllegalStateException("cannot read the registry",
                 new SQLException("An I/O error occurred while sending to the backend.", "08006")))).isTrue();
-        assertThat(Problems.storageUnavailable(new IllegalStateException("x", new java.sql.SQLTransientConnectionException("pool timeout"))))
+        assertThat(Problems.storageUnavailable(new IllegalStateException("x", new SQLTransientConnectionException("pool timeout"))))
                 .isTrue();
         assertThat(Problems.storageUnavailable(new RejectedExecutionException("issuance-reads: queue full (10000 waiting)"))).isTrue();
     }

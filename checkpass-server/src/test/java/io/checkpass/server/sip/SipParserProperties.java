@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import java.util.Arrays;
 
 /** Whatever arrives on the port, parsing and handling neither throw nor answer what must not be answered. */
 class SipParserProperties {
@@ -63,7 +64,7 @@ class SipParserProperties {
                 (byte) ',', (byte) 0xFF, (byte) 'x', (byte) '9');
         return lists().of(position).ofSizeBetween(0, 6).zip(lists().of(value).ofSize(6), integers().between(1, invite.length),
                         (positions, values, cut) -> {
-                            byte[] copy = java.util.Arrays.copyOf(invite, cut);
+                            byte[] copy = Arrays.copyOf(invite, cut);
                             for (int i = 0; i < positions.size(); i++) {
                                 if (positions.get(i) < copy.length) {
                                     copy[positions.get(i)] = values.get(i);

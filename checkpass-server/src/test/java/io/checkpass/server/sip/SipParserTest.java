@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import java.util.LinkedHashMap;
 
 class SipParserTest {
 
@@ -49,7 +50,7 @@ class SipParserTest {
     @Test
     void each_kind_of_bad_input_is_dropped_or_answered_as_rfc_3261_says() {
         String invite = invite("z9hG4bK-1", "c");
-        Map<String, String> expectations = new java.util.LinkedHashMap<>();
+        Map<String, String> expectations = new LinkedHashMap<>();
         expectations.put("", "Dropped");
         expectations.put("\r\n\r\n", "Dropped");
         expectations.put("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\r\n\r\n", "Dropped");
@@ -91,7 +92,7 @@ class SipParserTest {
 
     @Test
     void telephone_numbers_are_read_from_uris_as_digits() {
-        Map<String, Optional<String>> vectors = new java.util.LinkedHashMap<>();
+        Map<String, Optional<String>> vectors = new LinkedHashMap<>();
         vectors.put("sip:0800000001@t", Optional.of("0800000001"));
         vectors.put("sip:+82-80-000-0001@t;user=phone", Optional.of("0800000001"));
         vectors.put("tel:+82.10.1234.5678", Optional.of("01012345678"));

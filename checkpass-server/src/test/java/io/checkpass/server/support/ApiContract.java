@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.file.StandardOpenOption;
 
 /**
  * docs/api.yaml as a contract the HTTP tests hold the centre to. {@link TestCentre} passes every response it
@@ -167,7 +168,7 @@ public final class ApiContract {
             // For surveying drift across a whole run: collect every departure in this file instead of failing at the first.
             try {
                 Files.writeString(Path.of(report), describe(response, violations) + "\n", StandardCharsets.UTF_8,
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Comparator;
 
 /**
  * A real centre for HTTP tests: the production composition root on port 0, a fresh PostgreSQL database, a
@@ -195,7 +196,7 @@ public final class TestCentre implements AutoCloseable {
     public void close() {
         server.close();
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

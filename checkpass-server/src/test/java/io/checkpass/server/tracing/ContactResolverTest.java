@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /** The resolver alone, on hand-made co-visit rows: no database, the rows are what {@link TraceQueries} would return. */
 class ContactResolverTest {
@@ -105,7 +106,7 @@ class ContactResolverTest {
 
     private static byte[] bytes(int length, int value) {
         byte[] b = new byte[length];
-        java.util.Arrays.fill(b, (byte) value);
+        Arrays.fill(b, (byte) value);
         return b;
     }
 

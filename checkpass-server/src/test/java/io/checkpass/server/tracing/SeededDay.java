@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.Locale;
 
 /**
  * 13 December 2021 (KST) in six venues: 200 registry persons, their serials in the issuance ledger, QR, CALL and
@@ -67,7 +68,7 @@ final class SeededDay {
         new VisitPartitions(db).ensure(LocalDate.of(2021, 12, 11), LocalDate.of(2021, 12, 14));
         Venues venues = new Venues(db, centre.apiClients());
         for (String id : VENUES) {
-            String name = "매장 " + id.toUpperCase(java.util.Locale.ROOT);
+            String name = "매장 " + id.toUpperCase(Locale.ROOT);
             venueNames.put(id, name);
             venues.add(new Venues.Venue(id, "123-45-67890", name, "서울 중구", "seoul", "restaurant_cafe", Optional.empty()));
         }

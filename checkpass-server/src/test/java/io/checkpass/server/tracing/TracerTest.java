@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.HexFormat;
+import org.assertj.core.groups.Tuple;
 
 /** The tracer on real PostgreSQL over a seeded day, checked against the plain-Java computation in {@link SeededDay}. */
 class TracerTest {
@@ -105,7 +107,7 @@ class TracerTest {
         assertThat(caseSerials).contains(day.serialsOfPerson.get(SeededDay.SAME_PHONE_PERSON).getFirst())
                 .containsAll(day.serialsOfPerson.get(SeededDay.CASE_PERSON));
         assertThat(result.caseVisits()).extracting(TraceResult.CaseVisit::channel).contains(CheckIn.Channel.CALL);
-        assertAudited(result, "contact:" + java.util.HexFormat.of().formatHex(cipher.hmac(PhoneNumber.parse(SeededDay.CASE_PHONE).orElseThrow()), 0, 8));
+        assertAudited(result, "contact:" + HexFormat.of().formatHex(cipher.hmac(PhoneNumber.parse(SeededDay.CASE_PHONE).orElseThrow()), 0, 8));
     }
 
     @Test
@@ -202,8 +204,8 @@ class TracerTest {
 
         assertThat(result.caseVisits()).extracting(TraceResult.CaseVisit::checkinId).containsExactly(caseId);
         assertThat(result.contacts()).extracting(Contact::resolution, Contact::phone)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(Resolution.CONTACT, Optional.of("01033334444")),
-                        org.assertj.core.groups.Tuple.tuple(Resolution.UNDECRYPTABLE, Optional.empty()));
+                .containsExactly(Tuple.tuple(Resolution.CONTACT, Optional.of("01033334444")),
+                        Tuple.tuple(Resolution.UNDECRYPTABLE, Optional.empty()));
         assertThat(result.contacts().get(1).identity()).isEqualTo("checkin:" + badCall);
         assertAudited(result, "serial:" + foreign.hex());
     }

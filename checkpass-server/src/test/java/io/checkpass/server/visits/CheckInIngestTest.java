@@ -22,6 +22,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.api.Assertions;
+import java.util.Optional;
+import io.checkpass.core.registry.PhoneNumber;
+import io.checkpass.server.refusal.Refused;
 
 /** Check-in upload on real PostgreSQL: idempotent, concurrent, durable, never losing a valid record. */
 class CheckInIngestTest {
@@ -60,25 +64,25 @@ class CheckInIngestTest {
     }
 
     private static CheckIn call(UUID id) {
-        return new CheckIn(id, LUNCH, "ingest-venue", java.util.Optional.empty(), CheckIn.Channel.CALL, java.util.Optional.empty(),
-                java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.of(new CheckIn.Contact(new io.checkpass.core.registry.PhoneNumber("01012345678"), java.util.Optional.empty())), java.util.Optional.empty(),
-                java.util.Optional.empty(), java.util.Optional.empty());
+        return new CheckIn(id, LUNCH, "ingest-venue", Optional.empty(), CheckIn.Channel.CALL, Optional.empty(),
+                Optional.empty(), Optional.empty(),
+                Optional.of(new CheckIn.Contact(new PhoneNumber("01012345678"), Optional.empty())), Optional.empty(),
+                Optional.empty(), Optional.empty());
     }
 
     @Test
     void a_scanner_that_cannot_be_bound_to_its_venue_leaves_no_client_behind_and_can_be_retried() {
         Venues venues = centre.server.centre().venues();
         assertThat(centre.server.centre().apiClients().find("scanner-orphan")).isEmpty();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> venues.addScanner("no-such-venue", "scanner-orphan", "door"))
+        Assertions.assertThatThrownBy(() -> venues.addScanner("no-such-venue", "scanner-orphan", "door"))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(centre.server.centre().apiClients().find("scanner-orphan")).as("the client rolled back with the scanner row").isEmpty();
 
         VisitFixture.venueWithScanner(centre, "orphan-venue", "restaurant_cafe", null);
         assertThat(venues.addScanner("orphan-venue", "scanner-orphan", "door")).isNotEmpty();
         assertThat(venues.venueOfScanner("scanner-orphan")).hasValue("orphan-venue");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> venues.addScanner("orphan-venue", "scanner-orphan", "door"))
-                .isInstanceOf(io.checkpass.server.refusal.Refused.class)
+        Assertions.assertThatThrownBy(() -> venues.addScanner("orphan-venue", "scanner-orphan", "door"))
+                .isInstanceOf(Refused.class)
                 .hasMessageContaining("taken");
     }
 

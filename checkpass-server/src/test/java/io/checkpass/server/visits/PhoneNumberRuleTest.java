@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import java.util.LinkedHashMap;
+import java.io.OutputStreamWriter;
 
 /**
  * The phone rule exists three times — {@link PhoneNumber#parse} in Java, {@code canonical_phone} in SQL (migration
@@ -66,7 +68,7 @@ class PhoneNumberRuleTest {
                 + "  process.stdout.write(JSON.stringify(JSON.parse(line).map(canonicalPhone)) + '\\n');"
                 + "}";
         node = new ProcessBuilder("node", "--input-type=module", "-e", script).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        toNode = new java.io.OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8);
+        toNode = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8);
         fromNode = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
     }
 
@@ -90,7 +92,7 @@ class PhoneNumberRuleTest {
 
     @Test
     void the_three_agree_with_the_documented_answers() {
-        Map<String, Optional<String>> vectors = new java.util.LinkedHashMap<>();
+        Map<String, Optional<String>> vectors = new LinkedHashMap<>();
         vectors.put("010-1234-5678", Optional.of("01012345678"));
         vectors.put("+82 10-1234-5678", Optional.of("01012345678"));
         vectors.put("82 10 1234 5678", Optional.of("01012345678"));

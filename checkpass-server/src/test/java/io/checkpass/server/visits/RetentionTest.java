@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import javax.sql.DataSource;
 
 /** With a pinned clock, the purge removes everything older than 28 days and keeps everything newer. */
 class RetentionTest {
@@ -79,7 +80,7 @@ class RetentionTest {
         }
     }
 
-    private static void insertLedgerRow(javax.sql.DataSource db, Serial serial, Instant issuedAt) throws Exception {
+    private static void insertLedgerRow(DataSource db, Serial serial, Instant issuedAt) throws Exception {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
                 insert into issuance (serial, person_id, client_id, device_key_hash, issue_day, status, issued_at, expires_at, credential)
                 values (?, 'R1', 'test', ?, ?, 'vaccinated', ?, ?, ?)""")) {

@@ -4,6 +4,7 @@ import io.checkpass.server.support.TestCentre;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.List;
 
 /** Venues, scanners and check-in JSON for visit tests. */
 final class VisitFixture {
@@ -30,7 +31,7 @@ final class VisitFixture {
                 .formatted(id, serialHex, at);
     }
 
-    static String batch(java.util.List<String> records) {
+    static String batch(List<String> records) {
         return "{\"checkins\":[" + String.join(",", records) + "]}";
     }
 }

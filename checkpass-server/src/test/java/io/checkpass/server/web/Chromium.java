@@ -14,6 +14,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import java.io.OutputStream;
 
 /**
  * Headless Chromium from Debian ({@code chromium}, {@code chromium-driver}), started by path so Selenium Manager
@@ -54,7 +55,7 @@ final class Chromium {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER.toString()))
-                .usingAnyFreePort().withLogOutput(java.io.OutputStream.nullOutputStream()).build();
+                .usingAnyFreePort().withLogOutput(OutputStream.nullOutputStream()).build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
         return driver;

@@ -50,6 +50,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
+import java.util.function.Supplier;
 
 /**
  * The three pages in real headless Chromium against a real centre: the wallet's QR, screenshotted and fed
@@ -303,7 +306,7 @@ class PagesBrowserTest {
         Path dir = Files.createDirectories(Path.of("target", "screenshots"));
         byte[] png = page.getScreenshotAs(OutputType.BYTES);
         Files.write(dir.resolve(name + ".png"), png);
-        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        var image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image.getWidth()).as("phone width").isBetween(300, 500);
     }
 
@@ -326,11 +329,11 @@ class PagesBrowserTest {
     }
 
     /** Waits for a non-null value; on a timeout, says what the page showed and logged, for whoever reads CI's log. */
-    private static <T> T waitFor(ChromeDriver driver, java.util.function.Supplier<T> condition) {
+    private static <T> T waitFor(ChromeDriver driver, Supplier<T> condition) {
         return waitFor(driver, WAIT, condition);
     }
 
-    private static <T> T waitFor(ChromeDriver driver, Duration timeout, java.util.function.Supplier<T> condition) {
+    private static <T> T waitFor(ChromeDriver driver, Duration timeout, Supplier<T> condition) {
         try {
             return new WebDriverWait(driver, timeout).ignoring(NoSuchElementException.class).ignoring(StaleElementReferenceException.class).until(d -> condition.get());
         } catch (TimeoutException e) {

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import java.util.Arrays;
+import java.nio.file.StandardCopyOption;
 
 /**
  * One still frame as a YUV4MPEG2 (4:2:0) video, the format Chromium's fake camera plays: the screenshot, centred
@@ -44,13 +46,13 @@ final class Y4m {
                 yuv[y * WIDTH + x] = (byte) Math.min(255, luma);
             }
         }
-        java.util.Arrays.fill(yuv, WIDTH * HEIGHT, yuv.length, (byte) 128);
+        Arrays.fill(yuv, WIDTH * HEIGHT, yuv.length, (byte) 128);
         Path partial = out.resolveSibling(out.getFileName() + ".part");
         try (OutputStream o = Files.newOutputStream(partial)) {
             o.write(("YUV4MPEG2 W" + WIDTH + " H" + HEIGHT + " F10:1 Ip A1:1 C420jpeg\n").getBytes(StandardCharsets.US_ASCII));
             o.write("FRAME\n".getBytes(StandardCharsets.US_ASCII));
             o.write(yuv);
         }
-        Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

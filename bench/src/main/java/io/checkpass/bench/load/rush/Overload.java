@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.ConcurrentHistogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.net.ServerSocket;
 
 /**
  * Overload, measured (docs/principles.md §8): the check-in route's capacity is measured closed-loop, then it is
@@ -60,7 +61,7 @@ public final class Overload implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("checkpass-overload");
         int port;
-        try (var s = new java.net.ServerSocket(0)) {
+        try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         ServerProcess server = new ServerProcess(dir, port, 0, Instant.now(Clock.systemUTC()).toString(), List.of("--demo", "--demo-persons", "100"))

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A venue's scanner as the reference scanner page works: it verifies at the door with the core verifier against
@@ -87,7 +88,7 @@ final class Scanner {
         return queued.get();
     }
 
-    private final java.util.concurrent.atomic.AtomicLong regular = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong regular = new AtomicLong();
 
     /** Which of this door's regulars comes next (in rotation). */
     long nextRegular() {

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code checkpass serve} as a separate process, so the drill can SIGKILL it like a crashed machine and start it
@@ -22,7 +25,7 @@ final class ServerProcess {
     private final int clockStartIndex;
     private final Path dataDir;
     private final int port;
-    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
+    private final Map<String, String> environment = new HashMap<>();
     private Process process;
     private int starts;
 
@@ -80,7 +83,7 @@ final class ServerProcess {
     /** The last lines the server wrote: a failed start explains itself even when the data directory is temporary. */
     private String logTail(int lines) {
         try {
-            List<String> all = Files.readAllLines(dataDir.resolve("server.log"), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> all = Files.readAllLines(dataDir.resolve("server.log"), StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Visitors calling a venue's 안심콜 number: a minimal SIP UAC over UDP. It sends the INVITE, retransmits it on
@@ -62,7 +63,7 @@ final class SipCaller implements AutoCloseable {
                 }
             }
             return false;
-        } catch (IOException | java.util.concurrent.ExecutionException e) {
+        } catch (IOException | ExecutionException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

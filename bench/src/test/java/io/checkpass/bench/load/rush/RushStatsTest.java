@@ -3,10 +3,11 @@ package io.checkpass.bench.load.rush;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 class RushStatsTest {
 
-    private static long sum(java.util.concurrent.atomic.AtomicLongArray perSecond) {
+    private static long sum(AtomicLongArray perSecond) {
         long total = 0;
         for (int i = 0; i < perSecond.length(); i++) {
             total += perSecond.get(i);

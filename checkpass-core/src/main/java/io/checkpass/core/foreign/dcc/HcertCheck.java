@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Collections;
 
 /**
  * What {@link HcertVerifier} found out about one COSE message, step by step, so that the conformance runner can
@@ -51,7 +52,7 @@ public final class HcertCheck {
 
     /** Each step that ran, with its failure or empty when it passed. */
     public Map<Step, Optional<Reason>> steps() {
-        return java.util.Collections.unmodifiableMap(steps);
+        return Collections.unmodifiableMap(steps);
     }
 
     /** Whether the step ran and passed. */

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.math.BigInteger;
 
 /**
  * A SMART Health Card issuer as the trust bundle carries it: {@code {"iss", "jwks": {"keys": […]}, "crls": […]}}.
@@ -154,8 +155,8 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
         }
         X509Certificate leaf = chain.getFirst();
         if (!(leaf.getPublicKey() instanceof ECPublicKey leafKey)
-                || !leafKey.getW().getAffineX().equals(new java.math.BigInteger(1, key.x()))
-                || !leafKey.getW().getAffineY().equals(new java.math.BigInteger(1, key.y()))) {
+                || !leafKey.getW().getAffineX().equals(new BigInteger(1, key.x()))
+                || !leafKey.getW().getAffineY().equals(new BigInteger(1, key.y()))) {
             throw new IllegalArgumentException("key " + kid + " differs from the key of its x5c leaf certificate");
         }
         if (iss.isPresent() && !subjectUris(leaf).contains(iss.get())) {

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import io.checkpass.core.codec.Base45;
+import java.time.Duration;
 
 /** The COSE layer of EU DCCs: where the key id sits, several keys per key id, key usage, PS256, the signer's period. */
 class HcertVerifierTest {
@@ -111,7 +113,7 @@ class HcertVerifierTest {
     void issued_at_and_expiry_are_judged_at_the_verifiers_clock_with_its_skew() {
         DccIssuer issuer = dccIssuer();
         HcertCheck check = new HcertVerifier(List.of(issuer.signer()), ES256).check(cose(issuer, issuer.kid(), KidIn.PROTECTED, VACCINATED));
-        java.time.Duration skew = java.time.Duration.ofSeconds(30);
+        Duration skew = Duration.ofSeconds(30);
 
         assertThat(check.validityAt(SIGNED.minusSeconds(31), skew)).contains(Reason.NOT_YET_VALID);
         assertThat(check.validityAt(SIGNED.minusSeconds(29), skew)).isEmpty();
@@ -122,7 +124,7 @@ class HcertVerifierTest {
     @Test
     void a_zlib_bomb_is_malformed_not_out_of_memory() {
         byte[] bomb = zlib(new byte[2 * 1024 * 1024]);
-        String text = "HC1:" + io.checkpass.core.codec.Base45.encode(bomb);
+        String text = "HC1:" + Base45.encode(bomb);
         assertThat(text.length()).isLessThan(Hcert.MAX_TEXT_CHARS);
 
         assertThat(failure(new HcertVerifier(List.of(), ES256).read(text))).isEqualTo(Reason.MALFORMED);
