@@ -2,13 +2,13 @@ package io.checkpass.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.conformance.foreign.ValidationClock;
+import io.checkpass.core.codec.CoseSign1;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.ForeignTrust;
 import io.checkpass.core.foreign.dcc.DccSigner;
 import io.checkpass.core.foreign.dcc.Hcert;
 import io.checkpass.core.foreign.dcc.HcertVerifier;
-import io.checkpass.core.codec.CoseSign1;
 import io.checkpass.core.verify.CredentialValidity;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.VerifierPolicy;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import se.digg.dgc.payload.v1.DigitalCovidCertificate;
 import se.digg.dgc.service.impl.DefaultDGCDecoder;
 import se.digg.dgc.signatures.impl.DefaultDGCSignatureVerifier;
-import java.util.LinkedHashMap;
 
 /**
  * Verifying an EU DCC ({@code HC1:} text to a checked payload), checkpass against DIGG's dgc-java 1.0.3
@@ -66,7 +66,10 @@ import java.util.LinkedHashMap;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g", "-Dlogback.configurationFile=logback-bench.xml"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g", "-Dlogback.configurationFile=logback-bench.xml"
+        })
 public class ForeignVerifyBenchmark {
     @Param({"testdata/dcc/common"})
     public String suite;
@@ -87,15 +90,18 @@ public class ForeignVerifyBenchmark {
         Es256 es256 = BenchPasses.es256(provider);
         Map<String, JsonNode> cases = new LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(Path.of(suite))) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path file :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode json = Json.parse(Files.readAllBytes(file));
-                if (json.path("EXPECTEDRESULTS").path("EXPECTEDVERIFY").asBoolean(false) && json.hasNonNull("PREFIX")
+                if (json.path("EXPECTEDRESULTS").path("EXPECTEDVERIFY").asBoolean(false)
+                        && json.hasNonNull("PREFIX")
                         && es256Signed(json.path("PREFIX").asText())) {
                     cases.put(file.getFileName().toString(), json);
                 }
             }
         }
-        Map<String, X509Certificate> certificates = cases.values().stream().map(ForeignVerifyBenchmark::certificate)
+        Map<String, X509Certificate> certificates = cases.values().stream()
+                .map(ForeignVerifyBenchmark::certificate)
                 .collect(Collectors.toMap(c -> HexFormat.of().formatHex(DccSigner.specKid(c)), c -> c, (a, b) -> a));
         ForeignTrust trust = ForeignTrust.empty();
         for (X509Certificate certificate : certificates.values()) {
@@ -108,11 +114,16 @@ public class ForeignVerifyBenchmark {
         for (var entry : cases.entrySet()) {
             String name = entry.getKey();
             JsonNode json = entry.getValue();
-            Instant clock = ValidationClock.parse(json.path("TESTCTX").path("VALIDATIONCLOCK").asText());
+            Instant clock = ValidationClock.parse(
+                    json.path("TESTCTX").path("VALIDATIONCLOCK").asText());
             DefaultDGCSignatureVerifier diggVerifier = new DefaultDGCSignatureVerifier();
             diggVerifier.setTestValidationTime(clock);
-            DefaultDGCDecoder digg = new DefaultDGCDecoder(diggVerifier,
-                    (country, kid) -> kid == null ? List.of() : Stream.ofNullable(certificates.get(HexFormat.of().formatHex(kid))).toList());
+            DefaultDGCDecoder digg = new DefaultDGCDecoder(
+                    diggVerifier,
+                    (country, kid) -> kid == null
+                            ? List.of()
+                            : Stream.ofNullable(certificates.get(HexFormat.of().formatHex(kid)))
+                                    .toList());
             Vector vector = new Vector(name, json.path("PREFIX").asText(), clock, digg);
             if (checkpassAccepts(vector) && diggAccepts(vector)) {
                 vectors.add(vector);
@@ -121,7 +132,8 @@ public class ForeignVerifyBenchmark {
             }
         }
         if (vectors.isEmpty()) {
-            throw new IllegalStateException("no vector that both libraries verify in " + suite + "; run from the repository root");
+            throw new IllegalStateException(
+                    "no vector that both libraries verify in " + suite + "; run from the repository root");
         }
         System.out.println("vectors: " + vectors.stream().map(Vector::name).toList());
         System.out.println("left out (a library refuses them): " + left);
@@ -132,7 +144,12 @@ public class ForeignVerifyBenchmark {
         Vector vector = vectors.get(next++ % vectors.size());
         FormatOutcome outcome = ours.read(vector.text());
         if (!(outcome instanceof FormatOutcome.Read read)
-                || CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), vector.clock(), VerifierPolicy.DEFAULT.clockSkew()).isPresent()) {
+                || CredentialValidity.check(
+                                read.facts().issuedAt(),
+                                read.facts().expiresAt(),
+                                vector.clock(),
+                                VerifierPolicy.DEFAULT.clockSkew())
+                        .isPresent()) {
             throw new IllegalStateException(vector.name() + " did not verify: " + outcome);
         }
         return outcome;
@@ -147,7 +164,12 @@ public class ForeignVerifyBenchmark {
     private boolean checkpassAccepts(Vector vector) {
         FormatOutcome outcome = ours.read(vector.text());
         return outcome instanceof FormatOutcome.Read read
-                && CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), vector.clock(), VerifierPolicy.DEFAULT.clockSkew()).isEmpty();
+                && CredentialValidity.check(
+                                read.facts().issuedAt(),
+                                read.facts().expiresAt(),
+                                vector.clock(),
+                                VerifierPolicy.DEFAULT.clockSkew())
+                        .isEmpty();
     }
 
     private static boolean diggAccepts(Vector vector) {
@@ -160,13 +182,16 @@ public class ForeignVerifyBenchmark {
 
     private static boolean es256Signed(String text) {
         try {
-            return CoseSign1.decode(Hcert.cose(text), 1024, HcertVerifier.MAX_COSE_BYTES).algorithmAnywhere() == CoseSign1.ALG_ES256;
+            return CoseSign1.decode(Hcert.cose(text), 1024, HcertVerifier.MAX_COSE_BYTES)
+                            .algorithmAnywhere()
+                    == CoseSign1.ALG_ES256;
         } catch (IllegalArgumentException e) {
             return false;
         }
     }
 
     private static X509Certificate certificate(JsonNode json) {
-        return DccSigner.parseCertificate(Base64.getMimeDecoder().decode(json.path("TESTCTX").path("CERTIFICATE").asText()));
+        return DccSigner.parseCertificate(Base64.getMimeDecoder()
+                .decode(json.path("TESTCTX").path("CERTIFICATE").asText()));
     }
 }

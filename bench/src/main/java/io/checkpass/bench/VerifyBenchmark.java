@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,8 +31,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import java.util.Collections;
-import java.util.Random;
 
 /**
  * The door's cost: verifying a {@code CP1:} presentation against the raw P-256 verify it is built on, on the
@@ -55,11 +55,14 @@ import java.util.Random;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
 public class VerifyBenchmark {
     private static final VenueType RESTAURANT = new VenueType("restaurant_cafe");
     /** 60 presentation times × 1,000 credentials: more distinct presentations than one iteration verifies. */
     private static final int CREDENTIALS = 1000;
+
     private static final int TIMES = 60;
 
     @Param({"auto"})
@@ -69,6 +72,7 @@ public class VerifyBenchmark {
     private List<String> presentations;
     /** One extra presentation per credential, at a time the measured loop never uses, to fill the cache. */
     private List<String> primers;
+
     private PassVerifier warm;
     private PassVerifier cold;
     private int next;
@@ -85,11 +89,15 @@ public class VerifyBenchmark {
         presentations = new ArrayList<>(CREDENTIALS * TIMES);
         primers = new ArrayList<>(CREDENTIALS);
         for (int c = 0; c < CREDENTIALS; c++) {
-            byte[] credential = passes.issuer.issue(BenchPasses.request(device), BenchPasses.LUNCH.minusSeconds(3600), Duration.ofHours(48)).encoded();
+            byte[] credential = passes.issuer
+                    .issue(BenchPasses.request(device), BenchPasses.LUNCH.minusSeconds(3600), Duration.ofHours(48))
+                    .encoded();
             for (int t = 0; t < TIMES; t++) {
-                presentations.add(holder.present(credential, BenchPasses.LUNCH.minusSeconds(t)).toText());
+                presentations.add(holder.present(credential, BenchPasses.LUNCH.minusSeconds(t))
+                        .toText());
             }
-            primers.add(holder.present(credential, BenchPasses.LUNCH.minusSeconds(TIMES)).toText());
+            primers.add(holder.present(credential, BenchPasses.LUNCH.minusSeconds(TIMES))
+                    .toText());
         }
         Collections.shuffle(presentations, new Random(42));
         deviceKey = passes.es256.importPublic((ECPublicKey) device.getPublic());
@@ -101,7 +109,8 @@ public class VerifyBenchmark {
     @Setup(Level.Iteration)
     public void freshVerifiers() {
         Clock clock = Clock.fixed(BenchPasses.LUNCH, ZoneOffset.UTC);
-        VerifierPolicy noSignatureCache = new VerifierPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 200_000, 0);
+        VerifierPolicy noSignatureCache =
+                new VerifierPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 200_000, 0);
         VerifierPolicy roomy = new VerifierPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 200_000, 50_000);
         warm = new PassVerifier(passes.bundle, passes.es256, clock, roomy, List.of());
         cold = new PassVerifier(passes.bundle, passes.es256, clock, noSignatureCache, List.of());

@@ -35,15 +35,17 @@ import java.util.Set;
 public final class PassFixture {
     public static final Es256 ES256 = Es256.select();
     /** Lunch on the first day of enforcement, 13 Dec 2021 12:00 KST. */
-    public static final Instant LUNCH_13_DEC = OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    public static final Instant LUNCH_13_DEC =
+            OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+
     public static final VenueRules KOREA = VenueRules.korea();
     public static final VenueType RESTAURANT = new VenueType("restaurant_cafe");
     public static final VenueType KARAOKE = new VenueType("karaoke");
 
-    public static final SigningKey ISSUER_KEY = KeyStores.generate(ES256, "test issuer",
-            Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
-    public static final SigningKey BUNDLE_KEY = KeyStores.generate(ES256, "test bundle",
-            Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
+    public static final SigningKey ISSUER_KEY = KeyStores.generate(
+            ES256, "test issuer", Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
+    public static final SigningKey BUNDLE_KEY = KeyStores.generate(
+            ES256, "test bundle", Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
     public static final KeyPair DEVICE = ES256.generateKeyPair();
     public static final PassIssuer ISSUER = new PassIssuer(ISSUER_KEY, ES256, new SecureRandom());
     public static final HolderDevice HOLDER = new HolderDevice((ECPrivateKey) DEVICE.getPrivate(), ES256);
@@ -51,7 +53,8 @@ public final class PassFixture {
     private PassFixture() {}
 
     public static IssuerKey issuerKey() {
-        return new IssuerKey(ISSUER_KEY.id(), "KR", ISSUER_KEY.publicKey(), ISSUER_KEY.notBefore(), ISSUER_KEY.notAfter());
+        return new IssuerKey(
+                ISSUER_KEY.id(), "KR", ISSUER_KEY.publicKey(), ISSUER_KEY.notBefore(), ISSUER_KEY.notAfter());
     }
 
     public static TrustBundle bundle(Serial... revoked) {
@@ -68,7 +71,10 @@ public final class PassFixture {
     }
 
     public static IssuedCredential issue(PassStatus status, Instant at, boolean deviceBound) {
-        PassRequest request = new PassRequest(status, at.minus(Duration.ofDays(100)), Optional.of(at.plus(Duration.ofDays(100))),
+        PassRequest request = new PassRequest(
+                status,
+                at.minus(Duration.ofDays(100)),
+                Optional.of(at.plus(Duration.ofDays(100))),
                 DisplayHint.of("홍길동", 1985),
                 deviceBound ? Optional.of((ECPublicKey) DEVICE.getPublic()) : Optional.empty());
         return ISSUER.issue(request, at.minus(Duration.ofHours(1)), Duration.ofHours(48));

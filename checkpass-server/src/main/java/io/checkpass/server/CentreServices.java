@@ -74,28 +74,60 @@ public final class CentreServices implements AutoCloseable {
         this.stores = opened.add(CentreStores.open(config, clock));
         try {
             var db = stores.database().dataSource();
-            this.contacts = ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
+            this.contacts =
+                    ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
             this.ledger = opened.add(new PostgresIssuanceLedger(db));
             this.statusEngine = new StatusEngine(MedicalRules.korea());
             this.foreignTrust = new ForeignTrustStore(db, stores.audit(), clock);
-            this.bundles = new TrustBundleService(db, keys.issuer(), keys.bundle(), config.issuance().issuerName(), VenueRules.korea(),
-                    foreignTrust::section, es256, clock, Duration.ofSeconds(2));
+            this.bundles = new TrustBundleService(
+                    db,
+                    keys.issuer(),
+                    keys.bundle(),
+                    config.issuance().issuerName(),
+                    VenueRules.korea(),
+                    foreignTrust::section,
+                    es256,
+                    clock,
+                    Duration.ofSeconds(2));
             this.revocations = new RevocationService(db, stores.audit(), bundles, clock);
-            this.issuance = opened.add(new IssuanceService(stores.registry(), ledger, statusEngine,
+            this.issuance = opened.add(new IssuanceService(
+                    stores.registry(),
+                    ledger,
+                    statusEngine,
                     new PassIssuer(keys.issuer(), es256, new SecureRandom()),
-                    new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock), config.issuance().personDevicesPerDay(),
-                    config.issuance().credentialLifetime(), es256, clock));
+                    new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock),
+                    config.issuance().personDevicesPerDay(),
+                    config.issuance().credentialLifetime(),
+                    es256,
+                    clock));
             this.venues = new Venues(db, stores.apiClients());
             this.partitions = new VisitPartitions(db);
-            this.fraud = new FraudSignals(db, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
-            this.retention = new Retention(db, partitions, stores.audit(), clock, Duration.ofDays(config.visits().retentionDays()));
+            this.fraud = new FraudSignals(
+                    db, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
+            this.retention = new Retention(
+                    db,
+                    partitions,
+                    stores.audit(),
+                    clock,
+                    Duration.ofDays(config.visits().retentionDays()));
             this.checkInLog = new PostgresCheckInLog(db, contacts, clock);
-            // Fraud examination: two threads and a bounded queue; a full queue skips the examination, never the check-ins.
-            ExecutorService examination = opened.add(new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(1000),
+            // Fraud examination: two threads and a bounded queue; a full queue skips the examination, never the
+            // check-ins.
+            ExecutorService examination = opened.add(new ThreadPoolExecutor(
+                    2,
+                    2,
+                    1,
+                    TimeUnit.MINUTES,
+                    new ArrayBlockingQueue<>(1000),
                     Thread.ofPlatform().daemon().name("fraud-", 0).factory(),
                     (task, pool) -> log.warn("fraud examination queue full; a batch was not examined")));
             this.ingest = new CheckInIngest(checkInLog, fraud, examination, clock);
-            this.tracer = new Tracer(db, contacts, stores.audit(), clock, Duration.ofMinutes(config.visits().dwellMinutes()));
+            this.tracer = new Tracer(
+                    db,
+                    contacts,
+                    stores.audit(),
+                    clock,
+                    Duration.ofMinutes(config.visits().dwellMinutes()));
         } catch (IOException e) {
             opened.close();
             throw new UncheckedIOException(e.getMessage(), e);
@@ -118,7 +150,8 @@ public final class CentreServices implements AutoCloseable {
             }
             log.info("first start: generating issuer and bundle keys into {}", config.keysDir());
             // Valid from five years back, so a clock set in the 2021-22 pass era (demo, drills, tests) can still issue.
-            return KeyDirectory.create(config.keysDir(), es256, now.minus(Duration.ofDays(1826)), Duration.ofDays(3652), password);
+            return KeyDirectory.create(
+                    config.keysDir(), es256, now.minus(Duration.ofDays(1826)), Duration.ofDays(3652), password);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -13,11 +13,11 @@ import io.checkpass.server.http.LabRoutes;
 import io.checkpass.server.http.OperatorRoutes;
 import io.checkpass.server.http.Readiness;
 import io.checkpass.server.http.RouteClasses;
+import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
 import io.checkpass.server.http.WebPages;
 import io.checkpass.server.sip.SipEndpoint;
-import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.trust.ScannerVerification;
 import io.checkpass.server.visits.CheckInStats;
 import io.checkpass.server.visits.Maintenance;
@@ -57,28 +57,57 @@ public final class CheckpassServer implements AutoCloseable {
         try {
             var db = centre.database().dataSource();
             centre.bundles().publish("server start");
-            opened.add(new Maintenance(centre.partitions(), centre.retention(), clock,
-                    Duration.ofDays(config.visits().retentionDays())).start());
+            opened.add(new Maintenance(
+                            centre.partitions(),
+                            centre.retention(),
+                            clock,
+                            Duration.ofDays(config.visits().retentionDays()))
+                    .start());
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
             var guard = new Guard(new Authenticator(centre.apiClients(), Duration.ofSeconds(5)));
             var api = new HttpApi(RouteClasses.of(config.limits(), metrics), guard, metrics, new Readiness(db))
-                    .add(new CentreRoutes(centre.bundles(), centre.issuance(), centre.revocations(), centre.registry(),
-                            centre.statusEngine(), centre.audit(), es256, clock)::register)
+                    .add(new CentreRoutes(
+                            centre.bundles(),
+                            centre.issuance(),
+                            centre.revocations(),
+                            centre.registry(),
+                            centre.statusEngine(),
+                            centre.audit(),
+                            es256,
+                            clock)::register)
                     .add(new LabRoutes(centre.registry())::register)
-                    .add(new VisitRoutes(centre.ingest(), centre.venues(), centre.fraud(), centre.retention(), centre.audit(),
-                            VenueRules.korea(), clock)::register)
-                    .add(new TrustRoutes(centre.foreignTrust(), centre.bundles(), new ScannerVerification(centre.bundles(), es256, clock))::register)
+                    .add(new VisitRoutes(
+                            centre.ingest(),
+                            centre.venues(),
+                            centre.fraud(),
+                            centre.retention(),
+                            centre.audit(),
+                            VenueRules.korea(),
+                            clock)::register)
+                    .add(new TrustRoutes(
+                            centre.foreignTrust(),
+                            centre.bundles(),
+                            new ScannerVerification(centre.bundles(), es256, clock))::register)
                     .add(new TraceRoutes(centre.tracer())::register)
                     .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
                     .add(new WebPages()::register);
             if (config.demoWallet()) {
-                api.add(new DemoWalletRoutes(centre.registry(), centre.issuance(),
-                        DemoWalletSessions.open(config.keysDir(), clock, Duration.ofDays(30)), es256)::register);
+                api.add(new DemoWalletRoutes(
+                        centre.registry(),
+                        centre.issuance(),
+                        DemoWalletSessions.open(config.keysDir(), clock, Duration.ofDays(30)),
+                        es256)::register);
             }
             this.sip = config.sip().enabled()
-                    ? opened.add(new SipEndpoint(config.sip().host(), config.sip().port(), centre.venues(), centre.checkInLog(), clock).start())
+                    ? opened.add(new SipEndpoint(
+                                    config.sip().host(),
+                                    config.sip().port(),
+                                    centre.venues(),
+                                    centre.checkInLog(),
+                                    clock)
+                            .start())
                     : null;
             this.webServer = WebServer.builder()
                     .host(config.server().host())
@@ -96,7 +125,10 @@ public final class CheckpassServer implements AutoCloseable {
             opened.close();
             throw e;
         }
-        log.info("checkpass serving on {} (ES256 provider {}){}", baseUri(), es256.describe(),
+        log.info(
+                "checkpass serving on {} (ES256 provider {}){}",
+                baseUri(),
+                es256.describe(),
                 sip == null ? "" : "; 안심콜 SIP on port " + sip.port() + " (UDP and TCP)");
     }
 
@@ -114,7 +146,9 @@ public final class CheckpassServer implements AutoCloseable {
     }
 
     public URI baseUri() {
-        String host = config.server().host().equals("0.0.0.0") ? "localhost" : config.server().host();
+        String host = config.server().host().equals("0.0.0.0")
+                ? "localhost"
+                : config.server().host();
         return URI.create("http://" + host + ":" + port());
     }
 

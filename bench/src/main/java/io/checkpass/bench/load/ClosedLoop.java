@@ -17,7 +17,8 @@ final class ClosedLoop {
 
     private ClosedLoop() {}
 
-    static double run(int workers, int warmupSeconds, int measuredSeconds, Latencies latencies, Action action) throws InterruptedException {
+    static double run(int workers, int warmupSeconds, int measuredSeconds, Latencies latencies, Action action)
+            throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong sequence = new AtomicLong();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {

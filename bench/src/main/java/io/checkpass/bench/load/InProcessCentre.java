@@ -27,7 +27,8 @@ final class InProcessCentre implements AutoCloseable {
     }
 
     static String basic(String clientId, String secret) {
-        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

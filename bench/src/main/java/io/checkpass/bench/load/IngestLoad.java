@@ -2,7 +2,9 @@ package io.checkpass.bench.load;
 
 import io.checkpass.server.visits.Uuid7;
 import io.checkpass.server.visits.Venues;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Check-in ingest over HTTP: {@code concurrency} scanners upload batches of {@code batch} QR check-ins to
@@ -32,24 +32,33 @@ final class IngestLoad implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "8", description = "Warm-up seconds (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--concurrency", defaultValue = "8", description = "Concurrent uploading scanners (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "8",
+            description = "Concurrent uploading scanners (default ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--batch", defaultValue = "1000", description = "Check-ins per batch (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--batches", defaultValue = "2400", description = "Distinct batches prepared (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batches",
+            defaultValue = "2400",
+            description = "Distinct batches prepared (default ${DEFAULT-VALUE}).")
     int batches;
 
     @Override
     public Integer call() throws Exception {
-        try (InProcessCentre centre = new InProcessCentre(Map.of("limits.ingest", Integer.toString(Math.max(concurrency, 32))))) {
+        try (InProcessCentre centre =
+                new InProcessCentre(Map.of("limits.ingest", Integer.toString(Math.max(concurrency, 32))))) {
             Venues venues = centre.server.centre().venues();
             List<String> auth = new ArrayList<>();
             for (int s = 0; s < concurrency; s++) {
                 String venue = "load-venue-" + s;
-                venues.add(new Venues.Venue(venue, "000-00-00000", venue, "서울", "서울", "restaurant_cafe", Optional.empty()));
-                auth.add(InProcessCentre.basic("scanner-" + venue, venues.addScanner(venue, "scanner-" + venue, "load")));
+                venues.add(new Venues.Venue(
+                        venue, "000-00-00000", venue, "서울", "서울", "restaurant_cafe", Optional.empty()));
+                auth.add(InProcessCentre.basic(
+                        "scanner-" + venue, venues.addScanner(venue, "scanner-" + venue, "load")));
             }
             Clock clock = Clock.systemUTC();
             List<String> bodies = new ArrayList<>(batches);
@@ -58,15 +67,21 @@ final class IngestLoad implements Callable<Integer> {
                 StringBuilder body = new StringBuilder(batch * 170).append("{\"checkins\":[");
                 Instant at = clock.instant().minusSeconds(30);
                 for (int i = 0; i < batch; i++) {
-                    body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(Uuid7.next(clock))
-                            .append("\",\"channel\":\"QR\",\"serial\":\"").append("%024x".formatted(serial++))
-                            .append("\",\"format\":\"CP1\",\"verdict\":\"ADMIT\",\"reason\":\"VALID\",\"scannedAt\":\"").append(at).append("\"}");
+                    body.append(i == 0 ? "" : ",")
+                            .append("{\"id\":\"")
+                            .append(Uuid7.next(clock))
+                            .append("\",\"channel\":\"QR\",\"serial\":\"")
+                            .append("%024x".formatted(serial++))
+                            .append("\",\"format\":\"CP1\",\"verdict\":\"ADMIT\",\"reason\":\"VALID\",\"scannedAt\":\"")
+                            .append(at)
+                            .append("\"}");
                 }
                 bodies.add(body.append("]}").toString());
             }
             URI base = centre.server.baseUri();
             ThreadLocal<KeepAliveHttp> connections = ThreadLocal.withInitial(() -> new KeepAliveHttp(base, 60_000));
-            List<byte[]> payloads = bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList();
+            List<byte[]> payloads =
+                    bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList();
             Latencies latencies = new Latencies();
             AtomicLong stored = new AtomicLong();
             double elapsed = ClosedLoop.run(concurrency, warmup, seconds, latencies, i -> {
@@ -85,10 +100,17 @@ final class IngestLoad implements Callable<Integer> {
                 latencies.record(ENDPOINT, status, System.nanoTime() - started);
             });
             var accepted = latencies.histogram(ENDPOINT, 202);
-            System.out.printf("ingest over HTTP: %d scanners, batches of %d, %d s measured after %d s warm-up%n", concurrency, batch, seconds, warmup);
-            System.out.printf("  check-ins committed: %.0f/s (batches answered 202: %.1f/s)  batch latency %s%n",
-                    accepted.getTotalCount() * (double) batch / elapsed, accepted.getTotalCount() / elapsed, Latencies.summary(accepted));
-            System.out.printf("  all responses by status: %s; records newly inserted over the whole run: %d%n", latencies.counts(), stored.get());
+            System.out.printf(
+                    "ingest over HTTP: %d scanners, batches of %d, %d s measured after %d s warm-up%n",
+                    concurrency, batch, seconds, warmup);
+            System.out.printf(
+                    "  check-ins committed: %.0f/s (batches answered 202: %.1f/s)  batch latency %s%n",
+                    accepted.getTotalCount() * (double) batch / elapsed,
+                    accepted.getTotalCount() / elapsed,
+                    Latencies.summary(accepted));
+            System.out.printf(
+                    "  all responses by status: %s; records newly inserted over the whole run: %d%n",
+                    latencies.counts(), stored.get());
         }
         return 0;
     }

@@ -66,13 +66,22 @@ public final class KeepAliveHttp implements AutoCloseable {
             connect();
         }
         try {
-            StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
-                    .append(host).append(':').append(port).append("\r\n");
+            StringBuilder head = new StringBuilder(256)
+                    .append(method)
+                    .append(' ')
+                    .append(path)
+                    .append(" HTTP/1.1\r\nHost: ")
+                    .append(host)
+                    .append(':')
+                    .append(port)
+                    .append("\r\n");
             if (authorization != null) {
                 head.append("Authorization: ").append(authorization).append("\r\n");
             }
             if (body != null) {
-                head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+                head.append("Content-Type: application/json\r\nContent-Length: ")
+                        .append(body.length)
+                        .append("\r\n");
             }
             out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             if (body != null) {

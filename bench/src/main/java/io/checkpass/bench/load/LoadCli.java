@@ -1,13 +1,15 @@
 package io.checkpass.bench.load;
 
+import io.checkpass.bench.load.rush.LunchRush;
+import io.checkpass.bench.load.rush.Overload;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import io.checkpass.bench.load.rush.LunchRush;
-import io.checkpass.bench.load.rush.Overload;
 
 /** {@code checkpass-bench}: load drivers against the real centre. */
-@Command(name = "checkpass-bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "checkpass-bench",
+        mixinStandardHelpOptions = true,
         description = "Load drivers for checkpass: each drives the real HTTP endpoints and reports what it measured.",
         subcommands = {IssuanceLoad.class, IngestLoad.class, LunchRush.class, Overload.class})
 public final class LoadCli implements Callable<Integer> {

@@ -73,11 +73,13 @@ public record ConformanceReport(String format, List<CaseResult> cases) {
 
     /** Expectations that cases gave no input to test. */
     public long untested() {
-        return cases.stream().mapToLong(c -> switch (c) {
-            case Passed p -> p.untested().size();
-            case Failed f -> f.untested().size();
-            case Skipped ignored -> 0;
-        }).sum();
+        return cases.stream()
+                .mapToLong(c -> switch (c) {
+                    case Passed p -> p.untested().size();
+                    case Failed f -> f.untested().size();
+                    case Skipped ignored -> 0;
+                })
+                .sum();
     }
 
     /** True when no case failed. */
@@ -95,12 +97,17 @@ public record ConformanceReport(String format, List<CaseResult> cases) {
                     failed.untested().forEach(u -> lines.add(line("UNTESTED", failed.name(), u)));
                 }
                 case Passed passed -> passed.untested().forEach(u -> lines.add(line("UNTESTED", passed.name(), u)));
-                case Skipped skipped -> lines.add(line("SKIP", skipped.name(), skipped.reason()
-                        + (skipped.nowAgrees() ? " [it now agrees: take it off the skip list]" : "")));
+                case Skipped skipped ->
+                    lines.add(line(
+                            "SKIP",
+                            skipped.name(),
+                            skipped.reason()
+                                    + (skipped.nowAgrees() ? " [it now agrees: take it off the skip list]" : "")));
             }
         }
         long untested = untested();
-        lines.add(passed() + " passed, " + failed() + " failed, " + skipped() + " skipped" + (untested > 0 ? ", " + untested + " untested" : ""));
+        lines.add(passed() + " passed, " + failed() + " failed, " + skipped() + " skipped"
+                + (untested > 0 ? ", " + untested + " untested" : ""));
         return lines;
     }
 

@@ -72,13 +72,19 @@ public record ConformanceSkips(List<Skip> skips) {
         }
         List<Skip> skips = new ArrayList<>();
         for (JsonNode entry : entries) {
-            skips.add(new Skip(entry.path("format").asText(null), entry.path("case").asText(null), entry.path("reason").asText(null)));
+            skips.add(new Skip(
+                    entry.path("format").asText(null),
+                    entry.path("case").asText(null),
+                    entry.path("reason").asText(null)));
         }
         return new ConformanceSkips(skips);
     }
 
     /** Why {@code caseName} of {@code format} is skipped, if it is. */
     public Optional<String> reason(String format, String caseName) {
-        return skips.stream().filter(s -> s.format().equals(format) && s.caseName().equals(caseName)).map(Skip::reason).findFirst();
+        return skips.stream()
+                .filter(s -> s.format().equals(format) && s.caseName().equals(caseName))
+                .map(Skip::reason)
+                .findFirst();
     }
 }

@@ -12,7 +12,9 @@ import io.checkpass.core.foreign.dcc.Dgc;
 import io.checkpass.core.foreign.dcc.Hcert;
 import io.checkpass.core.foreign.dcc.HcertCheck;
 import io.checkpass.core.foreign.dcc.HcertVerifier;
+import io.checkpass.core.verify.CredentialValidity;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
+import io.checkpass.core.verify.Reason;
 import io.checkpass.core.verify.VerifierPolicy;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -29,14 +31,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import io.checkpass.core.verify.CredentialValidity;
-import java.util.Objects;
-import io.checkpass.core.verify.Reason;
 
 /**
  * Runs an EU DCC test-data folder laid out like eu-digital-green-certificates/dgc-testdata: every JSON file with
@@ -64,9 +64,19 @@ import io.checkpass.core.verify.Reason;
  */
 public final class DccConformance {
     public static final String FORMAT = "dcc";
-    private static final List<String> FLAGS = List.of("EXPECTEDPICTUREDECODE", "EXPECTEDUNPREFIX", "EXPECTEDB45DECODE",
-            "EXPECTEDCOMPRESSION", "EXPECTEDDECODE", "EXPECTEDVERIFY", "EXPECTEDSCHEMAVALIDATION", "EXPECTEDKEYUSAGE",
-            "EXPECTEDEXPIRATIONCHECK", "EXPECTEDVALIDJSON", "EXPECTEDVALIDOBJECT", "EXPECTEDENCODE");
+    private static final List<String> FLAGS = List.of(
+            "EXPECTEDPICTUREDECODE",
+            "EXPECTEDUNPREFIX",
+            "EXPECTEDB45DECODE",
+            "EXPECTEDCOMPRESSION",
+            "EXPECTEDDECODE",
+            "EXPECTEDVERIFY",
+            "EXPECTEDSCHEMAVALIDATION",
+            "EXPECTEDKEYUSAGE",
+            "EXPECTEDEXPIRATIONCHECK",
+            "EXPECTEDVALIDJSON",
+            "EXPECTEDVALIDOBJECT",
+            "EXPECTEDENCODE");
     private static final int MAX_CASE_BYTES = 4 * 1024 * 1024;
 
     private final Es256 es256;
@@ -82,7 +92,9 @@ public final class DccConformance {
         List<CaseResult> results = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)).sorted().toList();
+            files = walk.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
+                    .sorted()
+                    .toList();
         }
         for (Path file : files) {
             String name = dir.relativize(file).toString().replace('\\', '/');
@@ -105,8 +117,10 @@ public final class DccConformance {
             if (skip.isPresent()) {
                 results.add(new ConformanceReport.Skipped(name, skip.get(), disagreements.isEmpty()));
             } else {
-                results.add(disagreements.isEmpty() ? new ConformanceReport.Passed(name, testCase.untested)
-                        : new ConformanceReport.Failed(name, disagreements, testCase.untested));
+                results.add(
+                        disagreements.isEmpty()
+                                ? new ConformanceReport.Passed(name, testCase.untested)
+                                : new ConformanceReport.Failed(name, disagreements, testCase.untested));
             }
         }
         return new ConformanceReport(FORMAT, results);
@@ -159,7 +173,10 @@ public final class DccConformance {
                             + (observed.detail().isEmpty() ? "" : " (" + observed.detail() + ")"));
                 }
             }
-            if (!expected.isEmpty() && !expected.containsValue(false) && has("PREFIX") && certificate().isPresent()) {
+            if (!expected.isEmpty()
+                    && !expected.containsValue(false)
+                    && has("PREFIX")
+                    && certificate().isPresent()) {
                 checkReaderAccepts(expected.containsKey("EXPECTEDEXPIRATIONCHECK"));
             }
             return disagreements;
@@ -186,7 +203,8 @@ public final class DccConformance {
                 } else if (FLAGS.contains(key)) {
                     flags.put(key, value.asBoolean());
                 } else if (key.equals("EXPTECTEDEXPIRED")) {
-                    // ES's misspelling of EXPECTEDEXPIRATIONCHECK, same polarity: its certificates are valid at their clocks.
+                    // ES's misspelling of EXPECTEDEXPIRATIONCHECK, same polarity: its certificates are valid at their
+                    // clocks.
                     flags.putIfAbsent("EXPECTEDEXPIRATIONCHECK", value.asBoolean());
                 } else {
                     disagreements.add("unknown expectation " + key + "; cannot tell what it expects");
@@ -232,7 +250,8 @@ public final class DccConformance {
             if (text.isEmpty()) {
                 return Observation.of(false, "no QR code found in the image");
             }
-            return Observation.unless(has("PREFIX") && !text.get().equals(field("PREFIX")), "decoded text differs from PREFIX");
+            return Observation.unless(
+                    has("PREFIX") && !text.get().equals(field("PREFIX")), "decoded text differs from PREFIX");
         }
 
         private Observation unprefix() {
@@ -241,7 +260,8 @@ public final class DccConformance {
             }
             try {
                 String body = Hcert.unprefix(field("PREFIX"));
-                return Observation.unless(has("BASE45") && !body.equals(field("BASE45")), "text after the prefix differs from BASE45");
+                return Observation.unless(
+                        has("BASE45") && !body.equals(field("BASE45")), "text after the prefix differs from BASE45");
             } catch (IllegalArgumentException e) {
                 return Observation.of(false, e.getMessage());
             }
@@ -262,7 +282,9 @@ public final class DccConformance {
             }
             try {
                 byte[] decoded = decode.apply(input.value());
-                return Observation.unless(has(innerField) && !Arrays.equals(decoded, hex(innerField)), "decoded bytes differ from " + innerField);
+                return Observation.unless(
+                        has(innerField) && !Arrays.equals(decoded, hex(innerField)),
+                        "decoded bytes differ from " + innerField);
             } catch (IllegalArgumentException e) {
                 return Observation.of(false, e.getMessage());
             }
@@ -275,7 +297,10 @@ public final class DccConformance {
             }
             HcertCheck result = check.value();
             if (!result.passed(HcertCheck.Step.COSE) || !result.passed(HcertCheck.Step.CWT)) {
-                return Observation.of(false, "COSE/CWT structure: " + result.firstFailure().map(Enum::name).orElse("?"));
+                return Observation.of(
+                        false,
+                        "COSE/CWT structure: "
+                                + result.firstFailure().map(Enum::name).orElse("?"));
             }
             JsonNode hcert = result.hcert().orElseThrow();
             Optional<JsonNode> cbor = cborPayload();
@@ -299,7 +324,13 @@ public final class DccConformance {
             HcertCheck result = check.value();
             for (HcertCheck.Step step : List.of(HcertCheck.Step.COSE, HcertCheck.Step.SIGNATURE, HcertCheck.Step.CWT)) {
                 if (!result.passed(step)) {
-                    return Observation.of(false, step + " " + result.steps().getOrDefault(step, Optional.empty()).map(Enum::name).orElse("did not run"));
+                    return Observation.of(
+                            false,
+                            step + " "
+                                    + result.steps()
+                                            .getOrDefault(step, Optional.empty())
+                                            .map(Enum::name)
+                                            .orElse("did not run"));
                 }
             }
             return Observation.of(true, "");
@@ -325,7 +356,9 @@ public final class DccConformance {
             }
             Layer<HcertCheck> check = check();
             if (check.value() != null && check.value().ran(HcertCheck.Step.KEY_USAGE)) {
-                return Observation.of(check.value().passed(HcertCheck.Step.KEY_USAGE), "the certificate's key usage does not allow this type");
+                return Observation.of(
+                        check.value().passed(HcertCheck.Step.KEY_USAGE),
+                        "the certificate's key usage does not allow this type");
             }
             Optional<JsonNode> payload = payload();
             if (payload.isEmpty()) {
@@ -333,7 +366,8 @@ public final class DccConformance {
             }
             try {
                 Dgc dgc = Dgc.parse(payload.get());
-                return Observation.unless(!DccSigner.of(certificate.get()).authorizedTypes().contains(dgc.type()),
+                return Observation.unless(
+                        !DccSigner.of(certificate.get()).authorizedTypes().contains(dgc.type()),
                         "the certificate's key usage does not allow " + dgc.type());
             } catch (IllegalArgumentException e) {
                 return Observation.of(false, "payload type unknown: " + e.getMessage());
@@ -357,12 +391,20 @@ public final class DccConformance {
             HcertCheck result = check.value();
             Optional<Reason> invalid = result.validityAt(clock, clockSkew);
             if (invalid.isPresent()) {
-                return Observation.of(false, invalid.get() + " at " + clock + " (issued " + result.issuedAt().get() + ", expires "
-                        + result.expiresAt().map(Instant::toString).orElse("never") + ")");
+                return Observation.of(
+                        false,
+                        invalid.get() + " at " + clock + " (issued "
+                                + result.issuedAt().get() + ", expires "
+                                + result.expiresAt().map(Instant::toString).orElse("never") + ")");
             }
             Optional<X509Certificate> certificate = certificate();
-            if (certificate.isPresent() && !HcertVerifier.certificateCovers(certificate.get(), result.issuedAt().get())) {
-                return Observation.of(false, "the signer certificate was not valid at issued-at " + result.issuedAt().get());
+            if (certificate.isPresent()
+                    && !HcertVerifier.certificateCovers(
+                            certificate.get(), result.issuedAt().get())) {
+                return Observation.of(
+                        false,
+                        "the signer certificate was not valid at issued-at "
+                                + result.issuedAt().get());
             }
             return Observation.of(true, "");
         }
@@ -371,15 +413,20 @@ public final class DccConformance {
             if (!has("JSON")) {
                 return Observation.untestable("the case has no JSON");
             }
-            Layer<HcertCheck> check = has("PREFIX") ? memo("prefixCheck", () -> checkOf(() -> Hcert.cose(field("PREFIX")))) : check();
+            Layer<HcertCheck> check =
+                    has("PREFIX") ? memo("prefixCheck", () -> checkOf(() -> Hcert.cose(field("PREFIX")))) : check();
             if (check.value() == null) {
                 return Observation.of(false, check.problem());
             }
             Optional<JsonNode> hcert = check.value().hcert();
             if (hcert.isEmpty()) {
-                return Observation.of(false, "no payload: " + check.value().firstFailure().map(Enum::name).orElse("?"));
+                return Observation.of(
+                        false,
+                        "no payload: "
+                                + check.value().firstFailure().map(Enum::name).orElse("?"));
             }
-            return Observation.unless(!SemanticJson.same(hcert.get(), jsonField()), "decoded payload differs from JSON");
+            return Observation.unless(
+                    !SemanticJson.same(hcert.get(), jsonField()), "decoded payload differs from JSON");
         }
 
         private Observation validObject() {
@@ -412,9 +459,15 @@ public final class DccConformance {
             }
             String base = file.getFileName().toString().replaceFirst("\\.json$", "");
             Path raw = file.getParent();
-            List<Path> folders = raw == null || raw.getParent() == null ? List.of()
-                    : Stream.of(raw.getParent().resolve("png"), raw.getParent().getParent() == null ? null : raw.getParent().getParent().resolve("png"))
-                            .filter(Objects::nonNull).toList();
+            List<Path> folders = raw == null || raw.getParent() == null
+                    ? List.of()
+                    : Stream.of(
+                                    raw.getParent().resolve("png"),
+                                    raw.getParent().getParent() == null
+                                            ? null
+                                            : raw.getParent().getParent().resolve("png"))
+                            .filter(Objects::nonNull)
+                            .toList();
             for (Path folder : folders) {
                 for (String name : List.of(base, base.replaceFirst("_Raw$", ""))) {
                     Path png = folder.resolve(name + ".png");
@@ -429,16 +482,23 @@ public final class DccConformance {
         /** The production reader, with trust material that went through the bundle's JSON form, accepts PREFIX. */
         private void checkReaderAccepts(boolean checkValidity) {
             HcertVerifier verifier = new HcertVerifier(
-                    ForeignTrust.fromJson(ForeignTrust.empty().withDccSigner(certificate().orElseThrow()).toJson()).dccSigners(), es256);
+                    ForeignTrust.fromJson(ForeignTrust.empty()
+                                    .withDccSigner(certificate().orElseThrow())
+                                    .toJson())
+                            .dccSigners(),
+                    es256);
             FormatOutcome outcome = verifier.read(field("PREFIX"));
             if (!(outcome instanceof FormatOutcome.Read read)) {
-                disagreements.add("every expectation is true, but the reader refuses PREFIX: " + ((FormatOutcome.Failed) outcome).reason());
+                disagreements.add("every expectation is true, but the reader refuses PREFIX: "
+                        + ((FormatOutcome.Failed) outcome).reason());
                 return;
             }
             if (checkValidity && context.has("VALIDATIONCLOCK")) {
-                Instant clock = ValidationClock.parse(context.path("VALIDATIONCLOCK").asText());
+                Instant clock =
+                        ValidationClock.parse(context.path("VALIDATIONCLOCK").asText());
                 CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), clock, clockSkew)
-                        .ifPresent(r -> disagreements.add("every expectation is true, but the verifier finds the pass " + r + " at " + clock));
+                        .ifPresent(r -> disagreements.add(
+                                "every expectation is true, but the verifier finds the pass " + r + " at " + clock));
             }
         }
 
@@ -508,7 +568,10 @@ public final class DccConformance {
 
         /** A verifier trusting exactly the case's certificate, under the key id the HCERT spec derives. */
         private HcertVerifier verifier() {
-            return memo("verifier", () -> new HcertVerifier(certificate().map(c -> List.of(DccSigner.of(c))).orElse(List.of()), es256));
+            return memo(
+                    "verifier",
+                    () -> new HcertVerifier(
+                            certificate().map(c -> List.of(DccSigner.of(c))).orElse(List.of()), es256));
         }
 
         /** The DCC payload: from the COSE layer if it decodes, else from the CBOR field. */
@@ -543,7 +606,8 @@ public final class DccConformance {
                     return Optional.<X509Certificate>empty();
                 }
                 try {
-                    return Optional.of(DccSigner.parseCertificate(Base64.getMimeDecoder().decode(encoded)));
+                    return Optional.of(
+                            DccSigner.parseCertificate(Base64.getMimeDecoder().decode(encoded)));
                 } catch (IllegalArgumentException e) {
                     return Optional.<X509Certificate>empty();
                 }
@@ -557,7 +621,9 @@ public final class DccConformance {
 
         private boolean has(String field) {
             JsonNode value = json.get(field);
-            return value != null && !value.isNull() && !(value.isTextual() && value.asText().isEmpty());
+            return value != null
+                    && !value.isNull()
+                    && !(value.isTextual() && value.asText().isEmpty());
         }
 
         private String field(String field) {

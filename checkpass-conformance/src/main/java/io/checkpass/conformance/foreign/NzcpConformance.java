@@ -46,7 +46,10 @@ public final class NzcpConformance {
         Instant clock = pinnedClock(suite.path("verification_time_pinned"));
         // The trust material goes through the bundle's JSON form, as it would on a scanner.
         NzcpVerifier verifier = new NzcpVerifier(
-                ForeignTrust.fromJson(ForeignTrust.empty().withNzcpIssuer(NzcpIssuer.of(suite.path("did_document"))).toJson()).nzcpIssuers(),
+                ForeignTrust.fromJson(ForeignTrust.empty()
+                                .withNzcpIssuer(NzcpIssuer.of(suite.path("did_document")))
+                                .toJson())
+                        .nzcpIssuers(),
                 es256);
         List<CaseResult> results = new ArrayList<>();
         for (JsonNode vector : suite.path("vectors")) {
@@ -57,8 +60,13 @@ public final class NzcpConformance {
             if (skip.isPresent()) {
                 results.add(new ConformanceReport.Skipped(name, skip.get(), agrees));
             } else {
-                results.add(agrees ? new ConformanceReport.Passed(name)
-                        : new ConformanceReport.Failed(name, List.of("expected " + vector.path("expected").asText() + " but was " + outcome)));
+                results.add(
+                        agrees
+                                ? new ConformanceReport.Passed(name)
+                                : new ConformanceReport.Failed(
+                                        name,
+                                        List.of("expected "
+                                                + vector.path("expected").asText() + " but was " + outcome)));
             }
         }
         return new ConformanceReport(FORMAT, results);
@@ -71,15 +79,22 @@ public final class NzcpConformance {
         if (pinned.has("utc")) {
             return ValidationClock.parse(pinned.path("utc").asText());
         }
-        throw new IllegalArgumentException(VECTORS + " pins no verification time (verification_time_pinned.unix or .utc)");
+        throw new IllegalArgumentException(
+                VECTORS + " pins no verification time (verification_time_pinned.unix or .utc)");
     }
 
     /** The verifier's outcome as a reason name, VALID when the pass is valid at the clock. */
     private String judge(NzcpVerifier verifier, String pass, Instant clock) {
         return switch (verifier.read(pass)) {
             case FormatOutcome.Failed failed -> failed.reason().name();
-            case FormatOutcome.Read read -> CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), clock,
-                    VerifierPolicy.DEFAULT.clockSkew()).map(Reason::name).orElse("VALID");
+            case FormatOutcome.Read read ->
+                CredentialValidity.check(
+                                read.facts().issuedAt(),
+                                read.facts().expiresAt(),
+                                clock,
+                                VerifierPolicy.DEFAULT.clockSkew())
+                        .map(Reason::name)
+                        .orElse("VALID");
         };
     }
 

@@ -1,15 +1,15 @@
 package io.checkpass.conformance.foreign;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.Base64;
-import com.fasterxml.jackson.databind.node.BinaryNode;
 
 /**
  * Compares a DCC payload decoded from CBOR with the JSON a test case states, as the suite's README asks: maps and

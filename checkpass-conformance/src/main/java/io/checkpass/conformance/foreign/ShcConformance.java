@@ -84,13 +84,18 @@ public final class ShcConformance {
             }
             results.add(compare(name, issuer.path("expect").asText(), outcome, skips));
         }
-        ShcVerifier verifier = new ShcVerifier(ForeignTrust.fromJson(trust.toJson()).shcIssuers(), es256);
+        ShcVerifier verifier =
+                new ShcVerifier(ForeignTrust.fromJson(trust.toJson()).shcIssuers(), es256);
 
         for (JsonNode card : expectations.path("cases")) {
             List<Path> files = new ArrayList<>();
             card.path("files").forEach(f -> files.add(dir.resolve(f.asText())));
             covered.addAll(files);
-            String name = String.join(" + ", files.stream().map(f -> dir.relativize(f).toString().replace('\\', '/')).toList());
+            String name = String.join(
+                    " + ",
+                    files.stream()
+                            .map(f -> dir.relativize(f).toString().replace('\\', '/'))
+                            .toList());
             List<String> expected = new ArrayList<>();
             card.path("expect").forEach(e -> expected.add(e.asText()));
             String outcome;
@@ -105,7 +110,9 @@ public final class ShcConformance {
         for (JsonNode keySet : expectations.path("keys")) {
             Path file = dir.resolve(keySet.path("file").asText());
             covered.add(file);
-            Optional<String> iss = keySet.path("iss").isTextual() ? Optional.of(keySet.path("iss").asText()) : Optional.empty();
+            Optional<String> iss = keySet.path("iss").isTextual()
+                    ? Optional.of(keySet.path("iss").asText())
+                    : Optional.empty();
             String outcome;
             try {
                 JsonNode keys = Json.parse(Files.readAllBytes(file)).path("keys");
@@ -117,7 +124,11 @@ public final class ShcConformance {
             } catch (IOException | IllegalArgumentException e) {
                 outcome = "REJECTED (" + e.getMessage() + ")";
             }
-            results.add(compare("key set " + dir.relativize(file).toString().replace('\\', '/'), keySet.path("expect").asText(), outcome, skips));
+            results.add(compare(
+                    "key set " + dir.relativize(file).toString().replace('\\', '/'),
+                    keySet.path("expect").asText(),
+                    outcome,
+                    skips));
         }
 
         results.addAll(uncovered(dir, covered, expectations.path("notCases")));
@@ -130,7 +141,9 @@ public final class ShcConformance {
         Path crlFolder = wellKnown.resolve("crl");
         if (Files.isDirectory(crlFolder)) {
             try (Stream<Path> files = Files.list(crlFolder)) {
-                for (Path crl : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                for (Path crl : files.filter(p -> p.toString().endsWith(".json"))
+                        .sorted()
+                        .toList()) {
                     crls.add(Json.parse(Files.readAllBytes(crl)));
                 }
             }
@@ -180,8 +193,14 @@ public final class ShcConformance {
     private static String verdict(FormatOutcome outcome, Instant clock) {
         return switch (outcome) {
             case FormatOutcome.Failed failed -> failed.reason().name();
-            case FormatOutcome.Read read -> CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), clock,
-                    VerifierPolicy.DEFAULT.clockSkew()).map(Reason::name).orElse("VALID");
+            case FormatOutcome.Read read ->
+                CredentialValidity.check(
+                                read.facts().issuedAt(),
+                                read.facts().expiresAt(),
+                                clock,
+                                VerifierPolicy.DEFAULT.clockSkew())
+                        .map(Reason::name)
+                        .orElse("VALID");
         };
     }
 
@@ -191,13 +210,16 @@ public final class ShcConformance {
         if (skip.isPresent()) {
             return new ConformanceReport.Skipped(name, skip.get(), agrees);
         }
-        return agrees ? new ConformanceReport.Passed(name) : new ConformanceReport.Failed(name, List.of("expected " + expected + " but was " + outcome));
+        return agrees
+                ? new ConformanceReport.Passed(name)
+                : new ConformanceReport.Failed(name, List.of("expected " + expected + " but was " + outcome));
     }
 
     /** Every file of the folder that no expectation covers, as a failure: a case nobody said what to expect of. */
     private static List<CaseResult> uncovered(Path dir, Set<Path> covered, JsonNode notCases) throws IOException {
         List<PathMatcher> excluded = new ArrayList<>();
-        notCases.forEach(n -> excluded.add(FileSystems.getDefault().getPathMatcher("glob:" + n.path("glob").asText())));
+        notCases.forEach(n -> excluded.add(
+                FileSystems.getDefault().getPathMatcher("glob:" + n.path("glob").asText())));
         Set<Path> normalized = new HashSet<>();
         covered.forEach(p -> normalized.add(p.normalize()));
         List<CaseResult> results = new ArrayList<>();
@@ -206,10 +228,13 @@ public final class ShcConformance {
                 String fileName = file.getFileName().toString();
                 Path relative = dir.relativize(file);
                 boolean documentation = fileName.endsWith(".md") || fileName.startsWith("LICENSE");
-                if (documentation || normalized.contains(file.normalize()) || excluded.stream().anyMatch(m -> m.matches(relative))) {
+                if (documentation
+                        || normalized.contains(file.normalize())
+                        || excluded.stream().anyMatch(m -> m.matches(relative))) {
                     continue;
                 }
-                results.add(new ConformanceReport.Failed(relative.toString().replace('\\', '/'), List.of("no expectation covers this file")));
+                results.add(new ConformanceReport.Failed(
+                        relative.toString().replace('\\', '/'), List.of("no expectation covers this file")));
             }
         }
         return results;

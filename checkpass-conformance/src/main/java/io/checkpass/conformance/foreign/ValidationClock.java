@@ -1,12 +1,12 @@
 package io.checkpass.conformance.foreign;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.time.DateTimeException;
 
 /**
  * Reads the verification instants that test suites pin, in the many ISO 8601 variants upstream uses:

@@ -2,11 +2,11 @@ package io.checkpass.conformance.qr;
 
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.BinaryBitmap;
+import com.google.zxing.ChecksumException;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.EncodeHintType;
-import com.google.zxing.NotFoundException;
-import com.google.zxing.ChecksumException;
 import com.google.zxing.FormatException;
+import com.google.zxing.NotFoundException;
 import com.google.zxing.WriterException;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.client.j2se.MatrixToImageWriter;
@@ -47,7 +47,8 @@ public final class QrCodes {
     public static Symbol symbol(String text) {
         try {
             QRCode code = Encoder.encode(text, ERROR_CORRECTION);
-            return new Symbol(code.getVersion().getVersionNumber(), code.getMatrix().getWidth(), code.getMode());
+            return new Symbol(
+                    code.getVersion().getVersionNumber(), code.getMatrix().getWidth(), code.getMode());
         } catch (WriterException e) {
             throw new IllegalArgumentException("text does not fit a QR code: " + e.getMessage(), e);
         }
@@ -57,8 +58,13 @@ public final class QrCodes {
     public static BufferedImage render(String text, int pixelsPerModule) {
         int modules = symbol(text).modules() + 8;
         try {
-            BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, modules * pixelsPerModule,
-                    modules * pixelsPerModule, Map.of(EncodeHintType.ERROR_CORRECTION, ERROR_CORRECTION, EncodeHintType.MARGIN, 4));
+            BitMatrix matrix = new QRCodeWriter()
+                    .encode(
+                            text,
+                            BarcodeFormat.QR_CODE,
+                            modules * pixelsPerModule,
+                            modules * pixelsPerModule,
+                            Map.of(EncodeHintType.ERROR_CORRECTION, ERROR_CORRECTION, EncodeHintType.MARGIN, 4));
             return MatrixToImageWriter.toBufferedImage(matrix);
         } catch (WriterException e) {
             throw new IllegalArgumentException("text does not fit a QR code: " + e.getMessage(), e);

@@ -10,8 +10,8 @@ import io.checkpass.conformance.vectors.NativeVectors.Step;
 import io.checkpass.core.crypto.EcPoints;
 import io.checkpass.core.crypto.KeyId;
 import io.checkpass.core.crypto.Pem;
-import io.checkpass.core.verify.VerifierPolicy;
 import io.checkpass.core.verify.VerifiedPass;
+import io.checkpass.core.verify.VerifierPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,24 +34,39 @@ public final class VectorFiles {
 
     /** The whole {@code cases.json} document. */
     public static ObjectNode casesJson(Generated generated, List<Outcome> outcomes) {
-        ObjectNode root = JSON.createObjectNode().put("format", FORMAT)
-                .put("about", "Conformance vectors of the checkpass native verifier (docs/pass-format.md §5), written by 'checkpass vectors'. "
-                        + "Each case starts with a fresh replay memory; its steps share it. See README.md.");
+        ObjectNode root = JSON.createObjectNode()
+                .put("format", FORMAT)
+                .put(
+                        "about",
+                        "Conformance vectors of the checkpass native verifier (docs/pass-format.md §5), written by 'checkpass vectors'. "
+                                + "Each case starts with a fresh replay memory; its steps share it. See README.md.");
         VerifierPolicy policy = VerifierPolicy.DEFAULT;
-        root.putObject("policy").put("windowSeconds", policy.presentationWindow().toSeconds()).put("skewSeconds", policy.clockSkew().toSeconds());
-        root.putObject("anchor").put("file", ANCHOR).put("kid", KeyId.of(generated.anchor()).hex())
+        root.putObject("policy")
+                .put("windowSeconds", policy.presentationWindow().toSeconds())
+                .put("skewSeconds", policy.clockSkew().toSeconds());
+        root.putObject("anchor")
+                .put("file", ANCHOR)
+                .put("kid", KeyId.of(generated.anchor()).hex())
                 .put("point", HexFormat.of().formatHex(EcPoints.uncompressed(generated.anchor())));
         ArrayNode bundles = root.putArray("bundles");
-        generated.bundleChecks().forEach(b -> bundles.addObject().put("file", b.bundle()).put("accepted", b.accepted()));
+        generated
+                .bundleChecks()
+                .forEach(b -> bundles.addObject().put("file", b.bundle()).put("accepted", b.accepted()));
         ArrayNode cases = root.putArray("cases");
         int index = 0;
         for (Case c : generated.cases()) {
-            ObjectNode json = cases.addObject().put("name", c.name()).put("bundle", c.bundle()).put("venueType", c.venueType());
+            ObjectNode json = cases.addObject()
+                    .put("name", c.name())
+                    .put("bundle", c.bundle())
+                    .put("venueType", c.venueType());
             ArrayNode steps = json.putArray("steps");
             for (Step step : c.steps()) {
                 Outcome outcome = outcomes.get(index++);
-                ObjectNode s = steps.addObject().put("text", step.text()).put("at", step.at().toString())
-                        .put("verdict", step.expect().verdict().name()).put("reason", step.expect().reason().name());
+                ObjectNode s = steps.addObject()
+                        .put("text", step.text())
+                        .put("at", step.at().toString())
+                        .put("verdict", step.expect().verdict().name())
+                        .put("reason", step.expect().reason().name());
                 step.expect().condition().ifPresent(id -> s.put("condition", id));
                 outcome.result().pass().ifPresent(pass -> s.set("display", display(pass)));
             }
@@ -60,7 +75,10 @@ public final class VectorFiles {
     }
 
     private static ObjectNode display(VerifiedPass pass) {
-        ObjectNode d = JSON.createObjectNode().put("serial", pass.id()).put("status", pass.status().id()).put("deviceBound", pass.deviceBound());
+        ObjectNode d = JSON.createObjectNode()
+                .put("serial", pass.id())
+                .put("status", pass.status().id())
+                .put("deviceBound", pass.deviceBound());
         pass.display().ifPresent(h -> d.put("maskedName", h.maskedName()).put("birthYear", h.birthYear()));
         return d;
     }
@@ -72,7 +90,9 @@ public final class VectorFiles {
             Files.write(dir.resolve(bundle.getKey()), bundle.getValue());
         }
         Files.writeString(dir.resolve(ANCHOR), Pem.publicKey(generated.anchor()));
-        Files.writeString(dir.resolve(CASES), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(casesJson(generated, outcomes)) + "\n");
+        Files.writeString(
+                dir.resolve(CASES),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(casesJson(generated, outcomes)) + "\n");
         Files.writeString(dir.resolve("README.md"), readme(generated));
         return List.of(dir.resolve(CASES), dir.resolve(ANCHOR), dir.resolve("README.md"));
     }
@@ -98,6 +118,7 @@ public final class VectorFiles {
                 The cases cover every reason code of §5, each venue-rule set a second before and at the instant it takes
                 force, and the size limits: the largest credential (600 bytes) and one over, texts of 1024/1025 and
                 8192/8193 characters, Base45 lengths that leave a dangling character, signatures of 63 and 65 bytes.
-                """.formatted(generated.cases().size(), steps, generated.bundles().size());
+                """.formatted(
+                        generated.cases().size(), steps, generated.bundles().size());
     }
 }

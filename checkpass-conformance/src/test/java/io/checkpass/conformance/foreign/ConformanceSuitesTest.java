@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  */
 class ConformanceSuitesTest {
     /** Resolved from the module directory, so the test runs on a fresh clone without ../shared. */
-    static final Path TESTDATA = Path.of(System.getProperty("basedir", ".")).resolve("../testdata").normalize();
+    static final Path TESTDATA =
+            Path.of(System.getProperty("basedir", ".")).resolve("../testdata").normalize();
+
     static Es256 es256;
 
     @BeforeAll
@@ -29,7 +31,10 @@ class ConformanceSuitesTest {
     void every_dcc_case_agrees_apart_from_listed_skips() throws IOException {
         Path suite = TESTDATA.resolve("dcc");
         ConformanceReport report = run(new DccConformance(es256).run(suite, ConformanceSkips.packaged()));
-        assertThat(report.lines()).as("disagreements").filteredOn(l -> l.startsWith("FAIL")).isEmpty();
+        assertThat(report.lines())
+                .as("disagreements")
+                .filteredOn(l -> l.startsWith("FAIL"))
+                .isEmpty();
         assertThat(report.passed() + report.skipped()).as("cases run").isEqualTo(jsonFiles(suite));
     }
 
@@ -37,14 +42,21 @@ class ConformanceSuitesTest {
     void every_common_dcc_case_agrees_without_any_skip() throws IOException {
         Path suite = TESTDATA.resolve("dcc/common");
         ConformanceReport report = run(new DccConformance(es256).run(suite, ConformanceSkips.none()));
-        assertThat(report.lines()).as("disagreements").filteredOn(l -> l.startsWith("FAIL")).isEmpty();
+        assertThat(report.lines())
+                .as("disagreements")
+                .filteredOn(l -> l.startsWith("FAIL"))
+                .isEmpty();
         assertThat(report.passed()).as("cases run").isEqualTo(jsonFiles(suite));
     }
 
     @Test
     void every_nzcp_vector_agrees_at_the_pinned_clock() throws IOException {
-        ConformanceReport report = run(new NzcpConformance(es256).run(TESTDATA.resolve("nzcp"), ConformanceSkips.packaged()));
-        assertThat(report.lines()).as("disagreements").filteredOn(l -> l.startsWith("FAIL")).isEmpty();
+        ConformanceReport report =
+                run(new NzcpConformance(es256).run(TESTDATA.resolve("nzcp"), ConformanceSkips.packaged()));
+        assertThat(report.lines())
+                .as("disagreements")
+                .filteredOn(l -> l.startsWith("FAIL"))
+                .isEmpty();
         assertThat(report.skipped()).isZero();
         assertThat(report.passed()).as("vectors run").isEqualTo(8);
     }
@@ -52,11 +64,18 @@ class ConformanceSuitesTest {
     @Test
     void every_shc_case_agrees_with_the_transcribed_expectations() throws IOException {
         var expectations = ShcConformance.packagedExpectations();
-        ConformanceReport report = run(new ShcConformance(es256).run(TESTDATA.resolve("shc"), expectations, ConformanceSkips.packaged()));
-        assertThat(report.lines()).as("disagreements").filteredOn(l -> l.startsWith("FAIL")).isEmpty();
+        ConformanceReport report =
+                run(new ShcConformance(es256).run(TESTDATA.resolve("shc"), expectations, ConformanceSkips.packaged()));
+        assertThat(report.lines())
+                .as("disagreements")
+                .filteredOn(l -> l.startsWith("FAIL"))
+                .isEmpty();
         assertThat(report.skipped()).isZero();
-        assertThat(report.passed()).as("issuers, cards and key sets checked")
-                .isEqualTo(expectations.path("issuers").size() + expectations.path("cases").size() + expectations.path("keys").size());
+        assertThat(report.passed())
+                .as("issuers, cards and key sets checked")
+                .isEqualTo(expectations.path("issuers").size()
+                        + expectations.path("cases").size()
+                        + expectations.path("keys").size());
     }
 
     /** Prints the report into the test's output file, which surefire keeps next to the result. */

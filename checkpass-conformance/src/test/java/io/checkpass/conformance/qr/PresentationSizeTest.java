@@ -10,9 +10,11 @@ class PresentationSizeTest {
 
     @Test
     void a_device_bound_presentation_fits_in_400_alphanumeric_characters() {
-        String text = HOLDER.present(vaccinated(LUNCH_13_DEC).encoded(), LUNCH_13_DEC).toText();
+        String text =
+                HOLDER.present(vaccinated(LUNCH_13_DEC).encoded(), LUNCH_13_DEC).toText();
         QrCodes.Symbol symbol = QrCodes.symbol(text);
-        System.out.println("device-bound presentation: " + text.length() + " chars, QR version " + symbol.version() + " " + symbol.mode());
+        System.out.println("device-bound presentation: " + text.length() + " chars, QR version " + symbol.version()
+                + " " + symbol.mode());
         assertThat(text.length()).isLessThanOrEqualTo(400);
         assertThat(symbol.mode()).isEqualTo(Mode.ALPHANUMERIC);
     }

@@ -14,8 +14,8 @@ import io.checkpass.core.trust.TrustBundleException;
 import io.checkpass.core.trust.TrustBundles;
 import io.checkpass.core.verify.PassVerifier;
 import io.checkpass.core.verify.Reason;
-import io.checkpass.core.verify.VerificationResult;
 import io.checkpass.core.verify.Verdict;
+import io.checkpass.core.verify.VerificationResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -39,6 +39,7 @@ class NativeVectorsTest {
 
     @TempDir
     static Path dir;
+
     static JsonNode cases;
 
     @BeforeAll
@@ -52,21 +53,29 @@ class NativeVectorsTest {
 
     @Test
     void the_java_verifier_agrees_with_every_case_read_back_from_the_files() throws Exception {
-        var anchor = Pem.readPublicKey(Files.readString(dir.resolve(cases.path("anchor").path("file").asText())), ES256);
+        var anchor = Pem.readPublicKey(
+                Files.readString(dir.resolve(cases.path("anchor").path("file").asText())), ES256);
         List<String> mismatches = new ArrayList<>();
         for (JsonNode c : cases.path("cases")) {
-            var bundle = TrustBundles.open(Files.readAllBytes(dir.resolve(c.path("bundle").asText())), Optional.of(anchor), ES256).bundle();
+            var bundle = TrustBundles.open(
+                            Files.readAllBytes(dir.resolve(c.path("bundle").asText())), Optional.of(anchor), ES256)
+                    .bundle();
             var clock = new NativeVectors.SteppedClock();
             var verifier = new PassVerifier(bundle, ES256, clock);
             int index = 0;
             for (JsonNode step : c.path("steps")) {
                 index++;
                 clock.set(Instant.parse(step.path("at").asText()));
-                VerificationResult result = verifier.verify(step.path("text").asText(), new VenueType(c.path("venueType").asText()));
-                String got = result.verdict() + "/" + result.reason() + "/" + result.condition().map(x -> x.id()).orElse("-")
-                        + "/" + result.pass().map(p -> p.id()).orElse("-");
-                String want = step.path("verdict").asText() + "/" + step.path("reason").asText() + "/" + step.path("condition").asText("-")
-                        + "/" + step.path("display").path("serial").asText("-");
+                VerificationResult result = verifier.verify(
+                        step.path("text").asText(),
+                        new VenueType(c.path("venueType").asText()));
+                String got = result.verdict() + "/" + result.reason() + "/"
+                        + result.condition().map(x -> x.id()).orElse("-") + "/"
+                        + result.pass().map(p -> p.id()).orElse("-");
+                String want = step.path("verdict").asText() + "/"
+                        + step.path("reason").asText() + "/"
+                        + step.path("condition").asText("-") + "/"
+                        + step.path("display").path("serial").asText("-");
                 if (!got.equals(want)) {
                     mismatches.add(c.path("name").asText() + " step " + index + ": want " + want + ", got " + got);
                 }
@@ -79,7 +88,10 @@ class NativeVectorsTest {
     @Test
     void the_cases_cover_every_native_reason_code() {
         Set<Reason> covered = EnumSet.noneOf(Reason.class);
-        cases.path("cases").forEach(c -> c.path("steps").forEach(s -> covered.add(Reason.valueOf(s.path("reason").asText()))));
+        cases.path("cases")
+                .forEach(c -> c.path("steps")
+                        .forEach(
+                                s -> covered.add(Reason.valueOf(s.path("reason").asText()))));
         // KEY_NOT_AUTHORIZED belongs to EU DCC signer keys; no native pass can reach it.
         assertThat(covered).containsAll(EnumSet.complementOf(EnumSet.of(Reason.KEY_NOT_AUTHORIZED)));
     }
@@ -109,12 +121,16 @@ class NativeVectorsTest {
         var generated = NativeVectors.generate(ES256, new SecureRandom());
         Case first = generated.cases().getFirst();
         Step step = first.steps().getFirst();
-        Case wrong = new Case(first.name(), first.bundle(), first.venueType(),
+        Case wrong = new Case(
+                first.name(),
+                first.bundle(),
+                first.venueType(),
                 List.of(new Step(step.text(), step.at(), new Expect(Verdict.DENY, Reason.REVOKED, Optional.empty()))));
         List<Case> altered = new ArrayList<>(generated.cases());
         altered.set(0, wrong);
-        var mismatches = NativeVectors.mismatches(new NativeVectors.Generated(altered, generated.bundles(), generated.bundleChecks(),
-                generated.anchor()), ES256);
+        var mismatches = NativeVectors.mismatches(
+                new NativeVectors.Generated(altered, generated.bundles(), generated.bundleChecks(), generated.anchor()),
+                ES256);
         assertThat(mismatches).singleElement().asString().contains(first.name()).contains("REVOKED");
     }
 }

@@ -16,7 +16,8 @@ public final class Base32 {
         int length = to - from;
         int tail = length % 8;
         if (tail == 1 || tail == 3 || tail == 6) {
-            throw new IllegalArgumentException("Base32 text length " + length + " is not the length of any byte string");
+            throw new IllegalArgumentException(
+                    "Base32 text length " + length + " is not the length of any byte string");
         }
         byte[] out = new byte[(int) ((long) length * 5 / 8)];
         int o = 0;
@@ -44,6 +45,7 @@ public final class Base32 {
         if (c >= '2' && c <= '7') {
             return c - '2' + 26;
         }
-        throw new IllegalArgumentException("character U+%04X at %d is not in the Base32 alphabet".formatted((int) c, position));
+        throw new IllegalArgumentException(
+                "character U+%04X at %d is not in the Base32 alphabet".formatted((int) c, position));
     }
 }

@@ -47,7 +47,8 @@ public final class BoundedInflater {
                 }
             }
             if (inflater.getRemaining() > 0) {
-                throw new IllegalArgumentException(inflater.getRemaining() + " bytes follow the end of the compressed stream");
+                throw new IllegalArgumentException(
+                        inflater.getRemaining() + " bytes follow the end of the compressed stream");
             }
             return out.toByteArray();
         } catch (DataFormatException e) {

@@ -16,7 +16,8 @@ public final class Cbor {
             .maxNumberLength(64)
             .build();
 
-    public static final CBORFactory FACTORY = CBORFactory.builder().streamReadConstraints(LIMITS).build();
+    public static final CBORFactory FACTORY =
+            CBORFactory.builder().streamReadConstraints(LIMITS).build();
     public static final CBORMapper MAPPER = new CBORMapper(FACTORY);
 
     private Cbor() {}

@@ -28,6 +28,7 @@ public record CoseSign1(
     public static final int TAG = 18;
     /** The CWT tag (RFC 8392), which may wrap a tagged COSE_Sign1. */
     public static final int CWT_TAG = 61;
+
     public static final int ALG_ES256 = -7;
     public static final int ALG_PS256 = -37;
     /** Header label of the algorithm. */
@@ -65,11 +66,11 @@ public record CoseSign1(
         CborReader in = CborReader.of(data);
         in.beginArray();
         int tags = in.tagCount();
-        boolean tagsAllowed = tags == 0
-                || tags == 1 && in.hasTag(TAG)
-                || tags == 2 && in.tag() == CWT_TAG && in.hasTag(TAG);
+        boolean tagsAllowed =
+                tags == 0 || tags == 1 && in.hasTag(TAG) || tags == 2 && in.tag() == CWT_TAG && in.hasTag(TAG);
         if (!tagsAllowed) {
-            throw new CborException("COSE message has tag " + in.tag() + ", expected COSE_Sign1 (18), optionally inside a CWT tag (61)");
+            throw new CborException("COSE message has tag " + in.tag()
+                    + ", expected COSE_Sign1 (18), optionally inside a CWT tag (61)");
         }
         byte[] protectedBytes = in.readBytes(maxHeaderBytes);
         int alg = ALG_ABSENT;
@@ -109,7 +110,8 @@ public record CoseSign1(
         if (alg == ALG_ABSENT && unprotectedAlg == ALG_ABSENT) {
             throw new CborException("COSE message has no algorithm");
         }
-        return new CoseSign1(protectedBytes, alg, unprotectedAlg, protectedKid, unprotectedKid, x5chain, payload, signature);
+        return new CoseSign1(
+                protectedBytes, alg, unprotectedAlg, protectedKid, unprotectedKid, x5chain, payload, signature);
     }
 
     /** Unprotected headers may use text labels; those are never ours, so they map to 0 (ignored). */
@@ -133,7 +135,8 @@ public record CoseSign1(
 
     /** The Sig_structure {@code ["Signature1", protected, external_aad, payload]}, written directly. */
     public static byte[] toBeSigned(byte[] protectedBytes, byte[] externalAad, byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(32 + protectedBytes.length + externalAad.length + payload.length);
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(32 + protectedBytes.length + externalAad.length + payload.length);
         out.write(0x84);
         writeHeader(out, 3, SIGNATURE1.length);
         out.writeBytes(SIGNATURE1);
@@ -148,7 +151,14 @@ public record CoseSign1(
 
     /** The protected header {@code {1: alg, 4: kid}} in deterministic encoding. */
     public static byte[] protectedHeader(int alg, byte[] kid) {
-        return new CborWriter(16).map(2).key(HEADER_ALG).integer(alg).key(HEADER_KID).bytes(kid).endMap().toBytes();
+        return new CborWriter(16)
+                .map(2)
+                .key(HEADER_ALG)
+                .integer(alg)
+                .key(HEADER_KID)
+                .bytes(kid)
+                .endMap()
+                .toBytes();
     }
 
     /**

@@ -52,7 +52,7 @@ public final class DefiniteLengths {
                 case 4 -> owed += lengthWithin(argument, data.length - at);
                 case 5 -> owed += 2 * lengthWithin(argument, data.length - at);
                 case 6 -> owed += 1;
-                default -> { }
+                default -> {}
             }
         }
     }

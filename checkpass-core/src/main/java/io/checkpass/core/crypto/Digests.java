@@ -5,13 +5,15 @@ import java.security.NoSuchAlgorithmException;
 
 /** SHA-256, which every JDK must provide; a missing one is a broken runtime, not a recoverable error. */
 public final class Digests {
-    private static final InstancePool<MessageDigest> SHA256 = new InstancePool<>(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is mandatory in every JDK", e);
-        }
-    }, 256);
+    private static final InstancePool<MessageDigest> SHA256 = new InstancePool<>(
+            () -> {
+                try {
+                    return MessageDigest.getInstance("SHA-256");
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("SHA-256 is mandatory in every JDK", e);
+                }
+            },
+            256);
 
     private Digests() {}
 

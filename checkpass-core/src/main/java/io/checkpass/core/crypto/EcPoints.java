@@ -19,7 +19,8 @@ public final class EcPoints {
     /** The P-256 domain parameters as the JCA knows them. */
     public static final ECParameterSpec P256 = p256();
 
-    private static final ECCurve CURVE = ECNamedCurveTable.getByName("secp256r1").getCurve();
+    private static final ECCurve CURVE =
+            ECNamedCurveTable.getByName("secp256r1").getCurve();
 
     private EcPoints() {}
 
@@ -70,14 +71,16 @@ public final class EcPoints {
      * @throws IllegalArgumentException otherwise
      */
     public static ECPoint decode(byte[] sec1) {
-        if (sec1 == null || !(sec1.length == 33 && (sec1[0] == 2 || sec1[0] == 3) || sec1.length == 65 && sec1[0] == 4)) {
+        if (sec1 == null
+                || !(sec1.length == 33 && (sec1[0] == 2 || sec1[0] == 3) || sec1.length == 65 && sec1[0] == 4)) {
             throw new IllegalArgumentException("not a SEC 1 P-256 point encoding");
         }
         org.bouncycastle.math.ec.ECPoint point = CURVE.decodePoint(sec1).normalize();
         if (point.isInfinity() || !point.isValid()) {
             throw new IllegalArgumentException("point is not on P-256");
         }
-        return new ECPoint(point.getAffineXCoord().toBigInteger(), point.getAffineYCoord().toBigInteger());
+        return new ECPoint(
+                point.getAffineXCoord().toBigInteger(), point.getAffineYCoord().toBigInteger());
     }
 
     private static void writeFixed(BigInteger value, byte[] out, int offset) {

@@ -75,7 +75,8 @@ public final class Es256 {
         try {
             return Signature.getInstance(kind.rawSignatureAlgorithm, provider);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("provider " + provider.getName() + " lost " + kind.rawSignatureAlgorithm, e);
+            throw new IllegalStateException(
+                    "provider " + provider.getName() + " lost " + kind.rawSignatureAlgorithm, e);
         }
     }
 
@@ -90,8 +91,9 @@ public final class Es256 {
                 case "accp" -> Kind.ACCP;
                 case "bc", "bouncycastle" -> Kind.BOUNCY_CASTLE;
                 case "sunec", "sun" -> Kind.SUN_EC;
-                default -> throw new IllegalArgumentException(PROVIDER_PROPERTY + "=" + pinned
-                        + " is not a provider; use auto, accp, bc or sunec");
+                default ->
+                    throw new IllegalArgumentException(
+                            PROVIDER_PROPERTY + "=" + pinned + " is not a provider; use auto, accp, bc or sunec");
             };
             Es256 es256 = of(kind);
             log.info("ES256 provider: {} (pinned by {})", es256.describe(), PROVIDER_PROPERTY);
@@ -197,18 +199,23 @@ public final class Es256 {
      * @throws IllegalArgumentException if the bytes are not a P-256 point
      */
     public ECPublicKey publicKey(byte[] sec1Point) {
-        return withKeyFactory(f -> (ECPublicKey) f.generatePublic(new ECPublicKeySpec(EcPoints.decode(sec1Point), EcPoints.P256)),
+        return withKeyFactory(
+                f -> (ECPublicKey) f.generatePublic(new ECPublicKeySpec(EcPoints.decode(sec1Point), EcPoints.P256)),
                 "not a P-256 public key");
     }
 
     /** Re-creates a key loaded elsewhere (e.g. from PKCS#12) as this provider's own type, for speed. */
     public ECPublicKey importPublic(ECPublicKey key) {
-        return withKeyFactory(f -> (ECPublicKey) f.generatePublic(new ECPublicKeySpec(key.getW(), EcPoints.P256)), "not a P-256 public key");
+        return withKeyFactory(
+                f -> (ECPublicKey) f.generatePublic(new ECPublicKeySpec(key.getW(), EcPoints.P256)),
+                "not a P-256 public key");
     }
 
     /** Re-creates a private key as this provider's own type. */
     public ECPrivateKey importPrivate(PrivateKey key) {
-        return withKeyFactory(f -> (ECPrivateKey) f.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded())), "not a P-256 private key");
+        return withKeyFactory(
+                f -> (ECPrivateKey) f.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded())),
+                "not a P-256 private key");
     }
 
     @FunctionalInterface

@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -27,7 +28,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Signing keys in a PKCS#12 keystore, one alias per role. The JDK keystore needs a certificate beside each
@@ -55,7 +55,9 @@ public final class KeyStores {
                     Date.from(notAfter),
                     new X500Name("CN=" + commonName),
                     publicKey);
-            var signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(es256.provider()).build(pair.getPrivate());
+            var signer = new JcaContentSignerBuilder("SHA256withECDSA")
+                    .setProvider(es256.provider())
+                    .build(pair.getPrivate());
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
             return new SigningKey(KeyId.of(publicKey), es256.importPrivate(pair.getPrivate()), publicKey, certificate);
         } catch (OperatorCreationException | GeneralSecurityException e) {
@@ -69,16 +71,16 @@ public final class KeyStores {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             for (var entry : keys.entrySet()) {
-                store.setKeyEntry(entry.getKey(), entry.getValue().privateKey(), password,
-                        new Certificate[] {entry.getValue().certificate()});
+                store.setKeyEntry(entry.getKey(), entry.getValue().privateKey(), password, new Certificate[] {
+                    entry.getValue().certificate()
+                });
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 store.store(out, password);
             }
             FilePermissions.ownerOnly(tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot write keystore " + file + ": " + e.getMessage(), e);
         }
@@ -112,12 +114,16 @@ public final class KeyStores {
                 }
                 Key key = store.getKey(alias, password);
                 Certificate certificate = store.getCertificate(alias);
-                if (!(key instanceof PrivateKey privateKey) || !(certificate instanceof X509Certificate x509)
+                if (!(key instanceof PrivateKey privateKey)
+                        || !(certificate instanceof X509Certificate x509)
                         || !(x509.getPublicKey() instanceof ECPublicKey publicKey)) {
-                    throw new IOException("keystore " + file + ": entry '" + alias + "' is not a P-256 key with a certificate");
+                    throw new IOException(
+                            "keystore " + file + ": entry '" + alias + "' is not a P-256 key with a certificate");
                 }
                 ECPublicKey nativePublic = es256.importPublic(publicKey);
-                keys.put(alias, new SigningKey(KeyId.of(nativePublic), es256.importPrivate(privateKey), nativePublic, x509));
+                keys.put(
+                        alias,
+                        new SigningKey(KeyId.of(nativePublic), es256.importPrivate(privateKey), nativePublic, x509));
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("keystore " + file + ": cannot read a key (" + e.getMessage() + ")", e);

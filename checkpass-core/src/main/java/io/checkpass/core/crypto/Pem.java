@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /** PEM text for P-256 keys: "PUBLIC KEY" (SubjectPublicKeyInfo) and "PRIVATE KEY" (PKCS#8) blocks. */
 public final class Pem {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
 
     private Pem() {}
 
@@ -27,7 +27,8 @@ public final class Pem {
     }
 
     public static String block(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 
@@ -49,7 +50,8 @@ public final class Pem {
     public static ECPublicKey readPublicKey(String pem, Es256 es256) {
         try {
             var key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(read(pem, "PUBLIC KEY")));
-            if (!(key instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            if (!(key instanceof ECPublicKey ec)
+                    || ec.getParams().getCurve().getField().getFieldSize() != 256) {
                 throw new IllegalArgumentException("the PUBLIC KEY is not a P-256 key");
             }
             return es256.importPublic(ec);

@@ -17,11 +17,13 @@ import java.util.Base64;
  */
 public record EcJwk(byte[] x, byte[] y) {
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
-    private static final Base64.Encoder BASE64URL_UNPADDED = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Encoder BASE64URL_UNPADDED =
+            Base64.getUrlEncoder().withoutPadding();
 
     public EcJwk {
         if (x.length != 32 || y.length != 32) {
-            throw new IllegalArgumentException("a P-256 JWK has 32-byte coordinates, got " + x.length + " and " + y.length);
+            throw new IllegalArgumentException(
+                    "a P-256 JWK has 32-byte coordinates, got " + x.length + " and " + y.length);
         }
         x = x.clone();
         y = y.clone();

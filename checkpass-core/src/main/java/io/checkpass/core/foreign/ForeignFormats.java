@@ -28,7 +28,8 @@ public final class ForeignFormats {
      * A format whose reader is built from the bundle's foreign trust material, once per bundle. The readers check
      * signatures and structure only; the verifier judges validity against its clock.
      */
-    private record TrustedFormat(String prefix, Function<ForeignTrust, Function<String, FormatOutcome>> readerFor) implements ForeignFormat {
+    private record TrustedFormat(String prefix, Function<ForeignTrust, Function<String, FormatOutcome>> readerFor)
+            implements ForeignFormat {
         @Override
         public Reader reader(TrustBundle bundle) {
             Function<String, FormatOutcome> read = readerFor.apply(ForeignTrust.fromBundle(bundle.foreign()));

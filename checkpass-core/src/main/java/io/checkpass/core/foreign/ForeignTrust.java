@@ -9,6 +9,7 @@ import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.core.foreign.shc.ShcIssuer;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +18,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Collections;
 
 /**
  * The foreign trust material a bundle carries ({@link io.checkpass.core.trust.TrustBundle#foreign()}), and the
@@ -40,6 +40,7 @@ public final class ForeignTrust {
     public static final String SHC = "shc";
     /** The bundle section of NZ COVID Pass issuers. */
     public static final String NZCP = "nzcp";
+
     private static final Logger log = LoggerFactory.getLogger(ForeignTrust.class);
     private static final ForeignTrust EMPTY = new ForeignTrust(List.of(), Map.of(), Map.of());
 
@@ -47,7 +48,8 @@ public final class ForeignTrust {
     private final Map<String, ShcIssuer> shcIssuers;
     private final Map<String, NzcpIssuer> nzcpIssuers;
 
-    private ForeignTrust(List<DccSigner> dccSigners, Map<String, ShcIssuer> shcIssuers, Map<String, NzcpIssuer> nzcpIssuers) {
+    private ForeignTrust(
+            List<DccSigner> dccSigners, Map<String, ShcIssuer> shcIssuers, Map<String, NzcpIssuer> nzcpIssuers) {
         this.dccSigners = List.copyOf(new LinkedHashSet<>(dccSigners));
         this.shcIssuers = Collections.unmodifiableMap(new LinkedHashMap<>(shcIssuers));
         this.nzcpIssuers = Collections.unmodifiableMap(new LinkedHashMap<>(nzcpIssuers));
@@ -73,7 +75,11 @@ public final class ForeignTrust {
      * so its keys stay untrusted while the rest of the bundle keeps working.
      */
     public static ForeignTrust fromBundle(JsonNode json) {
-        return parse(json, error -> log.warn("trust bundle has foreign trust material that cannot be used, ignoring it: {}", error.getMessage()));
+        return parse(
+                json,
+                error -> log.warn(
+                        "trust bundle has foreign trust material that cannot be used, ignoring it: {}",
+                        error.getMessage()));
     }
 
     private static ForeignTrust parse(JsonNode json, Consumer<IllegalArgumentException> onError) {
@@ -96,7 +102,8 @@ public final class ForeignTrust {
         return trust;
     }
 
-    private static <T> List<T> entries(JsonNode json, String section, Function<JsonNode, T> reader, Consumer<IllegalArgumentException> onError) {
+    private static <T> List<T> entries(
+            JsonNode json, String section, Function<JsonNode, T> reader, Consumer<IllegalArgumentException> onError) {
         List<T> out = new ArrayList<>();
         JsonNode list = json.get(section);
         if (list == null) {

@@ -69,10 +69,15 @@ public final class Credentials {
             throw new CborException("credential lacks a required claim (exp, iat, cti, pass)");
         }
         try {
-            return new PassClaims(Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), serial, pass.status,
+            return new PassClaims(
+                    Instant.ofEpochSecond(iat),
+                    Instant.ofEpochSecond(exp),
+                    serial,
+                    pass.status,
                     Instant.ofEpochSecond(pass.validFrom),
                     pass.validUntil == null ? Optional.empty() : Optional.of(Instant.ofEpochSecond(pass.validUntil)),
-                    new DisplayHint(pass.name, (int) pass.birthYear), Optional.ofNullable(deviceKey));
+                    new DisplayHint(pass.name, (int) pass.birthYear),
+                    Optional.ofNullable(deviceKey));
         } catch (IllegalArgumentException e) {
             throw new CborException("credential claims are inconsistent: " + e.getMessage(), e);
         }

@@ -21,7 +21,8 @@ public final class HolderDevice {
 
     public Presentation present(byte[] credential, Instant at) {
         long timestamp = at.getEpochSecond();
-        byte[] signature = es256.sign(deviceKey, Presentation.deviceSigningInput(Digests.sha256(credential), timestamp));
+        byte[] signature =
+                es256.sign(deviceKey, Presentation.deviceSigningInput(Digests.sha256(credential), timestamp));
         return new Presentation(credential, timestamp, signature);
     }
 }

@@ -38,11 +38,12 @@ public record PassClaims(
         Objects.requireNonNull(display, "display");
         Objects.requireNonNull(deviceKey, "deviceKey");
         if (!expiresAt.isAfter(issuedAt)) {
-            throw new IllegalArgumentException("credential expiry " + expiresAt + " is not after issued-at " + issuedAt);
+            throw new IllegalArgumentException(
+                    "credential expiry " + expiresAt + " is not after issued-at " + issuedAt);
         }
         if (statusValidUntil.isPresent() && !statusValidUntil.get().isAfter(statusValidFrom)) {
-            throw new IllegalArgumentException("status valid-until " + statusValidUntil.get()
-                    + " is not after valid-from " + statusValidFrom);
+            throw new IllegalArgumentException(
+                    "status valid-until " + statusValidUntil.get() + " is not after valid-from " + statusValidFrom);
         }
         issuedAt = truncate(issuedAt);
         expiresAt = truncate(expiresAt);

@@ -20,7 +20,8 @@ public final class PassIssuer {
         this.key = Objects.requireNonNull(key, "key");
         this.es256 = Objects.requireNonNull(es256, "es256");
         this.random = Objects.requireNonNull(random, "random");
-        this.protectedHeader = CoseSign1.protectedHeader(CoseSign1.ALG_ES256, key.id().bytes());
+        this.protectedHeader =
+                CoseSign1.protectedHeader(CoseSign1.ALG_ES256, key.id().bytes());
     }
 
     public SigningKey key() {
@@ -41,15 +42,23 @@ public final class PassIssuer {
         if (lifetime.isNegative() || lifetime.isZero()) {
             throw new IllegalArgumentException("credential lifetime must be positive, got " + lifetime);
         }
-        PassClaims claims = new PassClaims(issuedAt, issuedAt.plus(lifetime), Serial.random(random),
-                request.status(), request.validFrom(), request.validUntil(), request.display(), request.deviceKey());
+        PassClaims claims = new PassClaims(
+                issuedAt,
+                issuedAt.plus(lifetime),
+                Serial.random(random),
+                request.status(),
+                request.validFrom(),
+                request.validUntil(),
+                request.display(),
+                request.deviceKey());
         return sign(claims);
     }
 
     /** Signs exactly these claims (tests and conformance vectors need chosen serials and times). */
     public IssuedCredential sign(PassClaims claims) {
         byte[] payload = Credentials.encodeClaims(claims);
-        byte[] signature = es256.sign(key.privateKey(), CoseSign1.toBeSigned(protectedHeader, PassFormat.CREDENTIAL_AAD, payload));
+        byte[] signature =
+                es256.sign(key.privateKey(), CoseSign1.toBeSigned(protectedHeader, PassFormat.CREDENTIAL_AAD, payload));
         return new IssuedCredential(claims, CoseSign1.encode(protectedHeader, List.of(), payload, signature));
     }
 }

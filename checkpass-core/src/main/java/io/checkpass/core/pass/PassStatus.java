@@ -65,7 +65,7 @@ public enum PassStatus {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown status '" + name
-                + "'; use one of unvaccinated, vaccinated, tested, recovered, exempt, minor");
+        throw new IllegalArgumentException(
+                "unknown status '" + name + "'; use one of unvaccinated, vaccinated, tested, recovered, exempt, minor");
     }
 }

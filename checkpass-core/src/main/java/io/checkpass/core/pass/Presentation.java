@@ -35,7 +35,12 @@ public record Presentation(byte[] credential, long timestamp, byte[] deviceSigna
         if (deviceSignature == null) {
             return w.array(1).bytes(credential).endArray().toBytes();
         }
-        return w.array(3).bytes(credential).integer(timestamp).bytes(deviceSignature).endArray().toBytes();
+        return w.array(3)
+                .bytes(credential)
+                .integer(timestamp)
+                .bytes(deviceSignature)
+                .endArray()
+                .toBytes();
     }
 
     /** The QR text: {@code "CP1:" + Base45(encode())}. */

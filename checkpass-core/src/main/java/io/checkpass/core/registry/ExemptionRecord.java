@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param validUntil last day it holds (inclusive)
  * @param reason     the documented reason, free text
  */
-public record ExemptionRecord(String personId, LocalDate validFrom, LocalDate validUntil, String reason) implements RegistryRecord {
+public record ExemptionRecord(String personId, LocalDate validFrom, LocalDate validUntil, String reason)
+        implements RegistryRecord {
     public ExemptionRecord {
         PersonRecord.requireId(personId);
         Objects.requireNonNull(validFrom, "validFrom");

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param doseNumber 1 for the first dose; a dose beyond the product's primary series is a booster
  */
-public record ImmunizationRecord(String personId, LocalDate date, VaccineProduct product, int doseNumber) implements RegistryRecord {
+public record ImmunizationRecord(String personId, LocalDate date, VaccineProduct product, int doseNumber)
+        implements RegistryRecord {
     public ImmunizationRecord {
         PersonRecord.requireId(personId);
         Objects.requireNonNull(date, "date");

@@ -15,7 +15,8 @@ public record PersonId(String value) {
     /** @throws IllegalArgumentException naming the value and the form, e.g. "person id 'P 1' must be 1..64 letters, …" */
     public PersonId {
         if (value == null || !FORM.matcher(value).matches()) {
-            throw new IllegalArgumentException("person id '" + value + "' must be 1..64 letters, digits, '.', '_' or '-'");
+            throw new IllegalArgumentException(
+                    "person id '" + value + "' must be 1..64 letters, digits, '.', '_' or '-'");
         }
     }
 

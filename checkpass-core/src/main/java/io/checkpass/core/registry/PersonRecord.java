@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param birthDate date of birth
  * @param phone     contact number in E.164 or national form, if known (used only by tracing)
  */
-public record PersonRecord(String personId, String name, LocalDate birthDate, Optional<String> phone) implements RegistryRecord {
+public record PersonRecord(String personId, String name, LocalDate birthDate, Optional<String> phone)
+        implements RegistryRecord {
     public PersonRecord {
         requireId(personId);
         Objects.requireNonNull(name, "name");

@@ -39,7 +39,8 @@ public record PhoneNumber(String digits) {
 
     public PhoneNumber {
         if (digits == null || !CANONICAL.matcher(digits).matches()) {
-            throw new IllegalArgumentException("'" + digits + "' is not a canonical phone number; read input with PhoneNumber.parse");
+            throw new IllegalArgumentException(
+                    "'" + digits + "' is not a canonical phone number; read input with PhoneNumber.parse");
         }
     }
 
@@ -91,7 +92,8 @@ public record PhoneNumber(String digits) {
         }
         String digits = kept.toString();
         if (!PLUS_AND_DIGITS.matcher(digits).matches()) {
-            return new Refused("'" + text + "' is not a phone number: write digits, with spaces, '-', '.' or '()' between them if you like,"
+            return new Refused("'" + text
+                    + "' is not a phone number: write digits, with spaces, '-', '.' or '()' between them if you like,"
                     + " and a leading + for a country code");
         }
         if (digits.startsWith("+")) {
@@ -101,8 +103,8 @@ public record PhoneNumber(String digits) {
             digits = "0" + digits.substring(digits.startsWith("820") ? 3 : 2);
         }
         if (digits.length() < MIN_DIGITS || digits.length() > MAX_DIGITS) {
-            return new Refused("'" + text + "' is not a phone number (" + MIN_DIGITS + ".." + MAX_DIGITS + " digits, with the area code), got "
-                    + digits.length() + " digits");
+            return new Refused("'" + text + "' is not a phone number (" + MIN_DIGITS + ".." + MAX_DIGITS
+                    + " digits, with the area code), got " + digits.length() + " digits");
         }
         return new Valid(new PhoneNumber(digits));
     }

@@ -19,7 +19,8 @@ public record TestRecord(String personId, Instant resultAt, Kind kind, boolean p
             return switch (n) {
                 case "PCR", "NAAT" -> PCR;
                 case "RAPID_ANTIGEN", "RAT", "ANTIGEN" -> RAPID_ANTIGEN;
-                default -> throw new IllegalArgumentException("unknown test kind '" + name + "'; use pcr or rapid_antigen");
+                default ->
+                    throw new IllegalArgumentException("unknown test kind '" + name + "'; use pcr or rapid_antigen");
             };
         }
     }

@@ -53,6 +53,7 @@ public enum VaccineProduct {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown vaccine '" + name + "'; use pfizer, moderna, astrazeneca, janssen or novavax");
+        throw new IllegalArgumentException(
+                "unknown vaccine '" + name + "'; use pfizer, moderna, astrazeneca, janssen or novavax");
     }
 }

@@ -41,7 +41,8 @@ public record MedicalRuleSet(
         boolean recoveryRemovesExpiry,
         int adultAge,
         Map<TestRecord.Kind, TestValidity> tests,
-        int recoveryDays) implements RuleSet {
+        int recoveryDays)
+        implements RuleSet {
 
     public MedicalRuleSet {
         Objects.requireNonNull(id, "id");

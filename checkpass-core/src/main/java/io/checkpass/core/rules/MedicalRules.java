@@ -23,10 +23,18 @@ public final class MedicalRules {
     /** Where the packaged Korean rules live on the class path. */
     public static final String KOREA = "/io/checkpass/core/rules/kr/medical-rules.json";
 
-    private static final Set<String> PARAMETERS = Set.of("daysAfterPrimary", "validityDays", "boosterDaysAfter",
-            "boosterValidityDays", "recoveryRemovesExpiry", "adultAge", "tests", "recoveryDays");
+    private static final Set<String> PARAMETERS = Set.of(
+            "daysAfterPrimary",
+            "validityDays",
+            "boosterDaysAfter",
+            "boosterValidityDays",
+            "recoveryRemovesExpiry",
+            "adultAge",
+            "tests",
+            "recoveryDays");
     /** Bounds that catch typing errors (a validity of 1800 days); no decree comes near them. */
     private static final int MAX_DAYS = 3660;
+
     private static final int MAX_TEST_HOURS = 24 * 31;
     private static final int MAX_AGE = 150;
 
@@ -68,7 +76,8 @@ public final class MedicalRules {
         try {
             zone = ZoneId.of(zoneId);
         } catch (DateTimeException e) {
-            throw new RulesFormatException("medical rules: 'zone' = '" + zoneId + "' is not a time zone such as Asia/Seoul");
+            throw new RulesFormatException(
+                    "medical rules: 'zone' = '" + zoneId + "' is not a time zone such as Asia/Seoul");
         }
         List<MedicalRuleSet> sets = new ArrayList<>();
         for (JsonNode s : array(document, "ruleSets", "medical rules")) {
@@ -99,11 +108,21 @@ public final class MedicalRules {
         OptionalInt boosterValidityDays = nullableInteger(p, "boosterValidityDays", params, 0, MAX_DAYS);
         if (boosterValidityDays.isPresent()
                 && (boosterDaysAfter.isEmpty() || boosterValidityDays.getAsInt() < boosterDaysAfter.getAsInt())) {
-            throw new RulesFormatException(params + ": 'boosterValidityDays' needs a 'boosterDaysAfter' no greater than it");
+            throw new RulesFormatException(
+                    params + ": 'boosterValidityDays' needs a 'boosterDaysAfter' no greater than it");
         }
-        return new MedicalRuleSet(id, instant(s, "effectiveFrom", where), localized(object(s, "title", where), where),
-                optionalText(s, "source", where), daysAfterPrimary, validityDays, boosterDaysAfter, boosterValidityDays,
-                bool(p, "recoveryRemovesExpiry", params), integer(p, "adultAge", params, 1, MAX_AGE), tests(p, params),
+        return new MedicalRuleSet(
+                id,
+                instant(s, "effectiveFrom", where),
+                localized(object(s, "title", where), where),
+                optionalText(s, "source", where),
+                daysAfterPrimary,
+                validityDays,
+                boosterDaysAfter,
+                boosterValidityDays,
+                bool(p, "recoveryRemovesExpiry", params),
+                integer(p, "adultAge", params, 1, MAX_AGE),
+                tests(p, params),
                 integer(p, "recoveryDays", params, 0, MAX_DAYS));
     }
 
@@ -119,7 +138,8 @@ public final class MedicalRules {
                 throw new RulesFormatException(at + ": " + e.getMessage());
             }
             JsonNode t = entry.getValue();
-            var validity = new MedicalRuleSet.TestValidity(integer(t, "hours", at, 1, MAX_TEST_HOURS), bool(t, "untilMidnight", at));
+            var validity = new MedicalRuleSet.TestValidity(
+                    integer(t, "hours", at, 1, MAX_TEST_HOURS), bool(t, "untilMidnight", at));
             if (tests.put(kind, validity) != null) {
                 throw new RulesFormatException(at + ": test kind " + kind + " is listed twice");
             }
@@ -158,6 +178,7 @@ public final class MedicalRules {
 
     @Override
     public String toString() {
-        return "MedicalRules[" + jurisdiction + ", " + zone + ", " + ruleSets.sets().size() + " sets]";
+        return "MedicalRules[" + jurisdiction + ", " + zone + ", "
+                + ruleSets.sets().size() + " sets]";
     }
 }

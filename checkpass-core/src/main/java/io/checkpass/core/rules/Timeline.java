@@ -24,8 +24,8 @@ final class Timeline<S extends RuleSet> {
         sorted.sort(Comparator.comparing(RuleSet::effectiveFrom));
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).effectiveFrom().equals(sorted.get(i - 1).effectiveFrom())) {
-                throw new RulesFormatException("rule sets " + sorted.get(i - 1).id() + " and " + sorted.get(i).id()
-                        + " take force at the same instant");
+                throw new RulesFormatException("rule sets " + sorted.get(i - 1).id() + " and "
+                        + sorted.get(i).id() + " take force at the same instant");
             }
         }
         return new Timeline<>(List.copyOf(sorted));

@@ -24,7 +24,8 @@ public record VenueRuleSet(
         String source,
         Set<VenueType> passRequired,
         Set<PassStatus> admit,
-        Map<VenueType, Map<PassStatus, Condition>> conditional) implements RuleSet {
+        Map<VenueType, Map<PassStatus, Condition>> conditional)
+        implements RuleSet {
 
     public VenueRuleSet {
         passRequired = Set.copyOf(passRequired);

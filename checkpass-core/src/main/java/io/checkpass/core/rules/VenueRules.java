@@ -32,8 +32,12 @@ public final class VenueRules {
     private final Timeline<VenueRuleSet> ruleSets;
     private final JsonNode document;
 
-    private VenueRules(String jurisdiction, Map<VenueType, LocalizedText> venueTypes, Map<String, Condition> conditions,
-            Timeline<VenueRuleSet> ruleSets, JsonNode document) {
+    private VenueRules(
+            String jurisdiction,
+            Map<VenueType, LocalizedText> venueTypes,
+            Map<String, Condition> conditions,
+            Timeline<VenueRuleSet> ruleSets,
+            JsonNode document) {
         this.jurisdiction = jurisdiction;
         this.venueTypes = venueTypes;
         this.conditions = conditions;
@@ -84,10 +88,12 @@ public final class VenueRules {
         for (JsonNode s : array(document, "ruleSets", "venue rules")) {
             sets.add(ruleSet(s, types, conditions));
         }
-        return new VenueRules(jurisdiction, Map.copyOf(types), Map.copyOf(conditions), Timeline.of(sets), document.deepCopy());
+        return new VenueRules(
+                jurisdiction, Map.copyOf(types), Map.copyOf(conditions), Timeline.of(sets), document.deepCopy());
     }
 
-    private static VenueRuleSet ruleSet(JsonNode s, Map<VenueType, LocalizedText> types, Map<String, Condition> conditions) {
+    private static VenueRuleSet ruleSet(
+            JsonNode s, Map<VenueType, LocalizedText> types, Map<String, Condition> conditions) {
         String id = text(s, "id", "rule set");
         String where = "rule set " + id;
         Set<VenueType> required = new LinkedHashSet<>();
@@ -109,8 +115,14 @@ public final class VenueRules {
             }
             conditional.computeIfAbsent(type, k -> new HashMap<>()).put(status, condition);
         }
-        return new VenueRuleSet(id, instant(s, "effectiveFrom", where), localized(object(s, "title", where), where),
-                optionalText(s, "source", where), required, admit, conditional);
+        return new VenueRuleSet(
+                id,
+                instant(s, "effectiveFrom", where),
+                localized(object(s, "title", where), where),
+                optionalText(s, "source", where),
+                required,
+                admit,
+                conditional);
     }
 
     private static VenueType knownType(String code, Map<VenueType, LocalizedText> types, String where) {

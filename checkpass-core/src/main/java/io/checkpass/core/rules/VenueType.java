@@ -11,7 +11,8 @@ public record VenueType(String code) {
 
     public VenueType {
         if (code == null || !CODE.matcher(code).matches()) {
-            throw new IllegalArgumentException("venue type '" + code + "' is not a lower-case code like restaurant_cafe");
+            throw new IllegalArgumentException(
+                    "venue type '" + code + "' is not a lower-case code like restaurant_cafe");
         }
     }
 

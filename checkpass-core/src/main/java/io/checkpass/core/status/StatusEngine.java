@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  */
 public final class StatusEngine {
     private static final List<PassStatus> RANK = List.of(MINOR, VACCINATED, RECOVERED, EXEMPT, TESTED);
-    private static final Comparator<StatusWindow> PRECEDENCE = Comparator
-            .comparing((StatusWindow w) -> w.status() != MINOR)
+    private static final Comparator<StatusWindow> PRECEDENCE = Comparator.comparing(
+                    (StatusWindow w) -> w.status() != MINOR)
             .thenComparing(StatusWindow::end, Comparator.reverseOrder())
             .thenComparingInt(w -> RANK.indexOf(w.status()))
             .thenComparing(StatusWindow::from)
@@ -69,7 +69,8 @@ public final class StatusEngine {
     private StatusDecision decide(HealthRecord record, Instant at, MedicalRuleSet set) {
         StatusWindows builder = new StatusWindows(rules.zone(), set);
         List<StatusWindow> windows = builder.of(record);
-        Optional<StatusWindow> chosen = windows.stream().filter(w -> w.holdsAt(at)).min(PRECEDENCE);
+        Optional<StatusWindow> chosen =
+                windows.stream().filter(w -> w.holdsAt(at)).min(PRECEDENCE);
         Optional<Instant> nextChange = Stream.of(
                         chosen.flatMap(StatusWindow::until).stream(),
                         windows.stream().filter(w -> w.startsAfter(at)).map(StatusWindow::from),
@@ -80,7 +81,8 @@ public final class StatusEngine {
             StatusWindow w = chosen.get();
             return new StatusDecision(w.status(), w.from(), w.until(), set.id(), w.reason(), nextChange);
         }
-        return new StatusDecision(UNVACCINATED, at, Optional.empty(), set.id(), unvaccinated(windows, at, builder), nextChange);
+        return new StatusDecision(
+                UNVACCINATED, at, Optional.empty(), set.id(), unvaccinated(windows, at, builder), nextChange);
     }
 
     /** Names the last status that expired (a minor's coming of age aside) and the first one still to come. */
@@ -90,11 +92,12 @@ public final class StatusEngine {
                 .max(Comparator.comparing(StatusWindow::end).thenComparing(StatusWindow::tieBreak));
         Optional<StatusWindow> pending = windows.stream()
                 .filter(w -> w.startsAfter(at))
-                .min(Comparator.comparing(StatusWindow::from).thenComparingInt((StatusWindow w) -> RANK.indexOf(w.status()))
+                .min(Comparator.comparing(StatusWindow::from)
+                        .thenComparingInt((StatusWindow w) -> RANK.indexOf(w.status()))
                         .thenComparing(StatusWindow::tieBreak));
         if (expired.isEmpty() && pending.isEmpty()) {
-            return new LocalizedText("인정되는 접종·검사·완치·예외 기록 없음",
-                    "no vaccination, test, recovery or exemption record that counts");
+            return new LocalizedText(
+                    "인정되는 접종·검사·완치·예외 기록 없음", "no vaccination, test, recovery or exemption record that counts");
         }
         StringBuilder ko = new StringBuilder();
         StringBuilder en = new StringBuilder();
@@ -104,8 +107,15 @@ public final class StatusEngine {
         });
         pending.ifPresent(w -> {
             String from = builder.firstMoment(w.from());
-            ko.append(ko.isEmpty() ? "" : "; ").append(w.status().korean()).append(" 인정 예정 (").append(from).append("부터)");
-            en.append(en.isEmpty() ? "" : "; ").append(w.status().english()).append(" from ").append(from);
+            ko.append(ko.isEmpty() ? "" : "; ")
+                    .append(w.status().korean())
+                    .append(" 인정 예정 (")
+                    .append(from)
+                    .append("부터)");
+            en.append(en.isEmpty() ? "" : "; ")
+                    .append(w.status().english())
+                    .append(" from ")
+                    .append(from);
         });
         return new LocalizedText(ko.toString(), en.toString());
     }

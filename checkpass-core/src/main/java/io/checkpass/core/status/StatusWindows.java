@@ -57,9 +57,14 @@ final class StatusWindows {
     private StatusWindow minor(LocalDate birthDate) {
         int adultYear = birthDate.getYear() + set.adultAge();
         Optional<Instant> until = Optional.of(startOf(LocalDate.of(adultYear, 1, 1)));
-        return new StatusWindow(PassStatus.MINOR, startOf(birthDate), until, new LocalizedText(
-                birthDate.getYear() + "년생, 연 나이 " + set.adultAge() + "세 미만 (" + validityKo(until) + ")",
-                "born " + birthDate.getYear() + ", under " + set.adultAge() + " by year-age (" + validityEn(until) + ")"));
+        return new StatusWindow(
+                PassStatus.MINOR,
+                startOf(birthDate),
+                until,
+                new LocalizedText(
+                        birthDate.getYear() + "년생, 연 나이 " + set.adultAge() + "세 미만 (" + validityKo(until) + ")",
+                        "born " + birthDate.getYear() + ", under " + set.adultAge() + " by year-age ("
+                                + validityEn(until) + ")"));
     }
 
     /**
@@ -76,13 +81,21 @@ final class StatusWindows {
             Optional<Instant> until = endAfter(dose.date(), set.validityDays());
             String afterKo = dose.doseNumber() + "차 접종 후 " + set.daysAfterPrimary() + "일 경과";
             String afterEn = set.daysAfterPrimary() + " days after dose " + dose.doseNumber();
-            out.add(new StatusWindow(PassStatus.VACCINATED, from, until,
-                    new LocalizedText(afterKo + " (" + validityKo(until) + ")", afterEn + " (" + validityEn(until) + ")")));
+            out.add(new StatusWindow(
+                    PassStatus.VACCINATED,
+                    from,
+                    until,
+                    new LocalizedText(
+                            afterKo + " (" + validityKo(until) + ")", afterEn + " (" + validityEn(until) + ")")));
             if (set.recoveryRemovesExpiry() && until.isPresent()) {
                 for (RecoveryRecord recovery : recoveries) {
                     Instant released = startOf(recovery.releasedOn());
-                    out.add(new StatusWindow(PassStatus.VACCINATED, released.isAfter(from) ? released : from, Optional.empty(),
-                            new LocalizedText(afterKo + ", 격리해제 " + recovery.releasedOn() + " 감염 이력으로 유효기간 없음",
+                    out.add(new StatusWindow(
+                            PassStatus.VACCINATED,
+                            released.isAfter(from) ? released : from,
+                            Optional.empty(),
+                            new LocalizedText(
+                                    afterKo + ", 격리해제 " + recovery.releasedOn() + " 감염 이력으로 유효기간 없음",
                                     afterEn + "; no expiry after recovery (released " + recovery.releasedOn() + ")")));
                 }
             }
@@ -96,9 +109,14 @@ final class StatusWindows {
                     || completing.map(c -> dose.doseNumber() > c.doseNumber()).orElse(false);
             if (booster) {
                 Optional<Instant> until = endAfter(dose.date(), set.boosterValidityDays());
-                out.add(new StatusWindow(PassStatus.VACCINATED, startOf(dose.date().plusDays(boosterDaysAfter)), until,
-                        new LocalizedText("추가접종(" + dose.doseNumber() + "차) " + dose.date() + " (" + validityKo(until) + ")",
-                                "booster (dose " + dose.doseNumber() + ") on " + dose.date() + " (" + validityEn(until) + ")")));
+                out.add(new StatusWindow(
+                        PassStatus.VACCINATED,
+                        startOf(dose.date().plusDays(boosterDaysAfter)),
+                        until,
+                        new LocalizedText(
+                                "추가접종(" + dose.doseNumber() + "차) " + dose.date() + " (" + validityKo(until) + ")",
+                                "booster (dose " + dose.doseNumber() + ") on " + dose.date() + " (" + validityEn(until)
+                                        + ")")));
             }
         }
     }
@@ -111,29 +129,43 @@ final class StatusWindows {
         return set.testValidity(test.kind()).map(validity -> {
             Instant end = test.resultAt().plus(Duration.ofHours(validity.hours()));
             // The day on which the hours end is the day of their last moment: a result at 00:00 ends at 00:00 sharp.
-            Instant until = validity.untilMidnight() ? startOf(dayOf(end.minusNanos(1)).plusDays(1)) : end;
+            Instant until =
+                    validity.untilMidnight() ? startOf(dayOf(end.minusNanos(1)).plusDays(1)) : end;
             String kindKo = test.kind() == TestRecord.Kind.PCR ? "PCR" : "신속항원검사";
             String kindEn = test.kind() == TestRecord.Kind.PCR ? "PCR" : "rapid antigen test";
             String reported = MINUTE.format(test.resultAt().atZone(zone));
-            return new StatusWindow(PassStatus.TESTED, test.resultAt(), Optional.of(until), new LocalizedText(
-                    kindKo + " 음성, " + reported + " 통보 (" + validityKo(Optional.of(until)) + ")",
-                    "negative " + kindEn + " reported " + reported + " (" + validityEn(Optional.of(until)) + ")"));
+            return new StatusWindow(
+                    PassStatus.TESTED,
+                    test.resultAt(),
+                    Optional.of(until),
+                    new LocalizedText(
+                            kindKo + " 음성, " + reported + " 통보 (" + validityKo(Optional.of(until)) + ")",
+                            "negative " + kindEn + " reported " + reported + " (" + validityEn(Optional.of(until))
+                                    + ")"));
         });
     }
 
     private StatusWindow recovery(RecoveryRecord recovery) {
         Optional<Instant> until = endAfter(recovery.releasedOn(), OptionalInt.of(set.recoveryDays()));
-        return new StatusWindow(PassStatus.RECOVERED, startOf(recovery.releasedOn()), until, new LocalizedText(
-                "격리해제 " + recovery.releasedOn() + " (" + validityKo(until) + ")",
-                "released from isolation on " + recovery.releasedOn() + " (" + validityEn(until) + ")"));
+        return new StatusWindow(
+                PassStatus.RECOVERED,
+                startOf(recovery.releasedOn()),
+                until,
+                new LocalizedText(
+                        "격리해제 " + recovery.releasedOn() + " (" + validityKo(until) + ")",
+                        "released from isolation on " + recovery.releasedOn() + " (" + validityEn(until) + ")"));
     }
 
     /** An exemption holds from 00:00 of its first day through 24:00 of its last. */
     private StatusWindow exemption(ExemptionRecord exemption) {
         Optional<Instant> until = Optional.of(startOf(exemption.validUntil().plusDays(1)));
-        return new StatusWindow(PassStatus.EXEMPT, startOf(exemption.validFrom()), until, new LocalizedText(
-                "의학적 사유 예외, " + exemption.validFrom() + "부터 (" + validityKo(until) + ")",
-                "medical exemption from " + exemption.validFrom() + " (" + validityEn(until) + ")"));
+        return new StatusWindow(
+                PassStatus.EXEMPT,
+                startOf(exemption.validFrom()),
+                until,
+                new LocalizedText(
+                        "의학적 사유 예외, " + exemption.validFrom() + "부터 (" + validityKo(until) + ")",
+                        "medical exemption from " + exemption.validFrom() + " (" + validityEn(until) + ")"));
     }
 
     /** The end of "days from day D": 00:00 of day D + days + 1; empty when the rule sets no expiry. */
@@ -152,7 +184,9 @@ final class StatusWindows {
     /** "2022-06-30" for the day before a midnight (the last day that counts), else "2022-06-30 10:00". */
     private String lastMoment(Instant until) {
         ZonedDateTime t = until.atZone(zone);
-        return t.toLocalTime().equals(LocalTime.MIDNIGHT) ? t.toLocalDate().minusDays(1).toString() : MINUTE.format(t);
+        return t.toLocalTime().equals(LocalTime.MIDNIGHT)
+                ? t.toLocalDate().minusDays(1).toString()
+                : MINUTE.format(t);
     }
 
     /** "2022-06-30" for a midnight (the first day that counts), else "2022-06-30 10:00". */
@@ -166,7 +200,9 @@ final class StatusWindows {
     }
 
     private String validityEn(Optional<Instant> until) {
-        return until.map(u -> (u.atZone(zone).toLocalTime().equals(LocalTime.MIDNIGHT) ? "valid through " : "valid until ")
-                + lastMoment(u)).orElse("no expiry");
+        return until.map(u ->
+                        (u.atZone(zone).toLocalTime().equals(LocalTime.MIDNIGHT) ? "valid through " : "valid until ")
+                                + lastMoment(u))
+                .orElse("no expiry");
     }
 }

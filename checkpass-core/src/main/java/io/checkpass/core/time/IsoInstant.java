@@ -27,9 +27,11 @@ public final class IsoInstant {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException | NullPointerException e) {
-            String problem = parses(LocalDateTime::parse, text) ? "has no UTC offset; write it with its offset, e.g. " + EXAMPLE
-                    : parses(LocalDate::parse, text) ? "is a date without a time; write the instant, e.g. " + MIDNIGHT_EXAMPLE
-                    : "is not a date-time; write it with its offset, e.g. " + EXAMPLE;
+            String problem = parses(LocalDateTime::parse, text)
+                    ? "has no UTC offset; write it with its offset, e.g. " + EXAMPLE
+                    : parses(LocalDate::parse, text)
+                            ? "is a date without a time; write the instant, e.g. " + MIDNIGHT_EXAMPLE
+                            : "is not a date-time; write it with its offset, e.g. " + EXAMPLE;
             throw new IllegalArgumentException("'" + text + "' " + problem, e);
         }
     }

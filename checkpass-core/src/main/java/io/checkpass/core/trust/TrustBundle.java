@@ -44,7 +44,8 @@ public record TrustBundle(
     }
 
     /** A bundle with no foreign trust material. */
-    public TrustBundle(long version, Instant createdAt, List<IssuerKey> issuerKeys, Set<Serial> revoked, VenueRules venueRules) {
+    public TrustBundle(
+            long version, Instant createdAt, List<IssuerKey> issuerKeys, Set<Serial> revoked, VenueRules venueRules) {
         this(version, createdAt, issuerKeys, revoked, venueRules, null);
     }
 

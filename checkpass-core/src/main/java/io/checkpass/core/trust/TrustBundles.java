@@ -37,6 +37,7 @@ import java.util.Set;
 public final class TrustBundles {
     /** COSE external_aad of bundle signatures. */
     public static final byte[] BUNDLE_AAD = "checkpass.bundle".getBytes(StandardCharsets.US_ASCII);
+
     public static final String FORMAT = "checkpass-bundle/1";
     /** Large enough for a million revoked serials; checked before parsing. */
     public static final int MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
@@ -49,10 +50,13 @@ public final class TrustBundles {
     /** Signs a bundle with the bundle key. */
     public static byte[] sign(TrustBundle bundle, SigningKey bundleKey, Es256 es256) {
         byte[] payload = encodePayload(bundle);
-        byte[] protectedHeader = CoseSign1.protectedHeader(CoseSign1.ALG_ES256, bundleKey.id().bytes());
-        byte[] signature = es256.sign(bundleKey.privateKey(), CoseSign1.toBeSigned(protectedHeader, BUNDLE_AAD, payload));
+        byte[] protectedHeader =
+                CoseSign1.protectedHeader(CoseSign1.ALG_ES256, bundleKey.id().bytes());
+        byte[] signature =
+                es256.sign(bundleKey.privateKey(), CoseSign1.toBeSigned(protectedHeader, BUNDLE_AAD, payload));
         try {
-            return CoseSign1.encode(protectedHeader, List.of(bundleKey.certificate().getEncoded()), payload, signature);
+            return CoseSign1.encode(
+                    protectedHeader, List.of(bundleKey.certificate().getEncoded()), payload, signature);
         } catch (CertificateException e) {
             throw new IllegalStateException("bundle key certificate cannot be encoded", e);
         }
@@ -81,8 +85,8 @@ public final class TrustBundles {
         KeyId kid = KeyId.fromBytes(cose.protectedKid());
         ECPublicKey signerKey = anchor.isPresent() ? anchor.get() : keyFromChain(cose);
         if (!KeyId.of(signerKey).equals(kid)) {
-            throw new TrustBundleException("bundle is signed by key " + kid + ", not by the trusted bundle key "
-                    + KeyId.of(signerKey));
+            throw new TrustBundleException(
+                    "bundle is signed by key " + kid + ", not by the trusted bundle key " + KeyId.of(signerKey));
         }
         if (!es256.verify(es256.importPublic(signerKey), cose.toBeSigned(BUNDLE_AAD), cose.signature())) {
             throw new TrustBundleException("bundle signature does not verify");
@@ -138,14 +142,19 @@ public final class TrustBundles {
     static TrustBundle decodePayload(byte[] payload, Es256 es256) throws IOException {
         JsonNode root = Cbor.MAPPER.readTree(payload);
         if (!FORMAT.equals(root.path("format").asText())) {
-            throw new IllegalArgumentException("format is '" + root.path("format").asText() + "', expected " + FORMAT);
+            throw new IllegalArgumentException(
+                    "format is '" + root.path("format").asText() + "', expected " + FORMAT);
         }
         List<IssuerKey> keys = new ArrayList<>();
         Set<KeyId> seen = new HashSet<>();
         for (JsonNode k : root.path("issuerKeys")) {
             ECPublicKey publicKey = es256.publicKey(k.path("key").binaryValue());
-            IssuerKey key = new IssuerKey(KeyId.fromBytes(k.path("kid").binaryValue()), k.path("issuer").asText(), publicKey,
-                    Instant.ofEpochSecond(k.path("notBefore").asLong()), Instant.ofEpochSecond(k.path("notAfter").asLong()));
+            IssuerKey key = new IssuerKey(
+                    KeyId.fromBytes(k.path("kid").binaryValue()),
+                    k.path("issuer").asText(),
+                    publicKey,
+                    Instant.ofEpochSecond(k.path("notBefore").asLong()),
+                    Instant.ofEpochSecond(k.path("notAfter").asLong()));
             if (!seen.add(key.id())) {
                 throw new IllegalArgumentException("issuer key " + key.id() + " is listed twice");
             }
@@ -156,8 +165,12 @@ public final class TrustBundles {
             revoked.add(Serial.fromBytes(s.binaryValue()));
         }
         JsonNode foreign = root.path("foreign");
-        return new TrustBundle(root.path("version").asLong(), Instant.ofEpochSecond(root.path("createdAt").asLong()),
-                keys, revoked, VenueRules.fromDocument(root.path("venueRules")),
+        return new TrustBundle(
+                root.path("version").asLong(),
+                Instant.ofEpochSecond(root.path("createdAt").asLong()),
+                keys,
+                revoked,
+                VenueRules.fromDocument(root.path("venueRules")),
                 foreign instanceof ObjectNode object ? object : null);
     }
 }

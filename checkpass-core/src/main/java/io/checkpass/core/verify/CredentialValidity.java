@@ -12,7 +12,8 @@ public final class CredentialValidity {
     private CredentialValidity() {}
 
     /** The reason the credential is not valid at {@code now}, or empty when it is. */
-    public static Optional<Reason> check(Optional<Instant> issuedAt, Optional<Instant> expiresAt, Instant now, Duration clockSkew) {
+    public static Optional<Reason> check(
+            Optional<Instant> issuedAt, Optional<Instant> expiresAt, Instant now, Duration clockSkew) {
         if (issuedAt.isPresent() && issuedAt.get().isAfter(now.plus(clockSkew))) {
             return Optional.of(Reason.NOT_YET_VALID);
         }

@@ -47,6 +47,7 @@ public record PassFacts(
 
     /** Whether the stated status holds at {@code instant}. */
     public boolean statusHoldsAt(Instant instant) {
-        return !instant.isBefore(statusValidFrom) && statusValidUntil.map(instant::isBefore).orElse(true);
+        return !instant.isBefore(statusValidFrom)
+                && statusValidUntil.map(instant::isBefore).orElse(true);
     }
 }

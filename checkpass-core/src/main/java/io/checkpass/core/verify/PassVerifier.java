@@ -76,12 +76,14 @@ public final class PassVerifier {
         this(bundle, es256, clock, VerifierPolicy.DEFAULT, List.of());
     }
 
-    public PassVerifier(TrustBundle bundle, Es256 es256, Clock clock, VerifierPolicy policy, List<ForeignFormat> foreignFormats) {
+    public PassVerifier(
+            TrustBundle bundle, Es256 es256, Clock clock, VerifierPolicy policy, List<ForeignFormat> foreignFormats) {
         this.es256 = Objects.requireNonNull(es256, "es256");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.foreignFormats = List.copyOf(foreignFormats);
-        this.replays = new ReplayGuard(policy.replayCacheSize(), policy.maxPresentationAge().plus(policy.clockSkew()), clock);
+        this.replays = new ReplayGuard(
+                policy.replayCacheSize(), policy.maxPresentationAge().plus(policy.clockSkew()), clock);
         install(bundle);
     }
 
@@ -244,19 +246,30 @@ public final class PassVerifier {
             // The key exists but was not valid when this credential claims to have been issued.
             return IssuerCheck.failed(Reason.UNKNOWN_KEY);
         }
-        PassFacts facts = new PassFacts(PassFormatKind.CP1, key.issuer(), claims.serial().hex(),
-                Optional.of(claims.issuedAt()), Optional.of(claims.expiresAt()), claims.status(), claims.statusValidFrom(),
-                claims.statusValidUntil(), Optional.of(claims.display()), claims.deviceBound());
+        PassFacts facts = new PassFacts(
+                PassFormatKind.CP1,
+                key.issuer(),
+                claims.serial().hex(),
+                Optional.of(claims.issuedAt()),
+                Optional.of(claims.expiresAt()),
+                claims.status(),
+                claims.statusValidFrom(),
+                claims.statusValidUntil(),
+                Optional.of(claims.display()),
+                claims.deviceBound());
         return new IssuerCheck(new CheckedCredential(claims, facts), null);
     }
 
-    private VerificationResult verifyForeign(ForeignFormat.Reader reader, String text, VenueType venueType, Instant now,
-            BundleState current) {
+    private VerificationResult verifyForeign(
+            ForeignFormat.Reader reader, String text, VenueType venueType, Instant now, BundleState current) {
         return switch (reader.read(text, now)) {
-            case FormatOutcome.Failed failed -> Denied.because(failed.reason().admitting() ? Reason.MALFORMED : failed.reason());
+            case FormatOutcome.Failed failed ->
+                Denied.because(failed.reason().admitting() ? Reason.MALFORMED : failed.reason());
             case FormatOutcome.Read read -> {
                 Denied invalid = checkValidity(read.facts(), now);
-                yield invalid != null ? invalid : decideAtVenue(new VerifiedPass(read.facts(), Optional.empty()), venueType, now, current);
+                yield invalid != null
+                        ? invalid
+                        : decideAtVenue(new VerifiedPass(read.facts(), Optional.empty()), venueType, now, current);
             }
         };
     }
@@ -279,12 +292,14 @@ public final class PassVerifier {
         return switch (decision) {
             case VenueDecision.NotRequired ignored -> new Admitted(pass, Reason.PASS_NOT_REQUIRED);
             case VenueDecision.Admit ignored ->
-                    pass.deviceBound() ? new Admitted(pass, Reason.VALID) : new IdCheckRequired(pass, Optional.empty());
-            case VenueDecision.AdmitWithCondition conditional -> pass.deviceBound()
-                    ? new AdmittedLimited(pass, conditional.condition())
-                    : new IdCheckRequired(pass, Optional.of(conditional.condition()));
+                pass.deviceBound() ? new Admitted(pass, Reason.VALID) : new IdCheckRequired(pass, Optional.empty());
+            case VenueDecision.AdmitWithCondition conditional ->
+                pass.deviceBound()
+                        ? new AdmittedLimited(pass, conditional.condition())
+                        : new IdCheckRequired(pass, Optional.of(conditional.condition()));
             case VenueDecision.NotAccepted ignored -> {
-                Reason reason = statusHolds || pass.status() == PassStatus.UNVACCINATED ? Reason.NOT_ACCEPTED_HERE
+                Reason reason = statusHolds || pass.status() == PassStatus.UNVACCINATED
+                        ? Reason.NOT_ACCEPTED_HERE
                         : now.isBefore(pass.statusValidFrom()) ? Reason.NOT_YET_VALID : Reason.STATUS_EXPIRED;
                 yield new Denied(reason, Optional.of(pass));
             }

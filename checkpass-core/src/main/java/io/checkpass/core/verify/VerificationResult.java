@@ -58,7 +58,8 @@ public sealed interface VerificationResult {
     }
 
     /** A genuine pass not bound to a device: compare the display data with an ID card, then apply any condition. */
-    record IdCheckRequired(VerifiedPass verifiedPass, Optional<Condition> admitCondition) implements VerificationResult {
+    record IdCheckRequired(VerifiedPass verifiedPass, Optional<Condition> admitCondition)
+            implements VerificationResult {
         @Override
         public Verdict verdict() {
             return Verdict.CHECK_ID;

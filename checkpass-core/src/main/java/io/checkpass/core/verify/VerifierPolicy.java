@@ -10,10 +10,12 @@ import java.time.Duration;
  * @param replayCacheSize    presentations remembered for replay detection; older ones are stale anyway
  * @param signatureCacheSize credentials whose issuer signature is remembered, keyed by their hash
  */
-public record VerifierPolicy(Duration presentationWindow, Duration clockSkew, int replayCacheSize, int signatureCacheSize) {
+public record VerifierPolicy(
+        Duration presentationWindow, Duration clockSkew, int replayCacheSize, int signatureCacheSize) {
 
     /** 30 s window + 30 s skew: a screenshot is refused within a minute. */
-    public static final VerifierPolicy DEFAULT = new VerifierPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 100_000, 50_000);
+    public static final VerifierPolicy DEFAULT =
+            new VerifierPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 100_000, 50_000);
 
     public VerifierPolicy {
         if (presentationWindow.isNegative() || presentationWindow.isZero()) {

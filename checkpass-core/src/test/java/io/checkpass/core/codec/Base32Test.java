@@ -29,6 +29,7 @@ class Base32Test {
 
     @Test
     void a_range_of_the_text_decodes_alone() {
-        assertThat(new String(Base32.decode("NZCP:/1/MZXW6", 8, 13), StandardCharsets.US_ASCII)).isEqualTo("foo");
+        assertThat(new String(Base32.decode("NZCP:/1/MZXW6", 8, 13), StandardCharsets.US_ASCII))
+                .isEqualTo("foo");
     }
 }

@@ -15,15 +15,18 @@ class Base45Test {
     private static final long SEED = 9285L;
 
     @ParameterizedTest(name = "{0} encodes as \"{1}\"")
-    @CsvSource(delimiter = '|', value = {
-        "AB|BB8",
-        "Hello!!|%69 VD92EX0",
-        "base-45|UJCLQE7W581",
-        "ietf!|QED8WEX0",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "AB|BB8",
+                "Hello!!|%69 VD92EX0",
+                "base-45|UJCLQE7W581",
+                "ietf!|QED8WEX0",
+            })
     void rfc_9285_examples_encode_and_decode(String plain, String encoded) {
         assertThat(Base45.encode(plain.getBytes(StandardCharsets.US_ASCII))).isEqualTo(encoded);
-        assertThat(new String(Base45.decode(encoded), StandardCharsets.US_ASCII)).isEqualTo(plain);
+        assertThat(new String(Base45.decode(encoded), StandardCharsets.US_ASCII))
+                .isEqualTo(plain);
     }
 
     @Test
@@ -45,8 +48,10 @@ class Base45Test {
 
     @Test
     void any_bytes_round_trip() {
-        qt().withExamples(1000).withFixedSeed(SEED)
-                .forAll(Generate.byteArrays(Generate.range(0, 600), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0)))
+        qt().withExamples(1000)
+                .withFixedSeed(SEED)
+                .forAll(Generate.byteArrays(
+                        Generate.range(0, 600), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0)))
                 .checkAssert(data -> {
                     String text = Base45.encode(data);
                     assertThat(text).hasSize(Base45.encodedLength(data.length));

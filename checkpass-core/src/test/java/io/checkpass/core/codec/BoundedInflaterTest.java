@@ -21,7 +21,9 @@ class BoundedInflaterTest {
     void a_bomb_stops_one_byte_past_the_bound() {
         byte[] bomb = zlib(new byte[8 * 1024 * 1024]);
         assertThat(bomb.length).as("compresses a thousandfold").isLessThan(9000);
-        assertThatThrownBy(() -> BoundedInflater.zlib(bomb, 65536)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65536");
+        assertThatThrownBy(() -> BoundedInflater.zlib(bomb, 65536))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("65536");
     }
 
     @Test
@@ -36,7 +38,8 @@ class BoundedInflaterTest {
     @Test
     void raw_deflate_is_not_zlib_and_zlib_is_not_raw_deflate() {
         byte[] text = "a SMART card payload".getBytes();
-        assertThatThrownBy(() -> BoundedInflater.zlib(rawDeflate(text), 1024)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BoundedInflater.zlib(rawDeflate(text), 1024))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BoundedInflater.raw(zlib(text), 1024)).isInstanceOf(IllegalArgumentException.class);
     }
 }

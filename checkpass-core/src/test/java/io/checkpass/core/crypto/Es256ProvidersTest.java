@@ -20,9 +20,13 @@ class Es256ProvidersTest {
         for (Es256.Kind other : Es256.Kind.values()) {
             Es256 verifier = Es256.of(other);
             ECPublicKey key = verifier.importPublic((ECPublicKey) pair.getPublic());
-            assertThat(verifier.verify(key, message, signature)).as("%s verifies %s", other, kind).isTrue();
+            assertThat(verifier.verify(key, message, signature))
+                    .as("%s verifies %s", other, kind)
+                    .isTrue();
             signature[0] ^= 1;
-            assertThat(verifier.verify(key, message, signature)).as("%s refuses altered", other).isFalse();
+            assertThat(verifier.verify(key, message, signature))
+                    .as("%s refuses altered", other)
+                    .isFalse();
             signature[0] ^= 1;
         }
     }

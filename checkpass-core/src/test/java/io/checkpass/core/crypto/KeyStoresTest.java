@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
 
 class KeyStoresTest {
     @TempDir
@@ -36,13 +36,15 @@ class KeyStoresTest {
     void a_wrong_password_says_so() throws IOException {
         Path file = dir.resolve("keys.p12");
         KeyStores.write(file, "right".toCharArray(), Map.of(KeyStores.ISSUER, ISSUER_KEY));
-        assertThatThrownBy(() -> KeyStores.read(file, "wrong".toCharArray(), ES256)).hasMessageContaining("wrong password");
+        assertThatThrownBy(() -> KeyStores.read(file, "wrong".toCharArray(), ES256))
+                .hasMessageContaining("wrong password");
     }
 
     @Test
     void a_missing_or_corrupt_file_names_the_file_and_the_fix() throws IOException {
         assertThatThrownBy(() -> KeyStores.read(dir.resolve("nope.p12"), new char[0], ES256))
-                .hasMessageContaining("nope.p12").hasMessageContaining("checkpass keys new");
+                .hasMessageContaining("nope.p12")
+                .hasMessageContaining("checkpass keys new");
         Path corrupt = Files.write(dir.resolve("corrupt.p12"), new byte[] {0x30, 0x03, 1, 2, 3});
         assertThatThrownBy(() -> KeyStores.read(corrupt, new char[0], ES256)).hasMessageContaining("corrupt.p12");
     }

@@ -41,8 +41,8 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Foreign passes made in the test, with keys and certificates we control, to reach the cases upstream suites lack. */
 public final class ForeignFixtures {
@@ -90,10 +90,16 @@ public final class ForeignFixtures {
     private static DccIssuer issuer(KeyPair keys, String certificateSignature, String... keyUsageOids) {
         try {
             X500Name name = new X500Name("CN=DSC test, C=DE");
-            var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(System.nanoTime()),
-                    Date.from(Instant.parse("2021-01-01T00:00:00Z")), Date.from(Instant.parse("2023-01-01T00:00:00Z")), name, keys.getPublic());
+            var builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    BigInteger.valueOf(System.nanoTime()),
+                    Date.from(Instant.parse("2021-01-01T00:00:00Z")),
+                    Date.from(Instant.parse("2023-01-01T00:00:00Z")),
+                    name,
+                    keys.getPublic());
             if (keyUsageOids.length > 0) {
-                KeyPurposeId[] purposes = Arrays.stream(keyUsageOids).map(oid -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(oid)))
+                KeyPurposeId[] purposes = Arrays.stream(keyUsageOids)
+                        .map(oid -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(oid)))
                         .toArray(KeyPurposeId[]::new);
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             }
@@ -107,30 +113,59 @@ public final class ForeignFixtures {
     /** A vaccination DCC payload: dose {@code dn} of {@code sd} on {@code dt}. */
     public static ObjectNode vaccination(int dn, int sd, String dt) {
         ObjectNode dgc = person();
-        dgc.putArray("v").addObject().put("tg", "840539006").put("vp", "1119349007").put("mp", "EU/1/20/1528").put("ma", "ORG-100030215")
-                .put("dn", dn).put("sd", sd).put("dt", dt).put("co", "DE").put("is", "Robert Koch-Institut").put("ci", "URN:UVCI:01DE/TEST/1");
+        dgc.putArray("v")
+                .addObject()
+                .put("tg", "840539006")
+                .put("vp", "1119349007")
+                .put("mp", "EU/1/20/1528")
+                .put("ma", "ORG-100030215")
+                .put("dn", dn)
+                .put("sd", sd)
+                .put("dt", dt)
+                .put("co", "DE")
+                .put("is", "Robert Koch-Institut")
+                .put("ci", "URN:UVCI:01DE/TEST/1");
         return dgc;
     }
 
     /** A test DCC payload with result {@code tr} (SNOMED) for a sample taken at {@code sc}. */
     public static ObjectNode test(String tr, String sc) {
         ObjectNode dgc = person();
-        dgc.putArray("t").addObject().put("tg", "840539006").put("tt", "LP6464-4").put("sc", sc).put("tr", tr).put("tc", "Centre")
-                .put("co", "DE").put("is", "Robert Koch-Institut").put("ci", "URN:UVCI:01DE/TEST/2");
+        dgc.putArray("t")
+                .addObject()
+                .put("tg", "840539006")
+                .put("tt", "LP6464-4")
+                .put("sc", sc)
+                .put("tr", tr)
+                .put("tc", "Centre")
+                .put("co", "DE")
+                .put("is", "Robert Koch-Institut")
+                .put("ci", "URN:UVCI:01DE/TEST/2");
         return dgc;
     }
 
     /** A recovery DCC payload valid from {@code df} to {@code du}. */
     public static ObjectNode recovery(String df, String du) {
         ObjectNode dgc = person();
-        dgc.putArray("r").addObject().put("tg", "840539006").put("fr", "2021-10-01").put("df", df).put("du", du)
-                .put("co", "DE").put("is", "Robert Koch-Institut").put("ci", "URN:UVCI:01DE/TEST/3");
+        dgc.putArray("r")
+                .addObject()
+                .put("tg", "840539006")
+                .put("fr", "2021-10-01")
+                .put("df", df)
+                .put("du", du)
+                .put("co", "DE")
+                .put("is", "Robert Koch-Institut")
+                .put("ci", "URN:UVCI:01DE/TEST/3");
         return dgc;
     }
 
     private static ObjectNode person() {
         ObjectNode dgc = Json.MAPPER.createObjectNode().put("ver", "1.3.0").put("dob", "1964-08-12");
-        dgc.putObject("nam").put("fn", "Mustermann").put("fnt", "MUSTERMANN").put("gn", "Erika").put("gnt", "ERIKA");
+        dgc.putObject("nam")
+                .put("fn", "Mustermann")
+                .put("fnt", "MUSTERMANN")
+                .put("gn", "Erika")
+                .put("gnt", "ERIKA");
         return dgc;
     }
 
@@ -160,19 +195,28 @@ public final class ForeignFixtures {
     }
 
     /** Where the signed message names its key. */
-    public enum KidIn { PROTECTED, UNPROTECTED, NOWHERE }
+    public enum KidIn {
+        PROTECTED,
+        UNPROTECTED,
+        NOWHERE
+    }
 
     /** A COSE_Sign1 by {@code issuer} over {@code payload}, ES256 or PS256 by its key, naming {@code kid} as asked. */
     public static byte[] cose(DccIssuer issuer, byte[] kid, KidIn where, byte[] payload) {
         boolean rsa = issuer.keys().getPublic().getAlgorithm().equals("RSA");
         int alg = rsa ? CoseSign1.ALG_PS256 : CoseSign1.ALG_ES256;
-        CborWriter header = new CborWriter(16).map(where == KidIn.PROTECTED ? 2 : 1).key(CoseSign1.HEADER_ALG).integer(alg);
+        CborWriter header = new CborWriter(16)
+                .map(where == KidIn.PROTECTED ? 2 : 1)
+                .key(CoseSign1.HEADER_ALG)
+                .integer(alg);
         if (where == KidIn.PROTECTED) {
             header.key(CoseSign1.HEADER_KID).bytes(kid);
         }
         byte[] protectedBytes = header.endMap().toBytes();
         byte[] toBeSigned = CoseSign1.toBeSigned(protectedBytes, new byte[0], payload);
-        byte[] signature = rsa ? ps256(issuer.keys().getPrivate(), toBeSigned) : ES256.sign(ES256.importPrivate(issuer.keys().getPrivate()), toBeSigned);
+        byte[] signature = rsa
+                ? ps256(issuer.keys().getPrivate(), toBeSigned)
+                : ES256.sign(ES256.importPrivate(issuer.keys().getPrivate()), toBeSigned);
         CborWriter message = new CborWriter(64 + payload.length).array(4).bytes(protectedBytes);
         if (where == KidIn.UNPROTECTED) {
             message.map(1).key(CoseSign1.HEADER_KID).bytes(kid).endMap();
@@ -230,10 +274,18 @@ public final class ForeignFixtures {
     public static ShcKey shcKey() {
         KeyPair keys = keyPair("EC");
         ECPublicKey key = (ECPublicKey) keys.getPublic();
-        EcJwk jwk = new EcJwk(unsigned32(key.getW().getAffineX()), unsigned32(key.getW().getAffineY()));
+        EcJwk jwk = new EcJwk(
+                unsigned32(key.getW().getAffineX()), unsigned32(key.getW().getAffineY()));
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        ObjectNode node = Json.MAPPER.createObjectNode().put("kty", "EC").put("kid", jwk.thumbprint()).put("use", "sig").put("alg", "ES256")
-                .put("crv", "P-256").put("x", b64.encodeToString(jwk.x())).put("y", b64.encodeToString(jwk.y()));
+        ObjectNode node = Json.MAPPER
+                .createObjectNode()
+                .put("kty", "EC")
+                .put("kid", jwk.thumbprint())
+                .put("use", "sig")
+                .put("alg", "ES256")
+                .put("crv", "P-256")
+                .put("x", b64.encodeToString(jwk.x()))
+                .put("y", b64.encodeToString(jwk.y()));
         return new ShcKey(keys, node);
     }
 
@@ -248,14 +300,17 @@ public final class ForeignFixtures {
     /** A compact SHC JWS by {@code key} over {@code payload}; with {@code der}, the signature is DER-encoded. */
     public static String shcJws(ShcKey key, JsonNode payload, boolean der) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString(("{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"" + key.kid() + "\"}").getBytes(StandardCharsets.UTF_8));
+        String header = b64.encodeToString(
+                ("{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"" + key.kid() + "\"}").getBytes(StandardCharsets.UTF_8));
         String body;
         try {
             body = b64.encodeToString(rawDeflate(Json.MAPPER.writeValueAsBytes(payload)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        byte[] signature = ES256.sign(ES256.importPrivate(key.keys().getPrivate()), (header + "." + body).getBytes(StandardCharsets.US_ASCII));
+        byte[] signature = ES256.sign(
+                ES256.importPrivate(key.keys().getPrivate()),
+                (header + "." + body).getBytes(StandardCharsets.US_ASCII));
         return header + "." + body + "." + b64.encodeToString(der ? toDer(signature) : signature);
     }
 
@@ -278,16 +333,34 @@ public final class ForeignFixtures {
         if (rid != null) {
             vc.put("rid", rid);
         }
-        ObjectNode bundle = vc.putObject("credentialSubject").put("fhirVersion", "4.0.1").putObject("fhirBundle")
-                .put("resourceType", "Bundle").put("type", "collection");
+        ObjectNode bundle = vc.putObject("credentialSubject")
+                .put("fhirVersion", "4.0.1")
+                .putObject("fhirBundle")
+                .put("resourceType", "Bundle")
+                .put("type", "collection");
         var entries = bundle.putArray("entry");
-        ObjectNode patient = entries.addObject().put("fullUrl", "resource:0").putObject("resource").put("resourceType", "Patient")
+        ObjectNode patient = entries.addObject()
+                .put("fullUrl", "resource:0")
+                .putObject("resource")
+                .put("resourceType", "Patient")
                 .put("birthDate", "1951-01-20");
-        patient.putArray("name").addObject().put("family", "Anyperson").putArray("given").add("John");
+        patient.putArray("name")
+                .addObject()
+                .put("family", "Anyperson")
+                .putArray("given")
+                .add("John");
         for (String date : new String[] {"2021-01-01", "2021-01-29"}) {
-            ObjectNode immunization = entries.addObject().putObject("resource").put("resourceType", "Immunization").put("status", "completed")
+            ObjectNode immunization = entries.addObject()
+                    .putObject("resource")
+                    .put("resourceType", "Immunization")
+                    .put("status", "completed")
                     .put("occurrenceDateTime", date);
-            immunization.putObject("vaccineCode").putArray("coding").addObject().put("system", "http://hl7.org/fhir/sid/cvx").put("code", "207");
+            immunization
+                    .putObject("vaccineCode")
+                    .putArray("coding")
+                    .addObject()
+                    .put("system", "http://hl7.org/fhir/sid/cvx")
+                    .put("code", "207");
         }
         return payload;
     }

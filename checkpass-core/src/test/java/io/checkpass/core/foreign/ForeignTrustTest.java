@@ -15,12 +15,14 @@ import io.checkpass.core.foreign.ForeignFixtures.DccIssuer;
 import io.checkpass.core.foreign.ForeignFixtures.KidIn;
 import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.core.foreign.shc.ShcIssuer;
+import io.checkpass.core.foreign.shc.ShcNumeric;
+import io.checkpass.core.pass.PassFormat;
 import io.checkpass.core.trust.TrustBundle;
 import io.checkpass.core.trust.TrustBundles;
 import io.checkpass.core.verify.PassVerifier;
 import io.checkpass.core.verify.Reason;
-import io.checkpass.core.verify.VerificationResult;
 import io.checkpass.core.verify.Verdict;
+import io.checkpass.core.verify.VerificationResult;
 import io.checkpass.core.verify.VerifierPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +33,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import io.checkpass.core.pass.PassFormat;
-import io.checkpass.core.foreign.shc.ShcNumeric;
 
 /** Foreign trust material: its JSON form, merging, and the way it reaches the verifier inside a signed bundle. */
 class ForeignTrustTest {
-    static final Path NZCP = Path.of(System.getProperty("basedir", ".")).resolve("../testdata/nzcp/spec-examples/valid").normalize();
+    static final Path NZCP = Path.of(System.getProperty("basedir", "."))
+            .resolve("../testdata/nzcp/spec-examples/valid")
+            .normalize();
     static final Instant LUNCH = Instant.parse("2021-12-20T03:00:00Z");
 
     static JsonNode nzDidDocument() throws Exception {
@@ -46,14 +48,19 @@ class ForeignTrustTest {
     static PassVerifier verifier(ForeignTrust trust, Instant at) throws Exception {
         TrustBundle bundle = new TrustBundle(1, at, List.of(issuerKey()), Set.of(), KOREA, trust.toJson());
         // Through the signed CBOR form, as a scanner receives it.
-        TrustBundle received = TrustBundles.open(TrustBundles.sign(bundle, PassFixture.BUNDLE_KEY, ES256), Optional.empty(), ES256).bundle();
-        return new PassVerifier(received, ES256, Clock.fixed(at, ZoneOffset.UTC), VerifierPolicy.DEFAULT, ForeignFormats.all(ES256));
+        TrustBundle received = TrustBundles.open(
+                        TrustBundles.sign(bundle, PassFixture.BUNDLE_KEY, ES256), Optional.empty(), ES256)
+                .bundle();
+        return new PassVerifier(
+                received, ES256, Clock.fixed(at, ZoneOffset.UTC), VerifierPolicy.DEFAULT, ForeignFormats.all(ES256));
     }
 
     @Test
     void trust_material_survives_its_json_form_unchanged() throws Exception {
         ShcFixture shc = new ShcFixture();
-        ForeignTrust trust = ForeignTrust.empty().withDccSigner(dccIssuer().certificate()).withShcIssuer(shc.issuer())
+        ForeignTrust trust = ForeignTrust.empty()
+                .withDccSigner(dccIssuer().certificate())
+                .withShcIssuer(shc.issuer())
                 .withNzcpIssuer(NzcpIssuer.of(nzDidDocument()));
 
         ForeignTrust again = ForeignTrust.fromJson(Json.parse(Json.MAPPER.writeValueAsBytes(trust.toJson())));
@@ -67,7 +74,8 @@ class ForeignTrustTest {
     void merging_keeps_one_entry_per_certificate_and_per_issuer() throws Exception {
         DccIssuer dcc = dccIssuer();
         ShcFixture shc = new ShcFixture();
-        ForeignTrust once = ForeignTrust.empty().withDccSigner(dcc.certificate()).withShcIssuer(shc.issuer());
+        ForeignTrust once =
+                ForeignTrust.empty().withDccSigner(dcc.certificate()).withShcIssuer(shc.issuer());
 
         ForeignTrust twice = once.merge(once);
 
@@ -78,7 +86,9 @@ class ForeignTrustTest {
 
     @Test
     void a_bad_entry_fails_an_operators_file_but_a_scanner_leaves_out_just_that_entry() throws Exception {
-        ObjectNode json = ForeignTrust.empty().withNzcpIssuer(NzcpIssuer.of(nzDidDocument())).toJson();
+        ObjectNode json = ForeignTrust.empty()
+                .withNzcpIssuer(NzcpIssuer.of(nzDidDocument()))
+                .toJson();
         json.putArray("dcc").addObject().put("kid", "AAAA").put("certificate", "bm90IGEgY2VydGlmaWNhdGU=");
 
         assertThatThrownBy(() -> ForeignTrust.fromJson(json)).hasMessageStartingWith("dcc[0]: ");
@@ -95,21 +105,27 @@ class ForeignTrustTest {
         VerificationResult result = verifier.verify(pass, RESTAURANT);
 
         assertThat(result.verdict()).isEqualTo(Verdict.CHECK_ID);
-        assertThat(result.pass().orElseThrow().display().orElseThrow().maskedName()).isEqualTo("J*w");
+        assertThat(result.pass().orElseThrow().display().orElseThrow().maskedName())
+                .isEqualTo("J*w");
     }
 
     @Test
-    void without_trust_material_a_foreign_pass_is_from_an_unknown_key_and_an_unknown_prefix_is_unsupported() throws Exception {
+    void without_trust_material_a_foreign_pass_is_from_an_unknown_key_and_an_unknown_prefix_is_unsupported()
+            throws Exception {
         PassVerifier verifier = verifier(ForeignTrust.empty(), LUNCH);
-        assertThat(verifier.verify(Files.readString(NZCP.resolve("nzcp.txt")).strip(), RESTAURANT).reason()).isEqualTo(Reason.UNKNOWN_KEY);
+        assertThat(verifier.verify(Files.readString(NZCP.resolve("nzcp.txt")).strip(), RESTAURANT)
+                        .reason())
+                .isEqualTo(Reason.UNKNOWN_KEY);
         assertThat(verifier.verify("NZCP:/2/ABC", RESTAURANT).reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
     }
 
     @Test
     void an_expired_dcc_is_denied_by_the_verifier_with_its_own_reason() throws Exception {
         DccIssuer issuer = dccIssuer();
-        String pass = hc1(cose(issuer, issuer.kid(), KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), SIGNED, EXPIRES)));
-        PassVerifier verifier = verifier(ForeignTrust.empty().withDccSigner(issuer.certificate()), EXPIRES.plusSeconds(1));
+        String pass =
+                hc1(cose(issuer, issuer.kid(), KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), SIGNED, EXPIRES)));
+        PassVerifier verifier =
+                verifier(ForeignTrust.empty().withDccSigner(issuer.certificate()), EXPIRES.plusSeconds(1));
 
         assertThat(verifier.verify(pass, RESTAURANT).reason()).isEqualTo(Reason.CREDENTIAL_EXPIRED);
     }
@@ -120,7 +136,8 @@ class ForeignTrustTest {
         String numeric = ShcNumeric.encode(shcJws(shc.key, shcPayload(ShcFixture.ISS, SIGNED, null), false));
         assertThat(numeric.length()).isGreaterThan(PassFormat.MAX_TEXT_CHARS);
 
-        VerificationResult result = verifier(ForeignTrust.empty().withShcIssuer(shc.issuer()), LUNCH).verify(numeric, RESTAURANT);
+        VerificationResult result = verifier(ForeignTrust.empty().withShcIssuer(shc.issuer()), LUNCH)
+                .verify(numeric, RESTAURANT);
 
         assertThat(result.verdict()).isEqualTo(Verdict.CHECK_ID);
     }
@@ -131,7 +148,12 @@ class ForeignTrustTest {
         final ForeignFixtures.ShcKey key = shcKey();
 
         ShcIssuer issuer() {
-            return new ShcIssuer(ISS, Json.MAPPER.createObjectNode().set("keys", Json.MAPPER.createArrayNode().add(key.jwk())), List.of());
+            return new ShcIssuer(
+                    ISS,
+                    Json.MAPPER
+                            .createObjectNode()
+                            .set("keys", Json.MAPPER.createArrayNode().add(key.jwk())),
+                    List.of());
         }
     }
 }

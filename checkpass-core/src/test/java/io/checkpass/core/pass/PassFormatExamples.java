@@ -29,31 +29,61 @@ public final class PassFormatExamples {
         root.put("devicePublicKey", hex.formatHex(EcPoints.uncompressed((ECPublicKey) PassFixture.DEVICE.getPublic())));
         ArrayNode cases = root.putArray("cases");
 
-        PassRequest vaccinated = new PassRequest(PassStatus.VACCINATED, Instant.parse("2021-10-15T15:00:00Z"),
-                Optional.of(Instant.parse("2022-06-30T15:00:00Z")), DisplayHint.of("홍길동", 1985),
+        PassRequest vaccinated = new PassRequest(
+                PassStatus.VACCINATED,
+                Instant.parse("2021-10-15T15:00:00Z"),
+                Optional.of(Instant.parse("2022-06-30T15:00:00Z")),
+                DisplayHint.of("홍길동", 1985),
                 Optional.of((ECPublicKey) PassFixture.DEVICE.getPublic()));
         IssuedCredential bound = PassFixture.ISSUER.issue(vaccinated, issued, Duration.ofHours(48));
         String boundText = PassFixture.HOLDER.present(bound.encoded(), lunch).toText();
         add(cases, "device-bound, fresh", bound, boundText, lunch.plusSeconds(5), "restaurant_cafe");
         add(cases, "device-bound, 90 s old", bound, boundText, lunch.plusSeconds(90), "restaurant_cafe");
 
-        PassRequest tested = new PassRequest(PassStatus.TESTED, Instant.parse("2021-12-12T01:00:00Z"),
-                Optional.of(Instant.parse("2021-12-14T15:00:00Z")), DisplayHint.of("김철수", 1990), Optional.empty());
+        PassRequest tested = new PassRequest(
+                PassStatus.TESTED,
+                Instant.parse("2021-12-12T01:00:00Z"),
+                Optional.of(Instant.parse("2021-12-14T15:00:00Z")),
+                DisplayHint.of("김철수", 1990),
+                Optional.empty());
         IssuedCredential paper = PassFixture.ISSUER.issue(tested, issued, Duration.ofHours(48));
-        add(cases, "static (paper) pass", paper, Presentation.ofStatic(paper.encoded()).toText(), lunch, "karaoke");
+        add(
+                cases,
+                "static (paper) pass",
+                paper,
+                Presentation.ofStatic(paper.encoded()).toText(),
+                lunch,
+                "karaoke");
 
-        PassRequest unvaccinated = new PassRequest(PassStatus.UNVACCINATED, Instant.parse("2021-01-01T00:00:00Z"),
-                Optional.empty(), DisplayHint.of("이영희", 1978), Optional.of((ECPublicKey) PassFixture.DEVICE.getPublic()));
+        PassRequest unvaccinated = new PassRequest(
+                PassStatus.UNVACCINATED,
+                Instant.parse("2021-01-01T00:00:00Z"),
+                Optional.empty(),
+                DisplayHint.of("이영희", 1978),
+                Optional.of((ECPublicKey) PassFixture.DEVICE.getPublic()));
         IssuedCredential none = PassFixture.ISSUER.issue(unvaccinated, issued, Duration.ofHours(48));
-        add(cases, "unvaccinated at a karaoke", none, PassFixture.HOLDER.present(none.encoded(), lunch).toText(), lunch, "karaoke");
+        add(
+                cases,
+                "unvaccinated at a karaoke",
+                none,
+                PassFixture.HOLDER.present(none.encoded(), lunch).toText(),
+                lunch,
+                "karaoke");
         Instant dec18 = Instant.parse("2021-12-18T03:00:00Z");
         IssuedCredential later = PassFixture.ISSUER.issue(unvaccinated, dec18.minusSeconds(3600), Duration.ofHours(48));
-        add(cases, "unvaccinated at a restaurant, 18 Dec", later, PassFixture.HOLDER.present(later.encoded(), dec18).toText(), dec18, "restaurant_cafe");
+        add(
+                cases,
+                "unvaccinated at a restaurant, 18 Dec",
+                later,
+                PassFixture.HOLDER.present(later.encoded(), dec18).toText(),
+                dec18,
+                "restaurant_cafe");
 
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 
-    private static void add(ArrayNode cases, String name, IssuedCredential credential, String text, Instant at, String venue) {
+    private static void add(
+            ArrayNode cases, String name, IssuedCredential credential, String text, Instant at, String venue) {
         var result = PassFixture.verifierAt(at, PassFixture.bundle()).verify(text, new VenueType(venue));
         ObjectNode c = cases.addObject();
         c.put("name", name);

@@ -24,10 +24,14 @@ class MedicalRulesTest {
     @Test
     void the_korean_rules_ship_a_baseline_and_the_3_january_2022_validity_rules() {
         assertThat(KOREA.zone()).isEqualTo(ZoneId.of("Asia/Seoul"));
-        assertThat(KOREA.ruleSets()).extracting(MedicalRuleSet::id).containsExactly("KR-MED-2021-11-01", "KR-MED-2022-01-03");
-        assertThat(KOREA.ruleSets()).extracting(MedicalRuleSet::effectiveFrom).containsExactly(
-                OffsetDateTime.parse("2021-11-01T00:00:00+09:00").toInstant(),
-                OffsetDateTime.parse("2022-01-03T00:00:00+09:00").toInstant());
+        assertThat(KOREA.ruleSets())
+                .extracting(MedicalRuleSet::id)
+                .containsExactly("KR-MED-2021-11-01", "KR-MED-2022-01-03");
+        assertThat(KOREA.ruleSets())
+                .extracting(MedicalRuleSet::effectiveFrom)
+                .containsExactly(
+                        OffsetDateTime.parse("2021-11-01T00:00:00+09:00").toInstant(),
+                        OffsetDateTime.parse("2022-01-03T00:00:00+09:00").toInstant());
         MedicalRuleSet baseline = KOREA.ruleSets().get(0);
         MedicalRuleSet validity = KOREA.ruleSets().get(1);
         assertThat(baseline.validityDays()).isEmpty();
@@ -45,12 +49,22 @@ class MedicalRulesTest {
 
     @Test
     void the_set_in_force_switches_at_midnight_kst() {
-        assertThat(KOREA.inForceAt(OffsetDateTime.parse("2021-10-31T23:59:59+09:00").toInstant())).isEmpty();
-        assertThat(KOREA.inForceAt(OffsetDateTime.parse("2022-01-02T23:59:59+09:00").toInstant()).orElseThrow().id())
+        assertThat(KOREA.inForceAt(
+                        OffsetDateTime.parse("2021-10-31T23:59:59+09:00").toInstant()))
+                .isEmpty();
+        assertThat(KOREA.inForceAt(OffsetDateTime.parse("2022-01-02T23:59:59+09:00")
+                                .toInstant())
+                        .orElseThrow()
+                        .id())
                 .isEqualTo("KR-MED-2021-11-01");
-        assertThat(KOREA.inForceAt(OffsetDateTime.parse("2022-01-03T00:00:00+09:00").toInstant()).orElseThrow().id())
+        assertThat(KOREA.inForceAt(OffsetDateTime.parse("2022-01-03T00:00:00+09:00")
+                                .toInstant())
+                        .orElseThrow()
+                        .id())
                 .isEqualTo("KR-MED-2022-01-03");
-        assertThat(KOREA.nextAfter(OffsetDateTime.parse("2022-01-03T00:00:00+09:00").toInstant())).isEmpty();
+        assertThat(KOREA.nextAfter(
+                        OffsetDateTime.parse("2022-01-03T00:00:00+09:00").toInstant()))
+                .isEmpty();
     }
 
     @Test
@@ -95,8 +109,10 @@ class MedicalRulesTest {
 
     @Test
     void an_unknown_test_kind_is_rejected() {
-        assertThatThrownBy(() -> MedicalRules.fromDocument(withValidityParameters(p -> ((ObjectNode) p.get("tests")).putObject("saliva")
-                        .put("hours", 24).put("untilMidnight", false))))
+        assertThatThrownBy(() -> MedicalRules.fromDocument(withValidityParameters(p -> ((ObjectNode) p.get("tests"))
+                        .putObject("saliva")
+                        .put("hours", 24)
+                        .put("untilMidnight", false))))
                 .hasMessageContaining("tests.saliva")
                 .hasMessageContaining("unknown test kind 'saliva'");
     }

@@ -20,7 +20,8 @@ class VenueRulesTest {
     private static final VenueType KARAOKE = new VenueType("karaoke");
 
     private static Instant kst(int year, int month, int day, int hour, int minute, int second) {
-        return OffsetDateTime.of(year, month, day, hour, minute, second, 0, ZoneOffset.ofHours(9)).toInstant();
+        return OffsetDateTime.of(year, month, day, hour, minute, second, 0, ZoneOffset.ofHours(9))
+                .toInstant();
     }
 
     private static VenueDecision decide(VenueType type, PassStatus status, Instant at) {
@@ -49,8 +50,10 @@ class VenueRulesTest {
 
     @Test
     void from_18_december_unvaccinated_people_may_only_eat_alone() {
-        var before = (VenueDecision.AdmitWithCondition) decide(RESTAURANT, PassStatus.UNVACCINATED, kst(2021, 12, 17, 23, 59, 59));
-        var after = (VenueDecision.AdmitWithCondition) decide(RESTAURANT, PassStatus.UNVACCINATED, kst(2021, 12, 18, 0, 0, 0));
+        var before = (VenueDecision.AdmitWithCondition)
+                decide(RESTAURANT, PassStatus.UNVACCINATED, kst(2021, 12, 17, 23, 59, 59));
+        var after = (VenueDecision.AdmitWithCondition)
+                decide(RESTAURANT, PassStatus.UNVACCINATED, kst(2021, 12, 18, 0, 0, 0));
         assertThat(before.condition().id()).isEqualTo("party_one_unvaccinated");
         assertThat(after.condition().id()).isEqualTo("alone_only");
         assertThat(after.condition().text().en()).isEqualTo("Unvaccinated: may only eat alone");
@@ -58,19 +61,27 @@ class VenueRulesTest {
 
     @Test
     void from_10_january_2022_large_stores_require_the_pass() {
-        assertThat(decide(LARGE_STORE, PassStatus.UNVACCINATED, kst(2022, 1, 9, 23, 59, 59))).isInstanceOf(VenueDecision.NotRequired.class);
-        assertThat(decide(LARGE_STORE, PassStatus.UNVACCINATED, kst(2022, 1, 10, 0, 0, 0))).isInstanceOf(VenueDecision.NotAccepted.class);
-        assertThat(decide(LARGE_STORE, PassStatus.TESTED, kst(2022, 1, 10, 0, 0, 0))).isInstanceOf(VenueDecision.Admit.class);
+        assertThat(decide(LARGE_STORE, PassStatus.UNVACCINATED, kst(2022, 1, 9, 23, 59, 59)))
+                .isInstanceOf(VenueDecision.NotRequired.class);
+        assertThat(decide(LARGE_STORE, PassStatus.UNVACCINATED, kst(2022, 1, 10, 0, 0, 0)))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+        assertThat(decide(LARGE_STORE, PassStatus.TESTED, kst(2022, 1, 10, 0, 0, 0)))
+                .isInstanceOf(VenueDecision.Admit.class);
     }
 
     @Test
     void from_18_january_six_venue_types_are_released() {
         Instant before = kst(2022, 1, 17, 23, 59, 59);
         Instant after = kst(2022, 1, 18, 0, 0, 0);
-        for (String code : new String[] {"academy", "study_cafe", "museum", "library", "cinema_theatre", "large_store"}) {
+        for (String code :
+                new String[] {"academy", "study_cafe", "museum", "library", "cinema_theatre", "large_store"}) {
             VenueType type = new VenueType(code);
-            assertThat(decide(type, PassStatus.UNVACCINATED, before)).as(code).isInstanceOf(VenueDecision.NotAccepted.class);
-            assertThat(decide(type, PassStatus.UNVACCINATED, after)).as(code).isInstanceOf(VenueDecision.NotRequired.class);
+            assertThat(decide(type, PassStatus.UNVACCINATED, before))
+                    .as(code)
+                    .isInstanceOf(VenueDecision.NotAccepted.class);
+            assertThat(decide(type, PassStatus.UNVACCINATED, after))
+                    .as(code)
+                    .isInstanceOf(VenueDecision.NotRequired.class);
         }
         assertThat(KOREA.inForceAt(after).orElseThrow().passRequired()).hasSize(11);
         assertThat(decide(KARAOKE, PassStatus.UNVACCINATED, after)).isInstanceOf(VenueDecision.NotAccepted.class);
@@ -78,9 +89,12 @@ class VenueRulesTest {
 
     @Test
     void from_1_march_2022_the_pass_is_suspended() {
-        assertThat(decide(KARAOKE, PassStatus.UNVACCINATED, kst(2022, 2, 28, 23, 59, 59))).isInstanceOf(VenueDecision.NotAccepted.class);
-        assertThat(decide(KARAOKE, PassStatus.UNVACCINATED, kst(2022, 3, 1, 0, 0, 0))).isInstanceOf(VenueDecision.NotRequired.class);
-        assertThat(decide(RESTAURANT, PassStatus.UNVACCINATED, kst(2022, 3, 1, 0, 0, 0))).isInstanceOf(VenueDecision.NotRequired.class);
+        assertThat(decide(KARAOKE, PassStatus.UNVACCINATED, kst(2022, 2, 28, 23, 59, 59)))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+        assertThat(decide(KARAOKE, PassStatus.UNVACCINATED, kst(2022, 3, 1, 0, 0, 0)))
+                .isInstanceOf(VenueDecision.NotRequired.class);
+        assertThat(decide(RESTAURANT, PassStatus.UNVACCINATED, kst(2022, 3, 1, 0, 0, 0)))
+                .isInstanceOf(VenueDecision.NotRequired.class);
     }
 
     @Test
@@ -94,7 +108,9 @@ class VenueRulesTest {
     @Test
     void a_rule_set_naming_an_unknown_venue_type_is_rejected_with_its_id() {
         ObjectNode document = (ObjectNode) KOREA.document();
-        ((ObjectNode) document.withArray("ruleSets").get(0)).withArray("passRequired").add("bowling");
+        ((ObjectNode) document.withArray("ruleSets").get(0))
+                .withArray("passRequired")
+                .add("bowling");
         assertThatThrownBy(() -> VenueRules.fromDocument(document))
                 .isInstanceOf(RulesFormatException.class)
                 .hasMessageContaining("KR-2021-12-13")

@@ -53,7 +53,8 @@ final class Person {
     }
 
     Person exempt(String from, String through) {
-        exemptions.add(new ExemptionRecord(person.personId(), LocalDate.parse(from), LocalDate.parse(through), "anaphylaxis after dose 1"));
+        exemptions.add(new ExemptionRecord(
+                person.personId(), LocalDate.parse(from), LocalDate.parse(through), "anaphylaxis after dose 1"));
         return this;
     }
 

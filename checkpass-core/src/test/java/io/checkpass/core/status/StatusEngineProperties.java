@@ -32,6 +32,7 @@ class StatusEngineProperties {
     private static final String ID = "p1";
     /** From the first Korean decree to the end of 2022, covering the 3 Jan 2022 switch. */
     private static final long FROM = Person.midnight(2021, 11, 1).getEpochSecond();
+
     private static final long TO = Person.midnight(2023, 1, 1).getEpochSecond();
     /**
      * Fixed, so that a run is reproducible; QuickTheories reports it with any falsifying example. Each property adds its
@@ -52,15 +53,21 @@ class StatusEngineProperties {
         Gen<PersonRecord> person = days(LocalDate.of(1930, 1, 1), LocalDate.of(2022, 12, 31))
                 .map(birth -> new PersonRecord(ID, "홍길동", birth, Optional.empty()));
         Gen<List<ImmunizationRecord>> doses = lists().of(pandemicDays.zip(
-                        arbitrary().enumValues(VaccineProduct.class), integers().between(1, 4),
+                        arbitrary().enumValues(VaccineProduct.class),
+                        integers().between(1, 4),
                         (date, product, number) -> new ImmunizationRecord(ID, date, product, number)))
                 .ofSizeBetween(0, 4);
-        Gen<List<TestRecord>> tests = lists().of(longs().between(FROM - 3 * 86_400, TO).map(second -> Instant.ofEpochSecond(second)).zip(
-                        arbitrary().enumValues(TestRecord.Kind.class), booleans().all(),
-                        (at, kind, positive) -> new TestRecord(ID, at, kind, positive)))
+        Gen<List<TestRecord>> tests = lists().of(longs().between(FROM - 3 * 86_400, TO)
+                        .map(second -> Instant.ofEpochSecond(second))
+                        .zip(
+                                arbitrary().enumValues(TestRecord.Kind.class),
+                                booleans().all(),
+                                (at, kind, positive) -> new TestRecord(ID, at, kind, positive)))
                 .ofSizeBetween(0, 3);
-        Gen<List<RecoveryRecord>> recoveries = lists().of(pandemicDays.map(day -> new RecoveryRecord(ID, day))).ofSizeBetween(0, 2);
-        Gen<List<ExemptionRecord>> exemptions = lists().of(pandemicDays.zip(integers().between(0, 400),
+        Gen<List<RecoveryRecord>> recoveries =
+                lists().of(pandemicDays.map(day -> new RecoveryRecord(ID, day))).ofSizeBetween(0, 2);
+        Gen<List<ExemptionRecord>> exemptions = lists().of(pandemicDays.zip(
+                        integers().between(0, 400),
                         (first, length) -> new ExemptionRecord(ID, first, first.plusDays(length), "medical")))
                 .ofSizeBetween(0, 2);
         return person.zip(doses, tests, recoveries, exemptions, HealthRecord::new);
@@ -68,7 +75,9 @@ class StatusEngineProperties {
 
     @Test
     void a_status_other_than_unvaccinated_holds_at_the_instant() {
-        qt().withExamples(2000).withFixedSeed(SEED).forAll(records(), instants())
+        qt().withExamples(2000)
+                .withFixedSeed(SEED)
+                .forAll(records(), instants())
                 .checkAssert(StatusEngineProperties::holdsAtTheInstant);
     }
 
@@ -86,13 +95,16 @@ class StatusEngineProperties {
     /** The issuer may trust the answer until nextChange: the last moment before it gets the same answer. */
     @Test
     void nothing_changes_before_the_next_change() {
-        qt().withExamples(2000).withFixedSeed(SEED + 1).forAll(records(), instants())
+        qt().withExamples(2000)
+                .withFixedSeed(SEED + 1)
+                .forAll(records(), instants())
                 .checkAssert(StatusEngineProperties::nothingChangesBeforeTheNextChange);
     }
 
     private static void nothingChangesBeforeTheNextChange(HealthRecord record, Instant at) {
         StatusDecision d = ENGINE.decide(record, at).orElseThrow();
-        d.validUntil().ifPresent(until -> assertThat(d.nextChange()).isPresent().get().matches(next -> !next.isAfter(until)));
+        d.validUntil()
+                .ifPresent(until -> assertThat(d.nextChange()).isPresent().get().matches(next -> !next.isAfter(until)));
         if (d.nextChange().isEmpty()) {
             return;
         }
@@ -110,13 +122,19 @@ class StatusEngineProperties {
 
     @Test
     void the_order_of_the_records_does_not_matter() {
-        qt().withExamples(1000).withFixedSeed(SEED + 2).forAll(records(), instants())
+        qt().withExamples(1000)
+                .withFixedSeed(SEED + 2)
+                .forAll(records(), instants())
                 .checkAssert(StatusEngineProperties::theOrderDoesNotMatter);
     }
 
     private static void theOrderDoesNotMatter(HealthRecord record, Instant at) {
-        HealthRecord reversed = new HealthRecord(record.person(), reversed(record.immunizations()), reversed(record.tests()),
-                reversed(record.recoveries()), reversed(record.exemptions()));
+        HealthRecord reversed = new HealthRecord(
+                record.person(),
+                reversed(record.immunizations()),
+                reversed(record.tests()),
+                reversed(record.recoveries()),
+                reversed(record.exemptions()));
         assertThat(ENGINE.decide(reversed, at)).isEqualTo(ENGINE.decide(record, at));
     }
 

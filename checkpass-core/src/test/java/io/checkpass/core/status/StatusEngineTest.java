@@ -81,10 +81,13 @@ class StatusEngineTest {
         List<String> mismatches = new ArrayList<>();
         for (Case c : cases) {
             LocalDate dose2 = LocalDate.parse(c.dose2());
-            Person person = Person.born("1980-01-01").dose(MODERNA, 1, dose2.minusDays(28).toString()).dose(MODERNA, 2, c.dose2());
+            Person person = Person.born("1980-01-01")
+                    .dose(MODERNA, 1, dose2.minusDays(28).toString())
+                    .dose(MODERNA, 2, c.dose2());
             StatusDecision d = decide(person, c.at());
             boolean vaccinated = d.status() == VACCINATED;
-            if (vaccinated != c.vaccinated() || (c.until() != null && !d.validUntil().equals(Optional.of(c.until())))) {
+            if (vaccinated != c.vaccinated()
+                    || (c.until() != null && !d.validUntil().equals(Optional.of(c.until())))) {
                 mismatches.add(c + " -> " + d.status() + " until " + d.validUntil());
             }
         }
@@ -113,7 +116,8 @@ class StatusEngineTest {
     void a_booster_counts_from_00_00_of_its_own_day_even_after_expiry() {
         Person boostedLate = kim().dose(MODERNA, 3, "2022-01-05");
         assertThat(decide(boostedLate, kst(2022, 1, 4, 23, 59, 59)).status()).isEqualTo(UNVACCINATED);
-        assertThat(decide(boostedLate, kst(2022, 1, 4, 23, 59, 59)).nextChange()).contains(midnight(2022, 1, 5));
+        assertThat(decide(boostedLate, kst(2022, 1, 4, 23, 59, 59)).nextChange())
+                .contains(midnight(2022, 1, 5));
         StatusDecision d = decide(boostedLate, midnight(2022, 1, 5));
         assertThat(d.status()).isEqualTo(VACCINATED);
         assertThat(d.validFrom()).isEqualTo(midnight(2022, 1, 5));
@@ -135,7 +139,8 @@ class StatusEngineTest {
 
     @Test
     void a_second_dose_after_janssen_is_a_booster() {
-        Person janssen = Person.born("1970-08-15").dose(JANSSEN, 1, "2021-06-10").dose(PFIZER, 2, "2021-11-20");
+        Person janssen =
+                Person.born("1970-08-15").dose(JANSSEN, 1, "2021-06-10").dose(PFIZER, 2, "2021-11-20");
         StatusDecision d = decide(janssen, SWITCH);
         assertThat(d.status()).isEqualTo(VACCINATED);
         assertThat(d.validFrom()).isEqualTo(midnight(2021, 11, 20));
@@ -224,7 +229,8 @@ class StatusEngineTest {
         assertThat(decide(jung, kst(2021, 12, 14, 23, 59, 59)).validUntil()).contains(midnight(2021, 12, 15));
         assertThat(decide(jung, midnight(2021, 12, 15)).status()).isEqualTo(UNVACCINATED);
         Person lateNight = Person.born("1980-02-02").negativePcr(kst(2021, 12, 13, 23, 30, 0));
-        assertThat(decide(lateNight, kst(2021, 12, 15, 23, 59, 59)).validUntil()).contains(midnight(2021, 12, 16));
+        assertThat(decide(lateNight, kst(2021, 12, 15, 23, 59, 59)).validUntil())
+                .contains(midnight(2021, 12, 16));
     }
 
     @Test
@@ -235,7 +241,8 @@ class StatusEngineTest {
         for (Person person : List.of(antigen, positive)) {
             StatusDecision d = decide(person, reported.plusSeconds(60));
             assertThat(d.status()).isEqualTo(UNVACCINATED);
-            assertThat(d.explanation().en()).isEqualTo("no vaccination, test, recovery or exemption record that counts");
+            assertThat(d.explanation().en())
+                    .isEqualTo("no vaccination, test, recovery or exemption record that counts");
         }
     }
 
@@ -252,7 +259,8 @@ class StatusEngineTest {
 
     @Test
     void an_exemption_holds_from_its_first_day_through_its_last() {
-        Person yoon = Person.born("1960-10-10").dose(ASTRAZENECA, 1, "2021-05-20").exempt("2021-12-10", "2022-01-31");
+        Person yoon =
+                Person.born("1960-10-10").dose(ASTRAZENECA, 1, "2021-05-20").exempt("2021-12-10", "2022-01-31");
         assertThat(decide(yoon, kst(2021, 12, 9, 23, 59, 59)).status()).isEqualTo(UNVACCINATED);
         assertThat(decide(yoon, midnight(2021, 12, 10)).status()).isEqualTo(EXEMPT);
         StatusDecision lastDay = decide(yoon, kst(2022, 1, 31, 23, 59, 59));
@@ -281,8 +289,11 @@ class StatusEngineTest {
 
     @Test
     void a_minor_stays_a_minor_whatever_else_holds() {
-        Person teen = Person.born("2006-06-06").dose(PFIZER, 1, "2021-11-01").dose(PFIZER, 2, "2021-11-22")
-                .negativePcr(kst(2022, 1, 9, 9, 0, 0)).released("2021-09-01");
+        Person teen = Person.born("2006-06-06")
+                .dose(PFIZER, 1, "2021-11-01")
+                .dose(PFIZER, 2, "2021-11-22")
+                .negativePcr(kst(2022, 1, 9, 9, 0, 0))
+                .released("2021-09-01");
         assertThat(decide(teen, kst(2022, 1, 10, 12, 0, 0)).status()).isEqualTo(MINOR);
     }
 
@@ -295,10 +306,14 @@ class StatusEngineTest {
         Person both = Person.born("1975-07-07").released("2021-12-01").exempt("2021-12-10", "2022-01-31");
         assertThat(decide(both, at).status()).isEqualTo(RECOVERED);
         // A PCR (through 15 Dec) loses to an exemption through 31 January.
-        Person pcrAndExempt = Person.born("1975-07-07").negativePcr(kst(2021, 12, 13, 10, 0, 0)).exempt("2021-12-10", "2022-01-31");
+        Person pcrAndExempt = Person.born("1975-07-07")
+                .negativePcr(kst(2021, 12, 13, 10, 0, 0))
+                .exempt("2021-12-10", "2022-01-31");
         assertThat(decide(pcrAndExempt, at).status()).isEqualTo(EXEMPT);
         // A PCR through 15 Dec beats an exemption that ends on 14 Dec.
-        Person shortExemption = Person.born("1975-07-07").negativePcr(kst(2021, 12, 13, 10, 0, 0)).exempt("2021-12-10", "2021-12-14");
+        Person shortExemption = Person.born("1975-07-07")
+                .negativePcr(kst(2021, 12, 13, 10, 0, 0))
+                .exempt("2021-12-10", "2021-12-14");
         StatusDecision d = decide(shortExemption, at);
         assertThat(d.status()).isEqualTo(TESTED);
         assertThat(d.nextChange()).contains(midnight(2021, 12, 16));
@@ -308,10 +323,13 @@ class StatusEngineTest {
     void on_the_same_end_recovered_beats_exempt_and_exempt_beats_tested() {
         Instant at = kst(2021, 12, 14, 12, 0, 0);
         // Recovery released 1 Dec 2021 ends with 30 May 2022; so does this exemption.
-        Person recoveredAndExempt = Person.born("1975-07-07").released("2021-12-01").exempt("2021-12-10", "2022-05-30");
+        Person recoveredAndExempt =
+                Person.born("1975-07-07").released("2021-12-01").exempt("2021-12-10", "2022-05-30");
         assertThat(decide(recoveredAndExempt, at).status()).isEqualTo(RECOVERED);
         // A PCR of 13 Dec 10:00 ends with 15 Dec; so does this exemption.
-        Person exemptAndTested = Person.born("1975-07-07").negativePcr(kst(2021, 12, 13, 10, 0, 0)).exempt("2021-12-10", "2021-12-15");
+        Person exemptAndTested = Person.born("1975-07-07")
+                .negativePcr(kst(2021, 12, 13, 10, 0, 0))
+                .exempt("2021-12-10", "2021-12-15");
         assertThat(decide(exemptAndTested, at).status()).isEqualTo(EXEMPT);
     }
 
@@ -321,8 +339,11 @@ class StatusEngineTest {
         ObjectNode document = (ObjectNode) MedicalRules.korea().document();
         ((ObjectNode) document.withArray("ruleSets").get(1).get("parameters")).put("recoveryRemovesExpiry", false);
         StatusEngine engine = new StatusEngine(MedicalRules.fromDocument(document));
-        HealthRecord record = Person.born("1975-07-07").dose(PFIZER, 1, "2021-11-10").dose(PFIZER, 2, "2021-12-01")
-                .released("2021-12-01").record();
+        HealthRecord record = Person.born("1975-07-07")
+                .dose(PFIZER, 1, "2021-11-10")
+                .dose(PFIZER, 2, "2021-12-01")
+                .released("2021-12-01")
+                .record();
         StatusDecision d = engine.decide(record, midnight(2022, 1, 10)).orElseThrow();
         assertThat(d.status()).isEqualTo(VACCINATED);
         assertThat(d.validUntil()).contains(midnight(2022, 5, 31));
@@ -333,14 +354,21 @@ class StatusEngineTest {
         ObjectNode document = (ObjectNode) MedicalRules.korea().document();
         ((ObjectNode) document.withArray("ruleSets").get(1).get("parameters")).put("validityDays", 90);
         StatusEngine engine = new StatusEngine(MedicalRules.fromDocument(document));
-        HealthRecord record = Person.born("1975-07-07").dose(PFIZER, 1, "2021-11-10").dose(PFIZER, 2, "2021-12-01").record();
-        assertThat(engine.decide(record, midnight(2022, 1, 10)).orElseThrow().validUntil()).contains(midnight(2022, 3, 2));
-        assertThat(ENGINE.decide(record, midnight(2022, 1, 10)).orElseThrow().validUntil()).contains(midnight(2022, 5, 31));
+        HealthRecord record = Person.born("1975-07-07")
+                .dose(PFIZER, 1, "2021-11-10")
+                .dose(PFIZER, 2, "2021-12-01")
+                .record();
+        assertThat(engine.decide(record, midnight(2022, 1, 10)).orElseThrow().validUntil())
+                .contains(midnight(2022, 3, 2));
+        assertThat(ENGINE.decide(record, midnight(2022, 1, 10)).orElseThrow().validUntil())
+                .contains(midnight(2022, 5, 31));
     }
 
     @Test
     void before_the_first_decree_there_is_nothing_to_decide() {
         assertThat(ENGINE.decide(kim().record(), kst(2021, 10, 31, 23, 59, 59))).isEmpty();
-        assertThat(ENGINE.decide(kim().record(), midnight(2021, 11, 1))).map(StatusDecision::ruleSetId).contains(BASELINE);
+        assertThat(ENGINE.decide(kim().record(), midnight(2021, 11, 1)))
+                .map(StatusDecision::ruleSetId)
+                .contains(BASELINE);
     }
 }

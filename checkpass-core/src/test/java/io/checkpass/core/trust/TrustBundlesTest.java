@@ -46,20 +46,24 @@ class TrustBundlesTest {
 
     @Test
     void no_altered_byte_changes_what_the_bundle_says() throws Exception {
-        byte[] original = TrustBundles.encodePayload(TrustBundles.open(signed, Optional.of(BUNDLE_KEY.publicKey()), ES256).bundle());
+        byte[] original =
+                TrustBundles.encodePayload(TrustBundles.open(signed, Optional.of(BUNDLE_KEY.publicKey()), ES256)
+                        .bundle());
         int refused = 0;
         for (int i = 0; i < signed.length; i++) {
             byte[] altered = signed.clone();
             altered[i] ^= 0x01;
             try {
                 // Only the unsigned x5chain certificate may change without refusal, and it is unused with an anchor.
-                TrustBundle opened = TrustBundles.open(altered, Optional.of(BUNDLE_KEY.publicKey()), ES256).bundle();
+                TrustBundle opened = TrustBundles.open(altered, Optional.of(BUNDLE_KEY.publicKey()), ES256)
+                        .bundle();
                 assertThat(TrustBundles.encodePayload(opened)).as("byte %d", i).isEqualTo(original);
             } catch (TrustBundleException expected) {
                 refused++;
             }
         }
-        assertThat(refused).isGreaterThan(signed.length - BUNDLE_KEY.certificate().getEncoded().length - 8);
+        assertThat(refused)
+                .isGreaterThan(signed.length - BUNDLE_KEY.certificate().getEncoded().length - 8);
     }
 
     @Test

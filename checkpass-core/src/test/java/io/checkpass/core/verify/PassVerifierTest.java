@@ -4,6 +4,7 @@ import static io.checkpass.core.PassFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkpass.core.codec.Base45;
+import io.checkpass.core.crypto.EcPoints;
 import io.checkpass.core.crypto.KeyStores;
 import io.checkpass.core.crypto.SigningKey;
 import io.checkpass.core.pass.DisplayHint;
@@ -16,6 +17,7 @@ import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.pass.Presentation;
 import io.checkpass.core.rules.VenueType;
 import io.checkpass.core.trust.TrustBundle;
+import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
@@ -23,13 +25,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Optional;
-import org.junit.jupiter.api.Test;
 import java.util.Arrays;
-import java.math.BigInteger;
-import io.checkpass.core.crypto.EcPoints;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class PassVerifierTest {
     private final Instant now = LUNCH_13_DEC;
@@ -61,19 +61,24 @@ class PassVerifierTest {
 
     @Test
     void a_presentation_90_seconds_old_is_stale() {
-        assertThat(verify(present(vaccinated(now), now.minusSeconds(90)), now).reason()).isEqualTo(Reason.STALE_PRESENTATION);
+        assertThat(verify(present(vaccinated(now), now.minusSeconds(90)), now).reason())
+                .isEqualTo(Reason.STALE_PRESENTATION);
     }
 
     @Test
     void a_presentation_within_window_and_skew_is_fresh_and_just_beyond_is_stale() {
-        assertThat(verify(present(vaccinated(now), now.minusSeconds(60)), now).reason()).isEqualTo(Reason.VALID);
-        assertThat(verify(present(vaccinated(now), now.minusSeconds(61)), now).reason()).isEqualTo(Reason.STALE_PRESENTATION);
+        assertThat(verify(present(vaccinated(now), now.minusSeconds(60)), now).reason())
+                .isEqualTo(Reason.VALID);
+        assertThat(verify(present(vaccinated(now), now.minusSeconds(61)), now).reason())
+                .isEqualTo(Reason.STALE_PRESENTATION);
     }
 
     @Test
     void a_presentation_from_a_clock_ahead_beyond_the_skew_is_refused() {
-        assertThat(verify(present(vaccinated(now), now.plusSeconds(31)), now).reason()).isEqualTo(Reason.FUTURE_PRESENTATION);
-        assertThat(verify(present(vaccinated(now), now.plusSeconds(30)), now).reason()).isEqualTo(Reason.VALID);
+        assertThat(verify(present(vaccinated(now), now.plusSeconds(31)), now).reason())
+                .isEqualTo(Reason.FUTURE_PRESENTATION);
+        assertThat(verify(present(vaccinated(now), now.plusSeconds(30)), now).reason())
+                .isEqualTo(Reason.VALID);
     }
 
     @Test
@@ -103,7 +108,8 @@ class PassVerifierTest {
 
     @Test
     void a_presentation_signed_by_another_device_is_refused() {
-        HolderDevice thief = new HolderDevice((ECPrivateKey) ES256.generateKeyPair().getPrivate(), ES256);
+        HolderDevice thief =
+                new HolderDevice((ECPrivateKey) ES256.generateKeyPair().getPrivate(), ES256);
         String text = thief.present(vaccinated(now).encoded(), now).toText();
         assertThat(verify(text, now).reason()).isEqualTo(Reason.BAD_DEVICE_PROOF);
     }
@@ -116,11 +122,14 @@ class PassVerifierTest {
 
     @Test
     void a_static_pass_asks_staff_to_check_an_id_card() {
-        String text = Presentation.ofStatic(issue(PassStatus.VACCINATED, now, false).encoded()).toText();
+        String text = Presentation.ofStatic(
+                        issue(PassStatus.VACCINATED, now, false).encoded())
+                .toText();
         VerificationResult result = verify(text, now);
         assertThat(result.verdict()).isEqualTo(Verdict.CHECK_ID);
         assertThat(result.reason()).isEqualTo(Reason.ID_CHECK_REQUIRED);
-        assertThat(result.pass().orElseThrow().display().orElseThrow().maskedName()).isEqualTo("홍*동");
+        assertThat(result.pass().orElseThrow().display().orElseThrow().maskedName())
+                .isEqualTo("홍*동");
         assertThat(result.condition()).isEmpty();
     }
 
@@ -151,20 +160,33 @@ class PassVerifierTest {
 
     @Test
     void a_lapsed_vaccination_counts_as_unvaccinated_and_says_so_where_it_is_refused() {
-        PassRequest lapsed = new PassRequest(PassStatus.VACCINATED, now.minus(Duration.ofDays(200)),
-                Optional.of(now.minus(Duration.ofDays(20))), DisplayHint.of("홍길동", 1960), Optional.of((ECPublicKey) DEVICE.getPublic()));
+        PassRequest lapsed = new PassRequest(
+                PassStatus.VACCINATED,
+                now.minus(Duration.ofDays(200)),
+                Optional.of(now.minus(Duration.ofDays(20))),
+                DisplayHint.of("홍길동", 1960),
+                Optional.of((ECPublicKey) DEVICE.getPublic()));
         IssuedCredential credential = ISSUER.issue(lapsed, now.minusSeconds(60), Duration.ofHours(24));
         PassVerifier verifier = verifierAt(now, bundle());
         assertThat(verifier.verify(present(credential, now), KARAOKE).reason()).isEqualTo(Reason.STATUS_EXPIRED);
-        assertThat(verifier.verify(present(credential, now.minusSeconds(1)), RESTAURANT).verdict()).isEqualTo(Verdict.ADMIT_LIMITED);
+        assertThat(verifier.verify(present(credential, now.minusSeconds(1)), RESTAURANT)
+                        .verdict())
+                .isEqualTo(Verdict.ADMIT_LIMITED);
     }
 
     @Test
     void a_status_that_starts_later_is_not_yet_valid() {
-        PassRequest early = new PassRequest(PassStatus.VACCINATED, now.plus(Duration.ofDays(3)), Optional.empty(),
-                DisplayHint.of("홍길동", 1960), Optional.of((ECPublicKey) DEVICE.getPublic()));
+        PassRequest early = new PassRequest(
+                PassStatus.VACCINATED,
+                now.plus(Duration.ofDays(3)),
+                Optional.empty(),
+                DisplayHint.of("홍길동", 1960),
+                Optional.of((ECPublicKey) DEVICE.getPublic()));
         IssuedCredential credential = ISSUER.issue(early, now.minusSeconds(60), Duration.ofHours(24));
-        assertThat(verifierAt(now, bundle()).verify(present(credential, now), KARAOKE).reason()).isEqualTo(Reason.NOT_YET_VALID);
+        assertThat(verifierAt(now, bundle())
+                        .verify(present(credential, now), KARAOKE)
+                        .reason())
+                .isEqualTo(Reason.NOT_YET_VALID);
     }
 
     @Test
@@ -177,15 +199,23 @@ class PassVerifierTest {
     @Test
     void a_credential_issued_in_the_future_is_not_yet_valid() {
         Instant issuedAt = now.plus(Duration.ofHours(2));
-        IssuedCredential credential = ISSUER.issue(new PassRequest(PassStatus.TESTED, now.minus(Duration.ofDays(1)),
-                Optional.empty(), DisplayHint.of("김철수", 1990), Optional.of((ECPublicKey) DEVICE.getPublic())), issuedAt, Duration.ofHours(24));
+        IssuedCredential credential = ISSUER.issue(
+                new PassRequest(
+                        PassStatus.TESTED,
+                        now.minus(Duration.ofDays(1)),
+                        Optional.empty(),
+                        DisplayHint.of("김철수", 1990),
+                        Optional.of((ECPublicKey) DEVICE.getPublic())),
+                issuedAt,
+                Duration.ofHours(24));
         assertThat(verify(present(credential, now), now).reason()).isEqualTo(Reason.NOT_YET_VALID);
     }
 
     @Test
     void a_credential_from_an_unknown_issuer_key_is_refused() {
         SigningKey rogue = KeyStores.generate(ES256, "rogue", ISSUER_KEY.notBefore(), ISSUER_KEY.notAfter());
-        IssuedCredential credential = new PassIssuer(rogue, ES256, new SecureRandom()).sign(vaccinated(now).claims());
+        IssuedCredential credential = new PassIssuer(rogue, ES256, new SecureRandom())
+                .sign(vaccinated(now).claims());
         assertThat(verify(present(credential, now), now).reason()).isEqualTo(Reason.UNKNOWN_KEY);
     }
 
@@ -199,7 +229,8 @@ class PassVerifierTest {
 
     @Test
     void after_1_march_2022_anyone_with_a_genuine_pass_is_admitted_without_one_being_required() {
-        Instant march = OffsetDateTime.of(2022, 3, 2, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+        Instant march = OffsetDateTime.of(2022, 3, 2, 12, 0, 0, 0, ZoneOffset.ofHours(9))
+                .toInstant();
         IssuedCredential credential = issue(PassStatus.UNVACCINATED, march, true);
         VerificationResult result = verifierAt(march, bundle()).verify(present(credential, march), KARAOKE);
         assertThat(result.verdict()).isEqualTo(Verdict.ADMIT);
@@ -220,15 +251,21 @@ class PassVerifierTest {
     void the_signature_cache_does_not_hide_a_bundle_that_drops_the_key() {
         IssuedCredential credential = vaccinated(now);
         PassVerifier verifier = verifierAt(now, bundle());
-        assertThat(verifier.verify(present(credential, now), RESTAURANT).reason()).isEqualTo(Reason.VALID);
+        assertThat(verifier.verify(present(credential, now), RESTAURANT).reason())
+                .isEqualTo(Reason.VALID);
         verifier.install(new TrustBundle(2, now, List.of(), Set.of(), KOREA));
-        assertThat(verifier.verify(present(credential, now.minusSeconds(1)), RESTAURANT).reason()).isEqualTo(Reason.UNKNOWN_KEY);
+        assertThat(verifier.verify(present(credential, now.minusSeconds(1)), RESTAURANT)
+                        .reason())
+                .isEqualTo(Reason.UNKNOWN_KEY);
     }
 
     @Test
     void a_venue_type_outside_the_rules_requires_no_pass() {
         String text = present(vaccinated(now), now);
-        assertThat(verifierAt(now, bundle()).verify(text, new VenueType("other")).reason()).isEqualTo(Reason.PASS_NOT_REQUIRED);
+        assertThat(verifierAt(now, bundle())
+                        .verify(text, new VenueType("other"))
+                        .reason())
+                .isEqualTo(Reason.PASS_NOT_REQUIRED);
     }
 
     @Test

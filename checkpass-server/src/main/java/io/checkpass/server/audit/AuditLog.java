@@ -23,7 +23,8 @@ public interface AuditLog {
      * Records one entry on the caller's connection, inside the caller's transaction: it commits or rolls back with
      * the change it records, so no change is without its entry and no entry is without its change.
      */
-    void record(Connection c, String actor, String action, String subject, Map<String, Object> detail) throws SQLException;
+    void record(Connection c, String actor, String action, String subject, Map<String, Object> detail)
+            throws SQLException;
 
     /** Entries in [from, to), newest first, at most {@code limit}. */
     default List<Entry> read(Instant from, Instant to, int limit) {

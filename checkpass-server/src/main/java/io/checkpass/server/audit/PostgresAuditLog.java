@@ -38,7 +38,8 @@ public final class PostgresAuditLog implements AuditLog {
     }
 
     @Override
-    public void record(Connection c, String actor, String action, String subject, Map<String, Object> detail) throws SQLException {
+    public void record(Connection c, String actor, String action, String subject, Map<String, Object> detail)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "insert into audit_log (at, actor, action, subject, detail) values (?, ?, ?, ?, ?::jsonb)")) {
             s.setTimestamp(1, Timestamp.from(clock.instant()));
@@ -56,8 +57,9 @@ public final class PostgresAuditLog implements AuditLog {
     public List<Entry> read(Instant from, Instant to, int limit, Optional<String> action) {
         List<Entry> out = new ArrayList<>();
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select id, at, actor, action, subject, detail::text from audit_log"
-                        + " where at >= ? and at < ? and (?::text is null or action = ?) order by id desc limit ?")) {
+                PreparedStatement s = c.prepareStatement(
+                        "select id, at, actor, action, subject, detail::text from audit_log"
+                                + " where at >= ? and at < ? and (?::text is null or action = ?) order by id desc limit ?")) {
             s.setTimestamp(1, Timestamp.from(from));
             s.setTimestamp(2, Timestamp.from(to));
             s.setString(3, action.orElse(null));
@@ -65,7 +67,12 @@ public final class PostgresAuditLog implements AuditLog {
             s.setInt(5, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.add(new Entry(r.getLong(1), r.getTimestamp(2).toInstant(), r.getString(3), r.getString(4), r.getString(5),
+                    out.add(new Entry(
+                            r.getLong(1),
+                            r.getTimestamp(2).toInstant(),
+                            r.getString(3),
+                            r.getString(4),
+                            r.getString(5),
                             JSON.readValue(r.getString(6), new TypeReference<Map<String, Object>>() {})));
                 }
             }

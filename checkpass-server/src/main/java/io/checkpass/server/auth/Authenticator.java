@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 public final class Authenticator {
     /** How long a stored client is trusted without being re-read, when re-reading fails. */
     public static final Duration SERVE_STALE_FOR = Duration.ofMinutes(10);
+
     private static final byte[] NO_SUCH_CLIENT = new byte[32];
 
     private final LoadingCache<String, Optional<ApiClients.StoredClient>> clients;
@@ -31,8 +32,13 @@ public final class Authenticator {
     }
 
     Authenticator(ApiClients store, Duration refreshAfter, Ticker ticker, Executor refreshes) {
-        this.clients = Caffeine.newBuilder().maximumSize(10_000).refreshAfterWrite(refreshAfter).expireAfterWrite(SERVE_STALE_FOR)
-                .ticker(ticker).executor(refreshes).build(store::find);
+        this.clients = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .refreshAfterWrite(refreshAfter)
+                .expireAfterWrite(SERVE_STALE_FOR)
+                .ticker(ticker)
+                .executor(refreshes)
+                .build(store::find);
     }
 
     /** The principal, or empty when the header is missing, malformed, or names an unknown/disabled client or a wrong secret. */
@@ -42,7 +48,8 @@ public final class Authenticator {
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.get().substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.get().substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -54,7 +61,8 @@ public final class Authenticator {
         String secret = decoded.substring(colon + 1);
         Optional<ApiClients.StoredClient> stored = clients.get(clientId);
         // Hash even for unknown clients so response time does not reveal which ids exist.
-        boolean secretMatches = Secrets.matches(secret, stored.map(ApiClients.StoredClient::secretSha256).orElse(NO_SUCH_CLIENT));
+        boolean secretMatches = Secrets.matches(
+                secret, stored.map(ApiClients.StoredClient::secretSha256).orElse(NO_SUCH_CLIENT));
         if (stored.isEmpty() || stored.get().disabled() || !secretMatches) {
             return Optional.empty();
         }

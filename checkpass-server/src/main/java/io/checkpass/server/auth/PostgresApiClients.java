@@ -50,7 +50,8 @@ public final class PostgresApiClients implements ApiClients {
     }
 
     @Override
-    public Optional<String> create(Connection c, String clientId, String displayName, Set<Role> roles) throws SQLException {
+    public Optional<String> create(Connection c, String clientId, String displayName, Set<Role> roles)
+            throws SQLException {
         if (!ID.matcher(clientId).matches()) {
             throw new IllegalArgumentException("client id '" + clientId + "' must be 1..64 of a-z, 0-9, '.', '_', '-'");
         }
@@ -62,7 +63,10 @@ public final class PostgresApiClients implements ApiClients {
                 "insert into api_client (client_id, display_name, roles, secret_sha256) values (?, ?, ?, ?) on conflict do nothing")) {
             s.setString(1, clientId);
             s.setString(2, displayName);
-            s.setArray(3, c.createArrayOf("text", roles.stream().map(Role::id).sorted().toArray()));
+            s.setArray(
+                    3,
+                    c.createArrayOf(
+                            "text", roles.stream().map(Role::id).sorted().toArray()));
             s.setBytes(4, Secrets.sha256(secret));
             return s.executeUpdate() == 0 ? Optional.empty() : Optional.of(secret);
         }
@@ -89,6 +93,11 @@ public final class PostgresApiClients implements ApiClients {
         for (Object role : (Object[]) r.getArray("roles").getArray()) {
             roles.add(Role.parse(role.toString()));
         }
-        return new StoredClient(r.getString("client_id"), r.getString("display_name"), roles, r.getBytes("secret_sha256"), r.getBoolean("disabled"));
+        return new StoredClient(
+                r.getString("client_id"),
+                r.getString("display_name"),
+                roles,
+                r.getBytes("secret_sha256"),
+                r.getBoolean("disabled"));
     }
 }

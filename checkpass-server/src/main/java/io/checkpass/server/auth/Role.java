@@ -30,6 +30,7 @@ public enum Role {
                 return role;
             }
         }
-        throw new IllegalArgumentException("unknown role '" + id + "'; roles are wallet-provider, scanner, lab, issuer-admin, tracer, auditor, monitoring");
+        throw new IllegalArgumentException("unknown role '" + id
+                + "'; roles are wallet-provider, scanner, lab, issuer-admin, tracer, auditor, monitoring");
     }
 }

@@ -14,53 +14,70 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import java.util.Locale;
 
-@Command(name = "bundle", mixinStandardHelpOptions = true, description = "Build signed trust bundles.",
+@Command(
+        name = "bundle",
+        mixinStandardHelpOptions = true,
+        description = "Build signed trust bundles.",
         subcommands = {BundleCommand.Build.class, HelpCommand.class},
         footerHeading = CheckpassCli.EXAMPLES,
-        footer = {
-                "  ./checkpass bundle build --keys demo-keys --out bundle.cose",
-                "  ./checkpass bundle help build"})
+        footer = {"  ./checkpass bundle build --keys demo-keys --out bundle.cose", "  ./checkpass bundle help build"})
 final class BundleCommand {
     private BundleCommand() {}
 
-    @Command(name = "build", mixinStandardHelpOptions = true,
+    @Command(
+            name = "build",
+            mixinStandardHelpOptions = true,
             description = "Sign a trust bundle with the issuer key, the Korean venue rules and any revocations.",
             footerHeading = CheckpassCli.EXAMPLES,
             footer = {
-                    "  ./checkpass bundle build --keys demo-keys --out bundle.cose",
-                    "  ./checkpass bundle build --keys demo-keys --out bundle.cose \\",
-                    "      --revoke 0123456789abcdef01234567",
-                    "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
-                    "      --into foreign.json",
-                    "  ./checkpass bundle build --keys demo-keys --foreign foreign.json \\",
-                    "      --out bundle.cose"})
+                "  ./checkpass bundle build --keys demo-keys --out bundle.cose",
+                "  ./checkpass bundle build --keys demo-keys --out bundle.cose \\",
+                "      --revoke 0123456789abcdef01234567",
+                "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
+                "      --into foreign.json",
+                "  ./checkpass bundle build --keys demo-keys --foreign foreign.json \\",
+                "      --out bundle.cose"
+            })
     static final class Build implements Callable<Integer> {
         private final CliContext context;
 
         @Mixin
         KeyDirectoryOptions keys;
 
-        @Option(names = "--revoke", paramLabel = "SERIAL", description = "A revoked serial (24 hex digits); repeat for more.")
+        @Option(
+                names = "--revoke",
+                paramLabel = "SERIAL",
+                description = "A revoked serial (24 hex digits); repeat for more.")
         List<String> revoke = new ArrayList<>();
 
-        @Option(names = "--issuer", defaultValue = "KR", paramLabel = "NAME", description = "Issuer name listed with the key (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--issuer",
+                defaultValue = "KR",
+                paramLabel = "NAME",
+                description = "Issuer name listed with the key (default: ${DEFAULT-VALUE}).")
         String issuer;
 
-        @Option(names = "--bundle-version", paramLabel = "N", description = "Bundle version (default: the current time in epoch seconds).")
+        @Option(
+                names = "--bundle-version",
+                paramLabel = "N",
+                description = "Bundle version (default: the current time in epoch seconds).")
         Long version;
 
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Bundle file to write.")
         Path out;
 
-        @Option(names = "--foreign", paramLabel = "FOREIGN_JSON", description = "Foreign trust material to include (made by 'checkpass trust import').")
+        @Option(
+                names = "--foreign",
+                paramLabel = "FOREIGN_JSON",
+                description = "Foreign trust material to include (made by 'checkpass trust import').")
         Path foreign;
 
         Build(CliContext context) {
@@ -81,13 +98,19 @@ final class BundleCommand {
             ForeignTrust foreignTrust = foreign == null ? ForeignTrust.empty() : readForeign(foreign);
             var key = keyDirectory.issuer();
             var now = context.clock().instant();
-            TrustBundle bundle = new TrustBundle(version != null ? version : now.getEpochSecond(), now,
+            TrustBundle bundle = new TrustBundle(
+                    version != null ? version : now.getEpochSecond(),
+                    now,
                     List.of(new IssuerKey(key.id(), issuer, key.publicKey(), key.notBefore(), key.notAfter())),
-                    revoked, VenueRules.korea(), foreignTrust.toJson());
+                    revoked,
+                    VenueRules.korea(),
+                    foreignTrust.toJson());
             byte[] signed = TrustBundles.sign(bundle, keyDirectory.bundle(), context.es256());
             Files.write(out, signed);
-            context.out().println("bundle version " + bundle.version() + ", " + signed.length + " bytes, "
-                    + revoked.size() + " revoked, " + foreignSummary(foreignTrust) + "signed by " + keyDirectory.bundle().id());
+            context.out()
+                    .println("bundle version " + bundle.version() + ", " + signed.length + " bytes, " + revoked.size()
+                            + " revoked, " + foreignSummary(foreignTrust) + "signed by "
+                            + keyDirectory.bundle().id());
             return 0;
         }
 
@@ -100,9 +123,14 @@ final class BundleCommand {
         }
 
         private static String foreignSummary(ForeignTrust trust) {
-            int issuers = trust.dccSigners().size() + trust.shcIssuers().size() + trust.nzcpIssuers().size();
-            return issuers == 0 ? "" : trust.dccSigners().size() + " DCC signers, " + trust.shcIssuers().size() + " SHC issuers, "
-                    + trust.nzcpIssuers().size() + " NZCP issuers, ";
+            int issuers = trust.dccSigners().size()
+                    + trust.shcIssuers().size()
+                    + trust.nzcpIssuers().size();
+            return issuers == 0
+                    ? ""
+                    : trust.dccSigners().size() + " DCC signers, "
+                            + trust.shcIssuers().size() + " SHC issuers, "
+                            + trust.nzcpIssuers().size() + " NZCP issuers, ";
         }
     }
 }

@@ -12,16 +12,26 @@ import picocli.CommandLine.Option;
 
 /** Options of commands that work on the centre's data without serving HTTP (import, issue-ahead). */
 final class CentreOptions {
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./data). A running 'checkpass serve' on it is shared, not disturbed.")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description =
+                    "Data directory (default ./data). A running 'checkpass serve' on it is shared, not disturbed.")
     Path data;
 
-    @Option(names = "--db-url", paramLabel = "URL", description = "External PostgreSQL (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
+    @Option(
+            names = "--db-url",
+            paramLabel = "URL",
+            description = "External PostgreSQL (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
     String dbUrl;
 
     @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --db-url (default checkpass).")
     String dbUser;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default DATA/checkpass.yaml if present).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "YAML configuration (default DATA/checkpass.yaml if present).")
     Path config;
 
     CheckpassConfig config() {

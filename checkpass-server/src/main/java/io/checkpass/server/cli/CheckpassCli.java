@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,8 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IHelpSectionRenderer;
 import picocli.CommandLine.Model.UsageMessageSpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The {@code checkpass} command line and its composition root: builds the clock and the crypto provider once
@@ -30,20 +29,33 @@ import java.io.UncheckedIOException;
  * from the repository root; commands with subcommands also have {@code help CMD}. {@code CliHelpTest} walks the tree
  * and fails for a command without them.
  */
-@Command(name = "checkpass",
+@Command(
+        name = "checkpass",
         mixinStandardHelpOptions = true,
         versionProvider = CheckpassCli.Version.class,
         description = "Health passes: issue, present and verify offline; serve the centre.",
-        subcommands = {KeysCommand.class, PassCommand.class, BundleCommand.class, VerifyCommand.class, ServeCommand.class,
-                ImportCommand.class, IssueAheadCommand.class, TrustCommand.class, ConformanceCommand.class, VectorsCommand.class,
-                CompletionCommand.class, HelpCommand.class},
+        subcommands = {
+            KeysCommand.class,
+            PassCommand.class,
+            BundleCommand.class,
+            VerifyCommand.class,
+            ServeCommand.class,
+            ImportCommand.class,
+            IssueAheadCommand.class,
+            TrustCommand.class,
+            ConformanceCommand.class,
+            VectorsCommand.class,
+            CompletionCommand.class,
+            HelpCommand.class
+        },
         footerHeading = CheckpassCli.EXAMPLES,
         footer = {
-                "  ./checkpass serve --demo",
-                "  ./checkpass keys new --out demo-keys --valid-from 2021-01-01",
-                "  ./checkpass help pass",
-                "  ./checkpass pass issue --help",
-                "  source <(./checkpass completion)"})
+            "  ./checkpass serve --demo",
+            "  ./checkpass keys new --out demo-keys --valid-from 2021-01-01",
+            "  ./checkpass help pass",
+            "  ./checkpass pass issue --help",
+            "  source <(./checkpass completion)"
+        })
 public final class CheckpassCli implements Runnable {
     /** The heading of every command's Examples footer; the lines below it work as printed from the repository root. */
     static final String EXAMPLES = "%nExamples:%n";
@@ -74,8 +86,11 @@ public final class CheckpassCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String where = commandLine.getCommandSpec().qualifiedName();
-            if (e instanceof CliException || e instanceof IOException || e instanceof UncheckedIOException
-                    || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            if (e instanceof CliException
+                    || e instanceof IOException
+                    || e instanceof UncheckedIOException
+                    || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException) {
                 err.println(where + ": " + e.getMessage());
             } else {
                 err.println(where + ": unexpected error: " + e);

@@ -30,7 +30,8 @@ final class CliFiles {
     /** Writes through a temporary file beside the target, so a reader never sees half a file. */
     static void writeAtomically(Path file, byte[] content) throws IOException {
         Path absolute = file.toAbsolutePath();
-        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+        Path temporary = Files.createTempFile(
+                absolute.getParent(), absolute.getFileName().toString(), ".tmp");
         try {
             Files.write(temporary, content);
             try {

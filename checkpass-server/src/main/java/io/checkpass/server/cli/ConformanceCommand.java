@@ -16,28 +16,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "conformance", mixinStandardHelpOptions = true,
-        description = {"Run a foreign-pass conformance suite: every case in DIR, with its own expectations and pinned clock.",
-                "Prints one line per disagreement, SKIP lines for the reviewed skip list, and a last line 'N passed, M failed, K skipped'.",
-                "Exits 1 if any case fails."},
+@Command(
+        name = "conformance",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a foreign-pass conformance suite: every case in DIR, with its own expectations and pinned clock.",
+            "Prints one line per disagreement, SKIP lines for the reviewed skip list, and a last line 'N passed, M failed, K skipped'.",
+            "Exits 1 if any case fails."
+        },
         footerHeading = CheckpassCli.EXAMPLES,
         footer = {
-                "  ./checkpass conformance dcc testdata/dcc",
-                "  ./checkpass conformance shc testdata/shc",
-                "  ./checkpass conformance nzcp testdata/nzcp"})
+            "  ./checkpass conformance dcc testdata/dcc",
+            "  ./checkpass conformance shc testdata/shc",
+            "  ./checkpass conformance nzcp testdata/nzcp"
+        })
 final class ConformanceCommand implements Callable<Integer> {
     private final CliContext context;
 
     @Parameters(index = "0", paramLabel = "FORMAT", description = "dcc, shc or nzcp.")
     String format;
 
-    @Parameters(index = "1", paramLabel = "DIR", description = "A folder laid out like the upstream suite (e.g. testdata/dcc).")
+    @Parameters(
+            index = "1",
+            paramLabel = "DIR",
+            description = "A folder laid out like the upstream suite (e.g. testdata/dcc).")
     Path dir;
 
-    @Option(names = "--skips", paramLabel = "FILE", description = "Skip list to use instead of the reviewed one built in.")
+    @Option(
+            names = "--skips",
+            paramLabel = "FILE",
+            description = "Skip list to use instead of the reviewed one built in.")
     Path skipsFile;
 
-    @Option(names = "--expectations", paramLabel = "FILE", description = "shc only: expectations to use instead of the built-in transcription of the SMART suite.")
+    @Option(
+            names = "--expectations",
+            paramLabel = "FILE",
+            description = "shc only: expectations to use instead of the built-in transcription of the SMART suite.")
     Path expectations;
 
     ConformanceCommand(CliContext context) {

@@ -17,8 +17,11 @@ final class CredentialFile {
     private CredentialFile() {}
 
     static void write(Path file, IssuedCredential issued) throws IOException {
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(CredentialJson.toJson(issued.claims(), issued.encoded())) + "\n");
+        Files.writeString(
+                file,
+                JSON.writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(CredentialJson.toJson(issued.claims(), issued.encoded()))
+                        + "\n");
     }
 
     /**

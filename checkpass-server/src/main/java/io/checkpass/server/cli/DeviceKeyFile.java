@@ -17,7 +17,8 @@ final class DeviceKeyFile {
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new CliException("device key file " + file + " does not exist; make one with 'checkpass keys device --out " + file + "'");
+            throw new CliException("device key file " + file
+                    + " does not exist; make one with 'checkpass keys device --out " + file + "'");
         } catch (IOException e) {
             throw new CliException("cannot read device key file " + file + ": " + e.getMessage());
         }

@@ -22,9 +22,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", mixinStandardHelpOptions = true, description = {"Import registry records from CSV or HL7 FHIR R4 (docs/import.md).",
-        "Streams the file with a progress bar; each bad record is reported with its line or resource id; good ones are committed; "
-        + "re-importing changes nothing."},
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Import registry records from CSV or HL7 FHIR R4 (docs/import.md).",
+            "Streams the file with a progress bar; each bad record is reported with its line or resource id; good ones are committed; "
+                    + "re-importing changes nothing."
+        },
         subcommands = {ImportCommand.Csv.class, ImportCommand.Fhir.class, picocli.CommandLine.HelpCommand.class},
         footerHeading = CheckpassCli.EXAMPLES,
         footer = {"  ./checkpass import csv examples/registry-sample.csv", "  ./checkpass import help csv"})
@@ -54,8 +59,12 @@ final class ImportCommand {
         }
     }
 
-    @Command(name = "csv", mixinStandardHelpOptions = true, description = "Import a registry CSV (kind,person_id,... — see docs/import.md).",
-            footerHeading = CheckpassCli.EXAMPLES, footer = "  ./checkpass import csv examples/registry-sample.csv")
+    @Command(
+            name = "csv",
+            mixinStandardHelpOptions = true,
+            description = "Import a registry CSV (kind,person_id,... — see docs/import.md).",
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = "  ./checkpass import csv examples/registry-sample.csv")
     static final class Csv extends FileImport {
         Csv(CliContext context) {
             super(context);
@@ -67,9 +76,12 @@ final class ImportCommand {
         }
     }
 
-    @Command(name = "fhir", mixinStandardHelpOptions = true,
+    @Command(
+            name = "fhir",
+            mixinStandardHelpOptions = true,
             description = "Import an R4 Bundle (JSON) or NDJSON of Patient, Immunization and Observation resources.",
-            footerHeading = CheckpassCli.EXAMPLES, footer = "  ./checkpass import fhir examples/registry-sample-fhir.json")
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = "  ./checkpass import fhir examples/registry-sample-fhir.json")
     static final class Fhir extends FileImport {
         private final FhirRecordMapper mapper = new FhirRecordMapper();
 
@@ -90,7 +102,8 @@ final class ImportCommand {
 
     private record Located(RegistryRecord record, String location) {}
 
-    private static int run(CliContext context, CentreOptions centre, Path file, ReaderFactory factory) throws IOException {
+    private static int run(CliContext context, CentreOptions centre, Path file, ReaderFactory factory)
+            throws IOException {
         long size;
         InputStream in;
         try {
@@ -123,31 +136,46 @@ final class ImportCommand {
                 }
             }
             rejected += store(context, stores.registry(), batch, counts, file);
-            stores.audit().record("cli", "import", file.toAbsolutePath().toString(), Map.of(
-                    "inserted", counts.getOrDefault(Registry.Outcome.INSERTED, 0L),
-                    "updated", counts.getOrDefault(Registry.Outcome.UPDATED, 0L),
-                    "unchanged", counts.getOrDefault(Registry.Outcome.UNCHANGED, 0L),
-                    "rejected", rejected));
+            stores.audit()
+                    .record(
+                            "cli",
+                            "import",
+                            file.toAbsolutePath().toString(),
+                            Map.of(
+                                    "inserted", counts.getOrDefault(Registry.Outcome.INSERTED, 0L),
+                                    "updated", counts.getOrDefault(Registry.Outcome.UPDATED, 0L),
+                                    "unchanged", counts.getOrDefault(Registry.Outcome.UNCHANGED, 0L),
+                                    "rejected", rejected));
         }
-        context.out().printf("%s: %d inserted, %d updated, %d unchanged, %d rejected%n", file.getFileName(),
-                counts.getOrDefault(Registry.Outcome.INSERTED, 0L), counts.getOrDefault(Registry.Outcome.UPDATED, 0L),
-                counts.getOrDefault(Registry.Outcome.UNCHANGED, 0L), rejected);
+        context.out()
+                .printf(
+                        "%s: %d inserted, %d updated, %d unchanged, %d rejected%n",
+                        file.getFileName(),
+                        counts.getOrDefault(Registry.Outcome.INSERTED, 0L),
+                        counts.getOrDefault(Registry.Outcome.UPDATED, 0L),
+                        counts.getOrDefault(Registry.Outcome.UNCHANGED, 0L),
+                        rejected);
         // Good records are committed either way; a non-zero exit tells scripts that some need fixing.
         return rejected == 0 ? 0 : 1;
     }
 
-    private static long store(CliContext context, Registry registry, List<Located> batch, Map<Registry.Outcome, Long> counts, Path file) {
+    private static long store(
+            CliContext context, Registry registry, List<Located> batch, Map<Registry.Outcome, Long> counts, Path file) {
         if (batch.isEmpty()) {
             return 0;
         }
-        List<Registry.Outcome> outcomes = registry.upsert(batch.stream().map(Located::record).toList());
+        List<Registry.Outcome> outcomes =
+                registry.upsert(batch.stream().map(Located::record).toList());
         long rejected = 0;
         for (int i = 0; i < outcomes.size(); i++) {
             Registry.Outcome outcome = outcomes.get(i);
             if (outcome == Registry.Outcome.UNKNOWN_PERSON) {
                 rejected++;
-                context.err().println(file.getFileName() + " " + batch.get(i).location() + ": person '" + batch.get(i).record().personId()
-                        + "' is not in the registry; add a person row for them first (or earlier in the same file)");
+                context.err()
+                        .println(
+                                file.getFileName() + " " + batch.get(i).location() + ": person '"
+                                        + batch.get(i).record().personId()
+                                        + "' is not in the registry; add a person row for them first (or earlier in the same file)");
             } else {
                 counts.merge(outcome, 1L, Long::sum);
             }

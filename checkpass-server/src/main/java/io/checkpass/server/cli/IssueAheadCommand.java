@@ -12,9 +12,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "issue-ahead", mixinStandardHelpOptions = true, description = {"Pre-issue credentials for everyone eligible on a day.",
-        "Run it before an enforcement day: one per known device, and a static pass. Wallets asking that day are served from the ledger."},
-        footerHeading = CheckpassCli.EXAMPLES, footer = "  ./checkpass issue-ahead --date \"$(TZ=Asia/Seoul date -d tomorrow +%%F)\"")
+@Command(
+        name = "issue-ahead",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Pre-issue credentials for everyone eligible on a day.",
+            "Run it before an enforcement day: one per known device, and a static pass. Wallets asking that day are served from the ledger."
+        },
+        footerHeading = CheckpassCli.EXAMPLES,
+        footer = "  ./checkpass issue-ahead --date \"$(TZ=Asia/Seoul date -d tomorrow +%%F)\"")
 final class IssueAheadCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -38,23 +44,37 @@ final class IssueAheadCommand implements Callable<Integer> {
         }
         try (CentreServices services = centre.open(context)) {
             IssuanceService.AheadSummary summary;
-            try (ProgressBar bar = new ProgressBar(context.err(), "issue-ahead " + date, services.registry().countPersons())) {
-                summary = services.issuance().issueAheadForAll("issue-ahead", date, !noStatic, new IssuanceService.AheadProgress() {
-                    @Override
-                    public void person(String personId) {
-                        bar.step(1);
-                    }
+            try (ProgressBar bar = new ProgressBar(
+                    context.err(), "issue-ahead " + date, services.registry().countPersons())) {
+                summary = services.issuance()
+                        .issueAheadForAll("issue-ahead", date, !noStatic, new IssuanceService.AheadProgress() {
+                            @Override
+                            public void person(String personId) {
+                                bar.step(1);
+                            }
 
-                    @Override
-                    public void refused(String personId, Refusal refusal) {
-                        context.err().println("person " + personId + ": " + refusal.detail());
-                    }
-                });
+                            @Override
+                            public void refused(String personId, Refusal refusal) {
+                                context.err().println("person " + personId + ": " + refusal.detail());
+                            }
+                        });
             }
-            services.audit().record("cli", "issue-ahead", "day:" + date,
-                    Map.of("eligible", summary.eligible(), "credentials", summary.credentials(), "notEligible", summary.notEligible()));
-            context.out().println("issue-ahead " + date + ": " + summary.eligible() + " persons eligible, " + summary.credentials()
-                    + " credentials on record, " + summary.notEligible() + " not eligible");
+            services.audit()
+                    .record(
+                            "cli",
+                            "issue-ahead",
+                            "day:" + date,
+                            Map.of(
+                                    "eligible",
+                                    summary.eligible(),
+                                    "credentials",
+                                    summary.credentials(),
+                                    "notEligible",
+                                    summary.notEligible()));
+            context.out()
+                    .println("issue-ahead " + date + ": " + summary.eligible() + " persons eligible, "
+                            + summary.credentials() + " credentials on record, " + summary.notEligible()
+                            + " not eligible");
         }
         return 0;
     }

@@ -8,10 +8,16 @@ import picocli.CommandLine.Option;
 
 /** Options of commands that sign with the keys of a key directory (pass issue, bundle build). */
 final class KeyDirectoryOptions {
-    @Option(names = "--keys", required = true, paramLabel = "DIR", description = "Key directory made by 'checkpass keys new'.")
+    @Option(
+            names = "--keys",
+            required = true,
+            paramLabel = "DIR",
+            description = "Key directory made by 'checkpass keys new'.")
     Path keys;
 
-    @Option(names = "--password-file", paramLabel = "FILE",
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
             description = "Keystore password file (else $CHECKPASS_KEYSTORE_PASSWORD, else DIR/keystore.password).")
     Path passwordFile;
 

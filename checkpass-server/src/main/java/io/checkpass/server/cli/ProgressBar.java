@@ -45,8 +45,15 @@ final class ProgressBar implements AutoCloseable {
         double fraction = Math.min(1.0, (double) done / total);
         int filled = (int) Math.round(fraction * WIDTH);
         double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
-        return "%s [%s%s] %3.0f%% %,d/%,d (%,.0f/s)".formatted(label, "#".repeat(filled), " ".repeat(WIDTH - filled),
-                fraction * 100, done, total, done / seconds);
+        return "%s [%s%s] %3.0f%% %,d/%,d (%,.0f/s)"
+                .formatted(
+                        label,
+                        "#".repeat(filled),
+                        " ".repeat(WIDTH - filled),
+                        fraction * 100,
+                        done,
+                        total,
+                        done / seconds);
     }
 
     @Override

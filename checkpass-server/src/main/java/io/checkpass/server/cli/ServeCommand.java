@@ -1,6 +1,7 @@
 package io.checkpass.server.cli;
 
 import io.checkpass.server.CheckpassServer;
+import io.checkpass.server.LogSetup;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.config.ConfigException;
 import io.checkpass.server.config.ConfigLoader;
@@ -16,23 +17,30 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import io.checkpass.server.LogSetup;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the centre: registry, issuance, trust bundle (HTTP). Embedded PostgreSQL unless --db-url.",
-                "Stops on Ctrl-C or SIGTERM."},
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the centre: registry, issuance, trust bundle (HTTP). Embedded PostgreSQL unless --db-url.",
+            "Stops on Ctrl-C or SIGTERM."
+        },
         footerHeading = CheckpassCli.EXAMPLES,
         footer = {
-                "  # a demo registry, venues and API clients; prints curl examples",
-                "  ./checkpass serve --demo",
-                "  # replay the pass era: the pages get the clock offset they need",
-                "  ./checkpass serve --demo --clock-start 2022-01-20T11:55:00+09:00",
-                "  # another data directory, on free ports (printed at start)",
-                "  ./checkpass serve --data /tmp/checkpass-data --port 0 --sip-port 0"})
+            "  # a demo registry, venues and API clients; prints curl examples",
+            "  ./checkpass serve --demo",
+            "  # replay the pass era: the pages get the clock offset they need",
+            "  ./checkpass serve --demo --clock-start 2022-01-20T11:55:00+09:00",
+            "  # another data directory, on free ports (printed at start)",
+            "  ./checkpass serve --data /tmp/checkpass-data --port 0 --sip-port 0"
+        })
 final class ServeCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./data): embedded database, keys, demo credentials.")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Data directory (default ./data): embedded database, keys, demo credentials.")
     Path data;
 
     @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; 0 picks a free one).")
@@ -41,25 +49,45 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Interface to listen on (default 0.0.0.0).")
     String host;
 
-    @Option(names = "--sip-port", paramLabel = "N", description = "안심콜 SIP port, UDP and TCP (default 5060; 0 picks a free one).")
+    @Option(
+            names = "--sip-port",
+            paramLabel = "N",
+            description = "안심콜 SIP port, UDP and TCP (default 5060; 0 picks a free one).")
     Integer sipPort;
 
-    @Option(names = "--db-url", paramLabel = "URL", description = "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
+    @Option(
+            names = "--db-url",
+            paramLabel = "URL",
+            description =
+                    "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
     String dbUrl;
 
     @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --db-url (default checkpass).")
     String dbUser;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default DATA/checkpass.yaml if present).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "YAML configuration (default DATA/checkpass.yaml if present).")
     Path config;
 
-    @Option(names = "--demo", description = "Seed a demo registry and demo API clients; write DATA/demo-credentials.json.")
+    @Option(
+            names = "--demo",
+            description = "Seed a demo registry and demo API clients; write DATA/demo-credentials.json.")
     boolean demo;
 
-    @Option(names = "--demo-persons", defaultValue = "5000", paramLabel = "N", description = "Persons in the demo registry (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--demo-persons",
+            defaultValue = "5000",
+            paramLabel = "N",
+            description = "Persons in the demo registry (default ${DEFAULT-VALUE}).")
     int demoPersons;
 
-    @Option(names = "--clock-start", paramLabel = "T", description = "Run the server's clock from this instant on (e.g. 2021-12-13T11:55:00+09:00), to replay the pass era.")
+    @Option(
+            names = "--clock-start",
+            paramLabel = "T",
+            description =
+                    "Run the server's clock from this instant on (e.g. 2021-12-13T11:55:00+09:00), to replay the pass era.")
     Instant clockStart;
 
     ServeCommand(CliContext context) {
@@ -97,14 +125,17 @@ final class ServeCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         LogSetup.forServer(cfg.logging().json());
-        Clock clock = clockStart == null ? context.clock()
+        Clock clock = clockStart == null
+                ? context.clock()
                 : Clock.offset(context.clock(), Duration.between(context.clock().instant(), clockStart));
         CheckpassServer server = CheckpassServer.start(cfg, clock, context.es256());
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "checkpass-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    server.close();
+                    stopped.countDown();
+                },
+                "checkpass-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return serve(server, cfg, stopped, clock);
@@ -119,18 +150,36 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private int serve(CheckpassServer server, CheckpassConfig cfg, CountDownLatch stopped, Clock clock) throws IOException, InterruptedException {
+    private int serve(CheckpassServer server, CheckpassConfig cfg, CountDownLatch stopped, Clock clock)
+            throws IOException, InterruptedException {
         String base = server.baseUri().toString();
         context.out().println("checkpass serving at " + base);
         server.sipPort().ifPresent(p -> context.out().println("안심콜 SIP endpoint on port " + p + " (UDP and TCP)"));
         if (demo) {
-            var seeded = new DemoSeeder(server.centre().registry(), server.centre().apiClients(), server.centre().venues()).seed(demoPersons, cfg.dataDir());
-            context.out().println("demo: " + seeded.persons() + " persons D000001..D" + "%06d".formatted(seeded.persons())
-                    + "; API client secrets in " + seeded.credentialsFile());
+            var seeded = new DemoSeeder(
+                            server.centre().registry(),
+                            server.centre().apiClients(),
+                            server.centre().venues())
+                    .seed(demoPersons, cfg.dataDir());
+            context.out()
+                    .println("demo: " + seeded.persons() + " persons D000001..D" + "%06d".formatted(seeded.persons())
+                            + "; API client secrets in " + seeded.credentialsFile());
             context.out().println("demo venues venue-01..venue-10 take 안심콜 calls on 0800000001..0800000010");
-            String holder = server.centre().registry().find("D000001").map(r -> "D000001, born " + r.person().birthDate()).orElse("D000001");
-            long offset = Duration.between(context.clock().instant(), clock.instant()).toSeconds();
-            DemoExamples.print(context.out(), base, seeded.secrets(), server.centre().bundles().current().etag(), clock, holder, offset);
+            String holder = server.centre()
+                    .registry()
+                    .find("D000001")
+                    .map(r -> "D000001, born " + r.person().birthDate())
+                    .orElse("D000001");
+            long offset =
+                    Duration.between(context.clock().instant(), clock.instant()).toSeconds();
+            DemoExamples.print(
+                    context.out(),
+                    base,
+                    seeded.secrets(),
+                    server.centre().bundles().current().etag(),
+                    clock,
+                    holder,
+                    offset);
         }
         context.out().flush();
         stopped.await();

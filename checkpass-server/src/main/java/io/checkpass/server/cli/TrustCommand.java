@@ -25,32 +25,41 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "trust", mixinStandardHelpOptions = true, description = "Manage foreign trust material for the bundle.",
+@Command(
+        name = "trust",
+        mixinStandardHelpOptions = true,
+        description = "Manage foreign trust material for the bundle.",
         subcommands = {TrustCommand.Import.class, HelpCommand.class},
         footerHeading = CheckpassCli.EXAMPLES,
         footer = {
-                "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
-                "      --into foreign.json",
-                "  ./checkpass trust help import"})
+            "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
+            "      --into foreign.json",
+            "  ./checkpass trust help import"
+        })
 final class TrustCommand {
     private TrustCommand() {}
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Check foreign issuers' material and merge it into a foreign-trust JSON file for 'bundle build --foreign'.",
-                    "dcc: X.509 signer certificates (PEM, possibly several per file, or DER).",
-                    "shc: the issuer's key set (jwks.json) and CRL files, with --iss.",
-                    "nzcp: issuer DID documents."},
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Check foreign issuers' material and merge it into a foreign-trust JSON file for 'bundle build --foreign'.",
+                "dcc: X.509 signer certificates (PEM, possibly several per file, or DER).",
+                "shc: the issuer's key set (jwks.json) and CRL files, with --iss.",
+                "nzcp: issuer DID documents."
+            },
             footerHeading = CheckpassCli.EXAMPLES,
             footer = {
-                    "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
-                    "      --into foreign.json",
-                    "  ./checkpass trust import shc \\",
-                    "      --iss https://spec.smarthealth.cards/examples/issuer \\",
-                    "      testdata/shc/spec-examples/issuer/.well-known/jwks.json \\",
-                    "      testdata/shc/spec-examples/issuer/.well-known/crl/*.json \\",
-                    "      --into foreign.json",
-                    "  ./checkpass bundle build --keys demo-keys --foreign foreign.json \\",
-                    "      --out bundle.cose"})
+                "  ./checkpass trust import nzcp testdata/nzcp/spec-examples/valid/did.json \\",
+                "      --into foreign.json",
+                "  ./checkpass trust import shc \\",
+                "      --iss https://spec.smarthealth.cards/examples/issuer \\",
+                "      testdata/shc/spec-examples/issuer/.well-known/jwks.json \\",
+                "      testdata/shc/spec-examples/issuer/.well-known/crl/*.json \\",
+                "      --into foreign.json",
+                "  ./checkpass bundle build --keys demo-keys --foreign foreign.json \\",
+                "      --out bundle.cose"
+            })
     static final class Import implements Callable<Integer> {
         private final CliContext context;
 
@@ -60,7 +69,11 @@ final class TrustCommand {
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "Material to import.")
         List<Path> files = new ArrayList<>();
 
-        @Option(names = "--into", required = true, paramLabel = "FOREIGN_JSON", description = "Foreign-trust JSON file to merge into (created if absent).")
+        @Option(
+                names = "--into",
+                required = true,
+                paramLabel = "FOREIGN_JSON",
+                description = "Foreign-trust JSON file to merge into (created if absent).")
         Path into;
 
         @Option(names = "--iss", paramLabel = "URL", description = "shc: the issuer URL the key set belongs to.")
@@ -84,9 +97,12 @@ final class TrustCommand {
                 default -> throw new CliException("unknown format '" + format + "'; use dcc, shc or nzcp");
             };
             ForeignTrust merged = trust.merge(added);
-            CliFiles.writeAtomically(into, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged.toJson()));
-            context.out().println(into + ": " + merged.dccSigners().size() + " DCC signers, " + merged.shcIssuers().size()
-                    + " SHC issuers, " + merged.nzcpIssuers().size() + " NZCP issuers");
+            CliFiles.writeAtomically(
+                    into, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged.toJson()));
+            context.out()
+                    .println(into + ": " + merged.dccSigners().size() + " DCC signers, "
+                            + merged.shcIssuers().size() + " SHC issuers, "
+                            + merged.nzcpIssuers().size() + " NZCP issuers");
             return 0;
         }
 
@@ -134,7 +150,8 @@ final class TrustCommand {
                 } else if (json.has("rids")) {
                     crls.add(json);
                 } else {
-                    throw new CliException(file + " is neither a key set ({\"keys\": ...}) nor a CRL ({\"rids\": ...})");
+                    throw new CliException(
+                            file + " is neither a key set ({\"keys\": ...}) nor a CRL ({\"rids\": ...})");
                 }
             }
             if (keySets.isEmpty()) {

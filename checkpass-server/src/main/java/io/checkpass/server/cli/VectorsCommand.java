@@ -10,14 +10,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "vectors", mixinStandardHelpOptions = true,
-        description = "Write conformance vectors of the native verifier (cases.json, bundles, anchor) for other implementations.",
+@Command(
+        name = "vectors",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write conformance vectors of the native verifier (cases.json, bundles, anchor) for other implementations.",
         footerHeading = CheckpassCli.EXAMPLES,
         footer = "  ./checkpass vectors --out /tmp/vectors")
 final class VectorsCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if needed).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Directory to write into (created if needed).")
     Path out;
 
     VectorsCommand(CliContext context) {
@@ -30,12 +37,14 @@ final class VectorsCommand implements Callable<Integer> {
         List<String> mismatches = NativeVectors.mismatches(generated, context.es256());
         if (!mismatches.isEmpty()) {
             // The intent is written by hand; a verifier that disagrees is a bug to fix, not a vector to publish.
-            throw new CliException("the Java verifier disagrees with " + mismatches.size() + " intended results, first: " + mismatches.getFirst());
+            throw new CliException("the Java verifier disagrees with " + mismatches.size()
+                    + " intended results, first: " + mismatches.getFirst());
         }
         VectorFiles.write(generated, NativeVectors.run(generated, context.es256()), out);
         long steps = generated.cases().stream().mapToLong(c -> c.steps().size()).sum();
-        context.out().println("wrote " + generated.cases().size() + " cases (" + steps + " presentations) and "
-                + generated.bundles().size() + " bundles to " + out);
+        context.out()
+                .println("wrote " + generated.cases().size() + " cases (" + steps + " presentations) and "
+                        + generated.bundles().size() + " bundles to " + out);
         return 0;
     }
 }

@@ -41,9 +41,11 @@ public record CheckpassConfig(
      * @param clientRatePerSecond issuance requests per second per wallet-provider client
      * @param personDevicesPerDay distinct devices one person may get credentials for per day
      */
-    public record Issuance(String issuerName, Duration credentialLifetime, int clientRatePerSecond, int personDevicesPerDay) {
+    public record Issuance(
+            String issuerName, Duration credentialLifetime, int clientRatePerSecond, int personDevicesPerDay) {
         /** Credentials live hours to a few days; tracing relies on this bound to look back no further in the ledger. */
         public static final Duration MIN_CREDENTIAL_LIFETIME = Duration.ofHours(1);
+
         public static final Duration MAX_CREDENTIAL_LIFETIME = Duration.ofDays(7);
     }
 

@@ -77,12 +77,14 @@ public final class ConfigLoader {
      * @param overrides    command-line options by key (e.g. {@code server.port})
      * @throws ConfigException listing every problem
      */
-    public static CheckpassConfig load(Path configFile, Map<String, String> environment, Map<String, String> overrides) {
+    public static CheckpassConfig load(
+            Path configFile, Map<String, String> environment, Map<String, String> overrides) {
         List<String> problems = new ArrayList<>();
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
         // The data directory decides where the default config file is, so resolve it from the higher layers first.
-        String dataDir = firstNonEmpty(overrides.get("data.dir"), environment.get(envName("data.dir")), DEFAULTS.get("data.dir"));
+        String dataDir = firstNonEmpty(
+                overrides.get("data.dir"), environment.get(envName("data.dir")), DEFAULTS.get("data.dir"));
         Path file = configFile != null ? configFile : Path.of(dataDir).resolve("checkpass.yaml");
         if (configFile != null && !Files.isRegularFile(configFile)) {
             problems.add("config file " + configFile + " does not exist; fix the --config path");
@@ -121,7 +123,8 @@ public final class ConfigLoader {
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
         } catch (IOException e) {
-            problems.add("config file " + file + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            problems.add("config file " + file + " is not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
             return;
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -130,20 +133,28 @@ public final class ConfigLoader {
         flatten("", root, values, problems, file);
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, String> values, List<String> problems, Path file) {
+    private static void flatten(
+            String prefix, JsonNode node, Map<String, String> values, List<String> problems, Path file) {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 var field = it.next();
-                flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), values, problems, file);
+                flatten(
+                        prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(),
+                        field.getValue(),
+                        values,
+                        problems,
+                        file);
             }
             return;
         }
         if (!DEFAULTS.containsKey(prefix)) {
-            problems.add(file + ": unknown key '" + prefix + "'; known keys are " + String.join(", ", DEFAULTS.keySet()));
+            problems.add(
+                    file + ": unknown key '" + prefix + "'; known keys are " + String.join(", ", DEFAULTS.keySet()));
             return;
         }
         if (prefix.equals("database.password") && !node.asText().isEmpty()) {
-            problems.add(file + ": database.password must not be written in a file; set " + envName("database.password") + " instead");
+            problems.add(file + ": database.password must not be written in a file; set " + envName("database.password")
+                    + " instead");
             return;
         }
         values.put(prefix, node.isNull() ? "" : node.asText());
@@ -154,7 +165,8 @@ public final class ConfigLoader {
         String keys = v.get("keys.dir");
         String url = v.get("database.url");
         if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
-            problems.add("database.url = '" + url + "' is not a PostgreSQL JDBC URL; use jdbc:postgresql://host:5432/checkpass, "
+            problems.add("database.url = '" + url
+                    + "' is not a PostgreSQL JDBC URL; use jdbc:postgresql://host:5432/checkpass, "
                     + "or leave it empty for the embedded database");
         }
         String logFormat = v.get("logging.format");
@@ -162,9 +174,11 @@ public final class ConfigLoader {
             problems.add("logging.format = '" + logFormat + "' must be text or json");
         }
         Duration lifetime = duration(v, "issuance.credential-lifetime", problems);
-        if (lifetime != null && (lifetime.compareTo(CheckpassConfig.Issuance.MIN_CREDENTIAL_LIFETIME) < 0
-                || lifetime.compareTo(CheckpassConfig.Issuance.MAX_CREDENTIAL_LIFETIME) > 0)) {
-            problems.add("issuance.credential-lifetime = " + lifetime + " must be between PT1H and P7D (design: hours to a few days)");
+        if (lifetime != null
+                && (lifetime.compareTo(CheckpassConfig.Issuance.MIN_CREDENTIAL_LIFETIME) < 0
+                        || lifetime.compareTo(CheckpassConfig.Issuance.MAX_CREDENTIAL_LIFETIME) > 0)) {
+            problems.add("issuance.credential-lifetime = " + lifetime
+                    + " must be between PT1H and P7D (design: hours to a few days)");
         }
         String issuerName = v.get("issuance.issuer-name");
         if (issuerName.isBlank() || issuerName.length() > 32) {
@@ -173,11 +187,17 @@ public final class ConfigLoader {
         return new CheckpassConfig(
                 new CheckpassConfig.Server(v.get("server.host"), integer(v, "server.port", 0, 65535, problems)),
                 dataDir,
-                new CheckpassConfig.Database(url.isEmpty() ? Optional.empty() : Optional.of(url), v.get("database.user"),
-                        v.get("database.password").isEmpty() ? Optional.empty() : Optional.of(v.get("database.password")),
+                new CheckpassConfig.Database(
+                        url.isEmpty() ? Optional.empty() : Optional.of(url),
+                        v.get("database.user"),
+                        v.get("database.password").isEmpty()
+                                ? Optional.empty()
+                                : Optional.of(v.get("database.password")),
                         integer(v, "database.pool-size", 2, 500, problems)),
                 keys.isEmpty() ? dataDir.resolve("keys") : Path.of(keys),
-                new CheckpassConfig.Issuance(issuerName, lifetime,
+                new CheckpassConfig.Issuance(
+                        issuerName,
+                        lifetime,
                         integer(v, "issuance.client-rate-per-second", 1, 1_000_000, problems),
                         integer(v, "issuance.person-devices-per-day", 1, 100, problems)),
                 new CheckpassConfig.Limits(
@@ -186,43 +206,65 @@ public final class ConfigLoader {
                         integer(v, "limits.ingest", 1, 100_000, problems),
                         integer(v, "limits.operator", 1, 100_000, problems),
                         integer(v, "limits.retry-after-seconds", 1, 3600, problems)),
-                new CheckpassConfig.Visits(integer(v, "visits.retention-days", 1, 3650, problems),
+                new CheckpassConfig.Visits(
+                        integer(v, "visits.retention-days", 1, 3650, problems),
                         integer(v, "visits.fraud-window-minutes", 1, 1440, problems),
                         integer(v, "tracing.dwell-minutes", 1, 720, problems)),
-                new CheckpassConfig.Sip(bool(v, "sip.enabled", problems), v.get("sip.host"), integer(v, "sip.port", 0, 65535, problems)),
+                new CheckpassConfig.Sip(
+                        bool(v, "sip.enabled", problems),
+                        v.get("sip.host"),
+                        integer(v, "sip.port", 0, 65535, problems)),
                 new CheckpassConfig.Logging(logFormat.equals("json")),
                 bool(v, "demo.wallet", problems));
     }
 
     private static int integer(Map<String, String> v, String key, int min, int max, List<String> problems) {
-        return parse(v, key, problems, s -> {
-            int n = Integer.parseInt(s.trim());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException();
-            }
-            return n;
-        }, "an integer between " + min + " and " + max, min);
+        return parse(
+                v,
+                key,
+                problems,
+                s -> {
+                    int n = Integer.parseInt(s.trim());
+                    if (n < min || n > max) {
+                        throw new IllegalArgumentException();
+                    }
+                    return n;
+                },
+                "an integer between " + min + " and " + max,
+                min);
     }
 
     private static boolean bool(Map<String, String> v, String key, List<String> problems) {
-        return parse(v, key, problems, s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException();
-        }, "true or false", false);
+        return parse(
+                v,
+                key,
+                problems,
+                s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
+                    case "true", "yes", "on" -> true;
+                    case "false", "no", "off" -> false;
+                    default -> throw new IllegalArgumentException();
+                },
+                "true or false",
+                false);
     }
 
     private static Duration duration(Map<String, String> v, String key, List<String> problems) {
         return parse(v, key, problems, s -> Duration.parse(s.trim()), "an ISO-8601 duration such as PT48H", null);
     }
 
-    private static <T> T parse(Map<String, String> v, String key, List<String> problems, Function<String, T> parser,
-            String expected, T fallback) {
+    private static <T> T parse(
+            Map<String, String> v,
+            String key,
+            List<String> problems,
+            Function<String, T> parser,
+            String expected,
+            T fallback) {
         String raw = v.get(key);
         try {
             return parser.apply(raw);
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            problems.add(key + " = '" + raw + "' must be " + expected + " (set it in checkpass.yaml or " + envName(key) + ")");
+            problems.add(key + " = '" + raw + "' must be " + expected + " (set it in checkpass.yaml or " + envName(key)
+                    + ")");
             return fallback;
         }
     }

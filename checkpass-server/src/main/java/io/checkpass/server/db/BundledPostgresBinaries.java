@@ -17,7 +17,8 @@ import java.util.Locale;
 public final class BundledPostgresBinaries implements PgBinaryResolver {
     @Override
     public InputStream getPgBinary(String system, String machineHardware) throws IOException {
-        String name = "postgres-%s-%s.txz".formatted(system.toLowerCase(Locale.ROOT), machineHardware.toLowerCase(Locale.ROOT));
+        String name = "postgres-%s-%s.txz"
+                .formatted(system.toLowerCase(Locale.ROOT), machineHardware.toLowerCase(Locale.ROOT));
         InputStream archive = BundledPostgresBinaries.class.getClassLoader().getResourceAsStream(name);
         return archive != null ? archive : DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware);
     }

@@ -29,7 +29,8 @@ final class DataDirectoryLock implements AutoCloseable {
     static DataDirectoryLock tryAcquire(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
-            FileChannel channel = FileChannel.open(dataDir.resolve("embedded-pg.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    dataDir.resolve("embedded-pg.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -52,8 +53,10 @@ final class DataDirectoryLock implements AutoCloseable {
             List<String> lines = Files.readAllLines(pgDir.resolve("postmaster.pid"));
             return Integer.parseInt(lines.get(3).trim());
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("another checkpass process holds " + pgDir.getParent()
-                    + " but its PostgreSQL is not up yet; try again in a few seconds", e);
+            throw new IllegalStateException(
+                    "another checkpass process holds " + pgDir.getParent()
+                            + " but its PostgreSQL is not up yet; try again in a few seconds",
+                    e);
         }
     }
 

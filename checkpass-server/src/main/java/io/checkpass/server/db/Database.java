@@ -76,13 +76,22 @@ public final class Database implements AutoCloseable {
                 lock.close();
             }
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("cannot connect to PostgreSQL at " + url + " as '" + user + "': " + cause.getMessage()
-                    + " (check database.url, database.user and " + "CHECKPASS_DATABASE_PASSWORD)", e);
+            throw new IllegalStateException(
+                    "cannot connect to PostgreSQL at " + url + " as '" + user + "': " + cause.getMessage()
+                            + " (check database.url, database.user and " + "CHECKPASS_DATABASE_PASSWORD)",
+                    e);
         }
         try {
-            var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-            log.info("database {} at schema version {} ({} migrations applied)", config.embedded() ? "embedded PostgreSQL in "
-                    + dataDir.resolve("pg") : url, result.targetSchemaVersion, result.migrationsExecuted);
+            var result = Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            log.info(
+                    "database {} at schema version {} ({} migrations applied)",
+                    config.embedded() ? "embedded PostgreSQL in " + dataDir.resolve("pg") : url,
+                    result.targetSchemaVersion,
+                    result.migrationsExecuted);
         } catch (RuntimeException e) {
             pool.close();
             stopQuietly(embedded);
@@ -110,7 +119,8 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("timezone", "UTC")
                     .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + pgDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start the embedded PostgreSQL in " + pgDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -121,8 +131,14 @@ public final class Database implements AutoCloseable {
     /** A short description of the pool for logs and errors: total, active, idle, waiting. */
     public String poolState() {
         var bean = pool.getHikariPoolMXBean();
-        return bean == null ? "pool not started" : "pool total=%d active=%d idle=%d waiting=%d"
-                .formatted(bean.getTotalConnections(), bean.getActiveConnections(), bean.getIdleConnections(), bean.getThreadsAwaitingConnection());
+        return bean == null
+                ? "pool not started"
+                : "pool total=%d active=%d idle=%d waiting=%d"
+                        .formatted(
+                                bean.getTotalConnections(),
+                                bean.getActiveConnections(),
+                                bean.getIdleConnections(),
+                                bean.getThreadsAwaitingConnection());
     }
 
     @Override

@@ -52,7 +52,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
                 Pending<T, R> p = new Pending<>(item, new CompletableFuture<>());
                 if (!open || !queue.offer(p)) {
                     // Rejected, not failed: an HTTP caller answers 503 and the client retries (Problems).
-                    throw new RejectedExecutionException(open ? name + ": queue full (" + queue.size() + " waiting)" : name + ": closed");
+                    throw new RejectedExecutionException(
+                            open ? name + ": queue full (" + queue.size() + " waiting)" : name + ": closed");
                 }
                 done.add(p.done());
             }

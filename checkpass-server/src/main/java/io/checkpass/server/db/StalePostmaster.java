@@ -24,7 +24,8 @@ final class StalePostmaster {
         if (!Files.isRegularFile(pidFile)) {
             return;
         }
-        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+        String first =
+                Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
         long pid;
         try {
             pid = Long.parseLong(first);
@@ -32,7 +33,8 @@ final class StalePostmaster {
             return;
         }
         // The pid may have been reused since (e.g. after a reboot): only stop it if it is a postgres.
-        var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        var process = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
         if (process.isEmpty()) {
             return;
@@ -48,11 +50,13 @@ final class StalePostmaster {
         }
     }
 
-    private static void waitForExit(ProcessHandle process, long pid, Path pgDir) throws IOException, InterruptedException {
+    private static void waitForExit(ProcessHandle process, long pid, Path pgDir)
+            throws IOException, InterruptedException {
         try {
             process.onExit().get(20, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("PostgreSQL pid {} did not stop within 20 s; killing it (crash recovery will replay the WAL)", pid);
+            log.warn(
+                    "PostgreSQL pid {} did not stop within 20 s; killing it (crash recovery will replay the WAL)", pid);
             process.destroyForcibly();
             try {
                 process.onExit().get(10, TimeUnit.SECONDS);

@@ -39,8 +39,12 @@ import java.util.Set;
  * recoveries, medical exemptions, and minors.
  */
 public final class DemoSeeder {
-    private static final String[] SURNAMES = {"김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "류", "홍"};
-    private static final String[] SYLLABLES = {"민", "서", "지", "현", "준", "수", "영", "진", "우", "하", "은", "도", "윤", "연", "재", "성", "희", "혜", "태", "주"};
+    private static final String[] SURNAMES = {
+        "김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "류", "홍"
+    };
+    private static final String[] SYLLABLES = {
+        "민", "서", "지", "현", "준", "수", "영", "진", "우", "하", "은", "도", "윤", "연", "재", "성", "희", "혜", "태", "주"
+    };
 
     /** The demo clients, by id: display name and roles. */
     public static final Map<String, DemoClient> CLIENTS = clients();
@@ -104,14 +108,25 @@ public final class DemoSeeder {
         Map<String, String> secrets = readSecrets(file);
         for (var client : CLIENTS.entrySet()) {
             if (apiClients.find(client.getKey()).isEmpty()) {
-                secrets.put(client.getKey(), apiClients.create(client.getKey(), client.getValue().displayName(), client.getValue().roles()));
+                secrets.put(
+                        client.getKey(),
+                        apiClients.create(
+                                client.getKey(),
+                                client.getValue().displayName(),
+                                client.getValue().roles()));
             }
         }
         for (int i = 0; i < VENUES.size(); i++) {
             String[] v = VENUES.get(i);
             if (venues.find(v[0]).isEmpty()) {
-                venues.add(new Venues.Venue(v[0], "%03d-%02d-%05d".formatted(100 + i, 81, 10000 + i), v[1], v[3] + " 데모로 " + (i + 1),
-                        v[3], v[2], Optional.of("08000000%02d".formatted(i + 1))));
+                venues.add(new Venues.Venue(
+                        v[0],
+                        "%03d-%02d-%05d".formatted(100 + i, 81, 10000 + i),
+                        v[1],
+                        v[3] + " 데모로 " + (i + 1),
+                        v[3],
+                        v[2],
+                        Optional.of("08000000%02d".formatted(i + 1))));
             }
             String scanner = "scanner-" + v[0];
             if (apiClients.find(scanner).isEmpty()) {
@@ -125,7 +140,8 @@ public final class DemoSeeder {
     /** Deterministic person number {@code i}: id D000001 and up. */
     static List<RegistryRecord> person(int i, Random random) {
         String id = "D%06d".formatted(i);
-        String name = SURNAMES[random.nextInt(SURNAMES.length)] + SYLLABLES[random.nextInt(SYLLABLES.length)]
+        String name = SURNAMES[random.nextInt(SURNAMES.length)]
+                + SYLLABLES[random.nextInt(SYLLABLES.length)]
                 + SYLLABLES[random.nextInt(SYLLABLES.length)];
         int age = 5 + random.nextInt(86);
         LocalDate birth = LocalDate.of(2021 - age, 1 + random.nextInt(12), 1 + random.nextInt(28));
@@ -135,8 +151,15 @@ public final class DemoSeeder {
         double roll = random.nextDouble();
         if (age >= 12 && roll < 0.86) {
             boolean janssen = age >= 30 && random.nextDouble() < 0.05;
-            VaccineProduct product = janssen ? VaccineProduct.JANSSEN
-                    : new VaccineProduct[] {VaccineProduct.PFIZER, VaccineProduct.PFIZER, VaccineProduct.MODERNA, VaccineProduct.ASTRAZENECA}[random.nextInt(4)];
+            VaccineProduct product = janssen
+                    ? VaccineProduct.JANSSEN
+                    : new VaccineProduct[] {
+                                VaccineProduct.PFIZER,
+                                VaccineProduct.PFIZER,
+                                VaccineProduct.MODERNA,
+                                VaccineProduct.ASTRAZENECA
+                            }
+                            [random.nextInt(4)];
             LocalDate first = LocalDate.of(2021, 4, 1).plusDays(random.nextInt(200));
             records.add(new ImmunizationRecord(id, first, product, 1));
             boolean onlyOne = !janssen && random.nextDouble() < 0.04;
@@ -148,15 +171,23 @@ public final class DemoSeeder {
             if (!onlyOne && age >= 18 && random.nextDouble() < 0.55) {
                 LocalDate booster = primaryDone.plusDays(90 + random.nextInt(90));
                 if (booster.isBefore(LocalDate.of(2022, 2, 15))) {
-                    records.add(new ImmunizationRecord(id, booster, random.nextBoolean() ? VaccineProduct.PFIZER : VaccineProduct.MODERNA,
+                    records.add(new ImmunizationRecord(
+                            id,
+                            booster,
+                            random.nextBoolean() ? VaccineProduct.PFIZER : VaccineProduct.MODERNA,
                             product.primaryDoses() + 1));
                 }
             }
         } else if (roll < 0.93) {
             // Unvaccinated adults who test: PCR results in December 2021.
             LocalDate day = LocalDate.of(2021, 12, 10).plusDays(random.nextInt(10));
-            records.add(new TestRecord(id, day.atTime(LocalTime.of(9 + random.nextInt(9), random.nextInt(60))).atZone(KST).toInstant(),
-                    TestRecord.Kind.PCR, random.nextDouble() < 0.03));
+            records.add(new TestRecord(
+                    id,
+                    day.atTime(LocalTime.of(9 + random.nextInt(9), random.nextInt(60)))
+                            .atZone(KST)
+                            .toInstant(),
+                    TestRecord.Kind.PCR,
+                    random.nextDouble() < 0.03));
         }
         if (random.nextDouble() < 0.03) {
             records.add(new RecoveryRecord(id, LocalDate.of(2021, 9, 1).plusDays(random.nextInt(100))));
@@ -171,8 +202,12 @@ public final class DemoSeeder {
     private static Map<String, String> readSecrets(Path file) throws IOException {
         Map<String, String> secrets = new LinkedHashMap<>();
         if (Files.isRegularFile(file)) {
-            new ObjectMapper().readTree(file.toFile()).path("clients").fields()
-                    .forEachRemaining(e -> secrets.put(e.getKey(), e.getValue().path("secret").asText()));
+            new ObjectMapper()
+                    .readTree(file.toFile())
+                    .path("clients")
+                    .fields()
+                    .forEachRemaining(e ->
+                            secrets.put(e.getKey(), e.getValue().path("secret").asText()));
         }
         return secrets;
     }
@@ -180,7 +215,9 @@ public final class DemoSeeder {
     private static void writeSecrets(Path file, Map<String, String> secrets) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
-        root.put("about", "Demo API clients of 'checkpass serve --demo'. Use with HTTP Basic: curl -u client-id:secret. Not for production.");
+        root.put(
+                "about",
+                "Demo API clients of 'checkpass serve --demo'. Use with HTTP Basic: curl -u client-id:secret. Not for production.");
         ObjectNode clients = root.putObject("clients");
         secrets.forEach((id, secret) -> {
             ObjectNode c = clients.putObject(id).put("secret", secret);

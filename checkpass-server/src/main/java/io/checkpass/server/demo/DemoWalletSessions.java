@@ -23,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class DemoWalletSessions {
     /** The key's file in the key directory (0600). */
     public static final String KEY_FILE = "demo-wallet-session.key";
+
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final byte[] key;
@@ -47,7 +48,8 @@ public final class DemoWalletSessions {
         }
         byte[] key = Files.readAllBytes(file);
         if (key.length != 32) {
-            throw new IOException(file + " must hold 32 bytes; delete it to make a new one (wallets will sign in again)");
+            throw new IOException(
+                    file + " must hold 32 bytes; delete it to make a new one (wallets will sign in again)");
         }
         return new DemoWalletSessions(key, clock, lifetime);
     }
@@ -72,7 +74,8 @@ public final class DemoWalletSessions {
                 return Optional.empty();
             }
             String[] parts = new String(Base64.getUrlDecoder().decode(body), StandardCharsets.UTF_8).split("\\|", 2);
-            if (parts.length != 2 || Instant.ofEpochSecond(Long.parseLong(parts[1])).isBefore(clock.instant())) {
+            if (parts.length != 2
+                    || Instant.ofEpochSecond(Long.parseLong(parts[1])).isBefore(clock.instant())) {
                 return Optional.empty();
             }
             return Optional.of(parts[0]);

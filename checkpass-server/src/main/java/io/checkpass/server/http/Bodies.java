@@ -44,7 +44,10 @@ public final class Bodies {
         byte[] body = read(req, maxBytes);
         String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json");
         if (!type.startsWith("application/json") && !type.startsWith("application/fhir+json")) {
-            throw new ApiException(415, "unsupported-media-type", "Unsupported media type",
+            throw new ApiException(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported media type",
                     "send Content-Type: application/json, not " + type);
         }
         try {
@@ -61,6 +64,7 @@ public final class Bodies {
     }
 
     private static ApiException tooLarge(int maxBytes) {
-        return new ApiException(413, "too-large", "Request body too large", "the body must be at most " + maxBytes + " bytes");
+        return new ApiException(
+                413, "too-large", "Request body too large", "the body must be at most " + maxBytes + " bytes");
     }
 }

@@ -26,9 +26,9 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The centre's routes: trust bundle, issuance, revocation, person lookup, audit. */
 public final class CentreRoutes {
@@ -44,8 +44,15 @@ public final class CentreRoutes {
     private final Es256 es256;
     private final Clock clock;
 
-    public CentreRoutes(TrustBundleService bundles, IssuanceService issuance, RevocationService revocations, Registry registry,
-            StatusEngine statusEngine, AuditLog audit, Es256 es256, Clock clock) {
+    public CentreRoutes(
+            TrustBundleService bundles,
+            IssuanceService issuance,
+            RevocationService revocations,
+            Registry registry,
+            StatusEngine statusEngine,
+            AuditLog audit,
+            Es256 es256,
+            Clock clock) {
         this.bundles = bundles;
         this.issuance = issuance;
         this.revocations = revocations;
@@ -61,7 +68,9 @@ public final class CentreRoutes {
         routing.get("/api/v1/trust-anchor", classes.publicReads().guard(this::trustAnchor));
         routing.post("/api/v1/passes", classes.issuance().guard(guard.require(this::issue, Role.WALLET_PROVIDER)));
         routing.post("/api/v1/revocations", classes.operator().guard(guard.require(this::revoke, Role.ISSUER_ADMIN)));
-        routing.get("/api/v1/persons/{personId}", classes.operator().guard(guard.require(this::person, Role.ISSUER_ADMIN, Role.TRACER)));
+        routing.get(
+                "/api/v1/persons/{personId}",
+                classes.operator().guard(guard.require(this::person, Role.ISSUER_ADMIN, Role.TRACER)));
         routing.get("/api/v1/audit", classes.operator().guard(guard.require(this::auditLog, Role.AUDITOR)));
     }
 
@@ -100,7 +109,8 @@ public final class CentreRoutes {
 
     private void issue(Principal client, ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.json(req, SMALL_BODY);
-        IssueOutcome outcome = issuance.issue(client.clientId(), PassOrderJson.read(personId(body.path("personId")), body, es256));
+        IssueOutcome outcome =
+                issuance.issue(client.clientId(), PassOrderJson.read(personId(body.path("personId")), body, es256));
         Responses.json(res, outcome.reused() ? 200 : 201, CredentialJson.toJson(outcome));
     }
 
@@ -123,7 +133,8 @@ public final class CentreRoutes {
             }
             revoked = revocations.revokeSerial(operator.clientId(), serial, reason);
         } else {
-            revoked = revocations.revokePerson(operator.clientId(), personId(body.path("personId")).value(), reason);
+            revoked = revocations.revokePerson(
+                    operator.clientId(), personId(body.path("personId")).value(), reason);
         }
         ObjectNode json = JSON.createObjectNode().put("bundleVersion", revoked.bundleVersion());
         revoked.serials().forEach(json.putArray("revoked")::add);
@@ -131,9 +142,12 @@ public final class CentreRoutes {
     }
 
     private void person(Principal operator, ServerRequest req, ServerResponse res) {
-        String personId = personId(JSON.getNodeFactory().textNode(req.path().pathParameters().get("personId"))).value();
+        String personId = personId(JSON.getNodeFactory()
+                        .textNode(req.path().pathParameters().get("personId")))
+                .value();
         HealthRecord record = registry.find(personId)
-                .orElseThrow(() -> ApiException.notFound("unknown-person", "the registry holds no person '" + personId + "'"));
+                .orElseThrow(() ->
+                        ApiException.notFound("unknown-person", "the registry holds no person '" + personId + "'"));
         audit.record(operator.clientId(), "person-lookup", "person:" + personId, Map.of());
         ObjectNode json = JSON.valueToTree(Map.of(
                 "personId", record.person().personId(),
@@ -144,10 +158,14 @@ public final class CentreRoutes {
                 "recoveries", record.recoveries().size(),
                 "exemptions", record.exemptions().size()));
         statusEngine.decide(record, clock.instant()).ifPresent(d -> {
-            ObjectNode status = json.putObject("statusNow").put("status", d.status().id()).put("validFrom", d.validFrom().toString())
+            ObjectNode status = json.putObject("statusNow")
+                    .put("status", d.status().id())
+                    .put("validFrom", d.validFrom().toString())
                     .put("ruleSet", d.ruleSetId());
             d.validUntil().ifPresent(t -> status.put("validUntil", t.toString()));
-            status.putObject("explanation").put("ko", d.explanation().ko()).put("en", d.explanation().en());
+            status.putObject("explanation")
+                    .put("ko", d.explanation().ko())
+                    .put("en", d.explanation().en());
         });
         Responses.json(res, 200, json);
     }
@@ -171,8 +189,13 @@ public final class CentreRoutes {
         }
         var entries = JSON.createArrayNode();
         for (AuditLog.Entry e : audit.read(from, to, limit, action)) {
-            entries.addObject().put("id", e.id()).put("at", e.at().toString()).put("actor", e.actor()).put("action", e.action())
-                    .put("subject", e.subject()).set("detail", JSON.valueToTree(e.detail()));
+            entries.addObject()
+                    .put("id", e.id())
+                    .put("at", e.at().toString())
+                    .put("actor", e.actor())
+                    .put("action", e.action())
+                    .put("subject", e.subject())
+                    .set("detail", JSON.valueToTree(e.detail()));
         }
         Responses.json(res, 200, JSON.createObjectNode().set("entries", entries));
     }

@@ -8,10 +8,8 @@ import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.registry.PersonId;
 import io.checkpass.core.registry.PersonRecord;
-import io.checkpass.server.issuance.IssuanceService;
-import io.checkpass.server.issuance.PassOrder;
 import io.checkpass.server.demo.DemoWalletSessions;
-import io.checkpass.server.auth.Role;
+import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.json.CredentialJson;
 import io.checkpass.server.registry.Registry;
 import io.helidon.http.HeaderNames;
@@ -36,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DemoWalletRoutes {
     /** The demo wallet provider's client id (DemoSeeder). */
     public static final String PROVIDER = "wallet-demo";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FAILURES_BEFORE_LOCK = 5;
 
@@ -44,8 +43,10 @@ public final class DemoWalletRoutes {
     private final DemoWalletSessions sessions;
     private final Es256 es256;
     /** Failed sign-ins per person: a birth date is a weak secret, so a person id locks for 15 minutes after five. */
-    private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(15)).build();
+    private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(15))
+            .build();
 
     public DemoWalletRoutes(Registry registry, IssuanceService issuance, DemoWalletSessions sessions, Es256 es256) {
         this.registry = registry;
@@ -77,23 +78,35 @@ public final class DemoWalletRoutes {
         if (failed.get() >= FAILURES_BEFORE_LOCK) {
             throw new ApiException(429, "sign-in-locked", "Too many failed sign-ins", "try again in 15 minutes");
         }
-        Optional<PersonRecord> person = registry.find(personId).map(r -> r.person()).filter(p -> p.birthDate().equals(birthDate));
+        Optional<PersonRecord> person = registry.find(personId)
+                .map(r -> r.person())
+                .filter(p -> p.birthDate().equals(birthDate));
         if (person.isEmpty()) {
             failed.incrementAndGet();
             // The same answer for an unknown person and a wrong date: the form must not reveal who is registered.
-            throw new ApiException(401, "sign-in-failed", "Sign-in failed", "no registered person has that id and birth date");
+            throw new ApiException(
+                    401, "sign-in-failed", "Sign-in failed", "no registered person has that id and birth date");
         }
         failures.invalidate(personId);
         DemoWalletSessions.Session session = sessions.start(personId);
-        Responses.json(res, 200, JSON.createObjectNode().put("token", session.token()).put("personId", personId)
-                .put("maskedName", DisplayHint.mask(person.get().name())).put("expiresAt", session.expiresAt().toString()));
+        Responses.json(
+                res,
+                200,
+                JSON.createObjectNode()
+                        .put("token", session.token())
+                        .put("personId", personId)
+                        .put("maskedName", DisplayHint.mask(person.get().name()))
+                        .put("expiresAt", session.expiresAt().toString()));
     }
 
     private void credential(ServerRequest req, ServerResponse res) {
         String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        String personId = authorization.startsWith("Bearer ") ? sessions.personOf(authorization.substring(7).trim()).orElse(null) : null;
+        String personId = authorization.startsWith("Bearer ")
+                ? sessions.personOf(authorization.substring(7).trim()).orElse(null)
+                : null;
         if (personId == null) {
-            throw new ApiException(401, "signed-out", "Signed out", "sign in again: the session token is missing, altered or expired");
+            throw new ApiException(
+                    401, "signed-out", "Signed out", "sign in again: the session token is missing, altered or expired");
         }
         JsonNode body = Bodies.json(req, 4 * 1024);
         var outcome = issuance.issue(PROVIDER, PassOrderJson.read(new PersonId(personId), body, es256));

@@ -19,7 +19,8 @@ public final class DeviceKeys {
             if (node.isTextual()) {
                 point = Base64.getUrlDecoder().decode(node.asText());
             } else if (node.isObject()) {
-                if (!"EC".equals(node.path("kty").asText()) || !"P-256".equals(node.path("crv").asText())) {
+                if (!"EC".equals(node.path("kty").asText())
+                        || !"P-256".equals(node.path("crv").asText())) {
                     throw invalid("the JWK must have kty EC and crv P-256");
                 }
                 byte[] x = Base64.getUrlDecoder().decode(node.path("x").asText());

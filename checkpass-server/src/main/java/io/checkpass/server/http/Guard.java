@@ -3,15 +3,15 @@ package io.checkpass.server.http;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
-import io.helidon.webserver.http.Handler;
-import io.helidon.http.HeaderName;
 
 /** Authentication and authorisation for a route: 401 without valid credentials, 403 without one of the roles. */
 public final class Guard {
@@ -35,16 +35,23 @@ public final class Guard {
         return (req, res) -> {
             var principal = authenticator.authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
             if (principal.isEmpty()) {
-                // Our pages sign in with their own forms; a browser seeing the challenge on their fetch() would open its
+                // Our pages sign in with their own forms; a browser seeing the challenge on their fetch() would open
+                // its
                 // own password dialog over them. They mark their requests, as XMLHttpRequest-era pages did.
                 if (req.headers().first(REQUESTED_WITH).isEmpty()) {
                     res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"checkpass\", charset=\"UTF-8\"");
                 }
-                throw new ApiException(401, "unauthenticated", "Authentication required",
+                throw new ApiException(
+                        401,
+                        "unauthenticated",
+                        "Authentication required",
                         "send HTTP Basic credentials of an API client (curl -u client-id:secret)");
             }
             if (allowed.stream().noneMatch(principal.get()::has)) {
-                throw new ApiException(403, "forbidden", "Not allowed",
+                throw new ApiException(
+                        403,
+                        "forbidden",
+                        "Not allowed",
                         "client '" + principal.get().clientId() + "' lacks the role " + names + " this route needs");
             }
             handler.handle(principal.get(), req, res);

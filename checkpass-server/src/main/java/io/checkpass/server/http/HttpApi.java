@@ -3,6 +3,7 @@ package io.checkpass.server.http;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.refusal.Refused;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import io.helidon.http.HttpException;
 
 /**
  * The whole HTTP surface, assembled in one place and shared by {@code checkpass serve} and the HTTP tests, so
@@ -69,10 +69,14 @@ public final class HttpApi {
             }
             res.send("ready");
         });
-        routing.get("/metrics", guard.require((principal, req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            res.send(metrics.scrape());
-        }, Role.MONITORING));
+        routing.get(
+                "/metrics",
+                guard.require(
+                        (principal, req, res) -> {
+                            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                            res.send(metrics.scrape());
+                        },
+                        Role.MONITORING));
         byte[] openApi = resource("/io/checkpass/server/http/api.yaml");
         routing.get("/api/openapi.yaml", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
@@ -89,13 +93,22 @@ public final class HttpApi {
                 res.status(e.status());
                 res.send();
             } else {
-                Problems.send(req, res, new ApiException(e.status().code(), "http-" + e.status().code(), e.status().reasonPhrase(), e.getMessage()));
+                Problems.send(
+                        req,
+                        res,
+                        new ApiException(
+                                e.status().code(),
+                                "http-" + e.status().code(),
+                                e.status().reasonPhrase(),
+                                e.getMessage()));
             }
         });
         routing.error(Throwable.class, Problems::sendUnexpected);
         routing.any((req, res) -> {
-            throw ApiException.notFound("no-such-route", "no route " + req.prologue().method().text() + " " + req.path().path()
-                    + "; see /api/openapi.yaml");
+            throw ApiException.notFound(
+                    "no-such-route",
+                    "no route " + req.prologue().method().text() + " "
+                            + req.path().path() + "; see /api/openapi.yaml");
         });
     }
 

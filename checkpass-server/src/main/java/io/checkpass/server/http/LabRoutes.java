@@ -12,9 +12,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.Locale;
 
 /**
  * Laboratories post test results ({@code POST /api/v1/lab-results}, role lab): a FHIR R4 Observation or the
@@ -39,17 +39,29 @@ public final class LabRoutes {
     private void post(Principal lab, ServerRequest req, ServerResponse res) {
         byte[] body = Bodies.read(req, LabResultParser.MAX_BODY_BYTES);
         switch (parser.get().parse(body)) {
-            case LabResult.Invalid invalid -> throw new ApiException(400, "invalid-lab-result", "Invalid lab result",
-                    String.join("; ", invalid.problems()), Map.of("problems", invalid.problems()));
+            case LabResult.Invalid invalid ->
+                throw new ApiException(
+                        400,
+                        "invalid-lab-result",
+                        "Invalid lab result",
+                        String.join("; ", invalid.problems()),
+                        Map.of("problems", invalid.problems()));
             case LabResult.Accepted accepted -> {
                 TestRecord test = accepted.test();
                 Registry.Outcome outcome = registry.upsert(List.of(test)).getFirst();
                 if (outcome == Registry.Outcome.UNKNOWN_PERSON) {
-                    throw ApiException.notFound("unknown-person", "the registry holds no person '" + test.personId() + "'");
+                    throw ApiException.notFound(
+                            "unknown-person", "the registry holds no person '" + test.personId() + "'");
                 }
-                Responses.json(res, outcome == Registry.Outcome.INSERTED ? 201 : 200, JSON.createObjectNode()
-                        .put("personId", test.personId()).put("kind", test.kind().name()).put("positive", test.positive())
-                        .put("resultAt", test.resultAt().toString()).put("outcome", outcome.name().toLowerCase(Locale.ROOT)));
+                Responses.json(
+                        res,
+                        outcome == Registry.Outcome.INSERTED ? 201 : 200,
+                        JSON.createObjectNode()
+                                .put("personId", test.personId())
+                                .put("kind", test.kind().name())
+                                .put("positive", test.positive())
+                                .put("resultAt", test.resultAt().toString())
+                                .put("outcome", outcome.name().toLowerCase(Locale.ROOT)));
             }
         }
     }

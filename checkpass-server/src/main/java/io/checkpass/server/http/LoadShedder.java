@@ -4,10 +4,10 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.Semaphore;
+import io.micrometer.core.instrument.Tag;
 import java.util.List;
 import java.util.Map;
-import io.micrometer.core.instrument.Tag;
+import java.util.concurrent.Semaphore;
 
 /**
  * Bounded concurrency for one class of routes. A request that finds every permit taken is answered at once with
@@ -27,10 +27,15 @@ public final class LoadShedder {
         this.permits = new Semaphore(limit);
         this.limit = limit;
         this.retryAfterSeconds = retryAfterSeconds;
-        this.shed = Counter.builder("checkpass_http_shed").tag("route_class", routeClass)
-                .description("requests answered 503 because the route class was at its concurrency bound").register(metrics);
-        metrics.gauge("checkpass_http_in_flight", List.of(Tag.of("route_class", routeClass)),
-                permits, p -> limit - p.availablePermits());
+        this.shed = Counter.builder("checkpass_http_shed")
+                .tag("route_class", routeClass)
+                .description("requests answered 503 because the route class was at its concurrency bound")
+                .register(metrics);
+        metrics.gauge(
+                "checkpass_http_in_flight",
+                List.of(Tag.of("route_class", routeClass)),
+                permits,
+                p -> limit - p.availablePermits());
     }
 
     /** Wraps a handler in this bound. */
@@ -39,9 +44,16 @@ public final class LoadShedder {
             if (!permits.tryAcquire()) {
                 shed.increment();
                 res.header(HeaderNames.RETRY_AFTER, Integer.toString(retryAfterSeconds));
-                Problems.send(req, res, new ApiException(503, "overloaded", "Server busy",
-                        routeClass + " requests are at their limit of " + limit + " in flight; retry after "
-                                + retryAfterSeconds + " s", Map.of("retryAfterSeconds", retryAfterSeconds)));
+                Problems.send(
+                        req,
+                        res,
+                        new ApiException(
+                                503,
+                                "overloaded",
+                                "Server busy",
+                                routeClass + " requests are at their limit of " + limit + " in flight; retry after "
+                                        + retryAfterSeconds + " s",
+                                Map.of("retryAfterSeconds", retryAfterSeconds)));
                 return;
             }
             try {

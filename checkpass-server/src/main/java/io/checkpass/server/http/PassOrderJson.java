@@ -19,7 +19,8 @@ public final class PassOrderJson {
         boolean staticPass = body.path("static").asBoolean(false);
         JsonNode key = body.get("devicePublicKey");
         if (staticPass == (key != null && !key.isNull())) {
-            throw ApiException.badRequest("give either devicePublicKey (a device-bound pass) or \"static\": true (a paper pass)");
+            throw ApiException.badRequest(
+                    "give either devicePublicKey (a device-bound pass) or \"static\": true (a paper pass)");
         }
         return new PassOrder(person.value(), staticPass ? Optional.empty() : Optional.of(DeviceKeys.parse(key, es256)));
     }

@@ -3,20 +3,20 @@ package io.checkpass.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.server.db.SqlStates;
+import io.checkpass.server.refusal.Refusal;
+import io.checkpass.server.refusal.Refused;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.checkpass.server.refusal.Refusal;
-import io.checkpass.server.refusal.Refused;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.net.ConnectException;
-import java.util.concurrent.RejectedExecutionException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one place that turns failures into RFC 9457 {@code application/problem+json} responses. */
 public final class Problems {
@@ -31,12 +31,23 @@ public final class Problems {
     public static ApiException of(Refusal refusal) {
         String detail = refusal.detail();
         return switch (refusal) {
-            case Refusal.ClientRateLimited r -> new ApiException(429, "client-rate-limited", "Too many requests", detail,
-                    Map.of("retryAfterSeconds", r.retryAfterSeconds()));
+            case Refusal.ClientRateLimited r ->
+                new ApiException(
+                        429,
+                        "client-rate-limited",
+                        "Too many requests",
+                        detail,
+                        Map.of("retryAfterSeconds", r.retryAfterSeconds()));
             case Refusal.UnknownPerson r -> ApiException.notFound("unknown-person", detail);
-            case Refusal.DeviceLimitReached r -> new ApiException(429, "person-device-limit", "Too many devices today", detail,
-                    Map.of("retryAfterSeconds", r.retryAfterSeconds()));
-            case Refusal.NoRulesInForce r -> new ApiException(409, "no-rules-in-force", "No medical rules in force", detail);
+            case Refusal.DeviceLimitReached r ->
+                new ApiException(
+                        429,
+                        "person-device-limit",
+                        "Too many devices today",
+                        detail,
+                        Map.of("retryAfterSeconds", r.retryAfterSeconds()));
+            case Refusal.NoRulesInForce r ->
+                new ApiException(409, "no-rules-in-force", "No medical rules in force", detail);
             case Refusal.NothingToRevoke r -> ApiException.notFound("nothing-to-revoke", detail);
             case Refusal.ScannerExists r -> new ApiException(409, "scanner-exists", "Scanner exists", detail);
             case Refusal.UnknownVenueType r -> ApiException.badRequest(detail);
@@ -55,7 +66,8 @@ public final class Problems {
     /** Connection failures, shutdowns and transaction conflicts ({@link SqlStates#isRetryable}), pool timeouts, full write queues. */
     static boolean storageUnavailable(Throwable t) {
         for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
+            if (cause instanceof SQLTransientConnectionException
+                    || cause instanceof ConnectException
                     || cause instanceof RejectedExecutionException) { // a full group-commit queue
                 return true;
             }
@@ -87,18 +99,39 @@ public final class Problems {
      */
     public static void sendUnexpected(ServerRequest req, ServerResponse res, Throwable t) {
         if (storageUnavailable(t)) {
-            log.warn("database unavailable on {} {}: {}", req.prologue().method().text(), req.path().path(), t.getMessage());
+            log.warn(
+                    "database unavailable on {} {}: {}",
+                    req.prologue().method().text(),
+                    req.path().path(),
+                    t.getMessage());
             if (!res.isSent()) {
                 res.header(HeaderNames.RETRY_AFTER, "5");
-                send(req, res, new ApiException(503, "storage-unavailable", "Storage unavailable",
-                        "the centre's database is unavailable; nothing was stored. Retry after 5 s.", Map.of("retryAfterSeconds", 5)));
+                send(
+                        req,
+                        res,
+                        new ApiException(
+                                503,
+                                "storage-unavailable",
+                                "Storage unavailable",
+                                "the centre's database is unavailable; nothing was stored. Retry after 5 s.",
+                                Map.of("retryAfterSeconds", 5)));
             }
             return;
         }
-        log.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().path(), t);
+        log.error(
+                "unexpected failure on {} {}",
+                req.prologue().method().text(),
+                req.path().path(),
+                t);
         if (!res.isSent()) {
-            send(req, res, new ApiException(500, "internal", "Internal error",
-                    "the server failed; the failure is logged. Retry later; nothing you sent was half-stored."));
+            send(
+                    req,
+                    res,
+                    new ApiException(
+                            500,
+                            "internal",
+                            "Internal error",
+                            "the server failed; the failure is logged. Retry later; nothing you sent was half-stored."));
         }
     }
 }

@@ -58,14 +58,17 @@ public final class TraceRoutes {
         } catch (TraceRefused e) {
             throw switch (e.why()) {
                 case UNKNOWN_PERSON -> ApiException.notFound("unknown-person", e.getMessage());
-                case TOO_MANY_VISITS -> new ApiException(422, "trace-too-large", "The trace matches too many visits", e.getMessage());
+                case TOO_MANY_VISITS ->
+                    new ApiException(422, "trace-too-large", "The trace matches too many visits", e.getMessage());
             };
         }
         if (csv) {
             res.status(Status.OK_200);
             res.header(HeaderNames.CONTENT_TYPE, TraceCsv.MEDIA_TYPE);
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"trace-" + fileSafe(request.caseId()) + ".csv\"");
+            res.header(
+                    HeaderNames.CONTENT_DISPOSITION,
+                    "attachment; filename=\"trace-" + fileSafe(request.caseId()) + ".csv\"");
             res.send(TraceCsv.write(result).getBytes(StandardCharsets.UTF_8));
         } else {
             Responses.json(res, 200, toJson(result));
@@ -81,20 +84,25 @@ public final class TraceRoutes {
                 default -> throw ApiException.badRequest("format must be json or csv");
             };
         }
-        return req.headers().first(HeaderNames.ACCEPT).map(a -> a.toLowerCase(Locale.ROOT).contains("text/csv")).orElse(false);
+        return req.headers()
+                .first(HeaderNames.ACCEPT)
+                .map(a -> a.toLowerCase(Locale.ROOT).contains("text/csv"))
+                .orElse(false);
     }
 
     /** The body as a request; every problem is a 400 that names the field. */
     static TraceRequest parse(JsonNode body, String tracerId) {
         List<String> given = SUBJECT_FIELDS.stream().filter(body::hasNonNull).toList();
         if (given.size() != 1) {
-            throw ApiException.badRequest("give exactly one of personId, serial (24 hex digits) or phone, got " + (given.isEmpty() ? "none" : given));
+            throw ApiException.badRequest("give exactly one of personId, serial (24 hex digits) or phone, got "
+                    + (given.isEmpty() ? "none" : given));
         }
         try {
             Subject subject = switch (given.getFirst()) {
                 case "personId" -> new Subject.Person(PersonId.parse(text(body, "personId")));
                 case "serial" -> new Subject.Pass(serial(text(body, "serial")));
-                default -> new Subject.Phone(PhoneNumber.parse(text(body, "phone")).orElseThrow());
+                default ->
+                    new Subject.Phone(PhoneNumber.parse(text(body, "phone")).orElseThrow());
             };
             OptionalInt dwell = OptionalInt.empty();
             JsonNode dwellNode = body.get("dwellMinutes");
@@ -104,8 +112,14 @@ public final class TraceRoutes {
                 }
                 dwell = OptionalInt.of(dwellNode.intValue());
             }
-            return new TraceRequest(tracerId, optionalText(body, "caseId"), optionalText(body, "reason"), subject, instant(body, "from"),
-                    instant(body, "to"), dwell);
+            return new TraceRequest(
+                    tracerId,
+                    optionalText(body, "caseId"),
+                    optionalText(body, "reason"),
+                    subject,
+                    instant(body, "from"),
+                    instant(body, "to"),
+                    dwell);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -133,12 +147,14 @@ public final class TraceRoutes {
 
     private static Instant instant(JsonNode body, String field) {
         if (!body.hasNonNull(field)) {
-            throw new IllegalArgumentException(field + " is required: an ISO-8601 instant with offset, e.g. 2021-12-13T00:00:00+09:00");
+            throw new IllegalArgumentException(
+                    field + " is required: an ISO-8601 instant with offset, e.g. 2021-12-13T00:00:00+09:00");
         }
         try {
             return IsoInstant.parse(text(body, field));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + " must be an ISO-8601 instant with offset: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    field + " must be an ISO-8601 instant with offset: " + e.getMessage(), e);
         }
     }
 
@@ -158,17 +174,24 @@ public final class TraceRoutes {
             case Subject.Pass s -> subject.put("serial", s.serial().hex());
             case Subject.Phone ph -> subject.put("phone", ph.number().digits());
         }
-        json.put("from", request.from().toString()).put("to", request.to().toString()).put("dwellMinutes", result.dwell().toMinutes());
+        json.put("from", request.from().toString())
+                .put("to", request.to().toString())
+                .put("dwellMinutes", result.dwell().toMinutes());
         var caseVisits = json.putArray("caseVisits");
         for (TraceResult.CaseVisit v : result.caseVisits()) {
-            ObjectNode visit = caseVisits.addObject().put("checkinId", v.checkinId().toString()).put("venueId", v.venueId());
+            ObjectNode visit = caseVisits
+                    .addObject()
+                    .put("checkinId", v.checkinId().toString())
+                    .put("venueId", v.venueId());
             v.venueName().ifPresent(n -> visit.put("venueName", n));
             visit.put("at", v.at().toString()).put("channel", v.channel().name());
         }
         var contacts = json.putArray("contacts");
         long resolved = 0;
         for (Contact k : result.contacts()) {
-            ObjectNode contact = contacts.addObject().put("identity", k.identity()).put("resolution", k.resolution().id())
+            ObjectNode contact = contacts.addObject()
+                    .put("identity", k.identity())
+                    .put("resolution", k.resolution().id())
                     .put("resolved", k.resolution().resolved());
             k.personId().ifPresent(v -> contact.put("personId", v));
             k.name().ifPresent(v -> contact.put("name", v));
@@ -177,16 +200,22 @@ public final class TraceRoutes {
             for (Encounter e : k.encounters()) {
                 ObjectNode encounter = encounters.addObject().put("venueId", e.venueId());
                 e.venueName().ifPresent(n -> encounter.put("venueName", n));
-                encounter.put("caseCheckinId", e.caseCheckinId().toString()).put("caseVisitAt", e.caseVisitAt().toString())
-                        .put("contactCheckinId", e.contactCheckinId().toString()).put("contactVisitAt", e.contactVisitAt().toString())
+                encounter
+                        .put("caseCheckinId", e.caseCheckinId().toString())
+                        .put("caseVisitAt", e.caseVisitAt().toString())
+                        .put("contactCheckinId", e.contactCheckinId().toString())
+                        .put("contactVisitAt", e.contactVisitAt().toString())
                         .put("channel", e.channel().name());
                 e.verdict().ifPresent(v -> encounter.put("verdict", v));
                 encounter.put("overlapSeconds", e.overlap().toSeconds());
             }
             resolved += k.resolution().resolved() ? 1 : 0;
         }
-        json.putObject("counts").put("caseVisits", result.caseVisits().size()).put("contacts", result.contacts().size())
-                .put("resolved", resolved).put("unresolved", result.contacts().size() - resolved);
+        json.putObject("counts")
+                .put("caseVisits", result.caseVisits().size())
+                .put("contacts", result.contacts().size())
+                .put("resolved", resolved)
+                .put("unresolved", result.contacts().size() - resolved);
         return json;
     }
 }

@@ -43,7 +43,8 @@ public final class TrustRoutes {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "invalid-foreign-trust", "Invalid foreign trust material", e.getMessage());
         }
-        long version = bundles.publish("foreign trust merged by " + operator.clientId()).version();
+        long version = bundles.publish("foreign trust merged by " + operator.clientId())
+                .version();
         Responses.json(res, 200, merged.toJson().put("bundleVersion", version));
     }
 
@@ -53,7 +54,9 @@ public final class TrustRoutes {
         if (text.isEmpty()) {
             throw ApiException.badRequest("text (the scanned QR text) is required");
         }
-        var verified = verification.verify(scanner.clientId(), text, body.path("venueType").asText("restaurant_cafe"));
-        Responses.json(res, 200, VerificationJson.toJson(verified.result()).put("bundleVersion", verified.bundleVersion()));
+        var verified = verification.verify(
+                scanner.clientId(), text, body.path("venueType").asText("restaurant_cafe"));
+        Responses.json(
+                res, 200, VerificationJson.toJson(verified.result()).put("bundleVersion", verified.bundleVersion()));
     }
 }

@@ -42,8 +42,14 @@ public final class VisitRoutes {
     private final Clock clock;
     private final LoadingCache<String, Optional<String>> scannerVenues;
 
-    public VisitRoutes(CheckInIngest ingest, Venues venues, FraudSignals fraud, Retention retention, AuditLog audit,
-            VenueRules venueRules, Clock clock) {
+    public VisitRoutes(
+            CheckInIngest ingest,
+            Venues venues,
+            FraudSignals fraud,
+            Retention retention,
+            AuditLog audit,
+            VenueRules venueRules,
+            Clock clock) {
         this.ingest = ingest;
         this.venues = venues;
         this.fraud = fraud;
@@ -51,21 +57,37 @@ public final class VisitRoutes {
         this.audit = audit;
         this.venueRules = venueRules;
         this.clock = clock;
-        this.scannerVenues = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build(venues::venueOfScanner);
+        this.scannerVenues = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(Duration.ofSeconds(30))
+                .build(venues::venueOfScanner);
     }
 
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
         routing.post("/api/v1/checkins", classes.ingest().guard(guard.require(this::upload, Role.SCANNER)));
         routing.post("/api/v1/venues", classes.operator().guard(guard.require(this::addVenue, Role.ISSUER_ADMIN)));
-        routing.get("/api/v1/venues", classes.operator().guard(guard.require(this::listVenues, Role.ISSUER_ADMIN, Role.TRACER)));
-        routing.post("/api/v1/venues/{venueId}/scanners", classes.operator().guard(guard.require(this::addScanner, Role.ISSUER_ADMIN)));
-        routing.get("/api/v1/fraud-signals", classes.operator().guard(guard.require(this::fraudSignals, Role.ISSUER_ADMIN)));
-        routing.post("/api/v1/retention/purge", classes.operator().guard(guard.require(this::purge, Role.ISSUER_ADMIN)));
+        routing.get(
+                "/api/v1/venues",
+                classes.operator().guard(guard.require(this::listVenues, Role.ISSUER_ADMIN, Role.TRACER)));
+        routing.post(
+                "/api/v1/venues/{venueId}/scanners",
+                classes.operator().guard(guard.require(this::addScanner, Role.ISSUER_ADMIN)));
+        routing.get(
+                "/api/v1/fraud-signals",
+                classes.operator().guard(guard.require(this::fraudSignals, Role.ISSUER_ADMIN)));
+        routing.post(
+                "/api/v1/retention/purge", classes.operator().guard(guard.require(this::purge, Role.ISSUER_ADMIN)));
     }
 
     private void upload(Principal scanner, ServerRequest req, ServerResponse res) {
-        String venueId = scannerVenues.get(scanner.clientId()).orElseThrow(() -> new ApiException(403, "not-a-venue-scanner",
-                "Not a venue's scanner", "client '" + scanner.clientId() + "' is not bound to a venue; create scanners with POST /api/v1/venues/{id}/scanners"));
+        String venueId = scannerVenues
+                .get(scanner.clientId())
+                .orElseThrow(() -> new ApiException(
+                        403,
+                        "not-a-venue-scanner",
+                        "Not a venue's scanner",
+                        "client '" + scanner.clientId()
+                                + "' is not bound to a venue; create scanners with POST /api/v1/venues/{id}/scanners"));
         JsonNode body = Bodies.json(req, MAX_UPLOAD);
         CheckInIngest.Outcome outcome;
         try {
@@ -73,7 +95,8 @@ public final class VisitRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        ObjectNode json = JSON.createObjectNode().put("accepted", outcome.accepted()).put("duplicates", outcome.duplicates());
+        ObjectNode json =
+                JSON.createObjectNode().put("accepted", outcome.accepted()).put("duplicates", outcome.duplicates());
         ArrayNode rejected = json.putArray("rejected");
         for (CheckInJson.Parsed bad : outcome.rejected()) {
             rejected.addObject().put("index", bad.index()).put("id", bad.id()).put("problem", bad.problem());
@@ -90,7 +113,8 @@ public final class VisitRoutes {
         }
         String type = b.path("venueType").asText("");
         if (venueRules.venueType(type).isEmpty()) {
-            throw ApiException.badRequest("venueType '" + type + "' is not one of " + venueRules.venueTypes().keySet());
+            throw ApiException.badRequest("venueType '" + type + "' is not one of "
+                    + venueRules.venueTypes().keySet());
         }
         Optional<String> callNumber = Optional.empty();
         if (b.hasNonNull("callNumber")) {
@@ -100,14 +124,24 @@ public final class VisitRoutes {
                 case PhoneNumber.Refused r -> throw ApiException.badRequest("callNumber: " + r.reason());
             }
         }
-        var venue = new Venues.Venue(venueId, required(b, "businessNumber"), required(b, "name"), required(b, "address"),
-                required(b, "region"), type, callNumber);
+        var venue = new Venues.Venue(
+                venueId,
+                required(b, "businessNumber"),
+                required(b, "name"),
+                required(b, "address"),
+                required(b, "region"),
+                type,
+                callNumber);
         try {
             venues.add(venue);
         } catch (IllegalArgumentException e) {
             throw new ApiException(409, "venue-exists", "Venue exists", e.getMessage());
         }
-        audit.record(operator.clientId(), "venue-add", "venue:" + venueId, Map.of("venueType", type, "callNumber", callNumber.orElse("")));
+        audit.record(
+                operator.clientId(),
+                "venue-add",
+                "venue:" + venueId,
+                Map.of("venueType", type, "callNumber", callNumber.orElse("")));
         Responses.json(res, 201, venueJson(venue));
     }
 
@@ -129,24 +163,44 @@ public final class VisitRoutes {
         }
         String secret = venues.addScanner(venueId, scannerId, b.path("label").asText(scannerId));
         audit.record(operator.clientId(), "scanner-add", "venue:" + venueId, Map.of("scannerId", scannerId));
-        Responses.json(res, 201, JSON.createObjectNode().put("scannerId", scannerId).put("venueId", venueId).put("secret", secret)
-                .put("note", "the secret is shown once; the scanner authenticates with HTTP Basic scannerId:secret"));
+        Responses.json(
+                res,
+                201,
+                JSON.createObjectNode()
+                        .put("scannerId", scannerId)
+                        .put("venueId", venueId)
+                        .put("secret", secret)
+                        .put(
+                                "note",
+                                "the secret is shown once; the scanner authenticates with HTTP Basic scannerId:secret"));
     }
 
     private void fraudSignals(Principal operator, ServerRequest req, ServerResponse res) {
         Instant now = clock.instant();
         ArrayNode list = JSON.createArrayNode();
         for (FraudSignals.Signal s : fraud.list(now.minus(Duration.ofDays(28)), now.plusSeconds(1), 1000)) {
-            list.addObject().put("serial", s.serial()).put("firstVenue", s.firstVenue()).put("firstAt", s.firstAt().toString())
-                    .put("secondVenue", s.secondVenue()).put("secondAt", s.secondAt().toString()).put("detectedAt", s.detectedAt().toString());
+            list.addObject()
+                    .put("serial", s.serial())
+                    .put("firstVenue", s.firstVenue())
+                    .put("firstAt", s.firstAt().toString())
+                    .put("secondVenue", s.secondVenue())
+                    .put("secondAt", s.secondAt().toString())
+                    .put("detectedAt", s.detectedAt().toString());
         }
         Responses.json(res, 200, JSON.createObjectNode().set("signals", list));
     }
 
     private void purge(Principal operator, ServerRequest req, ServerResponse res) {
         Retention.Purged purged = retention.purge(operator.clientId());
-        Responses.json(res, 200, JSON.createObjectNode().put("cutoff", purged.cutoff().toString()).put("visits", purged.visits())
-                .put("ledgerRows", purged.ledgerRows()).put("revocations", purged.revocations()).put("fraudSignals", purged.fraudSignals()));
+        Responses.json(
+                res,
+                200,
+                JSON.createObjectNode()
+                        .put("cutoff", purged.cutoff().toString())
+                        .put("visits", purged.visits())
+                        .put("ledgerRows", purged.ledgerRows())
+                        .put("revocations", purged.revocations())
+                        .put("fraudSignals", purged.fraudSignals()));
     }
 
     private static String required(JsonNode b, String field) {
@@ -158,8 +212,13 @@ public final class VisitRoutes {
     }
 
     private static ObjectNode venueJson(Venues.Venue v) {
-        ObjectNode n = JSON.createObjectNode().put("venueId", v.venueId()).put("businessNumber", v.businessNumber()).put("name", v.name())
-                .put("address", v.address()).put("region", v.region()).put("venueType", v.venueType());
+        ObjectNode n = JSON.createObjectNode()
+                .put("venueId", v.venueId())
+                .put("businessNumber", v.businessNumber())
+                .put("name", v.name())
+                .put("address", v.address())
+                .put("region", v.region())
+                .put("venueType", v.venueType());
         v.callNumber().ifPresent(c -> n.put("callNumber", c));
         return n;
     }

@@ -23,7 +23,9 @@ public final class WebPages {
             // The service workers' scope is /page/, which /page (no slash) is outside of.
             routing.get("/" + page, (req, res) -> {
                 res.status(Status.MOVED_PERMANENTLY_301);
-                res.header(HeaderNames.LOCATION, "/" + page + "/" + req.query().rawValue().transform(q -> q.isEmpty() ? "" : "?" + q));
+                res.header(
+                        HeaderNames.LOCATION,
+                        "/" + page + "/" + req.query().rawValue().transform(q -> q.isEmpty() ? "" : "?" + q));
                 res.send();
             });
             register(routing, page);
@@ -36,11 +38,13 @@ public final class WebPages {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
             res.next();
         });
-        routing.register("/" + folder, StaticContentService.builder("web/" + folder)
-                .welcomeFileName("index.html")
-                .contentType("webmanifest", MediaTypes.create("application/manifest+json"))
-                .contentType("mjs", MediaTypes.create("text/javascript"))
-                .contentType("js", MediaTypes.create("text/javascript"))
-                .build());
+        routing.register(
+                "/" + folder,
+                StaticContentService.builder("web/" + folder)
+                        .welcomeFileName("index.html")
+                        .contentType("webmanifest", MediaTypes.create("application/manifest+json"))
+                        .contentType("mjs", MediaTypes.create("text/javascript"))
+                        .contentType("js", MediaTypes.create("text/javascript"))
+                        .build());
     }
 }

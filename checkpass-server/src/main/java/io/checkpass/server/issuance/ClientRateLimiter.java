@@ -11,7 +11,8 @@ import java.time.Clock;
 public final class ClientRateLimiter {
     private final double ratePerSecond;
     private final Clock clock;
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
+    private final Cache<String, Bucket> buckets =
+            Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
 
     private static final class Bucket {
         double tokens;

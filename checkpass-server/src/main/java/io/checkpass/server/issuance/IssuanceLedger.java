@@ -3,9 +3,9 @@ package io.checkpass.server.issuance;
 import io.checkpass.core.pass.Serial;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Optional;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The issuance ledger: which serial was issued to which person, for which device key, by which client. It is
@@ -14,8 +14,17 @@ import java.util.Map;
 public interface IssuanceLedger {
 
     /** One issuance. {@code deviceKey} is the compressed point, null for a static pass. */
-    record Entry(Serial serial, String personId, String clientId, byte[] deviceKeyHash, byte[] deviceKey, LocalDate issueDay,
-            String status, Instant issuedAt, Instant expiresAt, byte[] credential) {}
+    record Entry(
+            Serial serial,
+            String personId,
+            String clientId,
+            byte[] deviceKeyHash,
+            byte[] deviceKey,
+            LocalDate issueDay,
+            String status,
+            Instant issuedAt,
+            Instant expiresAt,
+            byte[] credential) {}
 
     /**
      * What the ledger holds for a person on a day: the credential already issued for this device, if any, and how

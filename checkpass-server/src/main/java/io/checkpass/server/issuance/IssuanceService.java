@@ -15,8 +15,10 @@ import io.checkpass.core.pass.PassIssuer;
 import io.checkpass.core.pass.PassRequest;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.registry.HealthRecord;
+import io.checkpass.core.rules.LocalizedText;
 import io.checkpass.core.status.StatusDecision;
 import io.checkpass.core.status.StatusEngine;
+import io.checkpass.server.db.GroupCommit;
 import io.checkpass.server.refusal.Refusal;
 import io.checkpass.server.refusal.Refused;
 import io.checkpass.server.registry.Registry;
@@ -24,14 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import io.checkpass.server.db.GroupCommit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
-import io.checkpass.core.rules.LocalizedText;
+import java.util.Set;
 
 /**
  * Issues credentials to wallet providers. Cheap per request, and idempotent per person, device and
@@ -60,8 +60,16 @@ public final class IssuanceService implements AutoCloseable {
      */
     private record Reads(IssuanceLedger.Today today, boolean registryRead, HealthRecord record) {}
 
-    public IssuanceService(Registry registry, IssuanceLedger ledger, StatusEngine statusEngine, PassIssuer issuer,
-            ClientRateLimiter clientLimits, int devicesPerPersonPerDay, Duration lifetime, Es256 es256, Clock clock) {
+    public IssuanceService(
+            Registry registry,
+            IssuanceLedger ledger,
+            StatusEngine statusEngine,
+            PassIssuer issuer,
+            ClientRateLimiter clientLimits,
+            int devicesPerPersonPerDay,
+            Duration lifetime,
+            Es256 es256,
+            Clock clock) {
         this.registry = registry;
         this.ledger = ledger;
         this.statusEngine = statusEngine;
@@ -96,7 +104,8 @@ public final class IssuanceService implements AutoCloseable {
     }
 
     private static boolean servesAgain(IssuanceLedger.Today today, Instant at) {
-        return today.existing().isPresent() && today.existing().get().expiresAt().isAfter(at);
+        return today.existing().isPresent()
+                && today.existing().get().expiresAt().isAfter(at);
     }
 
     /** Stops the batched reads; requests still waiting get their answers first. */
@@ -180,7 +189,12 @@ public final class IssuanceService implements AutoCloseable {
      * Issues for a given day: {@code issueDay} is the day the credential is for, {@code statusAt} the instant whose
      * status it carries, {@code issuedAt} its issued-at and {@code expiresAt} its latest expiry.
      */
-    private IssueOutcome issueAt(String clientId, PassOrder order, Instant statusAt, LocalDate issueDay, Instant issuedAt,
+    private IssueOutcome issueAt(
+            String clientId,
+            PassOrder order,
+            Instant statusAt,
+            LocalDate issueDay,
+            Instant issuedAt,
             Instant expiresAt) {
         byte[] deviceKey = order.deviceKey().map(EcPoints::compressed).orElse(null);
         byte[] deviceHash = deviceKey == null ? STATIC_DEVICE : Digests.sha256(deviceKey);
@@ -190,41 +204,63 @@ public final class IssuanceService implements AutoCloseable {
         if (servesAgain(today, issuedAt)) {
             return reused(existing.get());
         }
-        HealthRecord record = (read.registryRead() ? Optional.ofNullable(read.record()) : registry.find(order.personId()))
+        HealthRecord record = (read.registryRead()
+                        ? Optional.ofNullable(read.record())
+                        : registry.find(order.personId()))
                 .orElseThrow(() -> new Refused(new Refusal.UnknownPerson(order.personId())));
         if (existing.isEmpty() && today.devices() >= devicesPerPersonPerDay) {
-            throw new Refused(new Refusal.DeviceLimitReached(order.personId(), devicesPerPersonPerDay, secondsToMidnight(issuedAt)));
+            throw new Refused(new Refusal.DeviceLimitReached(
+                    order.personId(), devicesPerPersonPerDay, secondsToMidnight(issuedAt)));
         }
-        StatusDecision decision = statusEngine.decide(record, statusAt)
+        StatusDecision decision = statusEngine
+                .decide(record, statusAt)
                 .orElseThrow(() -> new Refused(new Refusal.NoRulesInForce(statusAt)));
         // The status window travels in the credential, so a status that ends sooner needs no shorter credential; a
         // change of the rules themselves does (the door cannot know what the new rules would have said).
         Instant expires = expiresAt;
         Optional<Instant> rulesChange = statusEngine.nextRulesChange(statusAt);
-        if (rulesChange.isPresent() && rulesChange.get().isBefore(expires) && rulesChange.get().isAfter(issuedAt)) {
+        if (rulesChange.isPresent()
+                && rulesChange.get().isBefore(expires)
+                && rulesChange.get().isAfter(issuedAt)) {
             expires = rulesChange.get();
         }
-        PassRequest request = new PassRequest(decision.status(), decision.validFrom(), decision.validUntil(),
-                DisplayHint.of(record.person().name(), record.person().birthDate().getYear()), order.deviceKey());
+        PassRequest request = new PassRequest(
+                decision.status(),
+                decision.validFrom(),
+                decision.validUntil(),
+                DisplayHint.of(
+                        record.person().name(), record.person().birthDate().getYear()),
+                order.deviceKey());
         IssuedCredential issued = issuer.issue(request, issuedAt, Duration.between(issuedAt, expires));
-        IssuanceLedger.Entry entry = ledger.record(new IssuanceLedger.Entry(issued.claims().serial(), order.personId(), clientId,
-                deviceHash, deviceKey, issueDay, decision.status().id(), issued.claims().issuedAt(), issued.claims().expiresAt(),
+        IssuanceLedger.Entry entry = ledger.record(new IssuanceLedger.Entry(
+                issued.claims().serial(),
+                order.personId(),
+                clientId,
+                deviceHash,
+                deviceKey,
+                issueDay,
+                decision.status().id(),
+                issued.claims().issuedAt(),
+                issued.claims().expiresAt(),
                 issued.encoded()));
         if (entry.serial().equals(issued.claims().serial())) {
-            return new IssueOutcome(issued.claims(), issued.encoded(), false, decision.explanation(), decision.ruleSetId());
+            return new IssueOutcome(
+                    issued.claims(), issued.encoded(), false, decision.explanation(), decision.ruleSetId());
         }
         return reused(entry);
     }
 
     private IssueOutcome reused(IssuanceLedger.Entry entry) {
-        CoseSign1 cose = CoseSign1.decode(entry.credential(), PassFormat.MAX_PROTECTED_HEADER_BYTES, PassFormat.MAX_CREDENTIAL_BYTES);
+        CoseSign1 cose = CoseSign1.decode(
+                entry.credential(), PassFormat.MAX_PROTECTED_HEADER_BYTES, PassFormat.MAX_CREDENTIAL_BYTES);
         PassClaims claims = Credentials.decodeClaims(cose.payload(), es256);
-        return new IssueOutcome(claims, entry.credential(), true,
-                new LocalizedText("오늘 발급된 패스", "Issued earlier today"), "");
+        return new IssueOutcome(
+                claims, entry.credential(), true, new LocalizedText("오늘 발급된 패스", "Issued earlier today"), "");
     }
 
     private long secondsToMidnight(Instant now) {
-        Instant midnight = LocalDate.ofInstant(now, KST).plusDays(1).atStartOfDay(KST).toInstant();
+        Instant midnight =
+                LocalDate.ofInstant(now, KST).plusDays(1).atStartOfDay(KST).toInstant();
         return Math.max(1, Duration.between(now, midnight).toSeconds());
     }
 }

@@ -12,4 +12,5 @@ import io.checkpass.core.rules.LocalizedText;
  * @param explanation why the status is what it is, for the holder
  * @param ruleSetId   the medical rule set applied
  */
-public record IssueOutcome(PassClaims claims, byte[] credential, boolean reused, LocalizedText explanation, String ruleSetId) {}
+public record IssueOutcome(
+        PassClaims claims, byte[] credential, boolean reused, LocalizedText explanation, String ruleSetId) {}

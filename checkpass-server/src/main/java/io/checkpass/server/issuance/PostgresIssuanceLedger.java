@@ -1,7 +1,8 @@
 package io.checkpass.server.issuance;
 
-import io.checkpass.server.db.Transactions;
 import io.checkpass.core.pass.Serial;
+import io.checkpass.server.db.GroupCommit;
+import io.checkpass.server.db.Transactions;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -9,28 +10,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDate;
-import io.checkpass.server.db.GroupCommit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
-import java.util.Arrays;
-import java.util.Collections;
+import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.Comparator;
+import javax.sql.DataSource;
 
 /** The ledger in the {@code issuance} table. */
 public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseable {
     private static final String COLUMNS =
             "serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential";
     /** The same, qualified for queries that join the ledger (alias {@code i}). */
-    private static final String LEDGER_COLUMNS = Arrays.stream(COLUMNS.split(", ")).map(c -> "i." + c)
-            .collect(Collectors.joining(", "));
+    private static final String LEDGER_COLUMNS =
+            Arrays.stream(COLUMNS.split(", ")).map(c -> "i." + c).collect(Collectors.joining(", "));
 
     private final DataSource db;
     private final GroupCommit<Entry, Entry> writes;
@@ -57,7 +57,8 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
         }
         List<Today> out = new ArrayList<>(Collections.nCopies(n, null));
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select " + LEDGER_COLUMNS + ", (select count(*) from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices, k.ord"
+                PreparedStatement s = c.prepareStatement("select " + LEDGER_COLUMNS
+                        + ", (select count(*) from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices, k.ord"
                         + " from unnest(?::text[], ?::bytea[], ?::date[]) with ordinality as k(person_id, device_key_hash, issue_day, ord)"
                         + " left join issuance i on i.person_id = k.person_id and i.device_key_hash = k.device_key_hash"
                         + " and i.issue_day = k.issue_day")) {
@@ -67,7 +68,9 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     int devices = r.getInt("devices");
-                    out.set((int) r.getLong("ord") - 1, new Today(r.getBytes(1) == null ? Optional.empty() : Optional.of(read(r)), devices));
+                    out.set(
+                            (int) r.getLong("ord") - 1,
+                            new Today(r.getBytes(1) == null ? Optional.empty() : Optional.of(read(r)), devices));
                 }
             }
             return out;
@@ -76,9 +79,10 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
         }
     }
 
-    private static Optional<Entry> find(Connection c, String personId, byte[] deviceKeyHash, LocalDate issueDay) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select " + COLUMNS
-                + " from issuance where person_id = ? and device_key_hash = ? and issue_day = ?")) {
+    private static Optional<Entry> find(Connection c, String personId, byte[] deviceKeyHash, LocalDate issueDay)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "select " + COLUMNS + " from issuance where person_id = ? and device_key_hash = ? and issue_day = ?")) {
             s.setString(1, personId);
             s.setBytes(2, deviceKeyHash);
             s.setDate(3, Date.valueOf(issueDay));
@@ -101,7 +105,8 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
     List<Entry> recordAll(List<Entry> batch) {
         // Key order, so that two writers never wait on each other's unique-index entries in opposite orders.
         List<Entry> sorted = new ArrayList<>(batch);
-        sorted.sort(Comparator.comparing(Entry::personId).thenComparing(e -> HexFormat.of().formatHex(e.deviceKeyHash()))
+        sorted.sort(Comparator.comparing(Entry::personId)
+                .thenComparing(e -> HexFormat.of().formatHex(e.deviceKeyHash()))
                 .thenComparing(Entry::issueDay));
         Set<Serial> inserted = new HashSet<>();
         try (Connection c = db.getConnection()) {
@@ -152,8 +157,12 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                 }
                 List<Entry> out = new ArrayList<>(batch.size());
                 for (Entry e : batch) {
-                    out.add(inserted.contains(e.serial()) ? e : find(c, e.personId(), e.deviceKeyHash(), e.issueDay())
-                            .orElseThrow(() -> new IllegalStateException("issuance conflict without a winner for " + e.personId())));
+                    out.add(
+                            inserted.contains(e.serial())
+                                    ? e
+                                    : find(c, e.personId(), e.deviceKeyHash(), e.issueDay())
+                                            .orElseThrow(() -> new IllegalStateException(
+                                                    "issuance conflict without a winner for " + e.personId())));
                 }
                 c.commit();
                 return out;
@@ -189,7 +198,16 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
     }
 
     private static Entry read(ResultSet r) throws SQLException {
-        return new Entry(Serial.fromBytes(r.getBytes(1)), r.getString(2), r.getString(3), r.getBytes(4), r.getBytes(5),
-                r.getDate(6).toLocalDate(), r.getString(7), r.getTimestamp(8).toInstant(), r.getTimestamp(9).toInstant(), r.getBytes(10));
+        return new Entry(
+                Serial.fromBytes(r.getBytes(1)),
+                r.getString(2),
+                r.getString(3),
+                r.getBytes(4),
+                r.getBytes(5),
+                r.getDate(6).toLocalDate(),
+                r.getString(7),
+                r.getTimestamp(8).toInstant(),
+                r.getTimestamp(9).toInstant(),
+                r.getBytes(10));
     }
 }

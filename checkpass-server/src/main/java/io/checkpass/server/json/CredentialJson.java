@@ -37,7 +37,9 @@ public final class CredentialJson {
     public static ObjectNode toJson(IssueOutcome outcome) {
         ObjectNode json = toJson(outcome.claims(), outcome.credential());
         json.put("reused", outcome.reused());
-        json.putObject("explanation").put("ko", outcome.explanation().ko()).put("en", outcome.explanation().en());
+        json.putObject("explanation")
+                .put("ko", outcome.explanation().ko())
+                .put("en", outcome.explanation().en());
         if (!outcome.ruleSetId().isEmpty()) {
             json.put("ruleSet", outcome.ruleSetId());
         }

@@ -18,8 +18,14 @@ public final class VerificationJson {
         ObjectNode node = JSON.createObjectNode()
                 .put("verdict", result.verdict().name())
                 .put("reason", result.reason().name());
-        node.putObject("reasonText").put("ko", result.reason().text().ko()).put("en", result.reason().text().en());
-        result.condition().ifPresent(c -> node.putObject("condition").put("id", c.id()).put("ko", c.text().ko()).put("en", c.text().en()));
+        node.putObject("reasonText")
+                .put("ko", result.reason().text().ko())
+                .put("en", result.reason().text().en());
+        result.condition()
+                .ifPresent(c -> node.putObject("condition")
+                        .put("id", c.id())
+                        .put("ko", c.text().ko())
+                        .put("en", c.text().en()));
         result.pass().ifPresent(pass -> writePass(node, pass));
         return node;
     }

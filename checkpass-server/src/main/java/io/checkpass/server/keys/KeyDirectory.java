@@ -6,6 +6,7 @@ import io.checkpass.core.crypto.KeyStores;
 import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.crypto.SigningKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.io.UncheckedIOException;
 
 /**
  * A directory holding the centre's signing keys:
@@ -53,12 +53,13 @@ public final class KeyDirectory {
      *
      * @throws IOException if the directory already holds a keystore (keys are never overwritten) or cannot be written
      */
-    public static KeyDirectory create(Path dir, Es256 es256, Instant notBefore, Duration validity, Optional<char[]> password)
-            throws IOException {
+    public static KeyDirectory create(
+            Path dir, Es256 es256, Instant notBefore, Duration validity, Optional<char[]> password) throws IOException {
         Files.createDirectories(dir);
         Path keystore = dir.resolve(KEYSTORE);
         if (Files.exists(keystore)) {
-            throw new IOException(keystore + " already exists; keys are never overwritten. Use another directory or remove it.");
+            throw new IOException(
+                    keystore + " already exists; keys are never overwritten. Use another directory or remove it.");
         }
         char[] pass = password.orElseGet(() -> generatePassword(dir));
         Instant notAfter = notBefore.plus(validity);
@@ -92,15 +93,16 @@ public final class KeyDirectory {
     public static KeyDirectory open(Path dir, Es256 es256, Optional<char[]> password) throws IOException {
         Path keystore = dir.resolve(KEYSTORE);
         if (!Files.isRegularFile(keystore)) {
-            throw new IOException("no keystore at " + keystore + "; create one with 'checkpass keys new --out " + dir + "'");
+            throw new IOException(
+                    "no keystore at " + keystore + "; create one with 'checkpass keys new --out " + dir + "'");
         }
         char[] pass = password.isPresent() ? password.get() : readPasswordFile(dir);
         Map<String, SigningKey> keys = KeyStores.read(keystore, pass, es256);
         SigningKey issuer = keys.get(KeyStores.ISSUER);
         SigningKey bundle = keys.get(KeyStores.BUNDLE);
         if (issuer == null || bundle == null) {
-            throw new IOException(keystore + " must hold the aliases '" + KeyStores.ISSUER + "' and '" + KeyStores.BUNDLE
-                    + "', found " + keys.keySet());
+            throw new IOException(keystore + " must hold the aliases '" + KeyStores.ISSUER + "' and '"
+                    + KeyStores.BUNDLE + "', found " + keys.keySet());
         }
         return new KeyDirectory(dir, issuer, bundle);
     }
@@ -108,7 +110,8 @@ public final class KeyDirectory {
     private static char[] readPasswordFile(Path dir) throws IOException {
         Path file = dir.resolve(PASSWORD_FILE);
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no keystore password: set " + PASSWORD_ENV + ", pass --password-file, or put it in " + file);
+            throw new IOException(
+                    "no keystore password: set " + PASSWORD_ENV + ", pass --password-file, or put it in " + file);
         }
         return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();
     }
@@ -116,7 +119,9 @@ public final class KeyDirectory {
     /** The password from {@code --password-file} if given, else from {@value #PASSWORD_ENV}, else empty. */
     public static Optional<char[]> externalPassword(Path passwordFile) throws IOException {
         if (passwordFile != null) {
-            return Optional.of(Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray());
+            return Optional.of(Files.readString(passwordFile, StandardCharsets.UTF_8)
+                    .strip()
+                    .toCharArray());
         }
         String env = System.getenv(PASSWORD_ENV);
         return env == null || env.isEmpty() ? Optional.empty() : Optional.of(env.toCharArray());

@@ -1,6 +1,5 @@
 package io.checkpass.server.registry;
 
-import io.checkpass.server.db.Transactions;
 import io.checkpass.core.registry.ExemptionRecord;
 import io.checkpass.core.registry.HealthRecord;
 import io.checkpass.core.registry.ImmunizationRecord;
@@ -9,13 +8,17 @@ import io.checkpass.core.registry.RecoveryRecord;
 import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.core.registry.TestRecord;
 import io.checkpass.core.registry.VaccineProduct;
+import io.checkpass.server.db.Transactions;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,9 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import java.util.Collection;
-import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * The registry in PostgreSQL. Reading a person is one round trip (a UNION ALL over the five tables), because the
@@ -46,6 +46,7 @@ public final class PostgresRegistry implements Registry {
             union all select 'r', person_id, released_on::text, null, null, null from recovery where person_id %1$s
             union all select 'e', person_id, valid_from::text, valid_until::text, reason, null from exemption where person_id %1$s
             """;
+
     private static final String SELECT_ONE = SELECT_RECORD.formatted("= ?");
     private static final String SELECT_MANY = SELECT_RECORD.formatted("= any(?)");
 
@@ -72,7 +73,8 @@ public final class PostgresRegistry implements Registry {
         Map<String, List<RecoveryRecord>> recoveries = new HashMap<>();
         Map<String, List<ExemptionRecord>> exemptions = new HashMap<>();
         boolean one = personIds.size() == 1;
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(one ? SELECT_ONE : SELECT_MANY)) {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(one ? SELECT_ONE : SELECT_MANY)) {
             var ids = one ? null : c.createArrayOf("text", personIds.toArray());
             for (int i = 1; i <= 5; i++) {
                 if (one) {
@@ -85,16 +87,40 @@ public final class PostgresRegistry implements Registry {
                 while (r.next()) {
                     String id = r.getString(2);
                     switch (r.getString(1)) {
-                        case "p" -> persons.put(id, new PersonRecord(id, r.getString(3), LocalDate.parse(r.getString(4)),
-                                Optional.ofNullable(r.getString(5))));
-                        case "i" -> doses.computeIfAbsent(id, k -> new ArrayList<>()).add(new ImmunizationRecord(id,
-                                LocalDate.parse(r.getString(4)), VaccineProduct.valueOf(r.getString(5)), Integer.parseInt(r.getString(3))));
-                        case "t" -> tests.computeIfAbsent(id, k -> new ArrayList<>()).add(new TestRecord(id,
-                                Instant.ofEpochMilli(Math.round(Double.parseDouble(r.getString(6)) * 1000)),
-                                TestRecord.Kind.valueOf(r.getString(4)), Boolean.parseBoolean(r.getString(5))));
-                        case "r" -> recoveries.computeIfAbsent(id, k -> new ArrayList<>()).add(new RecoveryRecord(id, LocalDate.parse(r.getString(3))));
-                        case "e" -> exemptions.computeIfAbsent(id, k -> new ArrayList<>()).add(new ExemptionRecord(id,
-                                LocalDate.parse(r.getString(3)), LocalDate.parse(r.getString(4)), r.getString(5)));
+                        case "p" ->
+                            persons.put(
+                                    id,
+                                    new PersonRecord(
+                                            id,
+                                            r.getString(3),
+                                            LocalDate.parse(r.getString(4)),
+                                            Optional.ofNullable(r.getString(5))));
+                        case "i" ->
+                            doses.computeIfAbsent(id, k -> new ArrayList<>())
+                                    .add(new ImmunizationRecord(
+                                            id,
+                                            LocalDate.parse(r.getString(4)),
+                                            VaccineProduct.valueOf(r.getString(5)),
+                                            Integer.parseInt(r.getString(3))));
+                        case "t" ->
+                            tests.computeIfAbsent(id, k -> new ArrayList<>())
+                                    .add(new TestRecord(
+                                            id,
+                                            Instant.ofEpochMilli(Math.round(Double.parseDouble(r.getString(6)) * 1000)),
+                                            TestRecord.Kind.valueOf(r.getString(4)),
+                                            Boolean.parseBoolean(r.getString(5))));
+                        case "r" ->
+                            recoveries
+                                    .computeIfAbsent(id, k -> new ArrayList<>())
+                                    .add(new RecoveryRecord(id, LocalDate.parse(r.getString(3))));
+                        case "e" ->
+                            exemptions
+                                    .computeIfAbsent(id, k -> new ArrayList<>())
+                                    .add(new ExemptionRecord(
+                                            id,
+                                            LocalDate.parse(r.getString(3)),
+                                            LocalDate.parse(r.getString(4)),
+                                            r.getString(5)));
                         default -> throw new IllegalStateException("unknown row kind");
                     }
                 }
@@ -103,8 +129,14 @@ public final class PostgresRegistry implements Registry {
             throw new IllegalStateException("cannot read the registry", e);
         }
         Map<String, HealthRecord> out = new LinkedHashMap<>();
-        persons.forEach((id, person) -> out.put(id, new HealthRecord(person, doses.getOrDefault(id, List.of()),
-                tests.getOrDefault(id, List.of()), recoveries.getOrDefault(id, List.of()), exemptions.getOrDefault(id, List.of()))));
+        persons.forEach((id, person) -> out.put(
+                id,
+                new HealthRecord(
+                        person,
+                        doses.getOrDefault(id, List.of()),
+                        tests.getOrDefault(id, List.of()),
+                        recoveries.getOrDefault(id, List.of()),
+                        exemptions.getOrDefault(id, List.of()))));
         return out;
     }
 
@@ -253,7 +285,8 @@ public final class PostgresRegistry implements Registry {
         while (true) {
             List<String> page = new ArrayList<>();
             try (Connection c = db.getConnection();
-                    PreparedStatement s = c.prepareStatement("select person_id from person where person_id > ? order by person_id limit 500")) {
+                    PreparedStatement s = c.prepareStatement(
+                            "select person_id from person where person_id > ? order by person_id limit 500")) {
                 s.setString(1, after);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -273,7 +306,8 @@ public final class PostgresRegistry implements Registry {
 
     @Override
     public long countPersons() {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("select count(*) from person");
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select count(*) from person");
                 ResultSet r = s.executeQuery()) {
             r.next();
             return r.getLong(1);

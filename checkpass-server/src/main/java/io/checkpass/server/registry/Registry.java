@@ -2,11 +2,11 @@ package io.checkpass.server.registry;
 
 import io.checkpass.core.registry.HealthRecord;
 import io.checkpass.core.registry.RegistryRecord;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.Collection;
-import java.util.Map;
 
 /** The health registry: persons and their doses, tests, recoveries and exemptions. */
 public interface Registry {

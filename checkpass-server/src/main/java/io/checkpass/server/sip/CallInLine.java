@@ -31,6 +31,7 @@ final class CallInLine {
     static final String ALLOW = "Allow: INVITE, ACK, CANCEL, OPTIONS, BYE";
     /** Q.850 cause 16, normal call clearing: the PSTN side releases the call as ended, not as failed (RFC 3326). */
     static final String REGISTERED = "Reason: Q.850;cause=16;text=\"check-in registered\"";
+
     private static final Set<String> URI_SCHEMES = Set.of("sip", "sips", "tel");
     private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(CallInLine.class);
@@ -45,7 +46,11 @@ final class CallInLine {
     private final AtomicReference<Instant> lastWarning = new AtomicReference<>(Instant.MIN);
     private final AtomicInteger unwarned = new AtomicInteger();
 
-    CallInLine(Function<String, Optional<String>> venueByCallNumber, CheckInLog checkIns, Clock clock, SipSettings settings) {
+    CallInLine(
+            Function<String, Optional<String>> venueByCallNumber,
+            CheckInLog checkIns,
+            Clock clock,
+            SipSettings settings) {
         this.venueByCallNumber = venueByCallNumber;
         this.checkIns = checkIns;
         this.clock = clock;
@@ -57,7 +62,8 @@ final class CallInLine {
     void receive(SipParser.Parsed parsed, SipPeer peer) {
         try {
             switch (parsed) {
-                case SipParser.Dropped d -> log.debug("dropped a message from {}:{}: {}", peer.sourceIp(), peer.sourcePort(), d.why());
+                case SipParser.Dropped d ->
+                    log.debug("dropped a message from {}:{}: {}", peer.sourceIp(), peer.sourcePort(), d.why());
                 case SipParser.Invalid i -> {
                     if (!i.request().method().equals("ACK")) { // an ACK is never answered (§17.1.1.3)
                         statelessResponse(i.request(), peer, i.status(), i.reason(), List.of());
@@ -77,7 +83,8 @@ final class CallInLine {
      */
     void overloaded(SipParser.Parsed parsed, SipPeer peer) {
         try {
-            if (parsed instanceof SipParser.Request(SipRequest request) && !matchesTransaction(request, clock.instant())) {
+            if (parsed instanceof SipParser.Request(SipRequest request)
+                    && !matchesTransaction(request, clock.instant())) {
                 statelessResponse(request, peer, 503, "Service Unavailable", List.of(retryAfter()));
             }
         } catch (RuntimeException e) {
@@ -127,9 +134,11 @@ final class CallInLine {
             statelessResponse(request, peer, 503, "Service Unavailable", List.of(retryAfter()));
             return;
         }
-        ServerTransaction cancelled = request.method().equals("CANCEL") ? transactions.get(transactionKey(request, "INVITE")) : null;
+        ServerTransaction cancelled =
+                request.method().equals("CANCEL") ? transactions.get(transactionKey(request, "INVITE")) : null;
         // §9.2: the 200 to a CANCEL carries the To tag of the responses to the INVITE.
-        ServerTransaction tx = new ServerTransaction(request, peer, cancelled != null ? cancelled.toTag : newTag(), settings);
+        ServerTransaction tx =
+                new ServerTransaction(request, peer, cancelled != null ? cancelled.toTag : newTag(), settings);
         ServerTransaction existing = transactions.putIfAbsent(key, tx);
         if (existing != null) {
             existing.retransmitted();
@@ -145,7 +154,8 @@ final class CallInLine {
             tx.respond(420, "Bad Extension", List.of("Unsupported: " + String.join(", ", required)), now);
             return;
         }
-        if (!URI_SCHEMES.contains(SipRequest.lower(request.requestUri().substring(0, request.requestUri().indexOf(':'))))) {
+        if (!URI_SCHEMES.contains(SipRequest.lower(
+                request.requestUri().substring(0, request.requestUri().indexOf(':'))))) {
             tx.respond(416, "Unsupported URI Scheme", List.of(), now);
             return;
         }
@@ -174,7 +184,10 @@ final class CallInLine {
             return;
         }
         if (venueId.isEmpty()) {
-            log.debug("INVITE to {}: no venue has number {}", request.requestUri(), number.map(PhoneNumber::digits).orElse("-"));
+            log.debug(
+                    "INVITE to {}: no venue has number {}",
+                    request.requestUri(),
+                    number.map(PhoneNumber::digits).orElse("-"));
             tx.respond(404, "Not Found", List.of(), now);
             return;
         }
@@ -183,10 +196,21 @@ final class CallInLine {
             tx.respond(433, "Anonymity Disallowed", List.of(), now); // RFC 5079: nothing to trace without a number
             return;
         }
-        RecentCalls.Call call = recentCalls.remember(request.callId(), request.from().tag().orElse(""), now);
-        CheckIn checkIn = new CheckIn(call.checkInId(), call.scannedAt(), venueId.get(), Optional.empty(), CheckIn.Channel.CALL,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new CheckIn.Contact(caller.get(), Optional.empty())),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        RecentCalls.Call call =
+                recentCalls.remember(request.callId(), request.from().tag().orElse(""), now);
+        CheckIn checkIn = new CheckIn(
+                call.checkInId(),
+                call.scannedAt(),
+                venueId.get(),
+                Optional.empty(),
+                CheckIn.Channel.CALL,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(new CheckIn.Contact(caller.get(), Optional.empty())),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         try {
             checkIns.append(List.of(checkIn));
             log.debug("call check-in {} at venue {} stored", checkIn.id(), venueId.get());
@@ -195,7 +219,9 @@ final class CallInLine {
             return;
         }
         if (!tx.respond(603, "Decline", List.of(REGISTERED), clock.instant())) {
-            log.debug("call check-in {} stored after the caller cancelled; it stays: the call reached the line", checkIn.id());
+            log.debug(
+                    "call check-in {} stored after the caller cancelled; it stays: the call reached the line",
+                    checkIn.id());
         }
     }
 
@@ -226,7 +252,11 @@ final class CallInLine {
         tx.respond(503, "Service Unavailable", List.of(retryAfter()), now);
         Instant last = lastWarning.get();
         if (!now.isBefore(last.plus(WARNING_INTERVAL)) && lastWarning.compareAndSet(last, now)) {
-            log.warn("안심콜: {}, answered 503 ({} more since the last warning): {}", what, unwarned.getAndSet(0), e.getMessage());
+            log.warn(
+                    "안심콜: {}, answered 503 ({} more since the last warning): {}",
+                    what,
+                    unwarned.getAndSet(0),
+                    e.getMessage());
         } else {
             unwarned.incrementAndGet();
         }
@@ -256,6 +286,7 @@ final class CallInLine {
         if (via.rfc3261Branch()) {
             return via.branch().orElseThrow() + '|' + via.sentBy() + '|' + method;
         }
-        return "2543|" + request.callId() + '|' + request.cseqNumber() + '|' + request.from().tag().orElse("") + '|' + via.sentBy() + '|' + method;
+        return "2543|" + request.callId() + '|' + request.cseqNumber() + '|'
+                + request.from().tag().orElse("") + '|' + via.sentBy() + '|' + method;
     }
 }

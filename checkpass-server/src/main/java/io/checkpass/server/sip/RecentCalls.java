@@ -69,7 +69,8 @@ final class RecentCalls {
     static UUID checkInId(Instant scannedAt, String callId, String fromTag) {
         byte[] hash;
         try {
-            hash = MessageDigest.getInstance("SHA-256").digest((callId + '\n' + fromTag).getBytes(StandardCharsets.UTF_8));
+            hash = MessageDigest.getInstance("SHA-256")
+                    .digest((callId + '\n' + fromTag).getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is mandatory in every JDK", e);
         }

@@ -11,7 +11,12 @@ import java.util.Optional;
  * once. Timers are deadlines checked by {@link #tick}, so tests move a clock instead of sleeping.
  */
 final class ServerTransaction {
-    enum State { PROCEEDING, COMPLETED, CONFIRMED, TERMINATED }
+    enum State {
+        PROCEEDING,
+        COMPLETED,
+        CONFIRMED,
+        TERMINATED
+    }
 
     final SipRequest request;
     final String toTag;
@@ -44,7 +49,8 @@ final class ServerTransaction {
         if (state != State.PROCEEDING) {
             return false;
         }
-        lastResponse = SipResponse.build(request, topVia, status, reason, status == 100 ? Optional.empty() : Optional.of(toTag), extraHeaders);
+        lastResponse = SipResponse.build(
+                request, topVia, status, reason, status == 100 ? Optional.empty() : Optional.of(toTag), extraHeaders);
         peer.send(lastResponse);
         if (status >= 200) {
             finalStatus = status;

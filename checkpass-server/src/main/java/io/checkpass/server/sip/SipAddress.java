@@ -31,14 +31,17 @@ record SipAddress(String uri, String headerParams) {
                 return Optional.empty();
             }
             String uri = v.substring(open + 1, close).trim();
-            return uri.isEmpty() || uri.indexOf(':') < 0 ? Optional.empty() : Optional.of(new SipAddress(uri, v.substring(close + 1)));
+            return uri.isEmpty() || uri.indexOf(':') < 0
+                    ? Optional.empty()
+                    : Optional.of(new SipAddress(uri, v.substring(close + 1)));
         }
         if (i > 0) {
             return Optional.empty(); // a display name needs the angle brackets
         }
         int semicolon = v.indexOf(';');
         String uri = semicolon < 0 ? v : v.substring(0, semicolon);
-        return uri.isEmpty() || uri.indexOf(':') < 0 ? Optional.empty()
+        return uri.isEmpty() || uri.indexOf(':') < 0
+                ? Optional.empty()
                 : Optional.of(new SipAddress(uri, semicolon < 0 ? "" : v.substring(semicolon)));
     }
 

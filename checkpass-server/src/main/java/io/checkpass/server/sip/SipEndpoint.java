@@ -46,7 +46,8 @@ public final class SipEndpoint implements AutoCloseable {
     private final CallInLine line;
     private final GroupCommitLog groupCommit;
     private final Semaphore inFlight;
-    private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sip-request-", 0).factory());
+    private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sip-request-", 0).factory());
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final List<Thread> loops = new ArrayList<>();
     private DatagramSocket udp;
@@ -60,16 +61,32 @@ public final class SipEndpoint implements AutoCloseable {
      * @param checkIns          where CALL check-ins go; the final response is sent only after it returns
      * @param clock             scan times and the transaction timers
      */
-    public SipEndpoint(String host, int port, Function<String, Optional<String>> venueByCallNumber, CheckInLog checkIns, Clock clock) {
+    public SipEndpoint(
+            String host,
+            int port,
+            Function<String, Optional<String>> venueByCallNumber,
+            CheckInLog checkIns,
+            Clock clock) {
         this(host, port, venueByCallNumber, checkIns, clock, SipSettings.DEFAULTS);
     }
 
     /** Looks venue numbers up in {@link Venues}. */
     public SipEndpoint(String host, int port, Venues venues, CheckInLog checkIns, Clock clock) {
-        this(host, port, digits -> venues.byCallNumber(digits).map(Venues.Venue::venueId), checkIns, clock, SipSettings.DEFAULTS);
+        this(
+                host,
+                port,
+                digits -> venues.byCallNumber(digits).map(Venues.Venue::venueId),
+                checkIns,
+                clock,
+                SipSettings.DEFAULTS);
     }
 
-    public SipEndpoint(String host, int port, Function<String, Optional<String>> venueByCallNumber, CheckInLog checkIns, Clock clock,
+    public SipEndpoint(
+            String host,
+            int port,
+            Function<String, Optional<String>> venueByCallNumber,
+            CheckInLog checkIns,
+            Clock clock,
             SipSettings settings) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("sip.port must be 0..65535, got " + port);
@@ -147,7 +164,8 @@ public final class SipEndpoint implements AutoCloseable {
                 udp = new DatagramSocket(new InetSocketAddress(host, requestedPort));
                 udp.setReceiveBufferSize(1 << 20);
             } catch (SocketException e) {
-                throw new UncheckedIOException("cannot bind SIP UDP " + host + ":" + requestedPort + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot bind SIP UDP " + host + ":" + requestedPort + ": " + e.getMessage(), e);
             }
             try {
                 tcp = new ServerSocket();
@@ -158,7 +176,8 @@ public final class SipEndpoint implements AutoCloseable {
                 udp.close();
                 closeQuietly(tcp);
                 if (requestedPort != 0 || attempt == 10 || !(e instanceof BindException)) {
-                    throw new UncheckedIOException("cannot bind SIP TCP " + host + ":" + udp.getLocalPort() + ": " + e.getMessage(), e);
+                    throw new UncheckedIOException(
+                            "cannot bind SIP TCP " + host + ":" + udp.getLocalPort() + ": " + e.getMessage(), e);
                 }
             }
         }
@@ -195,7 +214,10 @@ public final class SipEndpoint implements AutoCloseable {
                 continue;
             }
             if (connections.size() >= MAX_TCP_CONNECTIONS) {
-                log.warn("SIP TCP connection from {} refused: {} open", socket.getRemoteSocketAddress(), MAX_TCP_CONNECTIONS);
+                log.warn(
+                        "SIP TCP connection from {} refused: {} open",
+                        socket.getRemoteSocketAddress(),
+                        MAX_TCP_CONNECTIONS);
                 closeQuietly(socket);
                 continue;
             }
@@ -207,7 +229,8 @@ public final class SipEndpoint implements AutoCloseable {
     private void readConnection(Socket socket) {
         try (socket) {
             socket.setSoTimeout(TCP_IDLE_MILLIS);
-            TcpPeer peer = new TcpPeer(socket, socket.getOutputStream(), (InetSocketAddress) socket.getRemoteSocketAddress());
+            TcpPeer peer =
+                    new TcpPeer(socket, socket.getOutputStream(), (InetSocketAddress) socket.getRemoteSocketAddress());
             SipStreamReader reader = new SipStreamReader(socket.getInputStream());
             byte[] message;
             while (running && (message = reader.next()) != null) {
@@ -284,7 +307,8 @@ public final class SipEndpoint implements AutoCloseable {
         }
     }
 
-    private record UdpPeer(DatagramSocket socket, InetSocketAddress destination, InetSocketAddress source) implements SipPeer {
+    private record UdpPeer(DatagramSocket socket, InetSocketAddress destination, InetSocketAddress source)
+            implements SipPeer {
         @Override
         public void send(byte[] message) {
             try {

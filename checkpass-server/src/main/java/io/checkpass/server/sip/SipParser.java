@@ -15,11 +15,30 @@ import java.util.Optional;
 final class SipParser {
     /** The largest message accepted: a UDP datagram's payload cannot be larger. */
     static final int MAX_MESSAGE = 65_535;
+
     static final int MAX_HEADERS = 128;
 
     private static final Map<String, String> COMPACT = Map.of(
-            "i", "call-id", "m", "contact", "e", "content-encoding", "l", "content-length", "c", "content-type",
-            "f", "from", "s", "subject", "k", "supported", "t", "to", "v", "via");
+            "i",
+            "call-id",
+            "m",
+            "contact",
+            "e",
+            "content-encoding",
+            "l",
+            "content-length",
+            "c",
+            "content-type",
+            "f",
+            "from",
+            "s",
+            "subject",
+            "k",
+            "supported",
+            "t",
+            "to",
+            "v",
+            "via");
 
     /** The outcome of reading one message. */
     sealed interface Parsed {}
@@ -88,7 +107,9 @@ final class SipParser {
                 return new Dropped("more than " + MAX_HEADERS + " headers");
             }
             String lower = SipRequest.lower(name);
-            headers.add(new SipRequest.Header(COMPACT.getOrDefault(lower, lower), line.substring(colon + 1).trim()));
+            headers.add(new SipRequest.Header(
+                    COMPACT.getOrDefault(lower, lower),
+                    line.substring(colon + 1).trim()));
         }
         String method = parts[0];
         byte[] body = Arrays.copyOfRange(data, Math.min(bodyStart, length), length);
@@ -128,12 +149,13 @@ final class SipParser {
     private static Optional<String> problem(SipRequest r) {
         for (String name : List.of("call-id", "cseq", "from", "to")) {
             if (r.first(name).map(String::isEmpty).orElse(true)) {
-                return Optional.of("Missing " + switch (name) {
-                    case "call-id" -> "Call-ID";
-                    case "cseq" -> "CSeq";
-                    case "from" -> "From";
-                    default -> "To";
-                });
+                return Optional.of("Missing "
+                        + switch (name) {
+                            case "call-id" -> "Call-ID";
+                            case "cseq" -> "CSeq";
+                            case "from" -> "From";
+                            default -> "To";
+                        });
             }
         }
         String[] cseq = r.first("cseq").orElseThrow().split("\\s+");
@@ -159,7 +181,10 @@ final class SipParser {
     private static List<String> unfold(String[] raw) {
         List<String> lines = new ArrayList<>(raw.length);
         for (String line : raw) {
-            if (!lines.isEmpty() && !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && lines.size() > 1) {
+            if (!lines.isEmpty()
+                    && !line.isEmpty()
+                    && (line.charAt(0) == ' ' || line.charAt(0) == '\t')
+                    && lines.size() > 1) {
                 lines.set(lines.size() - 1, lines.getLast() + " " + line.trim());
             } else {
                 lines.add(line);

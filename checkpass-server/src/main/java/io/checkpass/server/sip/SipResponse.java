@@ -14,7 +14,8 @@ final class SipResponse {
      * @param toTag   added to To unless the request's To has a tag already; none on 100 Trying (§8.2.6.1)
      * @param extra   complete header lines without CRLF, e.g. {@code Retry-After: 10}
      */
-    static byte[] build(SipRequest request, String topVia, int status, String reason, Optional<String> toTag, List<String> extra) {
+    static byte[] build(
+            SipRequest request, String topVia, int status, String reason, Optional<String> toTag, List<String> extra) {
         StringBuilder out = new StringBuilder(512);
         out.append("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
         List<String> vias = request.all("via");
@@ -31,7 +32,8 @@ final class SipResponse {
             }
             out.append("\r\n");
         });
-        request.first("call-id").ifPresent(v -> out.append("Call-ID: ").append(v).append("\r\n"));
+        request.first("call-id")
+                .ifPresent(v -> out.append("Call-ID: ").append(v).append("\r\n"));
         request.first("cseq").ifPresent(v -> out.append("CSeq: ").append(v).append("\r\n"));
         for (String line : extra) {
             out.append(line).append("\r\n");

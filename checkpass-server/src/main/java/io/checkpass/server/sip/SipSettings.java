@@ -15,16 +15,38 @@ import java.time.Duration;
  * @param tick             how often timers are checked
  * @param maxInFlight      requests being handled at once (each on a virtual thread); past it, 503 at once
  */
-public record SipSettings(Duration t1, Duration t2, Duration t4, int maxTransactions, Duration callMemory, int maxCalls,
-        Duration retryAfter, Duration tick, int maxInFlight) {
+public record SipSettings(
+        Duration t1,
+        Duration t2,
+        Duration t4,
+        int maxTransactions,
+        Duration callMemory,
+        int maxCalls,
+        Duration retryAfter,
+        Duration tick,
+        int maxInFlight) {
 
     /** RFC 3261 defaults; room for 100 calls/s left unacknowledged for Timer H (64·T1 = 32 s) three times over. */
-    public static final SipSettings DEFAULTS = new SipSettings(Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(5),
-            10_000, Duration.ofMinutes(5), 100_000, Duration.ofSeconds(10), Duration.ofMillis(20), 1_000);
+    public static final SipSettings DEFAULTS = new SipSettings(
+            Duration.ofMillis(500),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(5),
+            10_000,
+            Duration.ofMinutes(5),
+            100_000,
+            Duration.ofSeconds(10),
+            Duration.ofMillis(20),
+            1_000);
 
     public SipSettings {
-        if (t1.isNegative() || t1.isZero() || t2.compareTo(t1) < 0 || t4.isNegative() || tick.isNegative() || tick.isZero()) {
-            throw new IllegalArgumentException("SIP timers must be positive with T2 >= T1, got T1=" + t1 + " T2=" + t2 + " T4=" + t4);
+        if (t1.isNegative()
+                || t1.isZero()
+                || t2.compareTo(t1) < 0
+                || t4.isNegative()
+                || tick.isNegative()
+                || tick.isZero()) {
+            throw new IllegalArgumentException(
+                    "SIP timers must be positive with T2 >= T1, got T1=" + t1 + " T2=" + t2 + " T4=" + t4);
         }
         if (maxTransactions < 1 || maxCalls < 1 || maxInFlight < 1) {
             throw new IllegalArgumentException("SIP bounds must be at least 1");

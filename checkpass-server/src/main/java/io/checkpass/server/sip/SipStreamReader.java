@@ -46,7 +46,8 @@ final class SipStreamReader {
         }
         int length = contentLength(message.toString(StandardCharsets.UTF_8));
         if (length < 0 || message.size() + length > SipParser.MAX_MESSAGE) {
-            throw new IOException("a message on a stream needs a Content-Length, and at most " + SipParser.MAX_MESSAGE + " bytes in all");
+            throw new IOException("a message on a stream needs a Content-Length, and at most " + SipParser.MAX_MESSAGE
+                    + " bytes in all");
         }
         byte[] body = in.readNBytes(length);
         if (body.length < length) {

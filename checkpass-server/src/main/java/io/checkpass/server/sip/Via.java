@@ -2,9 +2,9 @@ package io.checkpass.server.sip;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Locale;
 
 /**
  * One Via value: {@code SIP/2.0/UDP host[:port];branch=z9hG4bK...;rport}. Parsed for the transaction key
@@ -32,7 +32,10 @@ record Via(String transport, String host, OptionalInt port, List<Param> params) 
             return Optional.empty();
         }
         String[] protocol = compact.substring(0, space).split("/");
-        if (protocol.length != 3 || !protocol[0].equalsIgnoreCase("SIP") || !protocol[1].equals("2.0") || !isToken(protocol[2])) {
+        if (protocol.length != 3
+                || !protocol[0].equalsIgnoreCase("SIP")
+                || !protocol[1].equals("2.0")
+                || !isToken(protocol[2])) {
             return Optional.empty();
         }
         String sentBy = compact.substring(space + 1).trim();
@@ -77,14 +80,21 @@ record Via(String transport, String host, OptionalInt port, List<Param> params) 
                 if (!isToken(name)) {
                     return Optional.empty();
                 }
-                params.add(new Param(SipRequest.lower(name), eq < 0 ? Optional.empty() : Optional.of(t.substring(eq + 1).trim())));
+                params.add(new Param(
+                        SipRequest.lower(name),
+                        eq < 0
+                                ? Optional.empty()
+                                : Optional.of(t.substring(eq + 1).trim())));
             }
         }
         return Optional.of(new Via(protocol[2].toUpperCase(Locale.ROOT), host, port, params));
     }
 
     Optional<String> param(String name) {
-        return params.stream().filter(p -> p.name().equals(name)).findFirst().map(p -> p.value().orElse(""));
+        return params.stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .map(p -> p.value().orElse(""));
     }
 
     Optional<String> branch() {
@@ -108,7 +118,8 @@ record Via(String transport, String host, OptionalInt port, List<Param> params) 
     String forResponse(String sourceIp, int sourcePort) {
         boolean rport = param("rport").isPresent();
         boolean addReceived = rport || !unbracketed(host).equalsIgnoreCase(sourceIp);
-        StringBuilder out = new StringBuilder("SIP/2.0/").append(transport).append(' ').append(sentBy());
+        StringBuilder out =
+                new StringBuilder("SIP/2.0/").append(transport).append(' ').append(sentBy());
         for (Param p : params) {
             if (p.name().equals("received") && addReceived) {
                 continue;
@@ -136,7 +147,10 @@ record Via(String transport, String host, OptionalInt port, List<Param> params) 
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-.!%*_+`'~".indexOf(c) >= 0;
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "-.!%*_+`'~".indexOf(c) >= 0;
             if (!ok) {
                 return false;
             }

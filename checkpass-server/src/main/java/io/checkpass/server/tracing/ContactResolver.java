@@ -36,8 +36,19 @@ final class ContactResolver {
      * One co-visit row: another check-in near one of the case's, with what the ledger and the registry know of
      * its serial. Fields other than the first four are null when the check-in or the join has none.
      */
-    record CoVisit(CaseVisit caseVisit, UUID checkinId, Instant at, Channel channel, byte[] serial, String passRef,
-            byte[] contactHmac, byte[] contactSealed, String verdict, String personId, String personName, String personPhone) {}
+    record CoVisit(
+            CaseVisit caseVisit,
+            UUID checkinId,
+            Instant at,
+            Channel channel,
+            byte[] serial,
+            String passRef,
+            byte[] contactHmac,
+            byte[] contactSealed,
+            String verdict,
+            String personId,
+            String personName,
+            String personPhone) {}
 
     private final ContactCipher cipher;
 
@@ -63,10 +74,19 @@ final class ContactResolver {
             ContactBuilder contact = identityOf(traceId, row, byIdentity);
             CaseVisit cv = row.caseVisit();
             Duration apart = Duration.between(cv.at(), row.at()).abs();
-            contact.encounters.add(new Encounter(cv.venueId(), cv.venueName(), cv.checkinId(), cv.at(), row.checkinId(), row.at(),
-                    row.channel(), Optional.ofNullable(row.verdict()), dwell.minus(apart)));
+            contact.encounters.add(new Encounter(
+                    cv.venueId(),
+                    cv.venueName(),
+                    cv.checkinId(),
+                    cv.at(),
+                    row.checkinId(),
+                    row.at(),
+                    row.channel(),
+                    Optional.ofNullable(row.verdict()),
+                    dwell.minus(apart)));
         }
-        return byIdentity.values().stream().map(ContactBuilder::build)
+        return byIdentity.values().stream()
+                .map(ContactBuilder::build)
                 .sorted(Comparator.comparing((Contact k) -> rank(k.resolution()))
                         .thenComparing(k -> k.encounters().getFirst().contactVisitAt())
                         .thenComparing(Contact::identity))
@@ -76,27 +96,44 @@ final class ContactResolver {
     private ContactBuilder identityOf(UUID traceId, CoVisit row, Map<String, ContactBuilder> byIdentity) {
         if (row.serial() != null) {
             if (row.personId() != null) {
-                return byIdentity.computeIfAbsent("person:" + row.personId(), id -> new ContactBuilder(id, Resolution.LEDGER,
-                        Optional.of(row.personId()), Optional.ofNullable(row.personName()), Optional.ofNullable(row.personPhone()).map(ContactResolver::tidyPhone)));
+                return byIdentity.computeIfAbsent(
+                        "person:" + row.personId(),
+                        id -> new ContactBuilder(
+                                id,
+                                Resolution.LEDGER,
+                                Optional.of(row.personId()),
+                                Optional.ofNullable(row.personName()),
+                                Optional.ofNullable(row.personPhone()).map(ContactResolver::tidyPhone)));
             }
-            return byIdentity.computeIfAbsent("serial:" + HEX.formatHex(row.serial()), id -> ContactBuilder.unresolved(id, Resolution.NOT_IN_LEDGER));
+            return byIdentity.computeIfAbsent(
+                    "serial:" + HEX.formatHex(row.serial()),
+                    id -> ContactBuilder.unresolved(id, Resolution.NOT_IN_LEDGER));
         }
         if (row.contactHmac() != null) {
             Optional<ContactCipher.Contact> opened = open(traceId, row);
             if (opened.isEmpty()) {
-                return byIdentity.computeIfAbsent("checkin:" + row.checkinId(), id -> ContactBuilder.unresolved(id, Resolution.UNDECRYPTABLE));
+                return byIdentity.computeIfAbsent(
+                        "checkin:" + row.checkinId(), id -> ContactBuilder.unresolved(id, Resolution.UNDECRYPTABLE));
             }
-            ContactBuilder contact = byIdentity.computeIfAbsent(contactIdentity(row.contactHmac()), id -> new ContactBuilder(id, Resolution.CONTACT,
-                    Optional.empty(), Optional.empty(), Optional.of(opened.get().phone())));
+            ContactBuilder contact = byIdentity.computeIfAbsent(
+                    contactIdentity(row.contactHmac()),
+                    id -> new ContactBuilder(
+                            id,
+                            Resolution.CONTACT,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.of(opened.get().phone())));
             if (contact.name.isEmpty()) {
                 contact.name = opened.get().name();
             }
             return contact;
         }
         if (row.passRef() != null) {
-            return byIdentity.computeIfAbsent("pass-ref:" + row.passRef(), id -> ContactBuilder.unresolved(id, Resolution.FOREIGN_PASS));
+            return byIdentity.computeIfAbsent(
+                    "pass-ref:" + row.passRef(), id -> ContactBuilder.unresolved(id, Resolution.FOREIGN_PASS));
         }
-        return byIdentity.computeIfAbsent("checkin:" + row.checkinId(), id -> ContactBuilder.unresolved(id, Resolution.NO_IDENTIFIER));
+        return byIdentity.computeIfAbsent(
+                "checkin:" + row.checkinId(), id -> ContactBuilder.unresolved(id, Resolution.NO_IDENTIFIER));
     }
 
     private Optional<ContactCipher.Contact> open(UUID traceId, CoVisit row) {
@@ -107,7 +144,10 @@ final class ContactResolver {
         try {
             return Optional.of(cipher.open(row.contactSealed(), row.contactHmac()));
         } catch (IllegalStateException e) {
-            log.warn("trace {}: the contact of check-in {} does not decrypt; reported unresolved", traceId, row.checkinId());
+            log.warn(
+                    "trace {}: the contact of check-in {} does not decrypt; reported unresolved",
+                    traceId,
+                    row.checkinId());
             return Optional.empty();
         }
     }
@@ -134,7 +174,12 @@ final class ContactResolver {
         final Optional<String> phone;
         final List<Encounter> encounters = new ArrayList<>();
 
-        ContactBuilder(String identity, Resolution resolution, Optional<String> personId, Optional<String> name, Optional<String> phone) {
+        ContactBuilder(
+                String identity,
+                Resolution resolution,
+                Optional<String> personId,
+                Optional<String> name,
+                Optional<String> phone) {
             this.identity = identity;
             this.resolution = resolution;
             this.personId = personId;

@@ -20,8 +20,20 @@ import java.util.List;
  * shows it as text instead of running it as a formula (OWASP "CSV injection").
  */
 public final class TraceCsv {
-    public static final List<String> COLUMNS = List.of("case_id", "identity", "resolution", "person_id", "name", "phone", "venue_id",
-            "venue_name", "case_visit_at", "contact_visit_at", "channel", "verdict", "overlap_minutes");
+    public static final List<String> COLUMNS = List.of(
+            "case_id",
+            "identity",
+            "resolution",
+            "person_id",
+            "name",
+            "phone",
+            "venue_id",
+            "venue_name",
+            "case_visit_at",
+            "contact_visit_at",
+            "channel",
+            "verdict",
+            "overlap_minutes");
     public static final String MEDIA_TYPE = "text/csv; charset=utf-8; header=present";
 
     private TraceCsv() {}
@@ -56,7 +68,9 @@ public final class TraceCsv {
 
     /** Minutes with two decimals: 59.50 for a co-visit 30 s after the case's under a 60-minute dwell. */
     static String overlapMinutes(Encounter e) {
-        return BigDecimal.valueOf(e.overlap().toMillis()).divide(BigDecimal.valueOf(60_000), 2, RoundingMode.HALF_UP).toPlainString();
+        return BigDecimal.valueOf(e.overlap().toMillis())
+                .divide(BigDecimal.valueOf(60_000), 2, RoundingMode.HALF_UP)
+                .toPlainString();
     }
 
     static String cell(String value) {

@@ -81,7 +81,8 @@ final class TraceQueries {
      */
     Set<String> personsWithPhone(PhoneNumber phone) throws SQLException {
         Set<String> persons = new LinkedHashSet<>();
-        try (PreparedStatement q = c.prepareStatement("select person_id from person where canonical_phone(phone) = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("select person_id from person where canonical_phone(phone) = ?")) {
             q.setString(1, phone.digits());
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
@@ -113,7 +114,8 @@ final class TraceQueries {
     }
 
     /** Check-ins in [from, to) with one of these serials or contact HMACs, oldest first, at most {@code limit}. */
-    List<CaseVisit> visitsOf(List<byte[]> serials, List<byte[]> hmacs, Instant from, Instant to, int limit) throws SQLException {
+    List<CaseVisit> visitsOf(List<byte[]> serials, List<byte[]> hmacs, Instant from, Instant to, int limit)
+            throws SQLException {
         List<CaseVisit> visits = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("""
                 select k.checkin_id, k.venue_id, v.name, k.scanned_at, k.channel
@@ -128,8 +130,12 @@ final class TraceQueries {
             q.setInt(5, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    visits.add(new CaseVisit(r.getObject(1, UUID.class), r.getString(2), Optional.ofNullable(r.getString(3)),
-                            r.getTimestamp(4).toInstant(), Channel.valueOf(r.getString(5))));
+                    visits.add(new CaseVisit(
+                            r.getObject(1, UUID.class),
+                            r.getString(2),
+                            Optional.ofNullable(r.getString(3)),
+                            r.getTimestamp(4).toInstant(),
+                            Channel.valueOf(r.getString(5))));
                 }
             }
         }
@@ -143,8 +149,14 @@ final class TraceQueries {
      *
      * @param caseVisits oldest first
      */
-    List<CoVisit> coVisits(List<CaseVisit> caseVisits, Duration dwell, List<byte[]> ownSerials, List<byte[]> ownHmacs,
-            Collection<String> ownPersons, int limit) throws SQLException {
+    List<CoVisit> coVisits(
+            List<CaseVisit> caseVisits,
+            Duration dwell,
+            List<byte[]> ownSerials,
+            List<byte[]> ownHmacs,
+            Collection<String> ownPersons,
+            int limit)
+            throws SQLException {
         List<CoVisit> rows = new ArrayList<>();
         if (caseVisits.isEmpty()) {
             return rows;
@@ -168,9 +180,20 @@ final class TraceQueries {
                   and (i.person_id is null or not i.person_id = any(?))
                 order by o.scanned_at, o.checkin_id, cv.at
                 limit ?""")) {
-            q.setArray(1, c.createArrayOf("uuid", caseVisits.stream().map(CaseVisit::checkinId).toArray()));
-            q.setArray(2, c.createArrayOf("text", caseVisits.stream().map(CaseVisit::venueId).toArray()));
-            q.setArray(3, c.createArrayOf("timestamptz", caseVisits.stream().map(v -> Timestamp.from(v.at())).toArray()));
+            q.setArray(
+                    1,
+                    c.createArrayOf(
+                            "uuid",
+                            caseVisits.stream().map(CaseVisit::checkinId).toArray()));
+            q.setArray(
+                    2,
+                    c.createArrayOf(
+                            "text", caseVisits.stream().map(CaseVisit::venueId).toArray()));
+            q.setArray(
+                    3,
+                    c.createArrayOf(
+                            "timestamptz",
+                            caseVisits.stream().map(v -> Timestamp.from(v.at())).toArray()));
             q.setLong(4, dwell.toMinutes());
             q.setLong(5, dwell.toMinutes());
             q.setTimestamp(6, Timestamp.from(first.minus(dwell)));
@@ -181,9 +204,19 @@ final class TraceQueries {
             q.setInt(11, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    rows.add(new CoVisit(byId.get(r.getObject(1, UUID.class)), r.getObject(2, UUID.class), r.getTimestamp(3).toInstant(),
-                            Channel.valueOf(r.getString(4)), r.getBytes(5), r.getString(6), r.getBytes(7), r.getBytes(8), r.getString(9),
-                            r.getString(10), r.getString(11), r.getString(12)));
+                    rows.add(new CoVisit(
+                            byId.get(r.getObject(1, UUID.class)),
+                            r.getObject(2, UUID.class),
+                            r.getTimestamp(3).toInstant(),
+                            Channel.valueOf(r.getString(4)),
+                            r.getBytes(5),
+                            r.getString(6),
+                            r.getBytes(7),
+                            r.getBytes(8),
+                            r.getString(9),
+                            r.getString(10),
+                            r.getString(11),
+                            r.getString(12)));
                 }
             }
         }

@@ -20,7 +20,13 @@ import java.util.OptionalInt;
  * @param to           end of the window, exclusive; at most {@link #MAX_WINDOW} after {@code from}
  * @param dwellMinutes how long a check-in counts as presence; empty for the tracer's default
  */
-public record TraceRequest(String tracerId, String caseId, String reason, Subject subject, Instant from, Instant to,
+public record TraceRequest(
+        String tracerId,
+        String caseId,
+        String reason,
+        Subject subject,
+        Instant from,
+        Instant to,
         OptionalInt dwellMinutes) {
     public static final int MAX_CASE_ID = 64;
     public static final int MAX_REASON = 500;
@@ -63,7 +69,8 @@ public record TraceRequest(String tracerId, String caseId, String reason, Subjec
             throw new IllegalArgumentException("the window needs from < to");
         }
         if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
-            throw new IllegalArgumentException("the window is at most 28 days (the visit log keeps no more), got " + Duration.between(from, to).toDays() + " days");
+            throw new IllegalArgumentException("the window is at most 28 days (the visit log keeps no more), got "
+                    + Duration.between(from, to).toDays() + " days");
         }
         if (dwellMinutes.isPresent()) {
             checkDwell(dwellMinutes.getAsInt());
@@ -73,14 +80,16 @@ public record TraceRequest(String tracerId, String caseId, String reason, Subjec
     /** @throws IllegalArgumentException unless 1..720 minutes */
     static int checkDwell(int minutes) {
         if (minutes < MIN_DWELL_MINUTES || minutes > MAX_DWELL_MINUTES) {
-            throw new IllegalArgumentException("dwellMinutes must be " + MIN_DWELL_MINUTES + ".." + MAX_DWELL_MINUTES + ", got " + minutes);
+            throw new IllegalArgumentException(
+                    "dwellMinutes must be " + MIN_DWELL_MINUTES + ".." + MAX_DWELL_MINUTES + ", got " + minutes);
         }
         return minutes;
     }
 
     private static String text(String field, String value, int max) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is required: it goes into the audit log with every resolution");
+            throw new IllegalArgumentException(
+                    field + " is required: it goes into the audit log with every resolution");
         }
         String trimmed = value.strip();
         if (trimmed.length() > max) {

@@ -4,9 +4,9 @@ import io.checkpass.server.visits.CheckIn.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.Locale;
 
 /**
  * What a trace found: the case's own visits, and one {@link Contact} per co-visitor identity with the encounters
@@ -18,7 +18,12 @@ import java.util.Locale;
  * @param caseVisits  the case's check-ins in the window, oldest first
  * @param contacts    co-visitors, resolved persons first, then contacts by phone, then the unresolved
  */
-public record TraceResult(UUID traceId, Instant tracedAt, TraceRequest request, Duration dwell, List<CaseVisit> caseVisits,
+public record TraceResult(
+        UUID traceId,
+        Instant tracedAt,
+        TraceRequest request,
+        Duration dwell,
+        List<CaseVisit> caseVisits,
         List<Contact> contacts) {
 
     public TraceResult {
@@ -71,8 +76,13 @@ public record TraceResult(UUID traceId, Instant tracedAt, TraceRequest request, 
      * @param phone      normalised digits when the number normalises, else as stored
      * @param encounters the overlapping visits, by contact visit time
      */
-    public record Contact(String identity, Resolution resolution, Optional<String> personId, Optional<String> name,
-            Optional<String> phone, List<Encounter> encounters) {
+    public record Contact(
+            String identity,
+            Resolution resolution,
+            Optional<String> personId,
+            Optional<String> name,
+            Optional<String> phone,
+            List<Encounter> encounters) {
         public Contact {
             encounters = List.copyOf(encounters);
         }
@@ -83,6 +93,14 @@ public record TraceResult(UUID traceId, Instant tracedAt, TraceRequest request, 
      *
      * @param overlap how long both presence intervals overlap: dwell − |caseVisitAt − contactVisitAt|
      */
-    public record Encounter(String venueId, Optional<String> venueName, UUID caseCheckinId, Instant caseVisitAt, UUID contactCheckinId,
-            Instant contactVisitAt, Channel channel, Optional<String> verdict, Duration overlap) {}
+    public record Encounter(
+            String venueId,
+            Optional<String> venueName,
+            UUID caseCheckinId,
+            Instant caseVisitAt,
+            UUID contactCheckinId,
+            Instant contactVisitAt,
+            Channel channel,
+            Optional<String> verdict,
+            Duration overlap) {}
 }

@@ -47,6 +47,7 @@ public final class Tracer {
     private static final Logger log = LoggerFactory.getLogger(Tracer.class);
     /** The longest a credential lives (the config refuses more): older serials cannot be in the window. */
     static final Duration LEDGER_LOOKBACK = CheckpassConfig.Issuance.MAX_CREDENTIAL_LIFETIME;
+
     private static final int STATEMENT_TIMEOUT_MS = 30_000;
 
     /**
@@ -60,7 +61,8 @@ public final class Tracer {
 
         public Bounds {
             if (caseVisits < 1 || contactVisits < 1) {
-                throw new IllegalArgumentException("trace bounds must be positive, got " + caseVisits + " and " + contactVisits);
+                throw new IllegalArgumentException(
+                        "trace bounds must be positive, got " + caseVisits + " and " + contactVisits);
             }
         }
     }
@@ -80,7 +82,8 @@ public final class Tracer {
         this(db, cipher, audit, clock, defaultDwell, Bounds.DEFAULT);
     }
 
-    public Tracer(DataSource db, ContactCipher cipher, AuditLog audit, Clock clock, Duration defaultDwell, Bounds bounds) {
+    public Tracer(
+            DataSource db, ContactCipher cipher, AuditLog audit, Clock clock, Duration defaultDwell, Bounds bounds) {
         if (defaultDwell.toSecondsPart() != 0 || defaultDwell.toNanosPart() != 0) {
             throw new IllegalArgumentException("the default dwell must be whole minutes, got " + defaultDwell);
         }
@@ -112,9 +115,16 @@ public final class Tracer {
                 Trace trace = new Trace(c, request, traceId, dwell);
                 TraceResult result = trace.run(tracedAt);
                 c.commit();
-                log.info("trace {} for case '{}' by {}: {} case visits, {} co-visitor identities ({} resolved)", traceId, request.caseId(),
-                        request.tracerId(), result.caseVisits().size(), result.contacts().size(),
-                        result.contacts().stream().filter(k -> k.resolution().resolved()).count());
+                log.info(
+                        "trace {} for case '{}' by {}: {} case visits, {} co-visitor identities ({} resolved)",
+                        traceId,
+                        request.caseId(),
+                        request.tracerId(),
+                        result.caseVisits().size(),
+                        result.contacts().size(),
+                        result.contacts().stream()
+                                .filter(k -> k.resolution().resolved())
+                                .count());
                 return result;
             } catch (TraceRefused e) {
                 c.commit(); // the refusal's audit entry
@@ -129,7 +139,8 @@ public final class Tracer {
     }
 
     /** Who the case is: what selects its visits, and what marks a co-visit as the case's own. */
-    private record CaseIdentity(String subject, Set<String> persons, List<byte[]> serials, List<byte[]> hmacs, List<byte[]> ownHmacs) {}
+    private record CaseIdentity(
+            String subject, Set<String> persons, List<byte[]> serials, List<byte[]> hmacs, List<byte[]> ownHmacs) {}
 
     /** One trace on one connection. */
     private final class Trace {
@@ -149,18 +160,27 @@ public final class Tracer {
 
         TraceResult run(Instant tracedAt) throws SQLException {
             CaseIdentity self = identify();
-            List<CaseVisit> caseVisits = queries.visitsOf(self.serials(), self.hmacs(), request.from(), request.to(), bounds.caseVisits() + 1);
+            List<CaseVisit> caseVisits = queries.visitsOf(
+                    self.serials(), self.hmacs(), request.from(), request.to(), bounds.caseVisits() + 1);
             if (caseVisits.size() > bounds.caseVisits()) {
-                throw refuse(self.subject(), TraceRefused.Why.TOO_MANY_VISITS, "the case has more than " + bounds.caseVisits()
-                        + " check-ins in the window; trace a shorter window");
+                throw refuse(
+                        self.subject(),
+                        TraceRefused.Why.TOO_MANY_VISITS,
+                        "the case has more than " + bounds.caseVisits()
+                                + " check-ins in the window; trace a shorter window");
             }
-            List<CoVisit> rows = queries.coVisits(caseVisits, dwell, self.serials(), self.ownHmacs(), self.persons(), bounds.contactVisits() + 1);
+            List<CoVisit> rows = queries.coVisits(
+                    caseVisits, dwell, self.serials(), self.ownHmacs(), self.persons(), bounds.contactVisits() + 1);
             if (rows.size() > bounds.contactVisits()) {
-                throw refuse(self.subject(), TraceRefused.Why.TOO_MANY_VISITS, "the case's visits overlap more than " + bounds.contactVisits()
-                        + " other check-ins; trace a shorter window or a shorter dwell");
+                throw refuse(
+                        self.subject(),
+                        TraceRefused.Why.TOO_MANY_VISITS,
+                        "the case's visits overlap more than " + bounds.contactVisits()
+                                + " other check-ins; trace a shorter window or a shorter dwell");
             }
             List<Contact> contacts = resolver.resolve(traceId, dwell, rows);
-            long resolved = contacts.stream().filter(k -> k.resolution().resolved()).count();
+            long resolved =
+                    contacts.stream().filter(k -> k.resolution().resolved()).count();
             Map<String, Object> detail = requestDetail();
             detail.put("outcome", "done");
             detail.put("caseVisits", caseVisits.size());
@@ -177,7 +197,8 @@ public final class Tracer {
 
         private TraceRefused refuse(String subject, TraceRefused.Why why, String message) throws SQLException {
             Map<String, Object> detail = requestDetail();
-            detail.put("outcome", "refused: " + why.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            detail.put(
+                    "outcome", "refused: " + why.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             audit.record(c, request.tracerId(), "trace", subject, detail);
             return new TraceRefused(why, message);
         }
@@ -196,8 +217,15 @@ public final class Tracer {
         private Map<String, Object> resolveDetail(Contact contact) {
             List<Map<String, Object>> visits = new ArrayList<>();
             for (Encounter e : contact.encounters()) {
-                visits.add(Map.of("venueId", e.venueId(), "caseVisitAt", e.caseVisitAt().toString(),
-                        "contactVisitAt", e.contactVisitAt().toString(), "channel", e.channel().name()));
+                visits.add(Map.of(
+                        "venueId",
+                        e.venueId(),
+                        "caseVisitAt",
+                        e.caseVisitAt().toString(),
+                        "contactVisitAt",
+                        e.contactVisitAt().toString(),
+                        "channel",
+                        e.channel().name()));
             }
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("traceId", traceId.toString());
@@ -214,9 +242,13 @@ public final class Tracer {
                 case Subject.Person p -> {
                     List<byte[]> hmacs = switch (queries.phoneOf(p.personId())) {
                         case RegisteredPhone.NoSuchPerson none ->
-                                throw refuse(subject, TraceRefused.Why.UNKNOWN_PERSON, "the registry holds no person '" + p.personId() + "'");
+                            throw refuse(
+                                    subject,
+                                    TraceRefused.Why.UNKNOWN_PERSON,
+                                    "the registry holds no person '" + p.personId() + "'");
                         case RegisteredPhone.NoPhone none -> List.of();
-                        case RegisteredPhone.Phone phone -> hmacOf(phone.asStored()).map(List::of).orElse(List.of());
+                        case RegisteredPhone.Phone phone ->
+                            hmacOf(phone.asStored()).map(List::of).orElse(List.of());
                     };
                     Set<String> persons = Set.of(p.personId().value());
                     yield new CaseIdentity(subject, persons, serialsOf(persons), hmacs, hmacs);
@@ -224,9 +256,16 @@ public final class Tracer {
                 case Subject.Pass s -> {
                     Map<String, Optional<String>> holders = queries.holdersOf(s.serial());
                     List<byte[]> ownHmacs = new ArrayList<>();
-                    holders.values().forEach(phone -> phone.flatMap(Tracer.this::hmacOf).ifPresent(ownHmacs::add));
-                    // Only this serial's visits are the case's; the holder's other passes and calls are still not co-visitors.
-                    yield new CaseIdentity(subject, new LinkedHashSet<>(holders.keySet()), List.of(s.serial().bytes()), List.of(), ownHmacs);
+                    holders.values()
+                            .forEach(phone -> phone.flatMap(Tracer.this::hmacOf).ifPresent(ownHmacs::add));
+                    // Only this serial's visits are the case's; the holder's other passes and calls are still not
+                    // co-visitors.
+                    yield new CaseIdentity(
+                            subject,
+                            new LinkedHashSet<>(holders.keySet()),
+                            List.of(s.serial().bytes()),
+                            List.of(),
+                            ownHmacs);
                 }
                 case Subject.Phone ph -> {
                     Set<String> persons = queries.personsWithPhone(ph.number());

@@ -1,11 +1,12 @@
 package io.checkpass.server.trust;
 
-import io.checkpass.server.db.Transactions;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.foreign.ForeignTrust;
 import io.checkpass.server.audit.AuditLog;
+import io.checkpass.server.db.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The foreign trust material the centre publishes in its bundles. Operators merge new material in (checked
@@ -67,9 +67,18 @@ public final class ForeignTrustStore {
                 s.setTimestamp(2, Timestamp.from(clock.instant()));
                 s.setString(3, actor);
                 s.executeUpdate();
-                audit.record(c, actor, "foreign-trust-merge", "foreign-trust", Map.of(
-                        "dccSigners", added.dccSigners().size(), "shcIssuers", added.shcIssuers().size(),
-                        "nzcpIssuers", added.nzcpIssuers().size()));
+                audit.record(
+                        c,
+                        actor,
+                        "foreign-trust-merge",
+                        "foreign-trust",
+                        Map.of(
+                                "dccSigners",
+                                added.dccSigners().size(),
+                                "shcIssuers",
+                                added.shcIssuers().size(),
+                                "nzcpIssuers",
+                                added.nzcpIssuers().size()));
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 Transactions.rollbackAfter(c, e);

@@ -1,8 +1,8 @@
 package io.checkpass.server.trust;
 
-import io.checkpass.server.db.Transactions;
 import io.checkpass.core.pass.Serial;
 import io.checkpass.server.audit.AuditLog;
+import io.checkpass.server.db.Transactions;
 import io.checkpass.server.refusal.Refusal;
 import io.checkpass.server.refusal.Refused;
 import java.sql.Connection;
@@ -43,7 +43,11 @@ public final class RevocationService {
      * @throws Refused ({@link Refusal.NothingToRevoke}) if the ledger never issued the serial (or it has been purged with its expiry)
      */
     public Revoked revokeSerial(String actor, Serial serial, String reason) {
-        return revoke(actor, "serial", serial.hex(), reason,
+        return revoke(
+                actor,
+                "serial",
+                serial.hex(),
+                reason,
                 "select serial, person_id, expires_at from issuance where serial = ? and expires_at > ?",
                 s -> s.setBytes(1, serial.bytes()));
     }
@@ -54,7 +58,11 @@ public final class RevocationService {
      * @throws Refused ({@link Refusal.NothingToRevoke}) if the person holds none
      */
     public Revoked revokePerson(String actor, String personId, String reason) {
-        return revoke(actor, "person", personId, reason,
+        return revoke(
+                actor,
+                "person",
+                personId,
+                reason,
                 "select serial, person_id, expires_at from issuance where person_id = ? and expires_at > ?",
                 s -> s.setString(1, personId));
     }
@@ -101,7 +109,8 @@ public final class RevocationService {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot revoke " + kind + " " + subject, e);
         }
-        long version = bundles.publish("revoked " + serials.size() + " by " + kind).version();
+        long version =
+                bundles.publish("revoked " + serials.size() + " by " + kind).version();
         return new Revoked(serials, version);
     }
 }

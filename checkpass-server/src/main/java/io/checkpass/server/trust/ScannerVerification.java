@@ -29,8 +29,10 @@ public final class ScannerVerification {
     private final Es256 es256;
     private final Clock clock;
     private final AtomicReference<OpenedBundle> opened = new AtomicReference<>();
-    private final Cache<String, ScannerVerifier> verifiers = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterAccess(Duration.ofHours(1)).build();
+    private final Cache<String, ScannerVerifier> verifiers = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
 
     /** The published bundle of one version, opened. */
     private record OpenedBundle(long version, TrustBundle bundle) {}
@@ -69,10 +71,17 @@ public final class ScannerVerification {
      */
     public Verified verify(String scannerId, String text, String venueTypeCode) throws TrustBundleException {
         OpenedBundle bundle = current();
-        ScannerVerifier scanner = verifiers.get(scannerId, id -> new ScannerVerifier(
-                new PassVerifier(bundle.bundle(), es256, clock, VerifierPolicy.DEFAULT, ForeignFormats.all(es256)), bundle.version()));
+        ScannerVerifier scanner = verifiers.get(
+                scannerId,
+                id -> new ScannerVerifier(
+                        new PassVerifier(
+                                bundle.bundle(), es256, clock, VerifierPolicy.DEFAULT, ForeignFormats.all(es256)),
+                        bundle.version()));
         scanner.installIfOlder(bundle);
-        VenueType venueType = scanner.verifier.bundle().venueRules().venueType(venueTypeCode)
+        VenueType venueType = scanner.verifier
+                .bundle()
+                .venueRules()
+                .venueType(venueTypeCode)
                 .orElseThrow(() -> new Refused(new Refusal.UnknownVenueType(venueTypeCode)));
         return new Verified(scanner.verifier.verify(text, venueType), bundle.version());
     }
@@ -84,8 +93,11 @@ public final class ScannerVerification {
         if (known != null && known.version() == published.version()) {
             return known;
         }
-        OpenedBundle fresh = new OpenedBundle(published.version(), TrustBundles.open(published.signed(), Optional.empty(), es256).bundle());
-        opened.accumulateAndGet(fresh, (old, candidate) -> old == null || old.version() < candidate.version() ? candidate : old);
+        OpenedBundle fresh = new OpenedBundle(
+                published.version(),
+                TrustBundles.open(published.signed(), Optional.empty(), es256).bundle());
+        opened.accumulateAndGet(
+                fresh, (old, candidate) -> old == null || old.version() < candidate.version() ? candidate : old);
         return fresh;
     }
 }

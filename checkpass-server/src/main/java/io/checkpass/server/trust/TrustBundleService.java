@@ -1,7 +1,9 @@
 package io.checkpass.server.trust;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.crypto.SigningKey;
 import io.checkpass.core.pass.Serial;
 import io.checkpass.core.rules.VenueRules;
@@ -16,19 +18,17 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Arrays;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Optional;
-import io.checkpass.core.crypto.Pem;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Publishes signed trust bundles and serves the newest. A bundle is rebuilt from the database when something
@@ -55,8 +55,16 @@ public final class TrustBundleService {
     /** Held while publishing or checking for a newer bundle. */
     private final ReentrantLock lock = new ReentrantLock();
 
-    public TrustBundleService(DataSource db, SigningKey issuerKey, SigningKey bundleKey, String issuerName, VenueRules venueRules,
-            Supplier<ObjectNode> foreignTrust, Es256 es256, Clock clock, Duration refresh) {
+    public TrustBundleService(
+            DataSource db,
+            SigningKey issuerKey,
+            SigningKey bundleKey,
+            String issuerName,
+            VenueRules venueRules,
+            Supplier<ObjectNode> foreignTrust,
+            Es256 es256,
+            Clock clock,
+            Duration refresh) {
         this.db = db;
         this.issuerKey = issuerKey;
         this.bundleKey = bundleKey;
@@ -93,7 +101,9 @@ public final class TrustBundleService {
                     if (current == null) {
                         throw e;
                     }
-                    log.warn("trust bundle: cannot check the database for a newer one; serving version {} ({})", current.version(),
+                    log.warn(
+                            "trust bundle: cannot check the database for a newer one; serving version {} ({})",
+                            current.version(),
                             e.getMessage());
                 }
                 checkedAt = now;
@@ -124,12 +134,22 @@ public final class TrustBundleService {
                 // Versions also increase across a database restore: never below the clock in milliseconds.
                 version = Math.max(r.getLong(1) + 1, now.toEpochMilli());
             }
-            TrustBundle bundle = new TrustBundle(version, now,
-                    List.of(new IssuerKey(issuerKey.id(), issuerName, issuerKey.publicKey(), issuerKey.notBefore(), issuerKey.notAfter())),
-                    revokedAt(c, now), venueRules, foreignTrust.get());
+            TrustBundle bundle = new TrustBundle(
+                    version,
+                    now,
+                    List.of(new IssuerKey(
+                            issuerKey.id(),
+                            issuerName,
+                            issuerKey.publicKey(),
+                            issuerKey.notBefore(),
+                            issuerKey.notAfter())),
+                    revokedAt(c, now),
+                    venueRules,
+                    foreignTrust.get());
             byte[] signed = TrustBundles.sign(bundle, bundleKey, es256);
             byte[] sha256 = Digests.sha256(signed);
-            try (PreparedStatement s = c.prepareStatement("insert into trust_bundle (version, created_at, signed, sha256) values (?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "insert into trust_bundle (version, created_at, signed, sha256) values (?, ?, ?, ?)")) {
                 s.setLong(1, version);
                 s.setTimestamp(2, Timestamp.from(now));
                 s.setBytes(3, signed);
@@ -139,7 +159,12 @@ public final class TrustBundleService {
             Published published = new Published(version, now, signed, etag(sha256));
             current = published;
             checkedAt = now;
-            log.info("published trust bundle version {} ({} bytes, {} revoked): {}", version, signed.length, bundle.revoked().size(), why);
+            log.info(
+                    "published trust bundle version {} ({} bytes, {} revoked): {}",
+                    version,
+                    signed.length,
+                    bundle.revoked().size(),
+                    why);
             return published;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot publish a trust bundle", e);
@@ -162,7 +187,8 @@ public final class TrustBundleService {
     private Optional<Published> loadNewest() {
         try (Connection c = db.getConnection()) {
             long newest;
-            try (PreparedStatement s = c.prepareStatement("select max(version) from trust_bundle"); ResultSet r = s.executeQuery()) {
+            try (PreparedStatement s = c.prepareStatement("select max(version) from trust_bundle");
+                    ResultSet r = s.executeQuery()) {
                 r.next();
                 newest = r.getLong(1);
                 if (r.wasNull()) {
@@ -173,11 +199,13 @@ public final class TrustBundleService {
             if (known != null && known.version() == newest) {
                 return Optional.of(known);
             }
-            try (PreparedStatement s = c.prepareStatement("select version, created_at, signed, sha256 from trust_bundle where version = ?")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "select version, created_at, signed, sha256 from trust_bundle where version = ?")) {
                 s.setLong(1, newest);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
-                    return Optional.of(new Published(r.getLong(1), r.getTimestamp(2).toInstant(), r.getBytes(3), etag(r.getBytes(4))));
+                    return Optional.of(new Published(
+                            r.getLong(1), r.getTimestamp(2).toInstant(), r.getBytes(3), etag(r.getBytes(4))));
                 }
             }
         } catch (SQLException e) {

@@ -30,7 +30,11 @@ public record CheckIn(
         Optional<String> reason,
         Optional<String> checkMethod) {
 
-    public enum Channel { QR, CALL, MANUAL }
+    public enum Channel {
+        QR,
+        CALL,
+        MANUAL
+    }
 
     public record Contact(PhoneNumber phone, Optional<String> name) {
         public Contact {

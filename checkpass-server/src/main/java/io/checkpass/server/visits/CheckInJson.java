@@ -24,6 +24,7 @@ public final class CheckInJson {
      * not store the extremes an ISO-8601 parser accepts, such as year -999999999).
      */
     static final Instant EARLIEST_SCAN = Instant.parse("2020-01-01T00:00:00Z");
+
     private static final Set<String> VERDICTS = Set.of("ADMIT", "ADMIT_LIMITED", "CHECK_ID", "DENY");
     private static final Set<String> CHECK_METHODS = Set.of("paper_certificate", "id_sticker", "verbal", "app");
     private static final Pattern REASON = Pattern.compile("[A-Z_]{1,40}");
@@ -46,7 +47,8 @@ public final class CheckInJson {
             throw new IllegalArgumentException("the body must be {\"checkins\": [...]}");
         }
         if (records.size() > MAX_BATCH) {
-            throw new IllegalArgumentException("a batch holds at most " + MAX_BATCH + " check-ins, got " + records.size());
+            throw new IllegalArgumentException(
+                    "a batch holds at most " + MAX_BATCH + " check-ins, got " + records.size());
         }
         List<Parsed> out = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -72,10 +74,12 @@ public final class CheckInJson {
         }
         Instant scannedAt = instant(r.path("scannedAt").asText(""));
         if (scannedAt.isBefore(EARLIEST_SCAN)) {
-            throw new IllegalArgumentException("scannedAt " + scannedAt + " is before " + EARLIEST_SCAN + ": the scanner's clock is wrong");
+            throw new IllegalArgumentException(
+                    "scannedAt " + scannedAt + " is before " + EARLIEST_SCAN + ": the scanner's clock is wrong");
         }
         if (scannedAt.isAfter(now.plusSeconds(3600))) {
-            throw new IllegalArgumentException("scannedAt " + scannedAt + " is more than an hour ahead of the centre's clock");
+            throw new IllegalArgumentException(
+                    "scannedAt " + scannedAt + " is more than an hour ahead of the centre's clock");
         }
         CheckIn.Channel channel;
         try {
@@ -100,7 +104,8 @@ public final class CheckInJson {
             case QR -> {
                 if (r.hasNonNull("serial")) {
                     try {
-                        serial = Optional.of(Serial.parse(r.path("serial").asText().toLowerCase(Locale.ROOT)));
+                        serial = Optional.of(
+                                Serial.parse(r.path("serial").asText().toLowerCase(Locale.ROOT)));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("serial: " + e.getMessage());
                     }
@@ -108,7 +113,8 @@ public final class CheckInJson {
                     passRef = optionalText(r, "passRef", 200);
                 }
                 if (serial.isEmpty() && passRef.isEmpty() && !"DENY".equals(verdict.orElse(""))) {
-                    throw new IllegalArgumentException("a QR check-in needs the pass serial (or a foreign pass's passRef)");
+                    throw new IllegalArgumentException(
+                            "a QR check-in needs the pass serial (or a foreign pass's passRef)");
                 }
             }
             case CALL, MANUAL -> {
@@ -121,8 +127,19 @@ public final class CheckInJson {
                 }
             }
         }
-        return new CheckIn(id, scannedAt, venueId, Optional.ofNullable(scannerId), channel, serial, format, passRef, contact,
-                verdict, reason, checkMethod);
+        return new CheckIn(
+                id,
+                scannedAt,
+                venueId,
+                Optional.ofNullable(scannerId),
+                channel,
+                serial,
+                format,
+                passRef,
+                contact,
+                verdict,
+                reason,
+                checkMethod);
     }
 
     private static CheckIn.Contact contact(JsonNode c) {

@@ -37,28 +37,39 @@ public final class CheckInStats {
     /** Lag percentiles over the day, in seconds. */
     public record Lag(double p50, double p90, double p99, double max) {}
 
-    public record Day(LocalDate day, Instant from, Instant to, long total, List<Minute> minutes, Map<String, Long> verdicts,
-            Map<String, Long> channels, Lag lag) {}
+    public record Day(
+            LocalDate day,
+            Instant from,
+            Instant to,
+            long total,
+            List<Minute> minutes,
+            Map<String, Long> verdicts,
+            Map<String, Long> channels,
+            Lag lag) {}
 
     public Day day(LocalDate day) {
         Instant from = day.atStartOfDay(KST).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(KST).toInstant();
         try (Connection c = db.getConnection()) {
             List<Minute> minutes = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("select to_timestamp(floor(extract(epoch from scanned_at) / 60) * 60) m, count(*),"
-                    + " percentile_cont(0.5) within group (order by " + LAG + "), percentile_cont(0.95) within group (order by " + LAG + ")"
-                    + " from checkin where scanned_at >= ? and scanned_at < ? group by 1 order by 1")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "select to_timestamp(floor(extract(epoch from scanned_at) / 60) * 60) m, count(*),"
+                            + " percentile_cont(0.5) within group (order by " + LAG
+                            + "), percentile_cont(0.95) within group (order by " + LAG + ")"
+                            + " from checkin where scanned_at >= ? and scanned_at < ? group by 1 order by 1")) {
                 bind(s, from, to);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        minutes.add(new Minute(r.getTimestamp(1).toInstant(), r.getLong(2), r.getDouble(3), r.getDouble(4)));
+                        minutes.add(new Minute(
+                                r.getTimestamp(1).toInstant(), r.getLong(2), r.getDouble(3), r.getDouble(4)));
                     }
                 }
             }
             Map<String, Long> verdicts = new LinkedHashMap<>();
             Map<String, Long> channels = new LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement("select coalesce(verdict, 'NONE'), channel, count(*) from checkin"
-                    + " where scanned_at >= ? and scanned_at < ? group by 1, 2 order by 1, 2")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("select coalesce(verdict, 'NONE'), channel, count(*) from checkin"
+                            + " where scanned_at >= ? and scanned_at < ? group by 1, 2 order by 1, 2")) {
                 bind(s, from, to);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -69,8 +80,9 @@ public final class CheckInStats {
             }
             Lag lag = new Lag(0, 0, 0, 0);
             long total = 0;
-            try (PreparedStatement s = c.prepareStatement("select count(*), percentile_cont(array[0.5, 0.9, 0.99]) within group (order by "
-                    + LAG + "), max(" + LAG + ") from checkin where scanned_at >= ? and scanned_at < ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("select count(*), percentile_cont(array[0.5, 0.9, 0.99]) within group (order by "
+                            + LAG + "), max(" + LAG + ") from checkin where scanned_at >= ? and scanned_at < ?")) {
                 bind(s, from, to);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();

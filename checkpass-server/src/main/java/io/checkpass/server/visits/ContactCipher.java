@@ -36,7 +36,8 @@ public final class ContactCipher {
 
     private ContactCipher(byte[] keyMaterial) {
         if (keyMaterial.length != 64) {
-            throw new IllegalArgumentException("visit-data key must be 64 bytes (32 AES + 32 HMAC), got " + keyMaterial.length);
+            throw new IllegalArgumentException(
+                    "visit-data key must be 64 bytes (32 AES + 32 HMAC), got " + keyMaterial.length);
         }
         this.encryptionKey = new SecretKeySpec(Arrays.copyOfRange(keyMaterial, 0, 32), "AES");
         this.hmacKey = new SecretKeySpec(Arrays.copyOfRange(keyMaterial, 32, 64), "HmacSHA256");
@@ -46,7 +47,8 @@ public final class ContactCipher {
     public static ContactCipher open(Path keysDir, Optional<String> fromEnvironment) throws IOException {
         if (fromEnvironment.isPresent() && !fromEnvironment.get().isBlank()) {
             try {
-                return new ContactCipher(Base64.getDecoder().decode(fromEnvironment.get().trim()));
+                return new ContactCipher(
+                        Base64.getDecoder().decode(fromEnvironment.get().trim()));
             } catch (IllegalArgumentException e) {
                 throw new IOException(KEY_ENV + " must be 64 bytes in base64 (" + e.getMessage() + ")", e);
             }
@@ -60,7 +62,8 @@ public final class ContactCipher {
             FilePermissions.ownerOnly(file);
         }
         try {
-            return new ContactCipher(Base64.getDecoder().decode(Files.readString(file).trim()));
+            return new ContactCipher(
+                    Base64.getDecoder().decode(Files.readString(file).trim()));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " is not a 64-byte base64 key: " + e.getMessage(), e);
         }
@@ -87,7 +90,10 @@ public final class ContactCipher {
             cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(128, nonce));
             cipher.updateAAD(hmac);
             byte[] sealed = cipher.doFinal(plain);
-            return ByteBuffer.allocate(12 + sealed.length).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(12 + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed", e);
         }
@@ -111,7 +117,8 @@ public final class ContactCipher {
             String name = plain.substring(newline + 1);
             return new Contact(plain.substring(0, newline), name.isEmpty() ? Optional.empty() : Optional.of(name));
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new IllegalStateException("a contact in the visit log does not decrypt: altered, or sealed under another key", e);
+            throw new IllegalStateException(
+                    "a contact in the visit log does not decrypt: altered, or sealed under another key", e);
         }
     }
 }

@@ -10,11 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import java.util.Comparator;
 
 /**
  * Flags the same serial checked in at two different venues within a few minutes (a copied QR, or a phone
@@ -23,7 +23,13 @@ import java.util.Comparator;
  */
 public final class FraudSignals {
     /** One flag. */
-    public record Signal(String serial, String firstVenue, Instant firstAt, String secondVenue, Instant secondAt, Instant detectedAt) {}
+    public record Signal(
+            String serial,
+            String firstVenue,
+            Instant firstAt,
+            String secondVenue,
+            Instant secondAt,
+            Instant detectedAt) {}
 
     private final DataSource db;
     private final Clock clock;
@@ -60,8 +66,10 @@ public final class FraudSignals {
                 s.setTimestamp(3, Timestamp.from(latest.plus(window)));
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        sightings.computeIfAbsent(Serial.fromBytes(r.getBytes(1)), k -> new ArrayList<>())
-                                .add(new Sighting(r.getString(2), r.getTimestamp(3).toInstant()));
+                        sightings
+                                .computeIfAbsent(Serial.fromBytes(r.getBytes(1)), k -> new ArrayList<>())
+                                .add(new Sighting(
+                                        r.getString(2), r.getTimestamp(3).toInstant()));
                     }
                 }
             }
@@ -112,10 +120,13 @@ public final class FraudSignals {
             list.sort(Comparator.comparing(Sighting::at));
             for (int i = 0; i < list.size() - 1 && out.size() < MAX_SIGNALS_PER_EXAMINATION; i++) {
                 Sighting first = list.get(i);
-                for (int j = i + 1; j < list.size() && !list.get(j).at().isAfter(first.at().plus(window)); j++) {
+                for (int j = i + 1;
+                        j < list.size() && !list.get(j).at().isAfter(first.at().plus(window));
+                        j++) {
                     Sighting second = list.get(j);
                     if (!second.venue().equals(first.venue()) && second.at().isAfter(first.at())) {
-                        out.add(new Signal(entry.getKey().hex(), first.venue(), first.at(), second.venue(), second.at(), now));
+                        out.add(new Signal(
+                                entry.getKey().hex(), first.venue(), first.at(), second.venue(), second.at(), now));
                         break;
                     }
                 }
@@ -136,8 +147,13 @@ public final class FraudSignals {
             s.setInt(3, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.add(new Signal(Serial.fromBytes(r.getBytes(1)).hex(), r.getString(2), r.getTimestamp(3).toInstant(),
-                            r.getString(4), r.getTimestamp(5).toInstant(), r.getTimestamp(6).toInstant()));
+                    out.add(new Signal(
+                            Serial.fromBytes(r.getBytes(1)).hex(),
+                            r.getString(2),
+                            r.getTimestamp(3).toInstant(),
+                            r.getString(4),
+                            r.getTimestamp(5).toInstant(),
+                            r.getTimestamp(6).toInstant()));
                 }
             }
             return out;

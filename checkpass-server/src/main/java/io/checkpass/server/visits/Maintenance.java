@@ -35,7 +35,8 @@ public final class Maintenance implements AutoCloseable {
     public Maintenance start() {
         ensurePartitions();
         scheduler.scheduleWithFixedDelay(() -> guarded("partitions", this::ensurePartitions), 1, 1, TimeUnit.HOURS);
-        scheduler.scheduleWithFixedDelay(() -> guarded("retention", () -> retention.purge("retention-job")), 1, 60, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(
+                () -> guarded("retention", () -> retention.purge("retention-job")), 1, 60, TimeUnit.MINUTES);
         return this;
     }
 

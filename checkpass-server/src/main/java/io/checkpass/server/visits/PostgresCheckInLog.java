@@ -1,25 +1,25 @@
 package io.checkpass.server.visits;
 
+import io.checkpass.core.pass.Serial;
 import io.checkpass.server.db.SqlStates;
 import io.checkpass.server.db.Transactions;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.sql.ResultSet;
-import java.util.UUID;
-import java.util.Set;
-import java.util.HashSet;
-import java.util.ArrayList;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
-import io.checkpass.core.pass.Serial;
 
 /**
  * The visit log in PostgreSQL. A batch is COPYed into a session temp table and moved into the partitioned
@@ -100,10 +100,12 @@ public final class PostgresCheckInLog implements CheckInLog {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("create temp table if not exists checkin_incoming (like checkin) on commit delete rows");
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                        "copy checkin_incoming (checkin_id, scanned_at, received_at, venue_id, scanner_id, channel, serial, pass_format,"
-                                + " pass_ref, contact_hmac, contact_enc, verdict, reason, check_method) from stdin",
-                        new StringReader(rows));
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn(
+                                "copy checkin_incoming (checkin_id, scanned_at, received_at, venue_id, scanner_id, channel, serial, pass_format,"
+                                        + " pass_ref, contact_hmac, contact_enc, verdict, reason, check_method) from stdin",
+                                new StringReader(rows));
                 R result = insert.run(s);
                 c.commit();
                 return result;
@@ -125,14 +127,17 @@ public final class PostgresCheckInLog implements CheckInLog {
             byte[] sealed = null;
             if (c.contact().isPresent()) {
                 hmac = cipher.hmac(c.contact().get().phone());
-                sealed = cipher.seal(c.contact().get().phone(), c.contact().get().name(), hmac);
+                sealed =
+                        cipher.seal(c.contact().get().phone(), c.contact().get().name(), hmac);
             }
-            out.append(c.id()).append('\t')
-                    .append(c.scannedAt()).append('\t')
-                    .append(received).append('\t');
+            out.append(c.id())
+                    .append('\t')
+                    .append(c.scannedAt())
+                    .append('\t')
+                    .append(received)
+                    .append('\t');
             text(out, Optional.of(c.venueId())).append('\t');
-            text(out, c.scannerId()).append('\t')
-                    .append(c.channel().name()).append('\t');
+            text(out, c.scannerId()).append('\t').append(c.channel().name()).append('\t');
             bytes(out, c.serial().map(Serial::bytes).orElse(null)).append('\t');
             text(out, c.passFormat()).append('\t');
             text(out, c.passRef()).append('\t');

@@ -59,7 +59,8 @@ public final class Retention {
     }
 
     private long delete(String sql, Instant cutoff) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setTimestamp(1, Timestamp.from(cutoff));
             return s.executeUpdate();
         } catch (SQLException e) {

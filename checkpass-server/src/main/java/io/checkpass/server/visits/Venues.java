@@ -1,10 +1,10 @@
 package io.checkpass.server.visits;
 
+import io.checkpass.server.auth.ApiClients;
+import io.checkpass.server.auth.Role;
 import io.checkpass.server.db.Transactions;
 import io.checkpass.server.refusal.Refusal;
 import io.checkpass.server.refusal.Refused;
-import io.checkpass.server.auth.ApiClients;
-import io.checkpass.server.auth.Role;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +19,13 @@ import javax.sql.DataSource;
 public final class Venues {
 
     /** A venue. {@code callNumber} is digits only. */
-    public record Venue(String venueId, String businessNumber, String name, String address, String region, String venueType,
+    public record Venue(
+            String venueId,
+            String businessNumber,
+            String name,
+            String address,
+            String region,
+            String venueType,
             Optional<String> callNumber) {}
 
     private final DataSource db;
@@ -50,7 +56,8 @@ public final class Venues {
             s.executeUpdate();
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
-                throw new IllegalArgumentException("venue id '" + v.venueId() + "' or call number " + v.callNumber().orElse("-") + " is taken");
+                throw new IllegalArgumentException("venue id '" + v.venueId() + "' or call number "
+                        + v.callNumber().orElse("-") + " is taken");
             }
             throw new IllegalStateException("cannot add venue " + v.venueId(), e);
         }
@@ -62,7 +69,8 @@ public final class Venues {
 
     /** The venue whose 안심콜 number this is (digits only). */
     public Optional<Venue> byCallNumber(String digits) {
-        return query("select * from venue where call_number = ?", digits).stream().findFirst();
+        return query("select * from venue where call_number = ?", digits).stream()
+                .findFirst();
     }
 
     public List<Venue> list() {
@@ -71,7 +79,8 @@ public final class Venues {
 
     /** The venue a scanner client is bound to. */
     public Optional<String> venueOfScanner(String scannerId) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("select venue_id from scanner where scanner_id = ?")) {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select venue_id from scanner where scanner_id = ?")) {
             s.setString(1, scannerId);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
@@ -90,7 +99,8 @@ public final class Venues {
     public String addScanner(String venueId, String scannerId, String label) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("insert into scanner (scanner_id, venue_id, label) values (?, ?, ?)")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("insert into scanner (scanner_id, venue_id, label) values (?, ?, ?)")) {
                 String secret = clients.create(c, scannerId, label, Set.of(Role.SCANNER))
                         .orElseThrow(() -> new Refused(new Refusal.ScannerExists(scannerId)));
                 s.setString(1, scannerId);
@@ -110,14 +120,21 @@ public final class Venues {
 
     private List<Venue> query(String sql, String parameter) {
         List<Venue> out = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             if (parameter != null) {
                 s.setString(1, parameter);
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.add(new Venue(r.getString("venue_id"), r.getString("business_number"), r.getString("name"), r.getString("address"),
-                            r.getString("region"), r.getString("venue_type"), Optional.ofNullable(r.getString("call_number"))));
+                    out.add(new Venue(
+                            r.getString("venue_id"),
+                            r.getString("business_number"),
+                            r.getString("name"),
+                            r.getString("address"),
+                            r.getString("region"),
+                            r.getString("venue_type"),
+                            Optional.ofNullable(r.getString("call_number"))));
                 }
             }
             return out;

@@ -57,8 +57,8 @@ public final class VisitPartitions {
                     if (defaultHasRows(s, day)) {
                         withEarlyRows.add(day);
                     } else {
-                        s.execute("create table " + name(day) + " partition of checkin for values from ('" + start(day) + "') to ('"
-                                + start(day.plusDays(1)) + "')");
+                        s.execute("create table " + name(day) + " partition of checkin for values from ('" + start(day)
+                                + "') to ('" + start(day.plusDays(1)) + "')");
                     }
                 }
                 c.commit();
@@ -78,8 +78,8 @@ public final class VisitPartitions {
     }
 
     private static boolean defaultHasRows(Statement s, LocalDate day) throws SQLException {
-        try (ResultSet r = s.executeQuery("select exists (select 1 from checkin_default where scanned_at >= '" + start(day)
-                + "' and scanned_at < '" + start(day.plusDays(1)) + "')")) {
+        try (ResultSet r = s.executeQuery("select exists (select 1 from checkin_default where scanned_at >= '"
+                + start(day) + "' and scanned_at < '" + start(day.plusDays(1)) + "')")) {
             r.next();
             return r.getBoolean(1);
         }
@@ -118,10 +118,14 @@ public final class VisitPartitions {
                 s.execute("create table " + table + " (like checkin including defaults including constraints)");
                 int moved = s.executeUpdate("with moved as (delete from checkin_default where scanned_at >= '" + from
                         + "' and scanned_at < '" + to + "' returning *) insert into " + table + " select * from moved");
-                s.execute("alter table checkin attach partition " + table + " for values from ('" + from + "') to ('" + to + "')");
+                s.execute("alter table checkin attach partition " + table + " for values from ('" + from + "') to ('"
+                        + to + "')");
                 c.commit();
                 if (moved > 0) {
-                    log.info("visit partition {} created; {} early records moved in from the default partition", table, moved);
+                    log.info(
+                            "visit partition {} created; {} early records moved in from the default partition",
+                            table,
+                            moved);
                 }
             } catch (SQLException e) {
                 Transactions.rollbackAfter(c, e);
@@ -142,7 +146,8 @@ public final class VisitPartitions {
             if (!day.isBefore(cutoff)) {
                 continue;
             }
-            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = db.getConnection();
+                    Statement s = c.createStatement()) {
                 try (ResultSet r = s.executeQuery("select count(*) from " + name(day))) {
                     r.next();
                     rows += r.getLong(1);

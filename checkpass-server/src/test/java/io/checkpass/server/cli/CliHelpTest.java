@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -73,13 +72,24 @@ class CliHelpTest {
     }
 
     static List<Cmd> commandsWithSubcommands() {
-        return commands().stream().filter(c -> !c.spec().subcommands().isEmpty()).toList();
+        return commands().stream()
+                .filter(c -> !c.spec().subcommands().isEmpty())
+                .toList();
     }
 
     @Test
     void the_walk_reaches_nested_commands_and_the_added_ones() {
-        assertThat(commands()).extracting(Cmd::toString).contains("checkpass", "checkpass keys new", "checkpass pass issue",
-                "checkpass import csv", "checkpass trust import", "checkpass keys help", "checkpass help", "checkpass completion");
+        assertThat(commands())
+                .extracting(Cmd::toString)
+                .contains(
+                        "checkpass",
+                        "checkpass keys new",
+                        "checkpass pass issue",
+                        "checkpass import csv",
+                        "checkpass trust import",
+                        "checkpass keys help",
+                        "checkpass help",
+                        "checkpass completion");
     }
 
     @ParameterizedTest(name = "{0} --help")
@@ -96,11 +106,19 @@ class CliHelpTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("commands")
     void every_command_describes_itself_and_each_option(Cmd command) {
-        assertThat(command.spec().usageMessage().description()).as("description of %s", command).isNotEmpty();
-        assertThat(command.spec().usageMessage().description()[0]).as("first description line of %s", command).isNotBlank();
+        assertThat(command.spec().usageMessage().description())
+                .as("description of %s", command)
+                .isNotEmpty();
+        assertThat(command.spec().usageMessage().description()[0])
+                .as("first description line of %s", command)
+                .isNotBlank();
         for (ArgSpec arg : command.spec().args()) {
-            String name = arg.isOption() ? ((CommandLine.Model.OptionSpec) arg).longestName() : command + " " + arg.paramLabel();
-            assertThat(String.join(" ", arg.description())).as("description of %s in %s", name, command).isNotBlank();
+            String name = arg.isOption()
+                    ? ((CommandLine.Model.OptionSpec) arg).longestName()
+                    : command + " " + arg.paramLabel();
+            assertThat(String.join(" ", arg.description()))
+                    .as("description of %s in %s", name, command)
+                    .isNotBlank();
         }
     }
 
@@ -112,23 +130,30 @@ class CliHelpTest {
         }
         String help = CliRun.of(NOW, command.args("--help")).ok().out();
         assertThat(help).as("help of %s", command).contains("\nExamples:\n");
-        List<String> lines = help.substring(help.indexOf("\nExamples:\n") + "\nExamples:\n".length()).lines()
-                .filter(line -> !line.isBlank()).toList();
+        List<String> lines = help.substring(help.indexOf("\nExamples:\n") + "\nExamples:\n".length())
+                .lines()
+                .filter(line -> !line.isBlank())
+                .toList();
         assertThat(lines).as("examples of %s", command).isNotEmpty();
-        assertThat(lines).as("example lines of %s are indented and not wrapped at the usage width", command)
+        assertThat(lines)
+                .as("example lines of %s are indented and not wrapped at the usage width", command)
                 .allSatisfy(line -> assertThat(line).startsWith("  "));
 
         List<String> examples = joinContinuations(lines);
         assertThat(examples).as("examples of %s", command).isNotEmpty();
         for (String example : examples) {
-            String invocation = example.startsWith("source <(") ? example.substring("source <(".length(), example.length() - 1) : example;
+            String invocation = example.startsWith("source <(")
+                    ? example.substring("source <(".length(), example.length() - 1)
+                    : example;
             assertThat(invocation).as("example of %s", command).startsWith("./checkpass ");
             if (invocation.contains("$(")) {
                 continue; // a shell substitution supplies a value only the shell can compute
             }
             List<String> words = shellWords(invocation);
             String[] args = words.subList(1, words.size()).toArray(String[]::new);
-            assertThatCode(() -> tree().parseArgs(args)).as("example of %s: %s", command, example).doesNotThrowAnyException();
+            assertThatCode(() -> tree().parseArgs(args))
+                    .as("example of %s: %s", command, example)
+                    .doesNotThrowAnyException();
         }
     }
 
@@ -192,7 +217,8 @@ class CliHelpTest {
             CliRun viaOption = CliRun.of(NOW, parent.args(child, "--help")).ok();
             assertThat(viaHelp.out()).as("%s help %s", parent, child).isEqualTo(viaOption.out());
         }
-        assertThat(CliRun.of(NOW, parent.args("help")).ok().out()).isEqualTo(CliRun.of(NOW, parent.args("--help")).out());
+        assertThat(CliRun.of(NOW, parent.args("help")).ok().out())
+                .isEqualTo(CliRun.of(NOW, parent.args("--help")).out());
     }
 
     @Test
@@ -215,8 +241,10 @@ class CliHelpTest {
         assertThat(run.out()).contains("complete -F", "checkpass", "issue-ahead", "--valid-from");
 
         Path script = Files.writeString(dir.resolve("checkpass-completion.bash"), run.out());
-        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && complete -p checkpass", "bash", script.toString())
-                .redirectErrorStream(true).start();
+        Process bash = new ProcessBuilder(
+                        "bash", "-c", "source \"$1\" && complete -p checkpass", "bash", script.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(bash.exitValue()).as(output).isZero();
@@ -229,7 +257,8 @@ class CliHelpTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err().strip()).isEqualTo("checkpass serve: Unknown option: '--nope' (see 'checkpass serve --help')");
+        assertThat(run.err().strip())
+                .isEqualTo("checkpass serve: Unknown option: '--nope' (see 'checkpass serve --help')");
         CliRun.of(NOW, "serve", "--help").ok();
         assertThat(CliRun.of(NOW, "help", "nope").exitCode()).isEqualTo(2);
     }

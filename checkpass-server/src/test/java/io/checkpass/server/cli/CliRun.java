@@ -16,8 +16,11 @@ record CliRun(int exitCode, String out, String err) {
     static CliRun of(Instant now, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        int code = CheckpassCli.run(args, Clock.fixed(now, ZoneOffset.UTC),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = CheckpassCli.run(
+                args,
+                Clock.fixed(now, ZoneOffset.UTC),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

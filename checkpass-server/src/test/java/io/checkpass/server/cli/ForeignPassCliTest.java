@@ -9,11 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.ArrayList;
 
 /**
  * Foreign passes through the real CLI: the conformance runner over the vendored suites, and the operator's path from
@@ -21,19 +21,22 @@ import java.util.ArrayList;
  * a verdict at the door ({@code verify}).
  */
 class ForeignPassCliTest {
-    static final Path TESTDATA = Path.of(System.getProperty("basedir", ".")).resolve("../testdata").normalize();
+    static final Path TESTDATA =
+            Path.of(System.getProperty("basedir", ".")).resolve("../testdata").normalize();
     static final ObjectMapper JSON = new ObjectMapper();
     /** Lunch time in Seoul a week into the Korean pass rules. */
     static final Instant LUNCH = Instant.parse("2021-12-20T03:00:00Z");
 
     @TempDir
     static Path dir;
+
     static Path keys;
 
     @BeforeAll
     static void issuerKeys() {
         keys = dir.resolve("keys");
-        CliRun.of(LUNCH, "keys", "new", "--out", keys.toString(), "--valid-from", "2021-01-01").ok();
+        CliRun.of(LUNCH, "keys", "new", "--out", keys.toString(), "--valid-from", "2021-01-01")
+                .ok();
     }
 
     private static String lastLine(CliRun run) {
@@ -43,17 +46,20 @@ class ForeignPassCliTest {
 
     @Test
     void the_dcc_suite_agrees_and_reports_each_skip_with_its_reason() {
-        CliRun run = CliRun.of(LUNCH, "conformance", "dcc", TESTDATA.resolve("dcc").toString());
+        CliRun run =
+                CliRun.of(LUNCH, "conformance", "dcc", TESTDATA.resolve("dcc").toString());
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(lastLine(run)).matches("\\d+ passed, 0 failed, [1-9]\\d* skipped.*");
-        assertThat(run.out().lines().filter(l -> l.startsWith("SKIP "))).allMatch(l -> l.matches("SKIP [^:]+\\.json: .{20,}"));
+        assertThat(run.out().lines().filter(l -> l.startsWith("SKIP ")))
+                .allMatch(l -> l.matches("SKIP [^:]+\\.json: .{20,}"));
         assertThat(run.out()).doesNotContain("FAIL ");
     }
 
     @Test
     void the_shc_and_nzcp_suites_agree_on_every_case() {
         for (String format : List.of("shc", "nzcp")) {
-            CliRun run = CliRun.of(LUNCH, "conformance", format, TESTDATA.resolve(format).toString());
+            CliRun run = CliRun.of(
+                    LUNCH, "conformance", format, TESTDATA.resolve(format).toString());
             assertThat(run.exitCode()).as(run.out()).isZero();
             assertThat(lastLine(run)).matches("[1-9]\\d* passed, 0 failed, 0 skipped");
         }
@@ -62,37 +68,50 @@ class ForeignPassCliTest {
     @Test
     void a_case_whose_expectation_we_do_not_meet_prints_one_line_and_fails_the_run() throws IOException {
         Path suite = Files.createDirectories(dir.resolve("wrong-suite"));
-        ObjectNode badSignature = (ObjectNode) JSON.readTree(TESTDATA.resolve("dcc/common/2DCode/raw/CO5.json").toFile());
+        ObjectNode badSignature = (ObjectNode)
+                JSON.readTree(TESTDATA.resolve("dcc/common/2DCode/raw/CO5.json").toFile());
         badSignature.withObject("EXPECTEDRESULTS").put("EXPECTEDVERIFY", true);
         JSON.writeValue(suite.resolve("CO5-claims-valid.json").toFile(), badSignature);
 
         CliRun run = CliRun.of(LUNCH, "conformance", "dcc", suite.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out().strip().lines()).containsExactly(
-                "FAIL CO5-claims-valid.json: EXPECTEDVERIFY expected true but was false (SIGNATURE BAD_SIGNATURE)",
-                "FAIL CO5-claims-valid.json: every expectation is true, but the reader refuses PREFIX: BAD_SIGNATURE",
-                "0 passed, 1 failed, 0 skipped");
+        assertThat(run.out().strip().lines())
+                .containsExactly(
+                        "FAIL CO5-claims-valid.json: EXPECTEDVERIFY expected true but was false (SIGNATURE BAD_SIGNATURE)",
+                        "FAIL CO5-claims-valid.json: every expectation is true, but the reader refuses PREFIX: BAD_SIGNATURE",
+                        "0 passed, 1 failed, 0 skipped");
     }
 
     @Test
-    void a_skip_list_given_on_the_command_line_replaces_the_built_in_one_and_a_skip_that_agrees_is_flagged() throws IOException {
+    void a_skip_list_given_on_the_command_line_replaces_the_built_in_one_and_a_skip_that_agrees_is_flagged()
+            throws IOException {
         Path skips = dir.resolve("skips.json");
         Files.writeString(skips, """
                 {"skips": [{"format": "dcc", "case": "2DCode/raw/CO5.json", "reason": "testing the option"}]}""");
-        CliRun run = CliRun.of(LUNCH, "conformance", "dcc", TESTDATA.resolve("dcc/common").toString(), "--skips", skips.toString());
+        CliRun run = CliRun.of(
+                LUNCH, "conformance", "dcc", TESTDATA.resolve("dcc/common").toString(), "--skips", skips.toString());
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("SKIP 2DCode/raw/CO5.json: testing the option [it now agrees: take it off the skip list]\n");
+        assertThat(run.out())
+                .contains("SKIP 2DCode/raw/CO5.json: testing the option [it now agrees: take it off the skip list]\n");
         assertThat(lastLine(run)).startsWith("37 passed, 0 failed, 1 skipped");
     }
 
     @Test
     void an_nz_covid_pass_verifies_through_imported_trust_and_a_signed_bundle() throws IOException {
         Path foreign = dir.resolve("nz-trust.json");
-        CliRun.of(LUNCH, "trust", "import", "nzcp", TESTDATA.resolve("nzcp/spec-examples/valid/did.json").toString(),
-                "--into", foreign.toString()).ok();
+        CliRun.of(
+                        LUNCH,
+                        "trust",
+                        "import",
+                        "nzcp",
+                        TESTDATA.resolve("nzcp/spec-examples/valid/did.json").toString(),
+                        "--into",
+                        foreign.toString())
+                .ok();
         Path bundle = bundle("nz.cose", foreign);
-        String pass = Files.readString(TESTDATA.resolve("nzcp/spec-examples/valid/nzcp.txt")).strip();
+        String pass = Files.readString(TESTDATA.resolve("nzcp/spec-examples/valid/nzcp.txt"))
+                .strip();
 
         JsonNode verdict = verify(bundle, LUNCH, pass);
 
@@ -106,12 +125,17 @@ class ForeignPassCliTest {
 
     @Test
     void a_dcc_verifies_through_an_imported_signer_certificate_and_is_unknown_without_it() throws IOException {
-        JsonNode testCase = JSON.readTree(TESTDATA.resolve("dcc/DE/2DCode/raw/1.json").toFile());
+        JsonNode testCase =
+                JSON.readTree(TESTDATA.resolve("dcc/DE/2DCode/raw/1.json").toFile());
         Path certificate = dir.resolve("de-dsc.pem");
-        Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\n" + testCase.path("TESTCTX").path("CERTIFICATE").asText()
-                + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                certificate,
+                "-----BEGIN CERTIFICATE-----\n"
+                        + testCase.path("TESTCTX").path("CERTIFICATE").asText() + "\n-----END CERTIFICATE-----\n");
         Path foreign = dir.resolve("de-trust.json");
-        CliRun imported = CliRun.of(LUNCH, "trust", "import", "dcc", certificate.toString(), "--into", foreign.toString()).ok();
+        CliRun imported = CliRun.of(
+                        LUNCH, "trust", "import", "dcc", certificate.toString(), "--into", foreign.toString())
+                .ok();
         assertThat(imported.out()).contains("1 DCC signers, 0 SHC issuers, 0 NZCP issuers");
         String pass = testCase.path("PREFIX").asText();
 
@@ -129,15 +153,33 @@ class ForeignPassCliTest {
     void a_smart_health_card_issuer_is_imported_with_its_crl_and_a_revoked_card_is_denied() throws IOException {
         Path wellKnown = TESTDATA.resolve("shc/spec-examples/issuer/.well-known");
         Path foreign = dir.resolve("shc-trust.json");
-        CliRun.of(LUNCH, "trust", "import", "shc", "--iss", "https://spec.smarthealth.cards/examples/issuer",
-                wellKnown.resolve("jwks.json").toString(),
-                wellKnown.resolve("crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json").toString(),
-                "--into", foreign.toString()).ok();
+        CliRun.of(
+                        LUNCH,
+                        "trust",
+                        "import",
+                        "shc",
+                        "--iss",
+                        "https://spec.smarthealth.cards/examples/issuer",
+                        wellKnown.resolve("jwks.json").toString(),
+                        wellKnown
+                                .resolve("crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json")
+                                .toString(),
+                        "--into",
+                        foreign.toString())
+                .ok();
         Path bundle = bundle("shc.cose", foreign);
         Instant afterIssue = Instant.parse("2023-07-03T03:00:00Z");
 
-        JsonNode valid = verify(bundle, afterIssue, Files.readString(TESTDATA.resolve("shc/spec-examples/example-00-f-qr-code-numeric-value-0.txt")).strip());
-        JsonNode revoked = verify(bundle, afterIssue, Files.readString(TESTDATA.resolve("shc/spec-examples/example-03-f-qr-code-numeric-value-0.txt")).strip());
+        JsonNode valid = verify(
+                bundle,
+                afterIssue,
+                Files.readString(TESTDATA.resolve("shc/spec-examples/example-00-f-qr-code-numeric-value-0.txt"))
+                        .strip());
+        JsonNode revoked = verify(
+                bundle,
+                afterIssue,
+                Files.readString(TESTDATA.resolve("shc/spec-examples/example-03-f-qr-code-numeric-value-0.txt"))
+                        .strip());
 
         assertThat(valid.path("format").asText()).isEqualTo("SHC");
         assertThat(valid.path("status").asText()).isEqualTo("vaccinated");
@@ -149,7 +191,14 @@ class ForeignPassCliTest {
     @Test
     void importing_a_key_set_without_its_issuer_url_is_one_clear_error() {
         Path jwks = TESTDATA.resolve("shc/spec-examples/issuer/.well-known/jwks.json");
-        CliRun run = CliRun.of(LUNCH, "trust", "import", "shc", jwks.toString(), "--into", dir.resolve("x.json").toString());
+        CliRun run = CliRun.of(
+                LUNCH,
+                "trust",
+                "import",
+                "shc",
+                jwks.toString(),
+                "--into",
+                dir.resolve("x.json").toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip().lines()).hasSize(1);
         assertThat(run.err()).contains("--iss").doesNotContain("Exception");
@@ -158,8 +207,16 @@ class ForeignPassCliTest {
     @Test
     void a_malformed_issuer_key_is_refused_with_the_reason() {
         Path wrongKid = TESTDATA.resolve("shc/dev-tools-testdata/wrong_kid_key.json");
-        CliRun run = CliRun.of(LUNCH, "trust", "import", "shc", "--iss", "https://example.org/issuer", wrongKid.toString(),
-                "--into", dir.resolve("y.json").toString());
+        CliRun run = CliRun.of(
+                LUNCH,
+                "trust",
+                "import",
+                "shc",
+                "--iss",
+                "https://example.org/issuer",
+                wrongKid.toString(),
+                "--into",
+                dir.resolve("y.json").toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("thumbprint");
         assertThat(dir.resolve("y.json")).doesNotExist();
@@ -168,7 +225,14 @@ class ForeignPassCliTest {
     @Test
     void a_certificate_file_that_is_not_one_is_named() throws IOException {
         Path notACertificate = Files.writeString(dir.resolve("not.pem"), "hello");
-        CliRun run = CliRun.of(LUNCH, "trust", "import", "dcc", notACertificate.toString(), "--into", dir.resolve("z.json").toString());
+        CliRun run = CliRun.of(
+                LUNCH,
+                "trust",
+                "import",
+                "dcc",
+                notACertificate.toString(),
+                "--into",
+                dir.resolve("z.json").toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip().lines()).hasSize(1);
         assertThat(run.err()).contains("not.pem");
@@ -185,8 +249,17 @@ class ForeignPassCliTest {
     }
 
     private static JsonNode verify(Path bundle, Instant at, String text) {
-        return CliRun.of(at, "verify", "--bundle", bundle.toString(), "--trust-anchor", keys.resolve("bundle.pub.pem").toString(),
-                "--at", at.toString(), text).ok().json();
+        return CliRun.of(
+                        at,
+                        "verify",
+                        "--bundle",
+                        bundle.toString(),
+                        "--trust-anchor",
+                        keys.resolve("bundle.pub.pem").toString(),
+                        "--at",
+                        at.toString(),
+                        text)
+                .ok()
+                .json();
     }
-
 }

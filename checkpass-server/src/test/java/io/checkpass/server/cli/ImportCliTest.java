@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** `checkpass import csv|fhir` into a real centre, then issuance and verification; and labs posting over HTTP. */
 class ImportCliTest {
-    static final Instant LUNCH_13_DEC = OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant LUNCH_13_DEC =
+            OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
     static final Path SAMPLE_CSV = Path.of("..", "examples", "registry-sample.csv");
     static final Path SAMPLE_FHIR = Path.of("..", "examples", "registry-sample-fhir.json");
     static TestCentre centre;
@@ -41,8 +42,17 @@ class ImportCliTest {
     }
 
     static CliRun importFile(String kind, Path file) {
-        return CliRun.of(LUNCH_13_DEC, "import", kind, file.toString(), "--data", centre.dataDir.toString(),
-                "--db-url", centre.server.config().database().url().orElseThrow(), "--db-user", "postgres");
+        return CliRun.of(
+                LUNCH_13_DEC,
+                "import",
+                kind,
+                file.toString(),
+                "--data",
+                centre.dataDir.toString(),
+                "--db-url",
+                centre.server.config().database().url().orElseThrow(),
+                "--db-user",
+                "postgres");
     }
 
     @Test
@@ -50,22 +60,32 @@ class ImportCliTest {
         CliRun first = importFile("csv", SAMPLE_CSV);
         assertThat(first.exitCode()).as(first.err()).isEqualTo(1);
         assertThat(first.out()).containsPattern("\\d+ inserted, 0 updated, \\d+ unchanged, 2 rejected");
-        assertThat(first.err().lines().filter(l -> l.startsWith("registry-sample.csv line "))).hasSize(2);
+        assertThat(first.err().lines().filter(l -> l.startsWith("registry-sample.csv line ")))
+                .hasSize(2);
         assertThat(first.err()).contains("sinovac");
 
         CliRun again = importFile("csv", SAMPLE_CSV);
         assertThat(again.out()).contains("0 inserted, 0 updated, 31 unchanged, 2 rejected");
-        assertThat(centre.server.centre().registry().find("P0002").orElseThrow().immunizations()).hasSize(3);
+        assertThat(centre.server.centre().registry().find("P0002").orElseThrow().immunizations())
+                .hasSize(3);
 
         // import → issue → the core verifier admits
         String wallet = centre.client("wallet-import", Role.WALLET_PROVIDER);
         KeyPair device = TestCentre.ES256.generateKeyPair();
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey) device.getPublic()));
-        var response = centre.post("/api/v1/passes", wallet, "{\"personId\":\"P0001\",\"devicePublicKey\":\"" + key + "\"}");
+        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey)
+                device.getPublic()));
+        var response =
+                centre.post("/api/v1/passes", wallet, "{\"personId\":\"P0001\",\"devicePublicKey\":\"" + key + "\"}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        byte[] credential = Base64.getUrlDecoder().decode(TestCentre.json(response).path("credential").asText());
-        String text = new HolderDevice((ECPrivateKey) device.getPrivate(), TestCentre.ES256).present(credential, LUNCH_13_DEC).toText();
-        var result = new PassVerifier(centre.bundle().bundle(), TestCentre.ES256, Clock.fixed(LUNCH_13_DEC.plusSeconds(2), ZoneOffset.UTC))
+        byte[] credential = Base64.getUrlDecoder()
+                .decode(TestCentre.json(response).path("credential").asText());
+        String text = new HolderDevice((ECPrivateKey) device.getPrivate(), TestCentre.ES256)
+                .present(credential, LUNCH_13_DEC)
+                .toText();
+        var result = new PassVerifier(
+                        centre.bundle().bundle(),
+                        TestCentre.ES256,
+                        Clock.fixed(LUNCH_13_DEC.plusSeconds(2), ZoneOffset.UTC))
                 .verify(text, new VenueType("restaurant_cafe"));
         assertThat(result.reason()).isEqualTo(Reason.VALID);
     }
@@ -98,7 +118,8 @@ class ImportCliTest {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(TestCentre.json(again).path("outcome").asText()).isEqualTo("unchanged");
 
-        var fhir = centre.post("/api/v1/lab-results", lab, Files.readString(Path.of("..", "examples", "lab-result-fhir.json")));
+        var fhir = centre.post(
+                "/api/v1/lab-results", lab, Files.readString(Path.of("..", "examples", "lab-result-fhir.json")));
         assertThat(fhir.statusCode()).as(fhir.body()).isEqualTo(200);
 
         var unknown = centre.post("/api/v1/lab-results", lab, body.replace("P0004", "NOBODY"));

@@ -22,27 +22,46 @@ import org.junit.jupiter.api.Test;
 
 /** Pre-issuance before an enforcement day: on the day, wallets are served from the ledger without signing. */
 class IssueAheadTest {
-    static final Instant DEC_11 = OffsetDateTime.of(2021, 12, 11, 15, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
-    static final Instant LUNCH_13_DEC = OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant DEC_11 =
+            OffsetDateTime.of(2021, 12, 11, 15, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant LUNCH_13_DEC =
+            OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
 
     @Test
     void credentials_issued_ahead_are_served_on_the_day_without_a_new_serial() {
         try (TestCentre centre = new TestCentre(DEC_11)) {
             String wallet = centre.client("wallet-ahead", Role.WALLET_PROVIDER);
-            centre.server.centre().registry().upsert(List.<RegistryRecord>of(
-                    new PersonRecord("A1", "박민수", LocalDate.of(1975, 5, 5), Optional.empty()),
-                    new ImmunizationRecord("A1", LocalDate.of(2021, 8, 1), VaccineProduct.MODERNA, 1),
-                    new ImmunizationRecord("A1", LocalDate.of(2021, 9, 1), VaccineProduct.MODERNA, 2),
-                    new PersonRecord("A2", "최지우", LocalDate.of(1980, 2, 2), Optional.empty())));
+            centre.server
+                    .centre()
+                    .registry()
+                    .upsert(List.<RegistryRecord>of(
+                            new PersonRecord("A1", "박민수", LocalDate.of(1975, 5, 5), Optional.empty()),
+                            new ImmunizationRecord("A1", LocalDate.of(2021, 8, 1), VaccineProduct.MODERNA, 1),
+                            new ImmunizationRecord("A1", LocalDate.of(2021, 9, 1), VaccineProduct.MODERNA, 2),
+                            new PersonRecord("A2", "최지우", LocalDate.of(1980, 2, 2), Optional.empty())));
             KeyPair device = TestCentre.ES256.generateKeyPair();
-            String key = Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey) device.getPublic()));
+            String key = Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey)
+                    device.getPublic()));
             String body = "{\"personId\":\"A1\",\"devicePublicKey\":\"" + key + "\"}";
             assertThat(centre.post("/api/v1/passes", wallet, body).statusCode()).isEqualTo(201);
 
             String dbUrl = centre.server.config().database().url().orElseThrow();
-            CliRun run = CliRun.of(DEC_11.plusSeconds(60), "issue-ahead", "--date", "2021-12-13", "--data", centre.dataDir.toString(),
-                    "--db-url", dbUrl, "--db-user", "postgres").ok();
-            assertThat(run.out()).contains("1 persons eligible").contains("2 credentials on record").contains("1 not eligible");
+            CliRun run = CliRun.of(
+                            DEC_11.plusSeconds(60),
+                            "issue-ahead",
+                            "--date",
+                            "2021-12-13",
+                            "--data",
+                            centre.dataDir.toString(),
+                            "--db-url",
+                            dbUrl,
+                            "--db-user",
+                            "postgres")
+                    .ok();
+            assertThat(run.out())
+                    .contains("1 persons eligible")
+                    .contains("2 credentials on record")
+                    .contains("1 not eligible");
 
             centre.clock.set(LUNCH_13_DEC);
             var onTheDay = centre.post("/api/v1/passes", wallet, body);

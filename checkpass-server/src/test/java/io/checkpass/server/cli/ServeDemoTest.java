@@ -26,16 +26,35 @@ class ServeDemoTest {
     void serve_demo_prints_curl_examples_that_work_as_printed() throws Exception {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        Thread serving = Thread.ofPlatform().start(() -> CheckpassCli.run(
-                new String[] {"serve", "--demo", "--demo-persons", "300", "--data", data.toString(), "--port", "0", "--host", "127.0.0.1", "--sip-port", "0"},
-                Clock.systemUTC(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        Thread serving = Thread.ofPlatform()
+                .start(() -> CheckpassCli.run(
+                        new String[] {
+                            "serve",
+                            "--demo",
+                            "--demo-persons",
+                            "300",
+                            "--data",
+                            data.toString(),
+                            "--port",
+                            "0",
+                            "--host",
+                            "127.0.0.1",
+                            "--sip-port",
+                            "0"
+                        },
+                        Clock.systemUTC(),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)));
         try {
             List<String> curls = awaitExamples(out, err);
             assertThat(Files.exists(data.resolve("demo-credentials.json"))).isTrue();
             assertThat(Files.exists(data.resolve("keys/keys.p12"))).isTrue();
             List<String> outputs = new ArrayList<>();
             for (String curl : curls) {
-                Process p = new ProcessBuilder("bash", "-c", curl).directory(data.toFile()).redirectErrorStream(true).start();
+                Process p = new ProcessBuilder("bash", "-c", curl)
+                        .directory(data.toFile())
+                        .redirectErrorStream(true)
+                        .start();
                 String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(p.exitValue()).as(curl + "\n" + output).isZero();
@@ -59,7 +78,8 @@ class ServeDemoTest {
         }
     }
 
-    private static List<String> awaitExamples(ByteArrayOutputStream out, ByteArrayOutputStream err) throws InterruptedException {
+    private static List<String> awaitExamples(ByteArrayOutputStream out, ByteArrayOutputStream err)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             String printed = out.toString(StandardCharsets.UTF_8);

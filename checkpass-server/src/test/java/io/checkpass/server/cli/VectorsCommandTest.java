@@ -19,13 +19,16 @@ class VectorsCommandTest {
 
     @Test
     void the_command_writes_the_cases_the_bundles_and_the_anchor_and_counts_them() throws Exception {
-        CliRun run = CliRun.of(Instant.parse("2026-01-01T00:00:00Z"), "vectors", "--out", dir.toString()).ok();
+        CliRun run = CliRun.of(Instant.parse("2026-01-01T00:00:00Z"), "vectors", "--out", dir.toString())
+                .ok();
         JsonNode cases = new ObjectMapper().readTree(dir.resolve("cases.json").toFile());
-        assertThat(run.out()).contains("wrote " + cases.path("cases").size() + " cases")
+        assertThat(run.out())
+                .contains("wrote " + cases.path("cases").size() + " cases")
                 .contains(" bundles to " + dir);
         assertThat(cases.path("cases").size()).isGreaterThan(80);
         assertThat(dir.resolve(cases.path("anchor").path("file").asText())).isRegularFile();
-        cases.path("bundles").forEach(b -> assertThat(dir.resolve(b.path("file").asText())).isRegularFile());
+        cases.path("bundles")
+                .forEach(b -> assertThat(dir.resolve(b.path("file").asText())).isRegularFile());
     }
 
     @Test

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
 
@@ -19,16 +19,21 @@ class GroupCommitTest {
         CountDownLatch firstWriteStarted = new CountDownLatch(1);
         CountDownLatch releaseFirstWrite = new CountDownLatch(1);
         List<List<Integer>> writes = new CopyOnWriteArrayList<>();
-        try (GroupCommit<Integer, String> group = new GroupCommit<>("test", batch -> {
-            writes.add(batch);
-            firstWriteStarted.countDown();
-            await(releaseFirstWrite);
-            return batch.stream().map(i -> "item " + i).toList();
-        }, 100, 100)) {
+        try (GroupCommit<Integer, String> group = new GroupCommit<>(
+                "test",
+                batch -> {
+                    writes.add(batch);
+                    firstWriteStarted.countDown();
+                    await(releaseFirstWrite);
+                    return batch.stream().map(i -> "item " + i).toList();
+                },
+                100,
+                100)) {
             CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> group.submit(0));
             assertThat(firstWriteStarted.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<String>> next = IntStream.rangeClosed(1, 5)
-                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> group.submit(i))).toList();
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> group.submit(i)))
+                    .toList();
             while (group.waiting() < 5) {
                 Thread.sleep(5);
             }
@@ -47,11 +52,15 @@ class GroupCommitTest {
     void past_its_capacity_a_submit_is_rejected_at_once_so_the_caller_can_shed_load() throws Exception {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (GroupCommit<Integer, Integer> group = new GroupCommit<>("tiny", batch -> {
-            writing.countDown();
-            await(release);
-            return batch;
-        }, 1, 1)) {
+        try (GroupCommit<Integer, Integer> group = new GroupCommit<>(
+                "tiny",
+                batch -> {
+                    writing.countDown();
+                    await(release);
+                    return batch;
+                },
+                1,
+                1)) {
             CompletableFuture<Integer> inWrite = CompletableFuture.supplyAsync(() -> group.submit(1));
             assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Integer> queued = CompletableFuture.supplyAsync(() -> group.submit(2));
@@ -59,7 +68,9 @@ class GroupCommitTest {
                 Thread.sleep(5);
             }
 
-            assertThatThrownBy(() -> group.submit(3)).isInstanceOf(RejectedExecutionException.class).hasMessageContaining("tiny");
+            assertThatThrownBy(() -> group.submit(3))
+                    .isInstanceOf(RejectedExecutionException.class)
+                    .hasMessageContaining("tiny");
 
             release.countDown();
             assertThat(inWrite.get(10, TimeUnit.SECONDS)).isEqualTo(1);

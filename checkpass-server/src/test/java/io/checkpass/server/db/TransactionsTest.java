@@ -12,16 +12,17 @@ class TransactionsTest {
 
     /** A connection whose only working method is rollback, which fails or not as asked. */
     private static Connection connection(boolean rollbackFails, AtomicInteger rollbacks) {
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-            if (!method.getName().equals("rollback")) {
-                throw new UnsupportedOperationException(method.getName());
-            }
-            rollbacks.incrementAndGet();
-            if (rollbackFails) {
-                throw new SQLException("Connection is closed"); // what HikariCP says once PostgreSQL is gone
-            }
-            return null;
-        });
+        return (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("rollback")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    rollbacks.incrementAndGet();
+                    if (rollbackFails) {
+                        throw new SQLException("Connection is closed"); // what HikariCP says once PostgreSQL is gone
+                    }
+                    return null;
+                });
     }
 
     @Test
@@ -33,7 +34,10 @@ class TransactionsTest {
 
         assertThat(rollbacks).hasValue(1);
         assertThat(databaseGone.getSQLState()).isEqualTo("57P01");
-        assertThat(databaseGone.getSuppressed()).singleElement().extracting(Throwable::getMessage).isEqualTo("Connection is closed");
+        assertThat(databaseGone.getSuppressed())
+                .singleElement()
+                .extracting(Throwable::getMessage)
+                .isEqualTo("Connection is closed");
     }
 
     @Test

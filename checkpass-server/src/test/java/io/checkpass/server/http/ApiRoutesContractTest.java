@@ -32,10 +32,13 @@ class ApiRoutesContractTest {
         centre = new TestCentre(Instant.parse("2021-12-13T03:00:00Z"));
         admin = centre.client("admin-contract", Role.ISSUER_ADMIN);
         monitoring = centre.client("monitoring-contract", Role.MONITORING);
-        centre.server.centre().registry().upsert(List.<RegistryRecord>of(
-                new PersonRecord("P-CONTRACT", "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-1234-5678")),
-                new ImmunizationRecord("P-CONTRACT", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
-                new ImmunizationRecord("P-CONTRACT", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2)));
+        centre.server
+                .centre()
+                .registry()
+                .upsert(List.<RegistryRecord>of(
+                        new PersonRecord("P-CONTRACT", "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-1234-5678")),
+                        new ImmunizationRecord("P-CONTRACT", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
+                        new ImmunizationRecord("P-CONTRACT", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2)));
     }
 
     @AfterAll
@@ -58,10 +61,19 @@ class ApiRoutesContractTest {
         assertThat(centre.post("/api/v1/venues", admin, venue).statusCode()).isEqualTo(201);
         assertThat(centre.post("/api/v1/venues", admin, venue).statusCode()).isEqualTo(409);
         assertThat(centre.get("/api/v1/venues", admin).statusCode()).isEqualTo(200);
-        assertThat(centre.post("/api/v1/venues/contract-cafe/scanners", admin, "{\"scannerId\":\"contract-door\"}").statusCode()).isEqualTo(201);
-        assertThat(centre.post("/api/v1/venues/nowhere/scanners", admin, "{\"scannerId\":\"x\"}").statusCode()).isEqualTo(404);
-        assertThat(centre.send(HttpRequest.newBuilder(centre.uri("/api/v1/venues")).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(venue)), admin).statusCode()).isEqualTo(415);
+        assertThat(centre.post("/api/v1/venues/contract-cafe/scanners", admin, "{\"scannerId\":\"contract-door\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(centre.post("/api/v1/venues/nowhere/scanners", admin, "{\"scannerId\":\"x\"}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(centre.send(
+                                HttpRequest.newBuilder(centre.uri("/api/v1/venues"))
+                                        .header("Content-Type", "text/plain")
+                                        .POST(HttpRequest.BodyPublishers.ofString(venue)),
+                                admin)
+                        .statusCode())
+                .isEqualTo(415);
     }
 
     @Test
@@ -81,7 +93,8 @@ class ApiRoutesContractTest {
 
     @Test
     void a_method_the_api_does_not_have_is_a_problem() {
-        var response = centre.sendUndescribed(HttpRequest.newBuilder(centre.uri("/api/v1/passes")).DELETE(), admin);
+        var response = centre.sendUndescribed(
+                HttpRequest.newBuilder(centre.uri("/api/v1/passes")).DELETE(), admin);
         assertThat(response.statusCode()).isEqualTo(404);
     }
 }

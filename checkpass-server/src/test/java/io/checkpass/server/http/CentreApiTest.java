@@ -20,31 +20,32 @@ import java.net.http.HttpResponse;
 import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
-import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
-import java.time.Clock;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The centre through its real HTTP routing on port 0, on real PostgreSQL. */
 class CentreApiTest {
-    static final Instant LUNCH_13_DEC = OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant LUNCH_13_DEC =
+            OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
     static final VenueType RESTAURANT = new VenueType("restaurant_cafe");
 
     static TestCentre centre;
@@ -58,15 +59,18 @@ class CentreApiTest {
         wallet = centre.client("wallet-test", Role.WALLET_PROVIDER);
         admin = centre.client("admin-test", Role.ISSUER_ADMIN);
         auditor = centre.client("auditor-test", Role.AUDITOR);
-        centre.server.centre().registry().upsert(List.<RegistryRecord>of(
-                new PersonRecord("P-ADMIT", "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-1234-5678")),
-                new ImmunizationRecord("P-ADMIT", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
-                new ImmunizationRecord("P-ADMIT", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2),
-                new PersonRecord("P-OLD", "김철수", LocalDate.of(1960, 7, 7), Optional.empty()),
-                new ImmunizationRecord("P-OLD", LocalDate.of(2021, 5, 1), VaccineProduct.ASTRAZENECA, 1),
-                new ImmunizationRecord("P-OLD", LocalDate.of(2021, 6, 1), VaccineProduct.ASTRAZENECA, 2),
-                new PersonRecord("P-REVOKE", "이영희", LocalDate.of(1990, 1, 1), Optional.empty()),
-                new ImmunizationRecord("P-REVOKE", LocalDate.of(2021, 8, 1), VaccineProduct.JANSSEN, 1)));
+        centre.server
+                .centre()
+                .registry()
+                .upsert(List.<RegistryRecord>of(
+                        new PersonRecord("P-ADMIT", "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-1234-5678")),
+                        new ImmunizationRecord("P-ADMIT", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
+                        new ImmunizationRecord("P-ADMIT", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2),
+                        new PersonRecord("P-OLD", "김철수", LocalDate.of(1960, 7, 7), Optional.empty()),
+                        new ImmunizationRecord("P-OLD", LocalDate.of(2021, 5, 1), VaccineProduct.ASTRAZENECA, 1),
+                        new ImmunizationRecord("P-OLD", LocalDate.of(2021, 6, 1), VaccineProduct.ASTRAZENECA, 2),
+                        new PersonRecord("P-REVOKE", "이영희", LocalDate.of(1990, 1, 1), Optional.empty()),
+                        new ImmunizationRecord("P-REVOKE", LocalDate.of(2021, 8, 1), VaccineProduct.JANSSEN, 1)));
     }
 
     @AfterAll
@@ -75,25 +79,33 @@ class CentreApiTest {
     }
 
     static String deviceKey(KeyPair device) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey) device.getPublic()));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey)
+                device.getPublic()));
     }
 
     static JsonNode issue(String personId, KeyPair device) {
-        var response = centre.post("/api/v1/passes", wallet, "{\"personId\":\"" + personId + "\",\"devicePublicKey\":\"" + deviceKey(device) + "\"}");
+        var response = centre.post(
+                "/api/v1/passes",
+                wallet,
+                "{\"personId\":\"" + personId + "\",\"devicePublicKey\":\"" + deviceKey(device) + "\"}");
         assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
         return TestCentre.json(response);
     }
 
     static VerificationResult presentAndVerify(JsonNode credential, KeyPair device, Instant at, VenueType venue) {
-        byte[] cose = Base64.getUrlDecoder().decode(credential.path("credential").asText());
-        String text = new HolderDevice((ECPrivateKey) device.getPrivate(), TestCentre.ES256).present(cose, at).toText();
+        byte[] cose =
+                Base64.getUrlDecoder().decode(credential.path("credential").asText());
+        String text = new HolderDevice((ECPrivateKey) device.getPrivate(), TestCentre.ES256)
+                .present(cose, at)
+                .toText();
         var bundle = centre.bundle().bundle();
         return new PassVerifier(bundle, TestCentre.ES256, Clock.fixed(at, ZoneOffset.UTC)).verify(text, venue);
     }
 
     @Test
     void a_centre_without_the_demo_wallet_has_no_sign_in_by_birth_date() {
-        var signIn = centre.post("/wallet/api/session", null, "{\"personId\":\"P-ADMIT\",\"birthDate\":\"1985-03-01\"}");
+        var signIn =
+                centre.post("/wallet/api/session", null, "{\"personId\":\"P-ADMIT\",\"birthDate\":\"1985-03-01\"}");
         assertThat(signIn.statusCode()).isEqualTo(404);
         assertThat(TestCentre.json(signIn).path("type").asText()).endsWith("/no-such-route");
     }
@@ -109,7 +121,8 @@ class CentreApiTest {
         assertThat(credential.path("deviceBound").asBoolean()).isTrue();
         VerificationResult result = presentAndVerify(credential, device, LUNCH_13_DEC.plusSeconds(3), RESTAURANT);
         assertThat(result.reason()).isEqualTo(Reason.VALID);
-        assertThat(result.pass().orElseThrow().id()).isEqualTo(credential.path("serial").asText());
+        assertThat(result.pass().orElseThrow().id())
+                .isEqualTo(credential.path("serial").asText());
     }
 
     @Test
@@ -118,12 +131,17 @@ class CentreApiTest {
         KeyPair device = TestCentre.ES256.generateKeyPair();
         JsonNode first = issue("P-ADMIT", device);
         centre.clock.set(LUNCH_13_DEC.plusSeconds(3600));
-        var again = centre.post("/api/v1/passes", wallet, "{\"personId\":\"P-ADMIT\",\"devicePublicKey\":\"" + deviceKey(device) + "\"}");
+        var again = centre.post(
+                "/api/v1/passes",
+                wallet,
+                "{\"personId\":\"P-ADMIT\",\"devicePublicKey\":\"" + deviceKey(device) + "\"}");
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(TestCentre.json(again).path("serial").asText()).isEqualTo(first.path("serial").asText());
+        assertThat(TestCentre.json(again).path("serial").asText())
+                .isEqualTo(first.path("serial").asText());
         assertThat(TestCentre.json(again).path("reused").asBoolean()).isTrue();
         KeyPair other = TestCentre.ES256.generateKeyPair();
-        assertThat(issue("P-ADMIT", other).path("serial").asText()).isNotEqualTo(first.path("serial").asText());
+        assertThat(issue("P-ADMIT", other).path("serial").asText())
+                .isNotEqualTo(first.path("serial").asText());
     }
 
     /**
@@ -161,8 +179,11 @@ class CentreApiTest {
             for (Ask ask : asks) {
                 answers.add(threads.submit(() -> {
                     start.await();
-                    return centre.post("/api/v1/passes", wallet,
-                            "{\"personId\":\"" + ask.personId() + "\",\"devicePublicKey\":\"" + ask.deviceKey() + "\"}");
+                    return centre.post(
+                            "/api/v1/passes",
+                            wallet,
+                            "{\"personId\":\"" + ask.personId() + "\",\"devicePublicKey\":\"" + ask.deviceKey()
+                                    + "\"}");
                 }));
             }
             start.countDown();
@@ -179,32 +200,45 @@ class CentreApiTest {
             }
             assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201);
             JsonNode credential = TestCentre.json(answer);
-            serials.computeIfAbsent(ask, k -> new HashSet<>()).add(credential.path("serial").asText());
+            serials.computeIfAbsent(ask, k -> new HashSet<>())
+                    .add(credential.path("serial").asText());
             created.merge(ask, answer.statusCode() == 201 ? 1 : 0, Integer::sum);
         }
-        assertThat(serials).hasSize(16).allSatisfy((ask, seen) -> assertThat(seen).as(ask.toString()).hasSize(1));
-        assertThat(created).allSatisfy((ask, n) -> assertThat(n).as("201s for " + ask).isEqualTo(1));
+        assertThat(serials)
+                .hasSize(16)
+                .allSatisfy((ask, seen) -> assertThat(seen).as(ask.toString()).hasSize(1));
+        assertThat(created)
+                .allSatisfy((ask, n) -> assertThat(n).as("201s for " + ask).isEqualTo(1));
         assertThat(serials.values().stream().flatMap(Set::stream).distinct()).hasSize(16);
     }
 
     @Test
     void a_person_with_an_old_primary_series_flips_status_across_3_january_2022() {
         KeyPair device = TestCentre.ES256.generateKeyPair();
-        Instant jan2 = OffsetDateTime.of(2022, 1, 2, 23, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+        Instant jan2 = OffsetDateTime.of(2022, 1, 2, 23, 0, 0, 0, ZoneOffset.ofHours(9))
+                .toInstant();
         centre.clock.set(jan2);
         JsonNode before = issue("P-OLD", device);
         assertThat(before.path("status").asText()).isEqualTo("vaccinated");
         // The credential may not outlive the switch: it expires at 3 Jan 00:00 KST at the latest.
-        Instant switchAt = OffsetDateTime.of(2022, 1, 3, 0, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+        Instant switchAt =
+                OffsetDateTime.of(2022, 1, 3, 0, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
         assertThat(Instant.parse(before.path("expiresAt").asText())).isBeforeOrEqualTo(switchAt);
-        assertThat(presentAndVerify(before, device, jan2.plusSeconds(5), new VenueType("karaoke")).reason()).isEqualTo(Reason.VALID);
+        assertThat(presentAndVerify(before, device, jan2.plusSeconds(5), new VenueType("karaoke"))
+                        .reason())
+                .isEqualTo(Reason.VALID);
 
-        Instant jan3 = OffsetDateTime.of(2022, 1, 3, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+        Instant jan3 = OffsetDateTime.of(2022, 1, 3, 12, 0, 0, 0, ZoneOffset.ofHours(9))
+                .toInstant();
         centre.clock.set(jan3);
         JsonNode after = issue("P-OLD", device);
         assertThat(after.path("status").asText()).isEqualTo("unvaccinated");
-        assertThat(presentAndVerify(after, device, jan3.plusSeconds(5), new VenueType("karaoke")).reason()).isEqualTo(Reason.NOT_ACCEPTED_HERE);
-        assertThat(presentAndVerify(before, device, jan3.plusSeconds(6), new VenueType("karaoke")).reason()).isEqualTo(Reason.CREDENTIAL_EXPIRED);
+        assertThat(presentAndVerify(after, device, jan3.plusSeconds(5), new VenueType("karaoke"))
+                        .reason())
+                .isEqualTo(Reason.NOT_ACCEPTED_HERE);
+        assertThat(presentAndVerify(before, device, jan3.plusSeconds(6), new VenueType("karaoke"))
+                        .reason())
+                .isEqualTo(Reason.CREDENTIAL_EXPIRED);
     }
 
     @Test
@@ -214,13 +248,19 @@ class CentreApiTest {
         JsonNode credential = issue("P-REVOKE", device);
         String serial = credential.path("serial").asText();
 
-        var revoked = centre.post("/api/v1/revocations", admin, "{\"serial\":\"" + serial + "\",\"reason\":\"lost phone\"}");
+        var revoked =
+                centre.post("/api/v1/revocations", admin, "{\"serial\":\"" + serial + "\",\"reason\":\"lost phone\"}");
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(201);
         assertThat(centre.bundle().bundle().revoked()).anyMatch(s -> s.hex().equals(serial));
-        assertThat(presentAndVerify(credential, device, LUNCH_13_DEC.plusSeconds(1), RESTAURANT).reason()).isEqualTo(Reason.REVOKED);
+        assertThat(presentAndVerify(credential, device, LUNCH_13_DEC.plusSeconds(1), RESTAURANT)
+                        .reason())
+                .isEqualTo(Reason.REVOKED);
 
         var audit = TestCentre.json(centre.get("/api/v1/audit?from=2021-12-01T00:00:00Z", auditor));
-        assertThat(audit.path("entries").toString()).contains("revoke").contains(serial).contains("admin-test");
+        assertThat(audit.path("entries").toString())
+                .contains("revoke")
+                .contains(serial)
+                .contains("admin-test");
     }
 
     @Test
@@ -228,7 +268,8 @@ class CentreApiTest {
         var first = centre.get("/api/v1/trust-bundle", null);
         assertThat(first.statusCode()).isEqualTo(200);
         String etag = first.headers().firstValue("ETag").orElseThrow();
-        var again = centre.send(HttpRequest.newBuilder(centre.uri("/api/v1/trust-bundle")).header("If-None-Match", etag), null);
+        var again = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/trust-bundle")).header("If-None-Match", etag), null);
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
     }
@@ -236,14 +277,29 @@ class CentreApiTest {
     @Test
     void bad_input_gets_a_4xx_problem_never_a_500() {
         assertProblem(centre.post("/api/v1/passes", wallet, "{not json"), 400, "bad-request");
-        assertProblem(centre.post("/api/v1/passes", wallet, "{\"personId\":\"NOBODY\",\"static\":true}"), 404, "unknown-person");
-        assertProblem(centre.post("/api/v1/passes", wallet, "{\"personId\":\"P-ADMIT\",\"devicePublicKey\":\"AAAA\"}"), 400, "invalid-device-key");
-        assertProblem(centre.post("/api/v1/passes", wallet, "{\"personId\":\"P-ADMIT\",\"devicePublicKey\":{\"kty\":\"RSA\"}}"), 400, "invalid-device-key");
-        assertProblem(centre.post("/api/v1/passes", wallet, "{\"personId\":\"../etc\",\"static\":true}"), 400, "bad-request");
+        assertProblem(
+                centre.post("/api/v1/passes", wallet, "{\"personId\":\"NOBODY\",\"static\":true}"),
+                404,
+                "unknown-person");
+        assertProblem(
+                centre.post("/api/v1/passes", wallet, "{\"personId\":\"P-ADMIT\",\"devicePublicKey\":\"AAAA\"}"),
+                400,
+                "invalid-device-key");
+        assertProblem(
+                centre.post(
+                        "/api/v1/passes", wallet, "{\"personId\":\"P-ADMIT\",\"devicePublicKey\":{\"kty\":\"RSA\"}}"),
+                400,
+                "invalid-device-key");
+        assertProblem(
+                centre.post("/api/v1/passes", wallet, "{\"personId\":\"../etc\",\"static\":true}"), 400, "bad-request");
         assertProblem(centre.post("/api/v1/passes", wallet, "[1,2]"), 400, "bad-request");
         assertProblem(centre.post("/api/v1/passes", wallet, "{\"personId\":\"P-ADMIT\"}"), 400, "bad-request");
-        assertProblem(centre.post("/api/v1/passes", wallet, "{\"personId\":\"" + "x".repeat(20_000) + "\"}"), 413, "too-large");
-        assertProblem(centre.post("/api/v1/revocations", admin, "{\"serial\":\"zz\",\"reason\":\"x\"}"), 400, "bad-request");
+        assertProblem(
+                centre.post("/api/v1/passes", wallet, "{\"personId\":\"" + "x".repeat(20_000) + "\"}"),
+                413,
+                "too-large");
+        assertProblem(
+                centre.post("/api/v1/revocations", admin, "{\"serial\":\"zz\",\"reason\":\"x\"}"), 400, "bad-request");
         assertProblem(centre.getUndescribed("/api/v1/nothing-here", null), 404, "no-such-route");
     }
 
@@ -251,11 +307,22 @@ class CentreApiTest {
     void no_credentials_is_401_and_a_wrong_role_is_403() {
         var anonymous = centre.post("/api/v1/passes", null, "{\"personId\":\"P-ADMIT\",\"static\":true}");
         assertProblem(anonymous, 401, "unauthenticated");
-        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
-        assertProblem(centre.send(HttpRequest.newBuilder(centre.uri("/api/v1/passes")).header("Authorization", "Basic d2FsbGV0LXRlc3Q6d3Jvbmc=")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")), null), 401, "unauthenticated");
-        assertProblem(centre.post("/api/v1/passes", admin, "{\"personId\":\"P-ADMIT\",\"static\":true}"), 403, "forbidden");
-        assertProblem(centre.post("/api/v1/revocations", wallet, "{\"personId\":\"P-ADMIT\",\"reason\":\"x\"}"), 403, "forbidden");
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        assertProblem(
+                centre.send(
+                        HttpRequest.newBuilder(centre.uri("/api/v1/passes"))
+                                .header("Authorization", "Basic d2FsbGV0LXRlc3Q6d3Jvbmc=")
+                                .POST(HttpRequest.BodyPublishers.ofString("{}")),
+                        null),
+                401,
+                "unauthenticated");
+        assertProblem(
+                centre.post("/api/v1/passes", admin, "{\"personId\":\"P-ADMIT\",\"static\":true}"), 403, "forbidden");
+        assertProblem(
+                centre.post("/api/v1/revocations", wallet, "{\"personId\":\"P-ADMIT\",\"reason\":\"x\"}"),
+                403,
+                "forbidden");
         assertProblem(centre.get("/metrics", wallet), 403, "forbidden");
     }
 

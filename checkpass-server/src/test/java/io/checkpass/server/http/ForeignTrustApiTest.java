@@ -8,12 +8,11 @@ import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.support.TestCentre;
 import io.checkpass.server.visits.Venues;
-import java.util.Optional;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
-
 
 /** Operators add foreign trust material over HTTP; the next bundle carries it; the verify API uses it. */
 class ForeignTrustApiTest {
@@ -26,16 +25,23 @@ class ForeignTrustApiTest {
             String admin = centre.client("admin-foreign", Role.ISSUER_ADMIN);
             Venues venues = centre.server.centre().venues();
             venues.add(new Venues.Venue("foreign-venue", "1", "n", "a", "r", "restaurant_cafe", Optional.empty()));
-            String scanner = centre.adopt("scanner-foreign", venues.addScanner("foreign-venue", "scanner-foreign", "door"));
-            String pass = Files.readString(TESTDATA.resolve("nzcp/spec-examples/valid/nzcp.txt")).strip();
+            String scanner =
+                    centre.adopt("scanner-foreign", venues.addScanner("foreign-venue", "scanner-foreign", "door"));
+            String pass = Files.readString(TESTDATA.resolve("nzcp/spec-examples/valid/nzcp.txt"))
+                    .strip();
             String request = "{\"text\":\"" + pass + "\",\"venueType\":\"restaurant_cafe\"}";
 
             var before = TestCentre.json(centre.post("/api/v1/verify", scanner, request));
             assertThat(before.path("verdict").asText()).isEqualTo("DENY");
             assertThat(before.path("reason").asText()).isEqualTo("UNKNOWN_KEY");
 
-            var did = new ObjectMapper().readTree(TESTDATA.resolve("nzcp/spec-examples/valid/did.json").toFile());
-            String trust = ForeignTrust.empty().withNzcpIssuer(NzcpIssuer.of(did)).toJson().toString();
+            var did = new ObjectMapper()
+                    .readTree(TESTDATA.resolve("nzcp/spec-examples/valid/did.json")
+                            .toFile());
+            String trust = ForeignTrust.empty()
+                    .withNzcpIssuer(NzcpIssuer.of(did))
+                    .toJson()
+                    .toString();
             var merged = centre.post("/api/v1/foreign-trust", admin, trust);
             assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
             assertThat(centre.bundle().bundle().foreign("nzcp")).isPresent();
@@ -45,13 +51,15 @@ class ForeignTrustApiTest {
             assertThat(after.path("verdict").asText()).isIn("ADMIT", "CHECK_ID");
             assertThat(after.path("maskedName").asText()).isEqualTo("J*w");
 
-            var unknownType = centre.post("/api/v1/verify", scanner, "{\"text\":\"" + pass + "\",\"venueType\":\"moon_base\"}");
+            var unknownType =
+                    centre.post("/api/v1/verify", scanner, "{\"text\":\"" + pass + "\",\"venueType\":\"moon_base\"}");
             assertThat(unknownType.statusCode()).isEqualTo(400);
             assertThat(TestCentre.json(unknownType).path("detail").asText()).contains("moon_base");
 
             var invalid = centre.post("/api/v1/foreign-trust", admin, "{\"dcc\": [{\"certificate\": \"not base64\"}]}");
             assertThat(invalid.statusCode()).isEqualTo(400);
-            assertThat(centre.post("/api/v1/foreign-trust", scanner, "{}").statusCode()).isEqualTo(403);
+            assertThat(centre.post("/api/v1/foreign-trust", scanner, "{}").statusCode())
+                    .isEqualTo(403);
         }
     }
 }

@@ -42,7 +42,8 @@ class HostileTrafficTest {
 
     /** Sends bytes as they are, past any client library that would refuse them; returns the status line. */
     static String rawRequest(String request) throws IOException {
-        try (Socket socket = new Socket(centre.uri("/").getHost(), centre.uri("/").getPort())) {
+        try (Socket socket =
+                new Socket(centre.uri("/").getHost(), centre.uri("/").getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -21,7 +21,8 @@ class LoadSheddingTest {
 
     @Test
     void the_issuance_route_sheds_excess_requests_with_503_and_retry_after() throws Exception {
-        try (TestCentre centre = new TestCentre(CentreApiTest.LUNCH_13_DEC, Map.of("limits.issuance", "2", "limits.retry-after-seconds", "3"))) {
+        try (TestCentre centre = new TestCentre(
+                CentreApiTest.LUNCH_13_DEC, Map.of("limits.issuance", "2", "limits.retry-after-seconds", "3"))) {
             String wallet = centre.client("wallet-load", Role.WALLET_PROVIDER);
             List<RegistryRecord> persons = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
@@ -42,7 +43,8 @@ class LoadSheddingTest {
             }
             long shed = responses.stream().filter(r -> r.statusCode() == 503).count();
             long issued = responses.stream().filter(r -> r.statusCode() == 201).count();
-            assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isIn(201, 503));
+            assertThat(responses)
+                    .allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isIn(201, 503));
             assertThat(shed).as("requests shed").isPositive();
             assertThat(issued).as("requests served").isPositive();
             assertThat(responses).filteredOn(r -> r.statusCode() == 503).allSatisfy(r -> {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /** The line's RFC 3261 behaviour with a pinned clock: timers fire when the test moves the clock and ticks. */
 class CallInLineTest {
     private static final Instant START = Instant.parse("2021-12-13T03:00:00Z");
-    private static final Function<String, Optional<String>> VENUES = n -> Optional.ofNullable(Map.of(VENUE_NUMBER, "cafe-1").get(n));
+    private static final Function<String, Optional<String>> VENUES =
+            n -> Optional.ofNullable(Map.of(VENUE_NUMBER, "cafe-1").get(n));
 
     private final MutableClock clock = new MutableClock(START);
     private final MemoryLog log = new MemoryLog();
@@ -51,7 +52,8 @@ class CallInLineTest {
         CheckIn checkIn = log.appended.getFirst();
         assertThat(checkIn.channel()).isEqualTo(CheckIn.Channel.CALL);
         assertThat(checkIn.venueId()).isEqualTo("cafe-1");
-        assertThat(checkIn.contact()).hasValue(new CheckIn.Contact(PhoneNumber.parse(CALLER).orElseThrow(), Optional.empty()));
+        assertThat(checkIn.contact())
+                .hasValue(new CheckIn.Contact(PhoneNumber.parse(CALLER).orElseThrow(), Optional.empty()));
         assertThat(checkIn.scannedAt()).isEqualTo(START);
         assertThat(checkIn.id().version()).isEqualTo(7);
         assertThat(checkIn.scannerId()).isEmpty();
@@ -59,15 +61,18 @@ class CallInLineTest {
 
     @Test
     void responses_keep_every_via_in_order_and_record_received_and_rport_in_the_top_one() {
-        String invite = invite("z9hG4bK-1", "call-1").replace("Via: SIP/2.0/UDP 10.0.0.7:5062;branch=z9hG4bK-1\r\n",
-                "Via: SIP/2.0/UDP proxy.example:5060;branch=z9hG4bK-1;rport\r\nv: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK-a, SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK-b\r\n");
+        String invite = invite("z9hG4bK-1", "call-1")
+                .replace(
+                        "Via: SIP/2.0/UDP 10.0.0.7:5062;branch=z9hG4bK-1\r\n",
+                        "Via: SIP/2.0/UDP proxy.example:5060;branch=z9hG4bK-1;rport\r\nv: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK-a, SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK-b\r\n");
 
         line.receive(parse(invite), peer);
 
-        assertThat(peer.last().headers("Via")).containsExactly(
-                "SIP/2.0/UDP proxy.example:5060;branch=z9hG4bK-1;rport=5062;received=10.0.0.7",
-                "SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK-a",
-                "SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK-b");
+        assertThat(peer.last().headers("Via"))
+                .containsExactly(
+                        "SIP/2.0/UDP proxy.example:5060;branch=z9hG4bK-1;rport=5062;received=10.0.0.7",
+                        "SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK-a",
+                        "SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK-b");
     }
 
     @Test
@@ -95,7 +100,8 @@ class CallInLineTest {
         }
 
         // T1 = 500 ms, doubling to T2 = 4 s; Timer H = 64·T1 = 32 s.
-        assertThat(retransmittedAtMillis).containsExactly(500L, 1500L, 3500L, 7500L, 11500L, 15500L, 19500L, 23500L, 27500L, 31500L);
+        assertThat(retransmittedAtMillis)
+                .containsExactly(500L, 1500L, 3500L, 7500L, 11500L, 15500L, 19500L, 23500L, 27500L, 31500L);
         assertThat(line.transactionCount()).isZero();
     }
 
@@ -113,7 +119,9 @@ class CallInLineTest {
         }
 
         assertThat(peer.statuses()).containsExactly(100, 603, 603);
-        assertThat(line.transactionCount()).as("Timer I (T4 = 5 s) has not fired yet").isEqualTo(1);
+        assertThat(line.transactionCount())
+                .as("Timer I (T4 = 5 s) has not fired yet")
+                .isEqualTo(1);
         clock.advance(Duration.ofSeconds(2));
         line.tick();
         assertThat(line.transactionCount()).isZero();
@@ -128,7 +136,9 @@ class CallInLineTest {
         line.receive(parse(invite("z9hG4bK-2", "call-1")), peer);
 
         assertThat(peer.statuses()).containsExactly(100, 603, 100, 603);
-        assertThat(log.appends).as("the log is asked twice; its idempotency stores once").hasValue(2);
+        assertThat(log.appends)
+                .as("the log is asked twice; its idempotency stores once")
+                .hasValue(2);
         assertThat(log.appended).hasSize(1);
         assertThat(log.appended.getFirst().scannedAt()).isEqualTo(START);
     }
@@ -141,12 +151,15 @@ class CallInLineTest {
         line.tick();
         line.receive(parse(invite("z9hG4bK-3", "call-1")), peer);
 
-        assertThat(log.appended).extracting(CheckIn::scannedAt).containsExactly(START, START, START.plus(SipSettings.DEFAULTS.callMemory()));
+        assertThat(log.appended)
+                .extracting(CheckIn::scannedAt)
+                .containsExactly(START, START, START.plus(SipSettings.DEFAULTS.callMemory()));
     }
 
     @Test
     void an_unknown_number_gets_404_not_found_and_nothing_is_logged() {
-        line.receive(parse(request("INVITE", "sip:0800999999@trunk.example", "z9hG4bK-1", "call-1", CALLER, "t", 1)), peer);
+        line.receive(
+                parse(request("INVITE", "sip:0800999999@trunk.example", "z9hG4bK-1", "call-1", CALLER, "t", 1)), peer);
 
         assertThat(peer.statuses()).containsExactly(100, 404);
         assertThat(peer.last().header("To").orElseThrow()).contains(";tag=");
@@ -156,8 +169,14 @@ class CallInLineTest {
     @Test
     void venue_numbers_are_read_from_tel_and_sip_uris_with_visual_separators_and_the_korean_country_code() {
         List<String> mismatches = new ArrayList<>();
-        String[] uris = {"sip:0800000001@trunk.example", "sip:080-000-0001@trunk.example;user=phone", "tel:+82-80-000-0001",
-            "tel:0800000001;phone-context=+82", "sips:+82800000001@trunk.example", "sip:0800000001;npdi@trunk.example"};
+        String[] uris = {
+            "sip:0800000001@trunk.example",
+            "sip:080-000-0001@trunk.example;user=phone",
+            "tel:+82-80-000-0001",
+            "tel:0800000001;phone-context=+82",
+            "sips:+82800000001@trunk.example",
+            "sip:0800000001;npdi@trunk.example"
+        };
         for (int i = 0; i < uris.length; i++) {
             RecordingPeer p = new RecordingPeer(false);
             line.receive(parse(request("INVITE", uris[i], "z9hG4bK-" + i, "call-" + i, CALLER, "t", 1)), p);
@@ -170,11 +189,23 @@ class CallInLineTest {
 
     @Test
     void the_caller_is_the_p_asserted_identity_when_there_is_one_and_the_from_user_otherwise() {
-        line.receive(parse(request("INVITE", "sip:0800000001@t", "z9hG4bK-1", "c1", "anonymous", "t", 1,
-                "P-Asserted-Identity: \"Hong\" <sip:+821098765432@ims.example;user=phone>, <tel:+821098765432>")), peer);
+        line.receive(
+                parse(
+                        request(
+                                "INVITE",
+                                "sip:0800000001@t",
+                                "z9hG4bK-1",
+                                "c1",
+                                "anonymous",
+                                "t",
+                                1,
+                                "P-Asserted-Identity: \"Hong\" <sip:+821098765432@ims.example;user=phone>, <tel:+821098765432>")),
+                peer);
         line.receive(parse(request("INVITE", "sip:0800000001@t", "z9hG4bK-2", "c2", "010-5555-6666", "t", 1)), peer);
 
-        assertThat(log.appended).extracting(c -> c.contact().orElseThrow().phone().digits()).containsExactly("01098765432", "01055556666");
+        assertThat(log.appended)
+                .extracting(c -> c.contact().orElseThrow().phone().digits())
+                .containsExactly("01098765432", "01055556666");
     }
 
     @Test
@@ -198,9 +229,13 @@ class CallInLineTest {
 
     @Test
     void when_the_venue_lookup_fails_the_call_gets_503() {
-        line = new CallInLine(n -> {
-            throw new IllegalStateException("cannot read venues");
-        }, log, clock, SipSettings.DEFAULTS);
+        line = new CallInLine(
+                n -> {
+                    throw new IllegalStateException("cannot read venues");
+                },
+                log,
+                clock,
+                SipSettings.DEFAULTS);
 
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
 
@@ -242,30 +277,49 @@ class CallInLineTest {
         Thread call = Thread.ofVirtual().start(() -> line.receive(parse(invite("z9hG4bK-1", "call-1")), peer));
         assertThat(slow.awaitWriting()).isTrue();
 
-        line.receive(parse(request("CANCEL", "sip:0800000001@trunk.example", "z9hG4bK-1", "call-1", CALLER, "from-call-1", 1)), peer);
+        line.receive(
+                parse(request(
+                        "CANCEL", "sip:0800000001@trunk.example", "z9hG4bK-1", "call-1", CALLER, "from-call-1", 1)),
+                peer);
         slow.release();
         call.join(5000);
 
         assertThat(peer.statuses()).containsExactly(100, 200, 487);
         assertThat(peer.sent.get(1).cseqMethod()).isEqualTo("CANCEL");
         assertThat(peer.sent.get(2).cseqMethod()).isEqualTo("INVITE");
-        assertThat(peer.sent.get(1).header("To")).as("§9.2: the CANCEL's 200 has the INVITE's To tag").isEqualTo(peer.sent.get(2).header("To"));
-        assertThat(slow.memory.appended).as("the call reached the line; its stored check-in stays").hasSize(1);
+        assertThat(peer.sent.get(1).header("To"))
+                .as("§9.2: the CANCEL's 200 has the INVITE's To tag")
+                .isEqualTo(peer.sent.get(2).header("To"));
+        assertThat(slow.memory.appended)
+                .as("the call reached the line; its stored check-in stays")
+                .hasSize(1);
     }
 
     @Test
     void a_cancel_after_the_final_response_gets_200_and_changes_nothing_and_one_without_invite_gets_481() {
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
-        line.receive(parse(request("CANCEL", "sip:0800000001@trunk.example", "z9hG4bK-1", "call-1", CALLER, "from-call-1", 1)), peer);
-        line.receive(parse(request("CANCEL", "sip:0800000001@trunk.example", "z9hG4bK-9", "call-9", CALLER, "t", 1)), peer);
+        line.receive(
+                parse(request(
+                        "CANCEL", "sip:0800000001@trunk.example", "z9hG4bK-1", "call-1", CALLER, "from-call-1", 1)),
+                peer);
+        line.receive(
+                parse(request("CANCEL", "sip:0800000001@trunk.example", "z9hG4bK-9", "call-9", CALLER, "t", 1)), peer);
 
         assertThat(peer.statuses()).containsExactly(100, 603, 200, 481);
     }
 
     @Test
     void at_the_transaction_bound_a_new_request_gets_503_and_no_state() {
-        SipSettings two = new SipSettings(Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(5), 2, Duration.ofMinutes(5),
-                100, Duration.ofSeconds(10), Duration.ofMillis(20), 10);
+        SipSettings two = new SipSettings(
+                Duration.ofMillis(500),
+                Duration.ofSeconds(4),
+                Duration.ofSeconds(5),
+                2,
+                Duration.ofMinutes(5),
+                100,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(20),
+                10);
         line = new CallInLine(VENUES, log, clock, two);
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
         line.receive(parse(invite("z9hG4bK-2", "call-2")), peer);
@@ -293,9 +347,14 @@ class CallInLineTest {
     void requests_the_line_cannot_serve_get_a_clean_error_and_an_invalid_ack_gets_nothing() {
         String missingCallId = invite("z9hG4bK-1", "call-1").replace("Call-ID: call-1\r\n", "");
         line.receive(parse(missingCallId), peer);
-        line.receive(parse(invite("z9hG4bK-2", "call-2").replace("Max-Forwards: 70", "Require: 100rel, precondition")), peer);
+        line.receive(
+                parse(invite("z9hG4bK-2", "call-2").replace("Max-Forwards: 70", "Require: 100rel, precondition")),
+                peer);
         line.receive(parse(request("INVITE", "mailto:venue@example.com", "z9hG4bK-3", "call-3", CALLER, "t", 1)), peer);
-        line.receive(parse(invite("z9hG4bK-4", "call-4").replace("To: <sip:0800000001@trunk.example>", "To: <sip:0800000001@trunk.example>;tag=x")), peer);
+        line.receive(
+                parse(invite("z9hG4bK-4", "call-4")
+                        .replace("To: <sip:0800000001@trunk.example>", "To: <sip:0800000001@trunk.example>;tag=x")),
+                peer);
         line.receive(parse(ack("z9hG4bK-5", "call-5").replace("Call-ID: call-5\r\n", "")), peer);
 
         assertThat(peer.statuses()).containsExactly(400, 420, 416, 100, 481);

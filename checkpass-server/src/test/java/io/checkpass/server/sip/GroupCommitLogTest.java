@@ -18,9 +18,19 @@ import org.junit.jupiter.api.Test;
 class GroupCommitLogTest {
 
     private static CheckIn call(int i) {
-        return new CheckIn(UUID.randomUUID(), Instant.parse("2021-12-13T03:00:00Z"), "cafe-1", Optional.empty(), CheckIn.Channel.CALL,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new CheckIn.Contact(new PhoneNumber("010000" + (10000 + i)), Optional.empty())),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        return new CheckIn(
+                UUID.randomUUID(),
+                Instant.parse("2021-12-13T03:00:00Z"),
+                "cafe-1",
+                Optional.empty(),
+                CheckIn.Channel.CALL,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(new CheckIn.Contact(new PhoneNumber("010000" + (10000 + i)), Optional.empty())),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     @Test
@@ -37,7 +47,9 @@ class GroupCommitLogTest {
             while (log.waiting() < 20) {
                 Thread.onSpinWait();
             }
-            assertThat(callers).as("nobody returns before the write that carries them").allMatch(Thread::isAlive);
+            assertThat(callers)
+                    .as("nobody returns before the write that carries them")
+                    .allMatch(Thread::isAlive);
             slow.release();
             for (Thread t : callers) {
                 t.join(5000);

@@ -30,8 +30,13 @@ class SipEndpointTest {
 
     @BeforeEach
     void start() {
-        endpoint = new SipEndpoint("127.0.0.1", 0, n -> n.equals(VENUE_NUMBER) ? Optional.of("cafe-1") : Optional.empty(), log,
-                Clock.systemUTC()).start();
+        endpoint = new SipEndpoint(
+                        "127.0.0.1",
+                        0,
+                        n -> n.equals(VENUE_NUMBER) ? Optional.of("cafe-1") : Optional.empty(),
+                        log,
+                        Clock.systemUTC())
+                .start();
     }
 
     @AfterEach
@@ -43,21 +48,30 @@ class SipEndpointTest {
     void over_udp_garbage_is_dropped_and_the_next_request_is_answered_at_the_port_in_via_or_rport() throws IOException {
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             client.setSoTimeout(5000);
-            for (byte[] junk : List.of(new byte[] {0, 1, 2}, new byte[65_507], "\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+            for (byte[] junk : List.of(
+                    new byte[] {0, 1, 2},
+                    new byte[65_507],
+                    "\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
                     "SIP/2.0 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
                 send(client, junk);
             }
-            String options = request("OPTIONS", "sip:" + VENUE_NUMBER + "@127.0.0.1", "z9hG4bK-1", "c1", "01012345678", "t", 1)
-                    .replace("10.0.0.7:5062;branch=z9hG4bK-1", "127.0.0.1:" + client.getLocalPort() + ";branch=z9hG4bK-1");
+            String options = request(
+                            "OPTIONS", "sip:" + VENUE_NUMBER + "@127.0.0.1", "z9hG4bK-1", "c1", "01012345678", "t", 1)
+                    .replace(
+                            "10.0.0.7:5062;branch=z9hG4bK-1",
+                            "127.0.0.1:" + client.getLocalPort() + ";branch=z9hG4bK-1");
             send(client, options.getBytes(StandardCharsets.UTF_8));
             Sent answer = receive(client);
 
             assertThat(answer.status()).isEqualTo(200);
-            assertThat(answer.header("Via")).hasValue("SIP/2.0/UDP 127.0.0.1:" + client.getLocalPort() + ";branch=z9hG4bK-1");
-            String withRport = options.replace("branch=z9hG4bK-1", "branch=z9hG4bK-2;rport").replace("127.0.0.1:" + client.getLocalPort(), "192.0.2.9:5060");
+            assertThat(answer.header("Via"))
+                    .hasValue("SIP/2.0/UDP 127.0.0.1:" + client.getLocalPort() + ";branch=z9hG4bK-1");
+            String withRport = options.replace("branch=z9hG4bK-1", "branch=z9hG4bK-2;rport")
+                    .replace("127.0.0.1:" + client.getLocalPort(), "192.0.2.9:5060");
             send(client, withRport.getBytes(StandardCharsets.UTF_8));
-            assertThat(receive(client).header("Via")).hasValue(
-                    "SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK-2;rport=" + client.getLocalPort() + ";received=127.0.0.1");
+            assertThat(receive(client).header("Via"))
+                    .hasValue("SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK-2;rport=" + client.getLocalPort()
+                            + ";received=127.0.0.1");
         }
     }
 
@@ -65,7 +79,8 @@ class SipEndpointTest {
     void over_tcp_keep_alives_are_skipped_and_pipelined_requests_are_answered_on_the_connection() throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
             socket.setSoTimeout(5000);
-            String options = request("OPTIONS", "sip:" + VENUE_NUMBER + "@127.0.0.1", "z9hG4bK-1", "c1", "01012345678", "t", 1);
+            String options =
+                    request("OPTIONS", "sip:" + VENUE_NUMBER + "@127.0.0.1", "z9hG4bK-1", "c1", "01012345678", "t", 1);
             String invite = invite("z9hG4bK-2", "c2").replace("SIP/2.0/UDP", "SIP/2.0/TCP");
             socket.getOutputStream().write(("\r\n\r\n" + options + invite).getBytes(StandardCharsets.UTF_8));
             SipStreamReader responses = new SipStreamReader(socket.getInputStream());
@@ -87,14 +102,17 @@ class SipEndpointTest {
         String huge = "OPTIONS sip:x@t SIP/2.0\r\nContent-Length: 70000\r\n\r\n";
 
         for (String stream : List.of(noLength, huge, "OPTIONS sip:x@t SIP/2.0\r\nl: 10\r\n\r\nshort")) {
-            Assertions.assertThatThrownBy(() -> new SipStreamReader(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8))).next())
+            Assertions.assertThatThrownBy(
+                            () -> new SipStreamReader(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)))
+                                    .next())
                     .isInstanceOf(IOException.class);
         }
     }
 
     @Test
     void a_second_endpoint_on_a_taken_port_fails_with_the_address_in_the_message() {
-        try (SipEndpoint second = new SipEndpoint("127.0.0.1", endpoint.port(), n -> Optional.empty(), log, Clock.systemUTC())) {
+        try (SipEndpoint second =
+                new SipEndpoint("127.0.0.1", endpoint.port(), n -> Optional.empty(), log, Clock.systemUTC())) {
             Assertions.assertThatThrownBy(second::start).hasMessageContaining("127.0.0.1:" + endpoint.port());
         }
     }

@@ -22,15 +22,40 @@ final class SipFixtures {
     private SipFixtures() {}
 
     /** A request as SIPp or a trunk would send it; {@code extra} header lines go before Content-Length. */
-    static String request(String method, String uri, String branch, String callId, String fromUser, String fromTag, int cseq, String... extra) {
+    static String request(
+            String method,
+            String uri,
+            String branch,
+            String callId,
+            String fromUser,
+            String fromTag,
+            int cseq,
+            String... extra) {
         StringBuilder out = new StringBuilder();
-        out.append(method).append(' ').append(uri).append(" SIP/2.0\r\n")
-                .append("Via: SIP/2.0/UDP 10.0.0.7:5062;branch=").append(branch).append("\r\n")
+        out.append(method)
+                .append(' ')
+                .append(uri)
+                .append(" SIP/2.0\r\n")
+                .append("Via: SIP/2.0/UDP 10.0.0.7:5062;branch=")
+                .append(branch)
+                .append("\r\n")
                 .append("Max-Forwards: 70\r\n")
-                .append("From: <sip:").append(fromUser).append("@10.0.0.7>;tag=").append(fromTag).append("\r\n")
-                .append("To: <").append(uri).append(">\r\n")
-                .append("Call-ID: ").append(callId).append("\r\n")
-                .append("CSeq: ").append(cseq).append(' ').append(method).append("\r\n");
+                .append("From: <sip:")
+                .append(fromUser)
+                .append("@10.0.0.7>;tag=")
+                .append(fromTag)
+                .append("\r\n")
+                .append("To: <")
+                .append(uri)
+                .append(">\r\n")
+                .append("Call-ID: ")
+                .append(callId)
+                .append("\r\n")
+                .append("CSeq: ")
+                .append(cseq)
+                .append(' ')
+                .append(method)
+                .append("\r\n");
         for (String line : extra) {
             out.append(line).append("\r\n");
         }
@@ -62,7 +87,8 @@ final class SipFixtures {
 
         List<String> headers(String name) {
             List<String> values = new ArrayList<>();
-            Matcher m = Pattern.compile("(?mi)^" + Pattern.quote(name) + ": ([^\r\n]*)").matcher(text);
+            Matcher m = Pattern.compile("(?mi)^" + Pattern.quote(name) + ": ([^\r\n]*)")
+                    .matcher(text);
             while (m.find()) {
                 values.add(m.group(1));
             }
@@ -149,7 +175,8 @@ final class SipFixtures {
             }
             List<Boolean> inserted = new ArrayList<>(batch.size());
             for (CheckIn c : batch) {
-                boolean known = appended.stream().anyMatch(a -> a.id().equals(c.id()) && a.scannedAt().equals(c.scannedAt()));
+                boolean known = appended.stream()
+                        .anyMatch(a -> a.id().equals(c.id()) && a.scannedAt().equals(c.scannedAt()));
                 if (!known) {
                     appended.add(c);
                 }

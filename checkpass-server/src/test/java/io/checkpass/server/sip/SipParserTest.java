@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.checkpass.core.registry.PhoneNumber;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import java.util.LinkedHashMap;
 
 class SipParserTest {
 
@@ -37,10 +37,13 @@ class SipParserTest {
 
     @Test
     void the_body_is_cut_at_content_length_and_a_shorter_body_is_answered_400() {
-        String withBody = invite("z9hG4bK-1", "c").replace("Content-Length: 0\r\n\r\n", "Content-Length: 3\r\n\r\nv=0\r\nextra");
-        String truncated = invite("z9hG4bK-1", "c").replace("Content-Length: 0\r\n\r\n", "Content-Length: 300\r\n\r\nv=0\r\n");
+        String withBody =
+                invite("z9hG4bK-1", "c").replace("Content-Length: 0\r\n\r\n", "Content-Length: 3\r\n\r\nv=0\r\nextra");
+        String truncated =
+                invite("z9hG4bK-1", "c").replace("Content-Length: 0\r\n\r\n", "Content-Length: 300\r\n\r\nv=0\r\n");
 
-        assertThat(((SipParser.Request) parse(withBody)).request().body()).isEqualTo("v=0".getBytes(StandardCharsets.UTF_8));
+        assertThat(((SipParser.Request) parse(withBody)).request().body())
+                .isEqualTo("v=0".getBytes(StandardCharsets.UTF_8));
         assertThat(parse(truncated)).isInstanceOfSatisfying(SipParser.Invalid.class, i -> {
             assertThat(i.status()).isEqualTo(400);
             assertThat(i.reason()).isEqualTo("Content-Length Exceeds Message");
@@ -56,12 +59,14 @@ class SipParserTest {
         expectations.put("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\r\n\r\n", "Dropped");
         expectations.put("\u0000\u0001garbage\r\n\r\n", "Dropped");
         expectations.put("INVITE sip:x@t SIP/2.0\r\nCall-ID: c\r\n\r\n", "Dropped"); // no Via: nowhere to answer
-        expectations.put(invite.replace("Via: SIP/2.0/UDP 10.0.0.7:5062", "Via: SIP/2.0/UDP 10.0.0.7:99999"), "Dropped");
+        expectations.put(
+                invite.replace("Via: SIP/2.0/UDP 10.0.0.7:5062", "Via: SIP/2.0/UDP 10.0.0.7:99999"), "Dropped");
         expectations.put(invite.replace("SIP/2.0\r\n", "SIP/3.0\r\n"), "505 Version Not Supported");
         expectations.put(invite.replace("CSeq: 1 INVITE", "CSeq: 1 BYE"), "400 CSeq Method Mismatch");
         expectations.put(invite.replace("CSeq: 1 INVITE", "CSeq: x INVITE"), "400 Bad CSeq");
         expectations.put(invite.replace("From: <sip:01012345678@10.0.0.7>;tag=from-c\r\n", ""), "400 Missing From");
-        expectations.put(invite.replace("To: <sip:0800000001@trunk.example>", "To: \"unterminated <sip:x@y>"), "400 Bad To");
+        expectations.put(
+                invite.replace("To: <sip:0800000001@trunk.example>", "To: \"unterminated <sip:x@y>"), "400 Bad To");
         expectations.put(invite.replace("Max-Forwards: 70", "Max-Forwards 70"), "400 Malformed header line");
         expectations.put(invite.replace("Content-Length: 0", "Content-Length: -1"), "400 Bad Content-Length");
         expectations.put(invite, "Request");
@@ -118,9 +123,10 @@ class SipParserTest {
 
     @Test
     void addresses_are_read_with_or_without_angle_brackets_and_display_names() {
-        assertThat(SipAddress.parse("\"Kim, <Cafe>\" <sip:0800000001@t;user=phone>;tag=abc")).hasValue(
-                new SipAddress("sip:0800000001@t;user=phone", ";tag=abc"));
-        assertThat(SipAddress.parse("sip:01012345678@t;tag=xyz").flatMap(SipAddress::tag)).hasValue("xyz");
+        assertThat(SipAddress.parse("\"Kim, <Cafe>\" <sip:0800000001@t;user=phone>;tag=abc"))
+                .hasValue(new SipAddress("sip:0800000001@t;user=phone", ";tag=abc"));
+        assertThat(SipAddress.parse("sip:01012345678@t;tag=xyz").flatMap(SipAddress::tag))
+                .hasValue("xyz");
         assertThat(SipAddress.parse("\"no uri\"")).isEmpty();
         assertThat(SipAddress.parse("<sip:x@t")).isEmpty();
     }

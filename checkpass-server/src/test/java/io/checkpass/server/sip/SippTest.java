@@ -52,8 +52,14 @@ class SippTest {
         for (int i = 1; i <= 10; i++) {
             String number = String.format("08000000%02d", i);
             String venueId = "cafe-" + i;
-            venues.add(new Venues.Venue(venueId, "220-81-000" + String.format("%02d", i), "카페 " + i, "서울 중구 " + i, "seoul",
-                    "restaurant_cafe", Optional.of(number)));
+            venues.add(new Venues.Venue(
+                    venueId,
+                    "220-81-000" + String.format("%02d", i),
+                    "카페 " + i,
+                    "서울 중구 " + i,
+                    "seoul",
+                    "restaurant_cafe",
+                    Optional.of(number)));
             VENUE_BY_NUMBER.put(number, venueId);
         }
         cipher = ContactCipher.open(centre.dataDir.resolve("keys"), Optional.empty());
@@ -74,7 +80,8 @@ class SippTest {
 
     @BeforeEach
     void emptyTheLog() throws SQLException {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("delete from checkin");
         }
     }
@@ -114,8 +121,12 @@ class SippTest {
         Sipp run = sipp("retransmit.xml", 50, 50, "-nr");
 
         assertThat(run.exitCode()).as(run.report()).isZero();
-        assertThat(run.count("INVITE", "Sent")).as("both copies of each INVITE went out").isEqualTo(100);
-        assertThat(run.count("603", "Recv")).as("each 603 and its retransmission").isEqualTo(100);
+        assertThat(run.count("INVITE", "Sent"))
+                .as("both copies of each INVITE went out")
+                .isEqualTo(100);
+        assertThat(run.count("603", "Recv"))
+                .as("each 603 and its retransmission")
+                .isEqualTo(100);
         assertThat(callCheckIns()).hasSize(50);
     }
 
@@ -123,10 +134,14 @@ class SippTest {
 
     private static List<Stored> callCheckIns() {
         List<Stored> out = new ArrayList<>();
-        try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("select venue_id, contact_hmac, contact_enc from checkin where channel = 'CALL'")) {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(
+                        "select venue_id, contact_hmac, contact_enc from checkin where channel = 'CALL'")) {
             while (r.next()) {
-                out.add(new Stored(r.getString(1), cipher.open(r.getBytes(3), r.getBytes(2)).phone()));
+                out.add(new Stored(
+                        r.getString(1),
+                        cipher.open(r.getBytes(3), r.getBytes(2)).phone()));
             }
             return out;
         } catch (SQLException e) {
@@ -163,7 +178,8 @@ class SippTest {
         /** A column of SIPp's per-message counts (-trace_counts), summed over the scenario lines for that message. */
         int count(String message, String column) {
             try (Stream<Path> files = Files.list(dir)) {
-                Path counts = files.filter(f -> f.getFileName().toString().endsWith("_counts.csv")).findFirst()
+                Path counts = files.filter(f -> f.getFileName().toString().endsWith("_counts.csv"))
+                        .findFirst()
                         .orElseThrow(() -> new AssertionError("SIPp wrote no counts file: " + report()));
                 List<String> lines = Files.readAllLines(counts);
                 String[] header = lines.getFirst().split(";");
@@ -189,11 +205,19 @@ class SippTest {
                     String name = f.getFileName().toString();
                     if (name.equals("sipp.out") || name.endsWith("_errors.log") || name.endsWith("_screen.log")) {
                         String text = Files.readString(f, StandardCharsets.UTF_8);
-                        out.append("--- ").append(name).append('\n').append(text, 0, Math.min(text.length(), 6000)).append('\n');
+                        out.append("--- ")
+                                .append(name)
+                                .append('\n')
+                                .append(text, 0, Math.min(text.length(), 6000))
+                                .append('\n');
                     }
                 }
             } catch (IOException e) {
-                out.append("(cannot read ").append(dir).append(": ").append(e.getMessage()).append(")");
+                out.append("(cannot read ")
+                        .append(dir)
+                        .append(": ")
+                        .append(e.getMessage())
+                        .append(")");
             }
             return out.toString();
         }
@@ -214,18 +238,44 @@ class SippTest {
             Path dir = Files.createTempDirectory("sipp-");
             Files.writeString(dir.resolve(scenario), resource(scenario));
             Files.writeString(dir.resolve("calls.csv"), resource("calls.csv"));
-            List<String> command = new ArrayList<>(List.of("sipp", "127.0.0.1:" + endpoint.port(),
-                    "-sf", dir.resolve(scenario).toString(), "-inf", dir.resolve("calls.csv").toString(),
-                    "-t", "u1", "-i", "127.0.0.1", "-p", String.valueOf(freeUdpPort()), "-m", String.valueOf(calls), "-r", String.valueOf(rate),
-                    "-recv_timeout", "10000", "-timeout", "50s", "-timeout_error", "-nostdin",
-                    "-trace_stat", "-trace_err", "-trace_counts", "-trace_screen"));
+            List<String> command = new ArrayList<>(List.of(
+                    "sipp",
+                    "127.0.0.1:" + endpoint.port(),
+                    "-sf",
+                    dir.resolve(scenario).toString(),
+                    "-inf",
+                    dir.resolve("calls.csv").toString(),
+                    "-t",
+                    "u1",
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    String.valueOf(freeUdpPort()),
+                    "-m",
+                    String.valueOf(calls),
+                    "-r",
+                    String.valueOf(rate),
+                    "-recv_timeout",
+                    "10000",
+                    "-timeout",
+                    "50s",
+                    "-timeout_error",
+                    "-nostdin",
+                    "-trace_stat",
+                    "-trace_err",
+                    "-trace_counts",
+                    "-trace_screen"));
             command.addAll(List.of(options));
             Process process;
             try {
-                process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("sipp.out").toFile()).start();
+                process = new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("sipp.out").toFile())
+                        .start();
             } catch (IOException e) {
-                throw new AssertionError("cannot run sipp (Debian package sip-tester; .ci/run installs it): " + e.getMessage(), e);
+                throw new AssertionError(
+                        "cannot run sipp (Debian package sip-tester; .ci/run installs it): " + e.getMessage(), e);
             }
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

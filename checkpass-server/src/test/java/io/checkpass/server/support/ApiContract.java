@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.nio.file.StandardOpenOption;
 
 /**
  * docs/api.yaml as a contract the HTTP tests hold the centre to. {@link TestCentre} passes every response it
@@ -54,9 +54,10 @@ public final class ApiContract {
      * through {@link TestCentre}; every other path must be described.
      */
     public static final List<Pattern> OUTSIDE_THE_CONTRACT = List.of(
-            Pattern.compile("/(wallet|scanner|console)"),            // 301 to the page's folder
-            Pattern.compile("/(wallet|scanner|console)/(?!api/).*"), // the pages: HTML, scripts, styles, manifests, workers
-            Pattern.compile("/shared/.*"));                          // the verifier and vendored libraries they share
+            Pattern.compile("/(wallet|scanner|console)"), // 301 to the page's folder
+            Pattern.compile(
+                    "/(wallet|scanner|console)/(?!api/).*"), // the pages: HTML, scripts, styles, manifests, workers
+            Pattern.compile("/shared/.*")); // the verifier and vendored libraries they share
 
     /** Where the description lives in the repository, relative to the root. */
     public static final String FILE = "docs/api.yaml";
@@ -64,7 +65,8 @@ public final class ApiContract {
     private static final String DOCUMENT_IRI = "https://checkpass.kr/api.yaml";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+    private static final Set<String> METHODS =
+            Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static volatile ApiContract centre;
 
     private final String name;
@@ -103,11 +105,12 @@ public final class ApiContract {
         paths.sort((a, b) -> Integer.compare(b.literalChars(), a.literalChars()));
         ObjectNode closedDocument = document.deepCopy();
         closeObjects(closedDocument);
-        SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
+        SchemaRegistryConfig config =
+                SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
         String closedJson = closedDocument.toString();
-        this.registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(), builder -> builder
-                .schemaRegistryConfig(config)
-                .schemas(Map.of(DOCUMENT_IRI, closedJson)));
+        this.registry = SchemaRegistry.withDefaultDialect(
+                Dialects.getOpenApi31(),
+                builder -> builder.schemaRegistryConfig(config).schemas(Map.of(DOCUMENT_IRI, closedJson)));
     }
 
     /** The centre's description, docs/api.yaml, read once. */
@@ -147,7 +150,8 @@ public final class ApiContract {
         }
         try (InputStream in = ApiContract.class.getResourceAsStream("/io/checkpass/server/http/api.yaml")) {
             if (in == null) {
-                throw new IllegalStateException(FILE + " not found from " + System.getProperty("user.dir") + " nor on the class path");
+                throw new IllegalStateException(
+                        FILE + " not found from " + System.getProperty("user.dir") + " nor on the class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -165,10 +169,15 @@ public final class ApiContract {
         }
         String report = System.getenv("API_CONTRACT_REPORT");
         if (report != null && !report.isBlank()) {
-            // For surveying drift across a whole run: collect every departure in this file instead of failing at the first.
+            // For surveying drift across a whole run: collect every departure in this file instead of failing at the
+            // first.
             try {
-                Files.writeString(Path.of(report), describe(response, violations) + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        Path.of(report),
+                        describe(response, violations) + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -201,7 +210,8 @@ public final class ApiContract {
         List<String> violations = new ArrayList<>();
         Optional<String> template = template(path);
         if (template.isEmpty()) {
-            violations.add("no path of " + name + " matches " + path + " (and it is not one of ApiContract.OUTSIDE_THE_CONTRACT)");
+            violations.add("no path of " + name + " matches " + path
+                    + " (and it is not one of ApiContract.OUTSIDE_THE_CONTRACT)");
             return violations;
         }
         String operationPointer = "/paths/" + escape(template.get()) + "/" + method.toLowerCase(Locale.ROOT);
@@ -221,7 +231,8 @@ public final class ApiContract {
         if (!responses.has(key)) {
             List<String> declared = new ArrayList<>();
             responses.fieldNames().forEachRemaining(declared::add);
-            violations.add("status " + status + " is not declared for " + method + " " + template.get() + " (declared: " + declared + ")");
+            violations.add("status " + status + " is not declared for " + method + " " + template.get() + " (declared: "
+                    + declared + ")");
             return violations;
         }
         String responsePointer = resolve(operationPointer + "/responses/" + escape(key));
@@ -236,8 +247,11 @@ public final class ApiContract {
             if (value.isEmpty() && headerNode.path("required").asBoolean(false)) {
                 violations.add("the required header " + header.getKey() + " is missing");
             }
-            if (value.isPresent() && "integer".equals(headerNode.path("schema").path("type").asText()) && !value.get().matches("-?[0-9]+")) {
-                violations.add("the header " + header.getKey() + " is declared an integer but is '" + value.get() + "'");
+            if (value.isPresent()
+                    && "integer".equals(headerNode.path("schema").path("type").asText())
+                    && !value.get().matches("-?[0-9]+")) {
+                violations.add(
+                        "the header " + header.getKey() + " is declared an integer but is '" + value.get() + "'");
             }
         }
         if (body == null) {
@@ -252,8 +266,8 @@ public final class ApiContract {
             return violations;
         }
         if (content.isMissingNode() || content.isEmpty()) {
-            violations.add("a body of " + contentType.orElse("no declared type") + " came with " + status + ", for which " + name
-                    + " declares no content");
+            violations.add("a body of " + contentType.orElse("no declared type") + " came with " + status
+                    + ", for which " + name + " declares no content");
             return violations;
         }
         if (contentType.isEmpty()) {
@@ -262,7 +276,8 @@ public final class ApiContract {
         }
         Optional<String> declaredType = declaredMediaType(content, contentType.get());
         if (declaredType.isEmpty()) {
-            violations.add("Content-Type " + contentType.get() + " is not declared for " + status + " (declared: " + fieldNames(content) + ")");
+            violations.add("Content-Type " + contentType.get() + " is not declared for " + status + " (declared: "
+                    + fieldNames(content) + ")");
             return violations;
         }
         JsonNode schemaNode = content.path(declaredType.get()).path("schema");
@@ -285,12 +300,14 @@ public final class ApiContract {
     }
 
     private String describe(HttpResponse<?> response, List<String> violations) {
-        StringBuilder text = new StringBuilder("the response to " + response.request().method() + " " + response.uri().getRawPath()
-                + " departs from " + name + ":");
+        StringBuilder text = new StringBuilder("the response to "
+                + response.request().method() + " " + response.uri().getRawPath() + " departs from " + name + ":");
         for (String v : violations) {
             text.append("\n  - ").append(v);
         }
-        text.append("\n  status ").append(response.statusCode()).append(", Content-Type ")
+        text.append("\n  status ")
+                .append(response.statusCode())
+                .append(", Content-Type ")
                 .append(response.headers().firstValue("Content-Type").orElse("(none)"));
         if (response.body() instanceof String s) {
             text.append(", body: ").append(s.length() > 2000 ? s.substring(0, 2000) + "…" : s);
@@ -305,12 +322,17 @@ public final class ApiContract {
 
     /** The path template of the description that matches this path, if any. */
     public Optional<String> template(String path) {
-        return paths.stream().filter(t -> t.pattern().matcher(path).matches()).map(PathTemplate::template).findFirst();
+        return paths.stream()
+                .filter(t -> t.pattern().matcher(path).matches())
+                .map(PathTemplate::template)
+                .findFirst();
     }
 
     /** True when the description has this method on a path that matches. */
     public boolean describes(String method, String path) {
-        return template(path).map(t -> document.path("paths").path(t).has(method.toLowerCase(Locale.ROOT))).orElse(false);
+        return template(path)
+                .map(t -> document.path("paths").path(t).has(method.toLowerCase(Locale.ROOT)))
+                .orElse(false);
     }
 
     /** The compiled schema at this JSON pointer of the document (with closed objects, see the class comment). */
@@ -325,7 +347,8 @@ public final class ApiContract {
         for (Iterator<String> it = content.fieldNames(); it.hasNext(); ) {
             String declared = it.next();
             String type = declared.toLowerCase(Locale.ROOT);
-            if (type.equals("*/*") || (type.endsWith("/*") && actual.startsWith(type.substring(0, type.length() - 1)))) {
+            if (type.equals("*/*")
+                    || (type.endsWith("/*") && actual.startsWith(type.substring(0, type.length() - 1)))) {
                 return Optional.of(declared);
             }
         }
@@ -338,7 +361,9 @@ public final class ApiContract {
 
     private static String mediaType(String contentType) {
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     private static List<String> fieldNames(JsonNode node) {
@@ -368,7 +393,9 @@ public final class ApiContract {
     /** Adds {@code unevaluatedProperties: false} to every object schema that lists properties and says nothing of others. */
     private static void closeObjects(JsonNode node) {
         if (node instanceof ObjectNode object) {
-            if (object.path("properties").isObject() && !object.has("additionalProperties") && !object.has("unevaluatedProperties")
+            if (object.path("properties").isObject()
+                    && !object.has("additionalProperties")
+                    && !object.has("unevaluatedProperties")
                     && !object.has("patternProperties")) {
                 object.put("unevaluatedProperties", false);
             }
@@ -382,19 +409,83 @@ public final class ApiContract {
 
     /** JSON Schema 2020-12 keywords, OpenAPI 3.1's additions to them, and nothing else (x- extensions aside). */
     private static final Set<String> SCHEMA_KEYWORDS = Set.of(
-            "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$defs", "$comment", "$vocabulary",
-            "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-            "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains",
-            "maxProperties", "minProperties", "required", "dependentRequired",
-            "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "prefixItems", "items", "contains",
-            "properties", "patternProperties", "additionalProperties", "propertyNames", "unevaluatedItems", "unevaluatedProperties",
-            "format", "contentEncoding", "contentMediaType", "contentSchema",
-            "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples",
-            "discriminator", "xml", "externalDocs", "example");
-    private static final Set<String> SUBSCHEMA_MAPS = Set.of("properties", "patternProperties", "$defs", "dependentSchemas");
+            "$schema",
+            "$id",
+            "$ref",
+            "$anchor",
+            "$dynamicRef",
+            "$dynamicAnchor",
+            "$defs",
+            "$comment",
+            "$vocabulary",
+            "type",
+            "enum",
+            "const",
+            "multipleOf",
+            "maximum",
+            "exclusiveMaximum",
+            "minimum",
+            "exclusiveMinimum",
+            "maxLength",
+            "minLength",
+            "pattern",
+            "maxItems",
+            "minItems",
+            "uniqueItems",
+            "maxContains",
+            "minContains",
+            "maxProperties",
+            "minProperties",
+            "required",
+            "dependentRequired",
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "not",
+            "if",
+            "then",
+            "else",
+            "dependentSchemas",
+            "prefixItems",
+            "items",
+            "contains",
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "format",
+            "contentEncoding",
+            "contentMediaType",
+            "contentSchema",
+            "title",
+            "description",
+            "default",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+            "examples",
+            "discriminator",
+            "xml",
+            "externalDocs",
+            "example");
+
+    private static final Set<String> SUBSCHEMA_MAPS =
+            Set.of("properties", "patternProperties", "$defs", "dependentSchemas");
     private static final Set<String> SUBSCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
-    private static final Set<String> SUBSCHEMAS = Set.of("not", "if", "then", "else", "items", "contains", "additionalProperties",
-            "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema");
+    private static final Set<String> SUBSCHEMAS = Set.of(
+            "not",
+            "if",
+            "then",
+            "else",
+            "items",
+            "contains",
+            "additionalProperties",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "contentSchema");
 
     /**
      * What is wrong with the description itself: swagger-parser's messages (structure, unresolved $refs), and this
@@ -419,7 +510,8 @@ public final class ApiContract {
         if (!document.path("openapi").asText().startsWith("3.1")) {
             problems.add("openapi must be 3.1.x (the schemas are JSON Schema 2020-12)");
         }
-        boolean securedByDefault = document.path("security").isArray() && !document.path("security").isEmpty();
+        boolean securedByDefault = document.path("security").isArray()
+                && !document.path("security").isEmpty();
         Map<String, String> operationIds = new HashMap<>();
         for (var pathEntry : document.path("paths").properties()) {
             String template = pathEntry.getKey();
@@ -445,17 +537,21 @@ public final class ApiContract {
                 Set<String> declaredParams = new HashSet<>();
                 for (JsonNode params : List.of(pathItem.path("parameters"), op.path("parameters"))) {
                     for (JsonNode p : params) {
-                        JsonNode param = p.has("$ref") ? document.at(p.get("$ref").asText().substring(1)) : p;
+                        JsonNode param = p.has("$ref")
+                                ? document.at(p.get("$ref").asText().substring(1))
+                                : p;
                         if ("path".equals(param.path("in").asText())) {
                             declaredParams.add(param.path("name").asText());
                             if (!param.path("required").asBoolean(false)) {
-                                problems.add(where + ": path parameter " + param.path("name").asText() + " must be required: true");
+                                problems.add(where + ": path parameter "
+                                        + param.path("name").asText() + " must be required: true");
                             }
                         }
                     }
                 }
                 if (!declaredParams.equals(templateParams)) {
-                    problems.add(where + ": path parameters declared " + declaredParams + " but the path has " + templateParams);
+                    problems.add(where + ": path parameters declared " + declaredParams + " but the path has "
+                            + templateParams);
                 }
                 JsonNode responses = op.path("responses");
                 if (!responses.isObject() || responses.isEmpty()) {
@@ -474,7 +570,8 @@ public final class ApiContract {
                     String rp = resolve(pointer + "/responses/" + escape(status));
                     JsonNode response = document.at(rp);
                     if (response.isMissingNode()) {
-                        problems.add(where + " " + status + ": $ref " + r.getValue().path("$ref").asText() + " resolves to nothing");
+                        problems.add(where + " " + status + ": $ref "
+                                + r.getValue().path("$ref").asText() + " resolves to nothing");
                         continue;
                     }
                     if (response.path("description").asText("").isBlank()) {
@@ -507,7 +604,8 @@ public final class ApiContract {
     }
 
     private static void collectSchemas(JsonNode node, String pointer, List<String> into) {
-        if (pointer.startsWith("/components/schemas/") && pointer.chars().filter(ch -> ch == '/').count() == 3) {
+        if (pointer.startsWith("/components/schemas/")
+                && pointer.chars().filter(ch -> ch == '/').count() == 3) {
             into.add(pointer);
             return;
         }

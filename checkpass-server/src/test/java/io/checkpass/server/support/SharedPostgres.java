@@ -21,7 +21,9 @@ public final class SharedPostgres {
     private static synchronized EmbeddedPostgres postgres() {
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+                postgres = EmbeddedPostgres.builder()
+                        .setServerConfig("max_connections", "300")
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the test PostgreSQL", e);
             }
@@ -39,7 +41,8 @@ public final class SharedPostgres {
     /** A new, empty database; returns its JDBC URL (user postgres, no password). */
     public static String newDatabase() {
         String name = "checkpass_test_" + DATABASES.incrementAndGet();
-        try (Connection c = postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = postgres().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("create database " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);

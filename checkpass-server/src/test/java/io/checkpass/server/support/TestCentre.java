@@ -21,11 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Comparator;
 
 /**
  * A real centre for HTTP tests: the production composition root on port 0, a fresh PostgreSQL database, a
@@ -39,10 +39,12 @@ public final class TestCentre implements AutoCloseable {
     public final MutableClock clock;
     /** The running centre; {@link #restart} replaces it. */
     public volatile CheckpassServer server;
+
     public final Path dataDir;
     private final Map<String, String> overrides;
     /** Where the centre answers, kept while it is stopped (a stopped server has no port). */
     private final URI base;
+
     private final HttpClient http = HttpClient.newBuilder().build();
     private final Map<String, String> secrets = new HashMap<>();
 
@@ -110,8 +112,11 @@ public final class TestCentre implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String clientId, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)), clientId);
+        return send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)),
+                clientId);
     }
 
     /**
@@ -136,16 +141,20 @@ public final class TestCentre implements AutoCloseable {
     public HttpResponse<String> sendUndescribed(HttpRequest.Builder request, String clientId) {
         HttpRequest built = request.copy().build();
         ApiContract contract = ApiContract.centre();
-        if (contract.describes(built.method(), built.uri().getRawPath()) || ApiContract.outsideTheContract(built.uri().getRawPath())) {
-            throw new AssertionError(built.method() + " " + built.uri().getRawPath() + " is not undescribed: use send()");
+        if (contract.describes(built.method(), built.uri().getRawPath())
+                || ApiContract.outsideTheContract(built.uri().getRawPath())) {
+            throw new AssertionError(
+                    built.method() + " " + built.uri().getRawPath() + " is not undescribed: use send()");
         }
         HttpResponse<String> response = exchange(request, clientId);
         if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
-            throw new AssertionError("the answer to an undescribed route is not problem+json: " + response.statusCode() + " " + response.body());
+            throw new AssertionError("the answer to an undescribed route is not problem+json: " + response.statusCode()
+                    + " " + response.body());
         }
         var errors = contract.schema("/components/schemas/Problem").validate(json(response));
         if (!errors.isEmpty()) {
-            throw new AssertionError("the answer to an undescribed route is not a Problem: " + errors + " in " + response.body());
+            throw new AssertionError(
+                    "the answer to an undescribed route is not a Problem: " + errors + " in " + response.body());
         }
         return response;
     }
@@ -165,7 +174,9 @@ public final class TestCentre implements AutoCloseable {
     }
 
     public String basic(String clientId) {
-        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secrets.get(clientId)).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((clientId + ":" + secrets.get(clientId)).getBytes(StandardCharsets.UTF_8));
     }
 
     public static JsonNode json(HttpResponse<String> response) {
@@ -180,7 +191,9 @@ public final class TestCentre implements AutoCloseable {
     public TrustBundles.Opened bundle() {
         try {
             var anchor = Pem.readPublicKey(get("/api/v1/trust-anchor", null).body(), ES256);
-            var response = http.send(HttpRequest.newBuilder(uri("/api/v1/trust-bundle")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            var response = http.send(
+                    HttpRequest.newBuilder(uri("/api/v1/trust-bundle")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             ApiContract.centre().check(response);
             return TrustBundles.open(response.body(), Optional.of(anchor), ES256);
         } catch (IOException | TrustBundleException e) {
@@ -196,7 +209,8 @@ public final class TestCentre implements AutoCloseable {
     public void close() {
         server.close();
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,12 +23,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.Locale;
 
 /**
  * 13 December 2021 (KST) in six venues: 200 registry persons, their serials in the issuance ledger, QR, CALL and
@@ -38,17 +38,27 @@ import java.util.Locale;
  */
 final class SeededDay {
     static final ZoneOffset KST = ZoneOffset.ofHours(9);
-    static final Instant DAY_START = OffsetDateTime.of(2021, 12, 13, 0, 0, 0, 0, KST).toInstant();
+    static final Instant DAY_START =
+            OffsetDateTime.of(2021, 12, 13, 0, 0, 0, 0, KST).toInstant();
     static final Instant DAY_END = DAY_START.plus(Duration.ofDays(1));
     static final String CASE_PERSON = "V007";
     /** A second person whose registry phone is the case person's number written another way (a family phone). */
     static final String SAME_PHONE_PERSON = "V199";
+
     static final String CASE_PHONE_IN_REGISTRY = "+82 10-7000-0007";
     static final String CASE_PHONE = "01070000007";
     static final List<String> VENUES = List.of("cafe-a", "bar-b", "gym-c", "pc-d", "karaoke-e", "sauna-f");
 
     /** One seeded check-in as the test knows it. {@code phone} is normalised; null fields are absent. */
-    record Visit(UUID id, String venueId, Instant at, Channel channel, String serialHex, String passRef, String phone, String name) {}
+    record Visit(
+            UUID id,
+            String venueId,
+            Instant at,
+            Channel channel,
+            String serialHex,
+            String passRef,
+            String phone,
+            String name) {}
 
     final List<Visit> visits = new ArrayList<>();
     final Map<String, String> personOfSerial = new HashMap<>();
@@ -70,12 +80,14 @@ final class SeededDay {
         for (String id : VENUES) {
             String name = "매장 " + id.toUpperCase(Locale.ROOT);
             venueNames.put(id, name);
-            venues.add(new Venues.Venue(id, "123-45-67890", name, "서울 중구", "seoul", "restaurant_cafe", Optional.empty()));
+            venues.add(
+                    new Venues.Venue(id, "123-45-67890", name, "서울 중구", "seoul", "restaurant_cafe", Optional.empty()));
         }
         seedPersons(centre);
         seedCrowd();
         seedCase();
-        new PostgresCheckInLog(db, cipher, clock).append(visits.stream().map(SeededDay::checkIn).toList());
+        new PostgresCheckInLog(db, cipher, clock)
+                .append(visits.stream().map(SeededDay::checkIn).toList());
     }
 
     private void seedPersons(CentreServices centre) {
@@ -95,7 +107,8 @@ final class SeededDay {
             if (phone != null) {
                 registryPhone.put(id, phone);
             }
-            persons.add(new PersonRecord(id, name, LocalDate.of(1950 + i % 50, 1 + i % 12, 1 + i % 28), Optional.ofNullable(phone)));
+            persons.add(new PersonRecord(
+                    id, name, LocalDate.of(1950 + i % 50, 1 + i % 12, 1 + i % 28), Optional.ofNullable(phone)));
         }
         centre.registry().upsert(persons);
         for (String id : registryName.keySet().stream().sorted().toList()) {
@@ -104,8 +117,18 @@ final class SeededDay {
                 Serial serial = randomSerial();
                 byte[] deviceHash = new byte[32];
                 random.nextBytes(deviceHash);
-                centre.ledger().record(new IssuanceLedger.Entry(serial, id, "wallet-seed", deviceHash, null, LocalDate.of(2021, 12, 12),
-                        "vaccinated", DAY_START.minus(Duration.ofHours(20)), DAY_START.plus(Duration.ofHours(28)), new byte[] {1}));
+                centre.ledger()
+                        .record(new IssuanceLedger.Entry(
+                                serial,
+                                id,
+                                "wallet-seed",
+                                deviceHash,
+                                null,
+                                LocalDate.of(2021, 12, 12),
+                                "vaccinated",
+                                DAY_START.minus(Duration.ofHours(20)),
+                                DAY_START.plus(Duration.ofHours(28)),
+                                new byte[] {1}));
                 personOfSerial.put(serial.hex(), id);
                 serialsOfPerson.computeIfAbsent(id, k -> new ArrayList<>()).add(serial.hex());
             }
@@ -142,15 +165,21 @@ final class SeededDay {
                 qr("sauna-f", DAY_START.minus(Duration.ofMinutes(30)), caseSerials.get(0)));
         caseVisitTheEveningBefore = caseVisits.getLast();
         visits.addAll(caseVisits);
-        // The family phone's owner checks in too: a person of the case's own number, so never a co-visitor in a phone trace.
-        visits.add(qr("gym-c", evening.plusSeconds(240), serialsOfPerson.get(SAME_PHONE_PERSON).getFirst()));
+        // The family phone's owner checks in too: a person of the case's own number, so never a co-visitor in a phone
+        // trace.
+        visits.add(qr(
+                "gym-c",
+                evening.plusSeconds(240),
+                serialsOfPerson.get(SAME_PHONE_PERSON).getFirst()));
         for (Visit cv : caseVisits) {
             for (int i = 0; i < 40; i++) {
-                visits.add(randomVisitor(persons, cv.venueId(), cv.at().plusSeconds(random.nextInt(4 * 3600) - 2 * 3600)));
+                visits.add(
+                        randomVisitor(persons, cv.venueId(), cv.at().plusSeconds(random.nextInt(4 * 3600) - 2 * 3600)));
             }
             visits.add(randomVisitor(persons, cv.venueId(), cv.at().plus(Duration.ofMinutes(60))));
             visits.add(randomVisitor(persons, cv.venueId(), cv.at().minus(Duration.ofMinutes(60))));
-            visits.add(randomVisitor(persons, cv.venueId(), cv.at().plus(Duration.ofMinutes(60)).minusSeconds(1)));
+            visits.add(randomVisitor(
+                    persons, cv.venueId(), cv.at().plus(Duration.ofMinutes(60)).minusSeconds(1)));
         }
     }
 
@@ -174,7 +203,9 @@ final class SeededDay {
         if (random.nextBoolean()) {
             // A registry person calls in, written the way people type numbers.
             List<String> withPhones = registryPhone.keySet().stream().sorted().toList();
-            phone = registryPhone.get(withPhones.get(random.nextInt(withPhones.size()))).replace(" ", "-");
+            phone = registryPhone
+                    .get(withPhones.get(random.nextInt(withPhones.size())))
+                    .replace(" ", "-");
         } else {
             phone = "010-9%03d-%04d".formatted(random.nextInt(40), random.nextInt(10_000));
         }
@@ -194,10 +225,20 @@ final class SeededDay {
     }
 
     private static CheckIn checkIn(Visit v) {
-        return new CheckIn(v.id(), v.at(), v.venueId(), Optional.empty(), v.channel(), Optional.ofNullable(v.serialHex()).map(Serial::parse),
-                Optional.ofNullable(v.passRef()).map(r -> "eu-dcc"), Optional.ofNullable(v.passRef()),
-                Optional.ofNullable(v.phone()).map(p -> new CheckIn.Contact(PhoneNumber.parse(p).orElseThrow(), Optional.ofNullable(v.name()))),
-                Optional.of(v.serialHex() == null && v.passRef() == null && v.phone() == null ? "DENY" : "ADMIT"), Optional.empty(),
+        return new CheckIn(
+                v.id(),
+                v.at(),
+                v.venueId(),
+                Optional.empty(),
+                v.channel(),
+                Optional.ofNullable(v.serialHex()).map(Serial::parse),
+                Optional.ofNullable(v.passRef()).map(r -> "eu-dcc"),
+                Optional.ofNullable(v.passRef()),
+                Optional.ofNullable(v.phone())
+                        .map(p ->
+                                new CheckIn.Contact(PhoneNumber.parse(p).orElseThrow(), Optional.ofNullable(v.name()))),
+                Optional.of(v.serialHex() == null && v.passRef() == null && v.phone() == null ? "DENY" : "ADMIT"),
+                Optional.empty(),
                 v.channel() == Channel.MANUAL ? Optional.of("verbal") : Optional.empty());
     }
 
@@ -244,7 +285,9 @@ final class SeededDay {
                 casePhones.add(ph.number().digits());
                 ownPhones.add(ph.number().digits());
                 for (String person : registryName.keySet()) {
-                    if (normalisedRegistryPhone(person).filter(ph.number().digits()::equals).isPresent()) {
+                    if (normalisedRegistryPhone(person)
+                            .filter(ph.number().digits()::equals)
+                            .isPresent()) {
                         persons.add(person);
                         caseSerials.addAll(serialsOfPerson.getOrDefault(person, List.of()));
                     }
@@ -258,7 +301,8 @@ final class SeededDay {
         Set<Expected> encounters = new HashSet<>();
         for (Visit cv : caseVisits) {
             for (Visit o : visits) {
-                boolean own = caseSerials.contains(o.serialHex()) || ownPhones.contains(o.phone())
+                boolean own = caseSerials.contains(o.serialHex())
+                        || ownPhones.contains(o.phone())
                         || (o.serialHex() != null && persons.contains(personOfSerial.get(o.serialHex())));
                 long apartMillis = Math.abs(Duration.between(cv.at(), o.at()).toMillis());
                 if (!own && o.venueId().equals(cv.venueId()) && apartMillis < dwell.toMillis()) {

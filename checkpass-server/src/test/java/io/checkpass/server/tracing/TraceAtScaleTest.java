@@ -37,12 +37,24 @@ class TraceAtScaleTest {
             var offline = centre.server.centre();
             var db = offline.database().dataSource();
             new VisitPartitions(db).ensure(LocalDate.of(2021, 12, 13), LocalDate.of(2021, 12, 20));
-            offline.registry().upsert(List.of(new PersonRecord("CASE", "확진자", LocalDate.of(1980, 1, 1), Optional.of("010-1111-2222"))));
-            offline.ledger().record(new IssuanceLedger.Entry(Serial.parse(CASE_SERIAL), "CASE", "wallet", new byte[32], null,
-                    LocalDate.of(2021, 12, 13), "vaccinated", Instant.parse("2021-12-13T00:00:00Z"), Instant.parse("2021-12-15T00:00:00Z"),
-                    new byte[] {1}));
+            offline.registry()
+                    .upsert(List.of(
+                            new PersonRecord("CASE", "확진자", LocalDate.of(1980, 1, 1), Optional.of("010-1111-2222"))));
+            offline.ledger()
+                    .record(new IssuanceLedger.Entry(
+                            Serial.parse(CASE_SERIAL),
+                            "CASE",
+                            "wallet",
+                            new byte[32],
+                            null,
+                            LocalDate.of(2021, 12, 13),
+                            "vaccinated",
+                            Instant.parse("2021-12-13T00:00:00Z"),
+                            Instant.parse("2021-12-15T00:00:00Z"),
+                            new byte[] {1}));
             long coVisitors;
-            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = db.getConnection();
+                    Statement s = c.createStatement()) {
                 // 2M QR check-ins spread over 7 days and 5,000 venues, each with its own serial (none in the ledger).
                 s.execute("""
                         insert into checkin (checkin_id, scanned_at, received_at, venue_id, channel, serial)
@@ -65,16 +77,31 @@ class TraceAtScaleTest {
             }
             var cipher = ContactCipher.open(Files.createTempDirectory("checkpass-visit-key"), Optional.empty());
             Tracer tracer = new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60));
-            TraceRequest request = new TraceRequest("tracer", "scale", "measurement", new TraceRequest.Subject.Person(new PersonId("CASE")),
-                    Instant.parse("2021-12-13T00:00:00Z"), Instant.parse("2021-12-20T00:00:00Z"), OptionalInt.empty());
+            TraceRequest request = new TraceRequest(
+                    "tracer",
+                    "scale",
+                    "measurement",
+                    new TraceRequest.Subject.Person(new PersonId("CASE")),
+                    Instant.parse("2021-12-13T00:00:00Z"),
+                    Instant.parse("2021-12-20T00:00:00Z"),
+                    OptionalInt.empty());
             for (int run = 1; run <= 5; run++) {
                 long started = System.nanoTime();
                 TraceResult result = tracer.trace(request);
                 long millis = (System.nanoTime() - started) / 1_000_000;
-                System.out.printf("trace run %d: %d case visits, %d co-visits in %d ms%n", run, result.caseVisits().size(),
-                        result.contacts().stream().mapToInt(k -> k.encounters().size()).sum(), millis);
+                System.out.printf(
+                        "trace run %d: %d case visits, %d co-visits in %d ms%n",
+                        run,
+                        result.caseVisits().size(),
+                        result.contacts().stream()
+                                .mapToInt(k -> k.encounters().size())
+                                .sum(),
+                        millis);
                 assertThat(result.caseVisits()).hasSize(20);
-                assertThat(result.contacts().stream().mapToLong(k -> k.encounters().size()).sum()).isEqualTo(coVisitors);
+                assertThat(result.contacts().stream()
+                                .mapToLong(k -> k.encounters().size())
+                                .sum())
+                        .isEqualTo(coVisitors);
             }
         }
     }

@@ -26,12 +26,31 @@ class TraceCsvTest {
     static final Instant NOON = Instant.parse("2021-12-13T03:00:00Z");
 
     static TraceResult resultWith(String name, String venueName) {
-        TraceRequest request = new TraceRequest("tracer", "case, \"7\"", "reason", new Subject.Person(new PersonId("P1")), NOON.minusSeconds(3600),
-                NOON.plusSeconds(3600), OptionalInt.empty());
-        Encounter encounter = new Encounter("cafe-a", Optional.of(venueName), UUID.randomUUID(), NOON, UUID.randomUUID(), NOON.plusSeconds(30),
-                Channel.MANUAL, Optional.of("ADMIT"), Duration.ofSeconds(3570));
-        Contact contact = new Contact("contact:0011223344556677", Resolution.CONTACT, Optional.empty(), Optional.of(name),
-                Optional.of("01012345678"), List.of(encounter));
+        TraceRequest request = new TraceRequest(
+                "tracer",
+                "case, \"7\"",
+                "reason",
+                new Subject.Person(new PersonId("P1")),
+                NOON.minusSeconds(3600),
+                NOON.plusSeconds(3600),
+                OptionalInt.empty());
+        Encounter encounter = new Encounter(
+                "cafe-a",
+                Optional.of(venueName),
+                UUID.randomUUID(),
+                NOON,
+                UUID.randomUUID(),
+                NOON.plusSeconds(30),
+                Channel.MANUAL,
+                Optional.of("ADMIT"),
+                Duration.ofSeconds(3570));
+        Contact contact = new Contact(
+                "contact:0011223344556677",
+                Resolution.CONTACT,
+                Optional.empty(),
+                Optional.of(name),
+                Optional.of("01012345678"),
+                List.of(encounter));
         return new TraceResult(UUID.randomUUID(), NOON, request, Duration.ofMinutes(60), List.of(), List.of(contact));
     }
 
@@ -46,30 +65,66 @@ class TraceCsvTest {
         List<List<String>> records = parse(TraceCsv.write(resultWith("Lee, \"Sam\"\n2nd line", "카페 \"에이\"")));
 
         assertThat(records).hasSize(2);
-        assertThat(records.get(1)).containsExactly("case, \"7\"", "contact:0011223344556677", "contact", "", "Lee, \"Sam\"\n2nd line",
-                "01012345678", "cafe-a", "카페 \"에이\"", "2021-12-13T03:00:00Z", "2021-12-13T03:00:30Z", "MANUAL", "ADMIT", "59.50");
+        assertThat(records.get(1))
+                .containsExactly(
+                        "case, \"7\"",
+                        "contact:0011223344556677",
+                        "contact",
+                        "",
+                        "Lee, \"Sam\"\n2nd line",
+                        "01012345678",
+                        "cafe-a",
+                        "카페 \"에이\"",
+                        "2021-12-13T03:00:00Z",
+                        "2021-12-13T03:00:30Z",
+                        "MANUAL",
+                        "ADMIT",
+                        "59.50");
     }
 
     @Test
     void a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
         List<String> mismatches = new ArrayList<>();
         for (String formula : List.of("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1")) {
-            String name = parse(TraceCsv.write(resultWith(formula, "venue"))).get(1).get(4);
+            String name =
+                    parse(TraceCsv.write(resultWith(formula, "venue"))).get(1).get(4);
             if (!name.equals("'" + formula)) {
                 mismatches.add(formula + " → " + name);
             }
         }
         assertThat(mismatches).isEmpty();
-        assertThat(parse(TraceCsv.write(resultWith("홍길동", "venue"))).get(1).get(4)).isEqualTo("홍길동");
+        assertThat(parse(TraceCsv.write(resultWith("홍길동", "venue"))).get(1).get(4))
+                .isEqualTo("홍길동");
     }
 
     @Test
     void a_request_refuses_control_characters_in_the_case_id_and_a_window_beyond_the_retention() {
-        assertThatThrownBy(() -> new TraceRequest("t", "case\n1", "r", new Subject.Person(new PersonId("P1")), NOON, NOON.plusSeconds(1), OptionalInt.empty()))
+        assertThatThrownBy(() -> new TraceRequest(
+                        "t",
+                        "case\n1",
+                        "r",
+                        new Subject.Person(new PersonId("P1")),
+                        NOON,
+                        NOON.plusSeconds(1),
+                        OptionalInt.empty()))
                 .hasMessageContaining("control characters");
-        assertThatThrownBy(() -> new TraceRequest("t", "case", "r", new Subject.Person(new PersonId("P1")), NOON, NOON.plus(Duration.ofDays(28)).plusSeconds(1),
-                OptionalInt.empty())).hasMessageContaining("at most 28 days");
-        assertThat(new TraceRequest("t", " case ", "r", new Subject.Phone(PhoneNumber.parse("+82 10-1234-5678").orElseThrow()), NOON, NOON.plusSeconds(1), OptionalInt.of(720)))
+        assertThatThrownBy(() -> new TraceRequest(
+                        "t",
+                        "case",
+                        "r",
+                        new Subject.Person(new PersonId("P1")),
+                        NOON,
+                        NOON.plus(Duration.ofDays(28)).plusSeconds(1),
+                        OptionalInt.empty()))
+                .hasMessageContaining("at most 28 days");
+        assertThat(new TraceRequest(
+                        "t",
+                        " case ",
+                        "r",
+                        new Subject.Phone(PhoneNumber.parse("+82 10-1234-5678").orElseThrow()),
+                        NOON,
+                        NOON.plusSeconds(1),
+                        OptionalInt.of(720)))
                 .satisfies(r -> {
                     assertThat(r.caseId()).isEqualTo("case");
                     assertThat(((Subject.Phone) r.subject()).number().digits()).isEqualTo("01012345678");
@@ -78,8 +133,11 @@ class TraceCsvTest {
 
     @Test
     void the_default_dwell_must_be_whole_minutes_from_1_to_720() {
-        for (Duration bad : List.of(Duration.ZERO, Duration.ofSeconds(90), Duration.ofMinutes(721), Duration.ofMinutes(-5))) {
-            assertThatThrownBy(() -> new Tracer(null, null, null, null, bad)).as(bad.toString()).isInstanceOf(IllegalArgumentException.class);
+        for (Duration bad :
+                List.of(Duration.ZERO, Duration.ofSeconds(90), Duration.ofMinutes(721), Duration.ofMinutes(-5))) {
+            assertThatThrownBy(() -> new Tracer(null, null, null, null, bad))
+                    .as(bad.toString())
+                    .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(new Tracer(null, null, null, null, Duration.ofHours(12))).isNotNull();
     }

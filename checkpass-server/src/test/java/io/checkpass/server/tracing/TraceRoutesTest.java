@@ -64,8 +64,16 @@ class TraceRoutesTest {
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var guard = new Guard(new Authenticator(offline.apiClients(), Duration.ofSeconds(5)));
         var routes = new TraceRoutes(new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60)));
-        var api = new HttpApi(RouteClasses.of(centre.server.config().limits(), metrics), guard, metrics, new Readiness(db)).add(routes::register);
-        server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).routing(api::routing).build().start();
+        var api = new HttpApi(
+                        RouteClasses.of(centre.server.config().limits(), metrics), guard, metrics, new Readiness(db))
+                .add(routes::register);
+        server = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .shutdownHook(false)
+                .routing(api::routing)
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -75,15 +83,19 @@ class TraceRoutesTest {
     }
 
     static ObjectNode body() {
-        return JSON.createObjectNode().put("caseId", "2021-서울-0042").put("reason", "확진자 역학조사")
+        return JSON.createObjectNode()
+                .put("caseId", "2021-서울-0042")
+                .put("reason", "확진자 역학조사")
                 .put("personId", SeededDay.CASE_PERSON)
-                .put("from", "2021-12-13T00:00:00+09:00").put("to", "2021-12-14T00:00:00+09:00");
+                .put("from", "2021-12-13T00:00:00+09:00")
+                .put("to", "2021-12-14T00:00:00+09:00");
     }
 
     /** Through {@link TestCentre#send}, which adds the client's credentials, to this test's own server. */
     static HttpResponse<String> post(String path, String clientId, JsonNode body, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         if (accept != null) {
             request.header("Accept", accept);
         }
@@ -106,10 +118,14 @@ class TraceRoutesTest {
                 default -> contact.path("identity").asText();
             };
             for (JsonNode e : contact.path("encounters")) {
-                found.add(new Expected(who, UUID.fromString(e.path("caseCheckinId").asText()), UUID.fromString(e.path("contactCheckinId").asText())));
+                found.add(new Expected(
+                        who,
+                        UUID.fromString(e.path("caseCheckinId").asText()),
+                        UUID.fromString(e.path("contactCheckinId").asText())));
             }
         }
-        SeededDay.Answer answer = day.expected(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), DAY_START, DAY_END, Duration.ofMinutes(45));
+        SeededDay.Answer answer = day.expected(
+                new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), DAY_START, DAY_END, Duration.ofMinutes(45));
         assertThat(found).isEqualTo(answer.encounters());
 
         String traceId = json.path("traceId").asText();
@@ -117,7 +133,8 @@ class TraceRoutesTest {
         assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
         List<String> subjects = new ArrayList<>();
         for (JsonNode entry : TestCentre.json(audit).path("entries")) {
-            if (entry.path("detail").path("traceId").asText().equals(traceId) && entry.path("action").asText().equals("trace-resolve")) {
+            if (entry.path("detail").path("traceId").asText().equals(traceId)
+                    && entry.path("action").asText().equals("trace-resolve")) {
                 assertThat(entry.path("actor").asText()).isEqualTo(tracer);
                 subjects.add(entry.path("subject").asText());
             }
@@ -128,7 +145,10 @@ class TraceRoutesTest {
                 resolved.add(k.path("identity").asText());
             }
         });
-        assertThat(subjects).containsExactlyInAnyOrderElementsOf(resolved).hasSize(json.path("counts").path("resolved").asInt()).isNotEmpty();
+        assertThat(subjects)
+                .containsExactlyInAnyOrderElementsOf(resolved)
+                .hasSize(json.path("counts").path("resolved").asInt())
+                .isNotEmpty();
     }
 
     @Test
@@ -138,8 +158,10 @@ class TraceRoutesTest {
         var byQuery = post("/api/v1/traces?format=csv", tracer, body(), null);
 
         assertThat(byAccept.statusCode()).as(byAccept.body()).isEqualTo(200);
-        assertThat(byAccept.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
-        assertThat(byAccept.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).contains(".csv"));
+        assertThat(byAccept.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(byAccept.headers().firstValue("Content-Disposition"))
+                .hasValueSatisfying(d -> assertThat(d).contains(".csv"));
         assertThat(byAccept.body()).contains("\r\n");
         assertThat(byQuery.body()).isEqualTo(byAccept.body());
 
@@ -149,16 +171,33 @@ class TraceRoutesTest {
         List<List<String>> expected = new ArrayList<>();
         for (JsonNode k : json.path("contacts")) {
             for (JsonNode e : k.path("encounters")) {
-                expected.add(List.of(json.path("caseId").asText(), k.path("identity").asText(), k.path("resolution").asText(),
-                        k.path("personId").asText(""), k.path("name").asText(""), k.path("phone").asText(""), e.path("venueId").asText(),
-                        e.path("venueName").asText(""), e.path("caseVisitAt").asText(), e.path("contactVisitAt").asText(),
-                        e.path("channel").asText(), e.path("verdict").asText(""),
-                        BigDecimal.valueOf(e.path("overlapSeconds").asLong()).divide(BigDecimal.valueOf(60), 2, RoundingMode.HALF_UP).toPlainString()));
+                expected.add(List.of(
+                        json.path("caseId").asText(),
+                        k.path("identity").asText(),
+                        k.path("resolution").asText(),
+                        k.path("personId").asText(""),
+                        k.path("name").asText(""),
+                        k.path("phone").asText(""),
+                        e.path("venueId").asText(),
+                        e.path("venueName").asText(""),
+                        e.path("caseVisitAt").asText(),
+                        e.path("contactVisitAt").asText(),
+                        e.path("channel").asText(),
+                        e.path("verdict").asText(""),
+                        BigDecimal.valueOf(e.path("overlapSeconds").asLong())
+                                .divide(BigDecimal.valueOf(60), 2, RoundingMode.HALF_UP)
+                                .toPlainString()));
             }
         }
         assertThat(records.subList(1, records.size())).containsExactlyElementsOf(expected);
-        assertThat(expected).hasSize(day.expected(new Subject.Person(new PersonId(SeededDay.CASE_PERSON)), DAY_START, DAY_END, Duration.ofMinutes(60))
-                .encounters().size());
+        assertThat(expected)
+                .hasSize(day.expected(
+                                new Subject.Person(new PersonId(SeededDay.CASE_PERSON)),
+                                DAY_START,
+                                DAY_END,
+                                Duration.ofMinutes(60))
+                        .encounters()
+                        .size());
     }
 
     @Test
@@ -181,7 +220,10 @@ class TraceRoutesTest {
                 new Case("two subjects", body().put("serial", "00112233445566778899aabb"), "exactly one of"),
                 new Case("no subject", (ObjectNode) body().without("personId"), "exactly one of"),
                 new Case("bad serial", ((ObjectNode) body().without("personId")).put("serial", "xyz"), "serial:"),
-                new Case("bad phone", ((ObjectNode) body().without("personId")).put("phone", "12"), "not a phone number"),
+                new Case(
+                        "bad phone",
+                        ((ObjectNode) body().without("personId")).put("phone", "12"),
+                        "not a phone number"),
                 new Case("dwell 0", body().put("dwellMinutes", 0), "dwellMinutes must be 1..720"),
                 new Case("dwell 721", body().put("dwellMinutes", 721), "dwellMinutes must be 1..720"),
                 new Case("dwell text", body().put("dwellMinutes", "60"), "dwellMinutes must be a whole number"),
@@ -191,13 +233,18 @@ class TraceRoutesTest {
         for (Case c : cases) {
             var response = post("/api/v1/traces", tracer, c.body(), null);
             String type = response.headers().firstValue("Content-Type").orElse("");
-            String detail = response.statusCode() == 400 ? TestCentre.json(response).path("detail").asText() : "";
-            if (response.statusCode() != 400 || !type.equals("application/problem+json") || !detail.contains(c.detail())) {
+            String detail = response.statusCode() == 400
+                    ? TestCentre.json(response).path("detail").asText()
+                    : "";
+            if (response.statusCode() != 400
+                    || !type.equals("application/problem+json")
+                    || !detail.contains(c.detail())) {
                 mismatches.add(c.name() + ": " + response.statusCode() + " " + response.body());
             }
         }
         assertThat(mismatches).isEmpty();
-        assertThat(post("/api/v1/traces?format=xml", tracer, body(), null).statusCode()).isEqualTo(400);
+        assertThat(post("/api/v1/traces?format=xml", tracer, body(), null).statusCode())
+                .isEqualTo(400);
     }
 
     @Test

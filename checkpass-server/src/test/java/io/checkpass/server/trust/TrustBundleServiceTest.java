@@ -34,22 +34,31 @@ class TrustBundleServiceTest {
     /** The centre's pool, unless the test says the database is down. */
     private static DataSource switchable() {
         DataSource real = centre.server.centre().database().dataSource();
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-            if (databaseDown.get() && method.getName().equals("getConnection")) {
-                throw new SQLTransientConnectionException("the database is down (test)");
-            }
-            try {
-                return method.invoke(real, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        });
+        return (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (databaseDown.get() && method.getName().equals("getConnection")) {
+                        throw new SQLTransientConnectionException("the database is down (test)");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static TrustBundleService service() {
         var keys = centre.server.centre().keys();
-        return new TrustBundleService(switchable(), keys.issuer(), keys.bundle(), "test issuer", VenueRules.korea(),
-                centre.server.centre().foreignTrust()::section, TestCentre.ES256, centre.clock, Duration.ofSeconds(2));
+        return new TrustBundleService(
+                switchable(),
+                keys.issuer(),
+                keys.bundle(),
+                "test issuer",
+                VenueRules.korea(),
+                centre.server.centre().foreignTrust()::section,
+                TestCentre.ES256,
+                centre.clock,
+                Duration.ofSeconds(2));
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.checkpass.server.visits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.refusal.Refused;
 import io.checkpass.server.support.TestCentre;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,22 +16,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.assertj.core.api.Assertions;
-import java.util.Optional;
-import io.checkpass.core.registry.PhoneNumber;
-import io.checkpass.server.refusal.Refused;
 
 /** Check-in upload on real PostgreSQL: idempotent, concurrent, durable, never losing a valid record. */
 class CheckInIngestTest {
-    static final Instant LUNCH = OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant LUNCH =
+            OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
     static TestCentre centre;
     static String scanner;
 
@@ -45,7 +46,8 @@ class CheckInIngestTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection c = centre.server.centre().database().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = centre.server.centre().database().dataSource().getConnection();
+                Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
@@ -64,10 +66,19 @@ class CheckInIngestTest {
     }
 
     private static CheckIn call(UUID id) {
-        return new CheckIn(id, LUNCH, "ingest-venue", Optional.empty(), CheckIn.Channel.CALL, Optional.empty(),
-                Optional.empty(), Optional.empty(),
-                Optional.of(new CheckIn.Contact(new PhoneNumber("01012345678"), Optional.empty())), Optional.empty(),
-                Optional.empty(), Optional.empty());
+        return new CheckIn(
+                id,
+                LUNCH,
+                "ingest-venue",
+                Optional.empty(),
+                CheckIn.Channel.CALL,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(new CheckIn.Contact(new PhoneNumber("01012345678"), Optional.empty())),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     @Test
@@ -76,7 +87,9 @@ class CheckInIngestTest {
         assertThat(centre.server.centre().apiClients().find("scanner-orphan")).isEmpty();
         Assertions.assertThatThrownBy(() -> venues.addScanner("no-such-venue", "scanner-orphan", "door"))
                 .isInstanceOf(IllegalStateException.class);
-        assertThat(centre.server.centre().apiClients().find("scanner-orphan")).as("the client rolled back with the scanner row").isEmpty();
+        assertThat(centre.server.centre().apiClients().find("scanner-orphan"))
+                .as("the client rolled back with the scanner row")
+                .isEmpty();
 
         VisitFixture.venueWithScanner(centre, "orphan-venue", "restaurant_cafe", null);
         assertThat(venues.addScanner("orphan-venue", "scanner-orphan", "door")).isNotEmpty();
@@ -87,7 +100,8 @@ class CheckInIngestTest {
     }
 
     @Test
-    void three_concurrent_uploaders_with_overlapping_retried_batches_store_exactly_the_unique_check_ins() throws Exception {
+    void three_concurrent_uploaders_with_overlapping_retried_batches_store_exactly_the_unique_check_ins()
+            throws Exception {
         // 1,500 distinct check-ins; uploader k sends records [k*500, k*500+1000) so every record but the ends is sent
         // by two uploaders, in shuffled batches of 50, each batch twice.
         List<String> records = new ArrayList<>();
@@ -108,7 +122,8 @@ class CheckInIngestTest {
                     for (int from = 0; from < mine.size(); from += 50) {
                         String body = VisitFixture.batch(mine.subList(from, Math.min(mine.size(), from + 50)));
                         for (int attempt = 0; attempt < 2; attempt++) {
-                            statuses.add(centre.post("/api/v1/checkins", scanner, body).statusCode());
+                            statuses.add(centre.post("/api/v1/checkins", scanner, body)
+                                    .statusCode());
                         }
                     }
                     return statuses;
@@ -119,14 +134,17 @@ class CheckInIngestTest {
             }
         }
         String idList = String.join(",", ids.stream().map(id -> "'" + id + "'").toList());
-        assertThat(count("select count(*) from checkin where checkin_id in (" + idList + ")")).isEqualTo(1500);
-        assertThat(count("select count(distinct checkin_id) from checkin where checkin_id in (" + idList + ")")).isEqualTo(1500);
+        assertThat(count("select count(*) from checkin where checkin_id in (" + idList + ")"))
+                .isEqualTo(1500);
+        assertThat(count("select count(distinct checkin_id) from checkin where checkin_id in (" + idList + ")"))
+                .isEqualTo(1500);
     }
 
     @Test
     void a_retried_batch_is_accepted_and_reported_as_duplicates() {
         Instant at = LUNCH.minusSeconds(3600);
-        String body = VisitFixture.batch(List.of(VisitFixture.qr(VisitFixture.uuid7(at, 1), at, "%024x".formatted(99_001)),
+        String body = VisitFixture.batch(List.of(
+                VisitFixture.qr(VisitFixture.uuid7(at, 1), at, "%024x".formatted(99_001)),
                 VisitFixture.qr(VisitFixture.uuid7(at, 2), at, "%024x".formatted(99_002))));
         var first = TestCentre.json(centre.post("/api/v1/checkins", scanner, body));
         var again = TestCentre.json(centre.post("/api/v1/checkins", scanner, body));
@@ -142,15 +160,21 @@ class CheckInIngestTest {
         String body = VisitFixture.batch(List.of(
                 VisitFixture.qr(good, at, "%024x".formatted(77)),
                 "{\"id\":\"not-a-uuid\",\"channel\":\"QR\",\"serial\":\"%024x\",\"scannedAt\":\"%s\"}".formatted(1, at),
-                "{\"id\":\"%s\",\"channel\":\"MANUAL\",\"contact\":{\"phone\":\"010-1111-2222\"},\"scannedAt\":\"%s\"}".formatted(VisitFixture.uuid7(at, 8), at),
-                "{\"id\":\"%s\",\"channel\":\"QR\",\"serial\":\"%024x\",\"scannedAt\":\"%s\",\"venueId\":\"elsewhere\"}".formatted(VisitFixture.uuid7(at, 9), 3, at)));
+                "{\"id\":\"%s\",\"channel\":\"MANUAL\",\"contact\":{\"phone\":\"010-1111-2222\"},\"scannedAt\":\"%s\"}"
+                        .formatted(VisitFixture.uuid7(at, 8), at),
+                "{\"id\":\"%s\",\"channel\":\"QR\",\"serial\":\"%024x\",\"scannedAt\":\"%s\",\"venueId\":\"elsewhere\"}"
+                        .formatted(VisitFixture.uuid7(at, 9), 3, at)));
         var response = centre.post("/api/v1/checkins", scanner, body);
         assertThat(response.statusCode()).isEqualTo(202);
         var json = TestCentre.json(response);
         assertThat(json.path("accepted").asInt()).isEqualTo(1);
         assertThat(json.path("rejected").size()).isEqualTo(3);
-        assertThat(json.path("rejected").toString()).contains("UUID").contains("checkMethod").contains("not this scanner's venue");
-        assertThat(count("select count(*) from checkin where checkin_id = '" + good + "'")).isEqualTo(1);
+        assertThat(json.path("rejected").toString())
+                .contains("UUID")
+                .contains("checkMethod")
+                .contains("not this scanner's venue");
+        assertThat(count("select count(*) from checkin where checkin_id = '" + good + "'"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -160,27 +184,35 @@ class CheckInIngestTest {
         String body = VisitFixture.batch(List.of(
                 "{\"id\":\"%s\",\"channel\":\"QR\",\"format\":\"HC1\",\"passRef\":\"ab\\u0000cd\",\"verdict\":\"ADMIT\",\"scannedAt\":\"%s\"}"
                         .formatted(VisitFixture.uuid7(at, 32), at),
-                VisitFixture.qr(VisitFixture.uuid7(at, 33), at, "%024x".formatted(78)).replace(at.toString(), "-4714-11-24T00:00:00Z"),
-                VisitFixture.qr(VisitFixture.uuid7(at, 34), at, "%024x".formatted(79)).replace(at.toString(), "-999999999-01-01T00:00:00Z"),
+                VisitFixture.qr(VisitFixture.uuid7(at, 33), at, "%024x".formatted(78))
+                        .replace(at.toString(), "-4714-11-24T00:00:00Z"),
+                VisitFixture.qr(VisitFixture.uuid7(at, 34), at, "%024x".formatted(79))
+                        .replace(at.toString(), "-999999999-01-01T00:00:00Z"),
                 VisitFixture.qr(good, at, "%024x".formatted(80))));
         var response = centre.post("/api/v1/checkins", scanner, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         var json = TestCentre.json(response);
         assertThat(json.path("accepted").asInt()).isEqualTo(1);
         assertThat(json.path("rejected").size()).isEqualTo(3);
-        assertThat(json.path("rejected").toString()).contains("control character").contains("scannedAt");
-        assertThat(count("select count(*) from checkin where checkin_id = '" + good + "'")).isEqualTo(1);
+        assertThat(json.path("rejected").toString())
+                .contains("control character")
+                .contains("scannedAt");
+        assertThat(count("select count(*) from checkin where checkin_id = '" + good + "'"))
+                .isEqualTo(1);
     }
 
     @Test
     void contacts_are_stored_sealed_never_in_clear() throws Exception {
         Instant at = LUNCH.minusSeconds(9000);
         UUID id = VisitFixture.uuid7(at, 11);
-        String body = VisitFixture.batch(List.of("{\"id\":\"%s\",\"channel\":\"MANUAL\",\"contact\":{\"phone\":\"010-9876-5432\",\"name\":\"홍길동\"},\"checkMethod\":\"id_sticker\",\"scannedAt\":\"%s\"}"
-                .formatted(id, at)));
+        String body = VisitFixture.batch(List.of(
+                "{\"id\":\"%s\",\"channel\":\"MANUAL\",\"contact\":{\"phone\":\"010-9876-5432\",\"name\":\"홍길동\"},\"checkMethod\":\"id_sticker\",\"scannedAt\":\"%s\"}"
+                        .formatted(id, at)));
         assertThat(centre.post("/api/v1/checkins", scanner, body).statusCode()).isEqualTo(202);
-        try (Connection c = centre.server.centre().database().dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("select t::text, contact_hmac, contact_enc from checkin t where checkin_id = '" + id + "'")) {
+        try (Connection c = centre.server.centre().database().dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(
+                        "select t::text, contact_hmac, contact_enc from checkin t where checkin_id = '" + id + "'")) {
             assertThat(r.next()).isTrue();
             assertThat(r.getString(1)).doesNotContain("9876").doesNotContain("홍길동");
             var contact = centre.server.centre().contacts().open(r.getBytes(3), r.getBytes(2));
@@ -192,8 +224,10 @@ class CheckInIngestTest {
     @Test
     void only_scanners_may_upload_and_a_batch_over_1000_is_refused() {
         String wallet = centre.client("wallet-visits", Role.WALLET_PROVIDER);
-        assertThat(centre.post("/api/v1/checkins", wallet, "{\"checkins\":[]}").statusCode()).isEqualTo(403);
-        assertThat(centre.post("/api/v1/checkins", null, "{\"checkins\":[]}").statusCode()).isEqualTo(401);
+        assertThat(centre.post("/api/v1/checkins", wallet, "{\"checkins\":[]}").statusCode())
+                .isEqualTo(403);
+        assertThat(centre.post("/api/v1/checkins", null, "{\"checkins\":[]}").statusCode())
+                .isEqualTo(401);
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 1001; i++) {
             many.add("{}");
@@ -208,14 +242,22 @@ class CheckInIngestTest {
         String other = VisitFixture.venueWithScanner(centre, "fraud-venue", "karaoke", null);
         Instant at = LUNCH.minusSeconds(20_000);
         String serial = "%024x".formatted(555_555);
-        centre.post("/api/v1/checkins", scanner, VisitFixture.batch(List.of(VisitFixture.qr(VisitFixture.uuid7(at, 21), at, serial))));
-        centre.post("/api/v1/checkins", other, VisitFixture.batch(List.of(VisitFixture.qr(VisitFixture.uuid7(at.plusSeconds(240), 22),
-                at.plusSeconds(240), serial))));
+        centre.post(
+                "/api/v1/checkins",
+                scanner,
+                VisitFixture.batch(List.of(VisitFixture.qr(VisitFixture.uuid7(at, 21), at, serial))));
+        centre.post(
+                "/api/v1/checkins",
+                other,
+                VisitFixture.batch(List.of(
+                        VisitFixture.qr(VisitFixture.uuid7(at.plusSeconds(240), 22), at.plusSeconds(240), serial))));
         String admin = centre.client("admin-fraud", Role.ISSUER_ADMIN);
         Set<String> flagged = new HashSet<>();
         for (int i = 0; i < 50 && flagged.isEmpty(); i++) {
             Thread.sleep(100);
-            TestCentre.json(centre.get("/api/v1/fraud-signals", admin)).path("signals").forEach(s -> flagged.add(s.path("serial").asText()));
+            TestCentre.json(centre.get("/api/v1/fraud-signals", admin))
+                    .path("signals")
+                    .forEach(s -> flagged.add(s.path("serial").asText()));
         }
         assertThat(flagged).contains(serial);
     }

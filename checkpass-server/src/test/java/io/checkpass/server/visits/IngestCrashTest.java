@@ -52,11 +52,17 @@ class IngestCrashTest {
             port = socket.getLocalPort();
         }
         Process server = startServer(port);
-        String secret = new ObjectMapper().readTree(data.resolve("demo-credentials.json").toFile())
-                .path("clients").path("scanner-venue-01").path("secret").asText();
-        String auth = "Basic " + Base64.getEncoder().encodeToString(("scanner-venue-01:" + secret).getBytes(StandardCharsets.UTF_8));
+        String secret = new ObjectMapper()
+                .readTree(data.resolve("demo-credentials.json").toFile())
+                .path("clients")
+                .path("scanner-venue-01")
+                .path("secret")
+                .asText();
+        String auth = "Basic "
+                + Base64.getEncoder().encodeToString(("scanner-venue-01:" + secret).getBytes(StandardCharsets.UTF_8));
         URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/checkins");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger acknowledgedBeforeKill = new AtomicInteger(-1);
 
@@ -69,9 +75,14 @@ class IngestCrashTest {
                     for (int b = 0; b < batches.size(); b++) {
                         while (true) {
                             try {
-                                var response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                                        .header("Authorization", auth).header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(batches.get(b))).build(), HttpResponse.BodyHandlers.ofString());
+                                var response = http.send(
+                                        HttpRequest.newBuilder(uri)
+                                                .timeout(Duration.ofSeconds(10))
+                                                .header("Authorization", auth)
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofString(batches.get(b)))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
                                 ApiContract.centre().check(response);
                                 if (response.statusCode() == 202) {
                                     acknowledged.add(uploader + "/" + b);
@@ -98,11 +109,15 @@ class IngestCrashTest {
                 f.get(5, TimeUnit.MINUTES);
             }
         } finally {
-            assertThat(acknowledgedBeforeKill.get()).as("batches acknowledged before the kill").isBetween(30, UPLOADERS * BATCHES - 1);
+            assertThat(acknowledgedBeforeKill.get())
+                    .as("batches acknowledged before the kill")
+                    .isBetween(30, UPLOADERS * BATCHES - 1);
         }
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + runningPostgresPort() + "/postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:" + runningPostgresPort() + "/postgres", "postgres", "");
                 Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("select count(*), count(distinct checkin_id) from checkin where venue_id = 'venue-01' and reason = 'CRASH'")) {
+                ResultSet r = s.executeQuery(
+                        "select count(*), count(distinct checkin_id) from checkin where venue_id = 'venue-01' and reason = 'CRASH'")) {
             r.next();
             assertThat(r.getLong(1)).isEqualTo((long) UPLOADERS * BATCHES * PER_BATCH);
             assertThat(r.getLong(2)).isEqualTo((long) UPLOADERS * BATCHES * PER_BATCH);
@@ -113,7 +128,9 @@ class IngestCrashTest {
     }
 
     private int runningPostgresPort() throws IOException {
-        return Integer.parseInt(Files.readAllLines(data.resolve("pg").resolve("postmaster.pid")).get(3).trim());
+        return Integer.parseInt(Files.readAllLines(data.resolve("pg").resolve("postmaster.pid"))
+                .get(3)
+                .trim());
     }
 
     private List<String> batches(int uploader) {
@@ -123,8 +140,9 @@ class IngestCrashTest {
             List<String> records = new ArrayList<>();
             for (int i = 0; i < PER_BATCH; i++) {
                 Instant at = clock.instant().minusSeconds(60);
-                records.add("{\"id\":\"%s\",\"channel\":\"QR\",\"serial\":\"%024x\",\"verdict\":\"ADMIT\",\"reason\":\"CRASH\",\"scannedAt\":\"%s\"}"
-                        .formatted(Uuid7.next(clock), ((long) uploader << 32) + (long) b * PER_BATCH + i, at));
+                records.add(
+                        "{\"id\":\"%s\",\"channel\":\"QR\",\"serial\":\"%024x\",\"verdict\":\"ADMIT\",\"reason\":\"CRASH\",\"scannedAt\":\"%s\"}"
+                                .formatted(Uuid7.next(clock), ((long) uploader << 32) + (long) b * PER_BATCH + i, at));
             }
             batches.add("{\"checkins\":[" + String.join(",", records) + "]}");
         }
@@ -133,18 +151,44 @@ class IngestCrashTest {
 
     private Process startServer(int port) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.checkpass.server.cli.CheckpassCli", "serve", "--demo", "--demo-persons", "10", "--data", data.toString(),
-                "--port", Integer.toString(port), "--host", "127.0.0.1", "--sip-port", "0")
-                .redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.checkpass.server.cli.CheckpassCli",
+                        "serve",
+                        "--demo",
+                        "--demo-persons",
+                        "10",
+                        "--data",
+                        data.toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--host",
+                        "127.0.0.1",
+                        "--sip-port",
+                        "0")
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        data.resolve("server-" + System.nanoTime() + ".log").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         HttpClient http = HttpClient.newHttpClient();
         while (System.nanoTime() < deadline) {
-            assertThat(p.isAlive()).as("server process exited early; see " + data).isTrue();
+            assertThat(p.isAlive())
+                    .as("server process exited early; see " + data)
+                    .isTrue();
             try {
                 if (Files.exists(data.resolve("demo-credentials.json"))
-                        && http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        && http.send(
+                                                HttpRequest.newBuilder(URI.create(
+                                                                "http://127.0.0.1:" + port + "/health/ready"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200) {
                     return p;
                 }
             } catch (IOException e) {

@@ -11,6 +11,7 @@ import io.checkpass.server.support.SharedPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URISyntaxException;
@@ -23,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,8 +36,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
-import java.util.LinkedHashMap;
-import java.io.OutputStreamWriter;
 
 /**
  * The phone rule exists three times — {@link PhoneNumber#parse} in Java, {@code canonical_phone} in SQL (migration
@@ -58,16 +58,24 @@ class PhoneNumberRuleTest {
     @BeforeAll
     static void start() throws SQLException, IOException, URISyntaxException {
         String url = SharedPostgres.newDatabase();
-        Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(url, "postgres", "")
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
         db = DriverManager.getConnection(url, "postgres", "");
-        Path module = Path.of(Objects.requireNonNull(PhoneNumberRuleTest.class.getResource("/web/shared/phone.mjs")).toURI());
+        Path module = Path.of(Objects.requireNonNull(PhoneNumberRuleTest.class.getResource("/web/shared/phone.mjs"))
+                .toURI());
         // One node for the whole class: each line in is a JSON array of inputs, each line out the array of answers.
-        String script = "import { canonicalPhone } from " + JSON.writeValueAsString(module.toUri().toString()) + ";"
+        String script = "import { canonicalPhone } from "
+                + JSON.writeValueAsString(module.toUri().toString()) + ";"
                 + "import { createInterface } from 'node:readline';"
                 + "for await (const line of createInterface({ input: process.stdin })) {"
                 + "  process.stdout.write(JSON.stringify(JSON.parse(line).map(canonicalPhone)) + '\\n');"
                 + "}";
-        node = new ProcessBuilder("node", "--input-type=module", "-e", script).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        node = new ProcessBuilder("node", "--input-type=module", "-e", script)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         toNode = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8);
         fromNode = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -85,7 +93,9 @@ class PhoneNumberRuleTest {
 
     @Test
     void the_java_the_sql_and_the_scanner_page_read_every_generated_input_as_the_same_number_or_refuse_it_alike() {
-        qt().withFixedSeed(SEED).withExamples(20).withShrinkCycles(50)
+        qt().withFixedSeed(SEED)
+                .withExamples(20)
+                .withShrinkCycles(50)
                 .forAll(lists().of(phoneInputs()).ofSizeBetween(1, 500))
                 .checkAssert(batch -> assertThat(mismatches(batch)).isEmpty());
     }
@@ -124,9 +134,11 @@ class PhoneNumberRuleTest {
     @Test
     void the_tracers_query_uses_the_index_on_the_same_function() throws SQLException {
         try (Statement s = db.createStatement()) {
-            s.execute("set enable_seqscan = off"); // a near-empty table would be scanned otherwise; the question is whether the index matches
+            s.execute("set enable_seqscan = off"); // a near-empty table would be scanned otherwise; the question is
+            // whether the index matches
             StringBuilder plan = new StringBuilder();
-            try (ResultSet r = s.executeQuery("explain select person_id from person where canonical_phone(phone) = '01012345678'")) {
+            try (ResultSet r = s.executeQuery(
+                    "explain select person_id from person where canonical_phone(phone) = '01012345678'")) {
                 while (r.next()) {
                     plan.append(r.getString(1)).append('\n');
                 }
@@ -144,7 +156,8 @@ class PhoneNumberRuleTest {
         for (int i = 0; i < inputs.size(); i++) {
             Optional<String> java = PhoneNumber.parse(inputs.get(i)).number().map(PhoneNumber::digits);
             if (!java.equals(sql.get(i)) || !java.equals(js.get(i))) {
-                out.add(JSON.valueToTree(inputs.get(i)) + ": java " + java + ", sql " + sql.get(i) + ", js " + js.get(i));
+                out.add(JSON.valueToTree(inputs.get(i)) + ": java " + java + ", sql " + sql.get(i) + ", js "
+                        + js.get(i));
             }
         }
         return out;
@@ -152,7 +165,8 @@ class PhoneNumberRuleTest {
 
     private static List<Optional<String>> sql(List<String> inputs) {
         List<Optional<String>> out = new ArrayList<>();
-        try (PreparedStatement q = db.prepareStatement("select canonical_phone(t) from unnest(?::text[]) with ordinality as u (t, n) order by n")) {
+        try (PreparedStatement q = db.prepareStatement(
+                "select canonical_phone(t) from unnest(?::text[]) with ordinality as u (t, n) order by n")) {
             q.setArray(1, db.createArrayOf("text", inputs.toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
@@ -189,12 +203,17 @@ class PhoneNumberRuleTest {
      * a junk character (letters, Hangul, tabs, a second +, full-width or Arabic-Indic digits, NBSP) somewhere.
      */
     private static Gen<String> phoneInputs() {
-        Gen<String> prefix = Generate.pick(List.of("", "", "", "+82", "82", "+82 ", "+82 (0)", "+820", "+", "+1 ", "+44", "0", "010", "8", "++82"));
+        Gen<String> prefix = Generate.pick(List.of(
+                "", "", "", "+82", "82", "+82 ", "+82 (0)", "+820", "+", "+1 ", "+44", "0", "010", "8", "++82"));
         Gen<String> separator = Generate.pick(List.of("", "", "", " ", "-", ".", "(", ")", " - ", "  "));
-        Gen<String> digitRun = Generate.range(0, 8).zip(Generate.longRange(0, 99_999_999L), (n, v) -> n == 0 ? "" : String.format("%08d", v).substring(8 - n));
+        Gen<String> digitRun = Generate.range(0, 8)
+                .zip(
+                        Generate.longRange(0, 99_999_999L),
+                        (n, v) -> n == 0 ? "" : String.format("%08d", v).substring(8 - n));
         Gen<String> chunk = digitRun.zip(separator, (d, s) -> d + s);
         Gen<String> body = lists().of(chunk).ofSizeBetween(0, 4).map(l -> String.join("", l));
-        Gen<String> junk = Generate.pick(List.of("", "", "", "", "", "", "a", "x", "전화", "\t", "+", "/", "#", "*", "０", "٣", "\u00a0", "\n", ","));
+        Gen<String> junk = Generate.pick(List.of(
+                "", "", "", "", "", "", "a", "x", "전화", "\t", "+", "/", "#", "*", "０", "٣", "\u00a0", "\n", ","));
         Gen<Integer> where = Generate.range(0, 40);
         return prefix.zip(body, junk, where, (p, b, j, at) -> {
             String s = p + b;

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 
 /** With a pinned clock, the purge removes everything older than 28 days and keeps everything newer. */
 class RetentionTest {
@@ -46,14 +46,26 @@ class RetentionTest {
             Set<UUID> mustStay = new HashSet<>();
             for (int i = 0; i < times.size(); i++) {
                 UUID id = VisitFixture.uuid7(times.get(i), i);
-                visits.add(new CheckIn(id, times.get(i), "v", Optional.empty(), CheckIn.Channel.QR, Optional.of(new Serial(i, i)),
-                        Optional.of("CP1"), Optional.empty(), Optional.empty(), Optional.of("ADMIT"), Optional.of("VALID"), Optional.empty()));
+                visits.add(new CheckIn(
+                        id,
+                        times.get(i),
+                        "v",
+                        Optional.empty(),
+                        CheckIn.Channel.QR,
+                        Optional.of(new Serial(i, i)),
+                        Optional.of("CP1"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of("ADMIT"),
+                        Optional.of("VALID"),
+                        Optional.empty()));
                 if (!times.get(i).isBefore(cutoff)) {
                     mustStay.add(id);
                 }
             }
             centre.server.centre().ingest().append(visits);
-            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = db.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("insert into person (person_id, name, birth_date) values ('R1', 'x', '1980-01-01')");
             }
             insertLedgerRow(db, new Serial(1, 1), NOW.minus(Duration.ofDays(30)));
@@ -63,7 +75,8 @@ class RetentionTest {
             var purged = TestCentre.json(centre.post("/api/v1/retention/purge", admin, "{}"));
 
             Set<UUID> remaining = new HashSet<>();
-            try (Connection c = db.getConnection(); Statement s = c.createStatement();
+            try (Connection c = db.getConnection();
+                    Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("select checkin_id from checkin where venue_id = 'v'")) {
                 while (r.next()) {
                     remaining.add(r.getObject(1, UUID.class));
@@ -72,16 +85,21 @@ class RetentionTest {
             assertThat(remaining).isEqualTo(mustStay);
             assertThat(purged.path("visits").asLong()).isEqualTo(times.size() - mustStay.size());
             assertThat(purged.path("ledgerRows").asLong()).isEqualTo(1);
-            assertThat(centre.server.centre().partitions().days()).allMatch(d -> !d.isBefore(LocalDate.ofInstant(cutoff, ZoneOffset.UTC)));
+            assertThat(centre.server.centre().partitions().days())
+                    .allMatch(d -> !d.isBefore(LocalDate.ofInstant(cutoff, ZoneOffset.UTC)));
             String auditor = centre.client("auditor-retention", Role.AUDITOR);
-            String audit = centre.get("/api/v1/audit?from=2022-01-01T00:00:00Z", auditor).body();
-            assertThat(audit).contains("\"action\":\"purge\"").contains("\"visits\":" + (times.size() - mustStay.size()));
+            String audit = centre.get("/api/v1/audit?from=2022-01-01T00:00:00Z", auditor)
+                    .body();
+            assertThat(audit)
+                    .contains("\"action\":\"purge\"")
+                    .contains("\"visits\":" + (times.size() - mustStay.size()));
             assertThat(audit).doesNotContain("CP1");
         }
     }
 
     private static void insertLedgerRow(DataSource db, Serial serial, Instant issuedAt) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("""
                 insert into issuance (serial, person_id, client_id, device_key_hash, issue_day, status, issued_at, expires_at, credential)
                 values (?, 'R1', 'test', ?, ?, 'vaccinated', ?, ?, ?)""")) {
             s.setBytes(1, serial.bytes());

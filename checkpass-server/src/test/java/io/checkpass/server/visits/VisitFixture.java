@@ -2,9 +2,9 @@ package io.checkpass.server.visits;
 
 import io.checkpass.server.support.TestCentre;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.List;
 
 /** Venues, scanners and check-in JSON for visit tests. */
 final class VisitFixture {
@@ -13,7 +13,8 @@ final class VisitFixture {
     /** Adds a venue with a scanner; returns the scanner's client id (its secret is known to the centre helper). */
     static String venueWithScanner(TestCentre centre, String venueId, String venueType, String callNumber) {
         Venues venues = centre.server.centre().venues();
-        venues.add(new Venues.Venue(venueId, "123-45-67890", venueId, "서울", "서울", venueType, Optional.ofNullable(callNumber)));
+        venues.add(new Venues.Venue(
+                venueId, "123-45-67890", venueId, "서울", "서울", venueType, Optional.ofNullable(callNumber)));
         String scannerId = "scanner-" + venueId;
         centre.adopt(scannerId, venues.addScanner(venueId, scannerId, "door"));
         return scannerId;

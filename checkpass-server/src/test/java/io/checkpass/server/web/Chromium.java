@@ -2,6 +2,7 @@ package io.checkpass.server.web;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
-import java.io.OutputStream;
 
 /**
  * Headless Chromium from Debian ({@code chromium}, {@code chromium-driver}), started by path so Selenium Manager
@@ -41,12 +41,24 @@ final class Chromium {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> args = new ArrayList<>(List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=430,932", "--user-data-dir=" + profile));
+        List<String> args = new ArrayList<>(List.of(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=430,932",
+                "--user-data-dir=" + profile));
         if (camera != null) {
-            args.addAll(List.of("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                    "--use-file-for-fake-video-capture=" + camera, "--autoplay-policy=no-user-gesture-required"));
+            args.addAll(List.of(
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream",
+                    "--use-file-for-fake-video-capture=" + camera,
+                    "--autoplay-policy=no-user-gesture-required"));
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toFile());
@@ -54,8 +66,11 @@ final class Chromium {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER.toString()))
-                .usingAnyFreePort().withLogOutput(OutputStream.nullOutputStream()).build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER.toString()))
+                .usingAnyFreePort()
+                .withLogOutput(OutputStream.nullOutputStream())
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
         return driver;

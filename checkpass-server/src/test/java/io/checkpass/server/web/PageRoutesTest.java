@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /** The routes behind the pages, through the real routing on port 0: static files, who-am-I, the demo wallet, stats, purges. */
 class PageRoutesTest {
-    static final Instant LUNCH = OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant LUNCH =
+            OffsetDateTime.of(2021, 12, 13, 12, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
 
     static TestCentre centre;
     static String scanner;
@@ -39,21 +40,24 @@ class PageRoutesTest {
     static String admin;
     static String auditor;
     /** The demo sign-in's answer before the demo provider client existed. */
-
     @BeforeAll
     static void start() {
         centre = new TestCentre(LUNCH, Map.of("demo.wallet", "true"));
         Venues venues = centre.server.centre().venues();
-        venues.add(new Venues.Venue("venue-a", "123-45-67890", "종로 김밥", "서울", "서울", "restaurant_cafe", Optional.empty()));
+        venues.add(
+                new Venues.Venue("venue-a", "123-45-67890", "종로 김밥", "서울", "서울", "restaurant_cafe", Optional.empty()));
         scanner = centre.adopt("scanner-a", venues.addScanner("venue-a", "scanner-a", "door"));
         tracer = centre.client("tracer-test", Role.TRACER);
         admin = centre.client("admin-test", Role.ISSUER_ADMIN);
         auditor = centre.client("auditor-test", Role.AUDITOR);
-        centre.server.centre().registry().upsert(List.<RegistryRecord>of(
-                new PersonRecord("P-1", "홍길동", LocalDate.of(1985, 3, 1), Optional.empty()),
-                new ImmunizationRecord("P-1", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
-                new ImmunizationRecord("P-1", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2),
-                new PersonRecord("P-LOCK", "김철수", LocalDate.of(1970, 1, 1), Optional.empty())));
+        centre.server
+                .centre()
+                .registry()
+                .upsert(List.<RegistryRecord>of(
+                        new PersonRecord("P-1", "홍길동", LocalDate.of(1985, 3, 1), Optional.empty()),
+                        new ImmunizationRecord("P-1", LocalDate.of(2021, 9, 1), VaccineProduct.PFIZER, 1),
+                        new ImmunizationRecord("P-1", LocalDate.of(2021, 10, 1), VaccineProduct.PFIZER, 2),
+                        new PersonRecord("P-LOCK", "김철수", LocalDate.of(1970, 1, 1), Optional.empty())));
         centre.client(DemoWalletRoutes.PROVIDER, Role.WALLET_PROVIDER);
     }
 
@@ -70,15 +74,19 @@ class PageRoutesTest {
         for (String path : List.of("/wallet/", "/scanner/", "/console/")) {
             HttpResponse<String> page = centre.get(path, null);
             assertThat(page.statusCode()).as(path).isEqualTo(200);
-            assertThat(page.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(page.headers().firstValue("Content-Type"))
+                    .as(path)
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
             assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
         }
         HttpResponse<String> script = centre.get("/shared/checkpass.js", null);
-        assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+        assertThat(script.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
         assertThat(centre.get("/wallet/manifest.webmanifest", null).headers().firstValue("Content-Type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/manifest+json"));
         String etag = script.headers().firstValue("ETag").orElseThrow();
-        HttpResponse<String> again = centre.send(HttpRequest.newBuilder(centre.uri("/shared/checkpass.js")).header("If-None-Match", etag), null);
+        HttpResponse<String> again = centre.send(
+                HttpRequest.newBuilder(centre.uri("/shared/checkpass.js")).header("If-None-Match", etag), null);
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(centre.get("/shared/no-such-file.js", null).statusCode()).isEqualTo(404);
     }
@@ -91,7 +99,8 @@ class PageRoutesTest {
         assertThat(me.path("venue").path("venueId").asText()).isEqualTo("venue-a");
         assertThat(me.path("venue").path("venueType").asText()).isEqualTo("restaurant_cafe");
         assertThat(me.path("serverTime").asText()).isEqualTo(LUNCH.toString());
-        assertThat(TestCentre.json(centre.get("/api/v1/me", tracer)).has("venue")).isFalse();
+        assertThat(TestCentre.json(centre.get("/api/v1/me", tracer)).has("venue"))
+                .isFalse();
     }
 
     @Test
@@ -99,7 +108,8 @@ class PageRoutesTest {
         HttpResponse<String> plain = centre.get("/api/v1/me", null);
         assertThat(plain.statusCode()).isEqualTo(401);
         assertThat(plain.headers().firstValue("WWW-Authenticate")).isPresent();
-        HttpResponse<String> fromPage = centre.send(HttpRequest.newBuilder(centre.uri("/api/v1/me")).header("X-Requested-With", "checkpass-page"), null);
+        HttpResponse<String> fromPage = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/me")).header("X-Requested-With", "checkpass-page"), null);
         assertThat(fromPage.statusCode()).isEqualTo(401);
         assertThat(fromPage.headers().firstValue("WWW-Authenticate")).isEmpty();
     }
@@ -108,18 +118,29 @@ class PageRoutesTest {
     void the_demo_wallet_signs_in_by_id_and_birth_date_and_issues_as_the_demo_provider() {
         String signIn = "{\"personId\":\"P-1\",\"birthDate\":\"1985-03-01\"}";
 
-        assertThat(centre.post("/wallet/api/session", null, "{\"personId\":\"P-1\",\"birthDate\":\"1985-03-02\"}").statusCode()).isEqualTo(401);
-        assertThat(centre.post("/wallet/api/session", null, "{\"personId\":\"P-NOBODY\",\"birthDate\":\"1985-03-01\"}").statusCode()).isEqualTo(401);
-        assertThat(centre.post("/wallet/api/session", null, "{\"personId\":\"P-1\",\"birthDate\":\"March\"}").statusCode()).isEqualTo(400);
+        assertThat(centre.post("/wallet/api/session", null, "{\"personId\":\"P-1\",\"birthDate\":\"1985-03-02\"}")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(centre.post("/wallet/api/session", null, "{\"personId\":\"P-NOBODY\",\"birthDate\":\"1985-03-01\"}")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(centre.post("/wallet/api/session", null, "{\"personId\":\"P-1\",\"birthDate\":\"March\"}")
+                        .statusCode())
+                .isEqualTo(400);
         HttpResponse<String> session = centre.post("/wallet/api/session", null, signIn);
         assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
         String token = TestCentre.json(session).path("token").asText();
         assertThat(TestCentre.json(session).path("maskedName").asText()).isEqualTo("홍*동");
 
         var device = TestCentre.ES256.generateKeyPair();
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey) device.getPublic()));
-        HttpResponse<String> issued = centre.send(HttpRequest.newBuilder(centre.uri("/wallet/api/credential")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"devicePublicKey\":\"" + key + "\"}")), null);
+        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey)
+                device.getPublic()));
+        HttpResponse<String> issued = centre.send(
+                HttpRequest.newBuilder(centre.uri("/wallet/api/credential"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"devicePublicKey\":\"" + key + "\"}")),
+                null);
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
         JsonNode credential = TestCentre.json(issued);
         assertThat(credential.path("status").asText()).isEqualTo("vaccinated");
@@ -140,18 +161,29 @@ class PageRoutesTest {
     void five_failed_sign_ins_lock_a_person_id_for_a_while() {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            statuses.add(centre.post("/wallet/api/session", null, "{\"personId\":\"P-LOCK\",\"birthDate\":\"1999-01-0" + (i + 1) + "\"}").statusCode());
+            statuses.add(centre.post(
+                            "/wallet/api/session",
+                            null,
+                            "{\"personId\":\"P-LOCK\",\"birthDate\":\"1999-01-0" + (i + 1) + "\"}")
+                    .statusCode());
         }
         assertThat(statuses).containsExactly(401, 401, 401, 401, 401, 429);
-        assertThat(centre.post("/wallet/api/session", null, "{\"personId\":\"P-LOCK\",\"birthDate\":\"1970-01-01\"}").statusCode())
-                .as("even the right date, while locked").isEqualTo(429);
+        assertThat(centre.post("/wallet/api/session", null, "{\"personId\":\"P-LOCK\",\"birthDate\":\"1970-01-01\"}")
+                        .statusCode())
+                .as("even the right date, while locked")
+                .isEqualTo(429);
     }
 
     @Test
     void stats_count_check_ins_per_minute_by_verdict_and_measure_upload_lag_for_a_korean_day() {
-        String batch = "{\"checkins\":[" + String.join(",",
-                record(LUNCH.minusSeconds(30), 1, "ADMIT"), record(LUNCH.minusSeconds(20), 2, "ADMIT"),
-                record(LUNCH.minusSeconds(90), 3, "DENY"), record(LUNCH.minusSeconds(600), 4, "ADMIT_LIMITED")) + "]}";
+        String batch = "{\"checkins\":["
+                + String.join(
+                        ",",
+                        record(LUNCH.minusSeconds(30), 1, "ADMIT"),
+                        record(LUNCH.minusSeconds(20), 2, "ADMIT"),
+                        record(LUNCH.minusSeconds(90), 3, "DENY"),
+                        record(LUNCH.minusSeconds(600), 4, "ADMIT_LIMITED"))
+                + "]}";
         assertThat(centre.post("/api/v1/checkins", scanner, batch).statusCode()).isEqualTo(202);
 
         JsonNode stats = TestCentre.json(centre.get("/api/v1/stats/checkins?day=2021-12-13", tracer));
@@ -160,34 +192,50 @@ class PageRoutesTest {
         assertThat(stats.path("verdicts").toString()).isEqualTo("{\"ADMIT\":2,\"ADMIT_LIMITED\":1,\"DENY\":1}");
         assertThat(stats.path("channels").path("QR").asLong()).isEqualTo(4);
         List<String> minutes = new ArrayList<>();
-        stats.path("perMinute").forEach(m -> minutes.add(m.path("minute").asText() + "=" + m.path("count").asLong()));
-        assertThat(minutes).containsExactly("2021-12-13T02:50:00Z=1", "2021-12-13T02:58:00Z=1", "2021-12-13T02:59:00Z=2");
+        stats.path("perMinute")
+                .forEach(m -> minutes.add(
+                        m.path("minute").asText() + "=" + m.path("count").asLong()));
+        assertThat(minutes)
+                .containsExactly("2021-12-13T02:50:00Z=1", "2021-12-13T02:58:00Z=1", "2021-12-13T02:59:00Z=2");
         // Received at the centre's clock (12:00:00): lags of 20, 30, 90 and 600 s.
         assertThat(stats.path("lag").path("p50Seconds").asDouble()).isEqualTo(60.0);
         assertThat(stats.path("lag").path("maxSeconds").asDouble()).isEqualTo(600.0);
-        assertThat(stats.path("perMinute").get(2).path("lagP50Seconds").asDouble()).isEqualTo(25.0);
+        assertThat(stats.path("perMinute").get(2).path("lagP50Seconds").asDouble())
+                .isEqualTo(25.0);
 
-        assertThat(TestCentre.json(centre.get("/api/v1/stats/checkins?day=2021-12-14", admin)).path("total").asLong()).isZero();
-        assertThat(centre.get("/api/v1/stats/checkins?day=yesterday", admin).statusCode()).isEqualTo(400);
+        assertThat(TestCentre.json(centre.get("/api/v1/stats/checkins?day=2021-12-14", admin))
+                        .path("total")
+                        .asLong())
+                .isZero();
+        assertThat(centre.get("/api/v1/stats/checkins?day=yesterday", admin).statusCode())
+                .isEqualTo(400);
         assertThat(centre.get("/api/v1/stats/checkins", scanner).statusCode()).isEqualTo(403);
     }
 
     @Test
     void past_purges_come_from_the_audit_log_which_the_auditor_can_filter_by_action() {
-        assertThat(centre.post("/api/v1/retention/purge", admin, "{}").statusCode()).isEqualTo(200);
+        assertThat(centre.post("/api/v1/retention/purge", admin, "{}").statusCode())
+                .isEqualTo(200);
         JsonNode purges = TestCentre.json(centre.get("/api/v1/retention/purges", admin));
         assertThat(purges.path("purges")).isNotEmpty();
         assertThat(purges.path("purges").get(0).path("actor").asText()).isEqualTo("admin-test");
         assertThat(centre.get("/api/v1/retention/purges", tracer).statusCode()).isEqualTo(403);
 
         JsonNode onlyPurges = TestCentre.json(centre.get("/api/v1/audit?action=purge", auditor));
-        assertThat(onlyPurges.path("entries")).isNotEmpty().allSatisfy(e -> assertThat(e.path("action").asText()).isEqualTo("purge"));
-        assertThat(centre.get("/api/v1/audit?action=DROP%20TABLE", auditor).statusCode()).isEqualTo(400);
+        assertThat(onlyPurges.path("entries"))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.path("action").asText()).isEqualTo("purge"));
+        assertThat(centre.get("/api/v1/audit?action=DROP%20TABLE", auditor).statusCode())
+                .isEqualTo(400);
     }
 
     private static HttpResponse<String> credentialWith(String token, String body) {
-        return centre.send(HttpRequest.newBuilder(centre.uri("/wallet/api/credential")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), null);
+        return centre.send(
+                HttpRequest.newBuilder(centre.uri("/wallet/api/credential"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                null);
     }
 
     private static String record(Instant at, int sequence, String verdict) {

@@ -12,6 +12,7 @@ import io.checkpass.server.cli.CheckpassCli;
 import io.checkpass.server.demo.DemoSeeder;
 import io.checkpass.server.support.MutableClock;
 import io.checkpass.server.support.TestCentre;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,17 +45,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import java.io.ByteArrayInputStream;
-import javax.imageio.ImageIO;
-import java.util.function.Supplier;
 
 /**
  * The three pages in real headless Chromium against a real centre: the wallet's QR, screenshotted and fed
@@ -70,13 +70,15 @@ import java.util.function.Supplier;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PagesBrowserTest {
-    static final Instant LUNCH = OffsetDateTime.of(2022, 1, 20, 11, 55, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant LUNCH =
+            OffsetDateTime.of(2022, 1, 20, 11, 55, 0, 0, ZoneOffset.ofHours(9)).toInstant();
     static final String HOLDER = "P-WALLET-1";
     static final String SCANNER = "scanner-venue-01";
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     static Path temp;
+
     static TestCentre centre;
     static Map<String, String> secrets;
     static long clockOffset;
@@ -86,15 +88,24 @@ class PagesBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(Chromium.installed()).as("the browser tests need Debian's chromium and chromium-driver: apt-get install chromium "
-                + "chromium-driver (.ci/run does)").isTrue();
+        assertThat(Chromium.installed())
+                .as("the browser tests need Debian's chromium and chromium-driver: apt-get install chromium "
+                        + "chromium-driver (.ci/run does)")
+                .isTrue();
         centre = new TestCentre(MutableClock.ticking(LUNCH), Map.of("demo.wallet", "true"));
         var server = centre.server;
-        secrets = new DemoSeeder(server.centre().registry(), server.centre().apiClients(), server.centre().venues()).seed(20, centre.dataDir).secrets();
-        server.centre().registry().upsert(List.<RegistryRecord>of(
-                new PersonRecord(HOLDER, "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-5555-1234")),
-                new ImmunizationRecord(HOLDER, LocalDate.of(2021, 7, 1), VaccineProduct.PFIZER, 1),
-                new ImmunizationRecord(HOLDER, LocalDate.of(2021, 8, 5), VaccineProduct.PFIZER, 2)));
+        secrets = new DemoSeeder(
+                        server.centre().registry(),
+                        server.centre().apiClients(),
+                        server.centre().venues())
+                .seed(20, centre.dataDir)
+                .secrets();
+        server.centre()
+                .registry()
+                .upsert(List.<RegistryRecord>of(
+                        new PersonRecord(HOLDER, "홍길동", LocalDate.of(1985, 3, 1), Optional.of("010-5555-1234")),
+                        new ImmunizationRecord(HOLDER, LocalDate.of(2021, 7, 1), VaccineProduct.PFIZER, 1),
+                        new ImmunizationRecord(HOLDER, LocalDate.of(2021, 8, 5), VaccineProduct.PFIZER, 2)));
         clockOffset = Math.round((centre.clock.millis() - Clock.systemUTC().millis()) / 1000.0);
         camera = temp.resolve("door.y4m");
         browser = Chromium.start(temp.resolve("profile-wallet-console"), null);
@@ -118,13 +129,20 @@ class PagesBrowserTest {
     void the_javascript_verifier_agrees_with_every_checkpass_vectors_case_in_chromium() throws Exception {
         Path dir = temp.resolve("vectors");
         var err = new ByteArrayOutputStream();
-        int exit = CheckpassCli.run(new String[] {"vectors", "--out", dir.toString()}, Clock.systemUTC(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = CheckpassCli.run(
+                new String[] {"vectors", "--out", dir.toString()},
+                Clock.systemUTC(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         String casesJson = Files.readString(dir.resolve("cases.json"));
         Map<String, String> bundles = new LinkedHashMap<>();
         for (JsonNode b : new ObjectMapper().readTree(casesJson).path("bundles")) {
-            bundles.put(b.path("file").asText(), Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(b.path("file").asText()))));
+            bundles.put(
+                    b.path("file").asText(),
+                    Base64.getEncoder()
+                            .encodeToString(Files.readAllBytes(
+                                    dir.resolve(b.path("file").asText()))));
         }
         browser.get(centre.uri("/console/").toString());
         Object answer = browser.executeAsyncScript("""
@@ -151,9 +169,12 @@ class PagesBrowserTest {
         browser.executeScript("arguments[0].value = '1985-03-01'", browser.findElement(By.id("birthDate")));
         browser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
         String shownAt = waitFor(browser, () -> browser.findElement(By.id("qr")).getDomAttribute("data-time"));
-        assertThat(browser.findElement(By.id("status")).getDomAttribute("data-status")).isEqualTo("vaccinated");
+        assertThat(browser.findElement(By.id("status")).getDomAttribute("data-status"))
+                .isEqualTo("vaccinated");
         assertThat(browser.findElement(By.id("countdown")).getText()).matches("\\d{1,2}");
-        assertThat(browser.findElement(By.id("reminder")).getDomAttribute("data-level")).as("12 days left: the 14-day reminder").isEqualTo("14");
+        assertThat(browser.findElement(By.id("reminder")).getDomAttribute("data-level"))
+                .as("12 days left: the 14-day reminder")
+                .isEqualTo("14");
         screenshot(browser, "wallet");
         showToCamera(shownAt);
 
@@ -161,13 +182,17 @@ class PagesBrowserTest {
         scannerBrowser.get(page("/scanner/", clockOffset));
         scannerBrowser.findElement(By.id("scannerId")).sendKeys(SCANNER);
         scannerBrowser.findElement(By.id("secret")).sendKeys(secrets.get(SCANNER));
-        scannerBrowser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
+        scannerBrowser
+                .findElement(By.cssSelector("#signinForm button[type=submit]"))
+                .click();
 
         WebElement verdict = awaitVerdict();
         assertThat(verdict.getDomAttribute("data-verdict")).isEqualTo("ADMIT");
         assertThat(verdict.getDomAttribute("data-reason")).isEqualTo("VALID");
         assertThat(verdict.getDomAttribute("data-color")).isEqualTo("green");
-        assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText()).contains("홍*동").contains("1985");
+        assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText())
+                .contains("홍*동")
+                .contains("1985");
         screenshot(scannerBrowser, "scanner-admit");
 
         awaitQueueLength(0);
@@ -183,7 +208,9 @@ class PagesBrowserTest {
         assertThat(verdict.getDomAttribute("data-verdict")).isEqualTo("DENY");
         assertThat(verdict.getDomAttribute("data-reason")).isEqualTo("STALE_PRESENTATION");
         assertThat(verdict.getDomAttribute("data-color")).isEqualTo("red");
-        assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText()).as("nothing of a refused pass is shown").isEmpty();
+        assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText())
+                .as("nothing of a refused pass is shown")
+                .isEmpty();
         screenshot(scannerBrowser, "scanner-stale");
         awaitQueueLength(0);
     }
@@ -199,7 +226,14 @@ class PagesBrowserTest {
             return t != null && !t.equals(previous) ? t : null;
         });
         showToCamera(shownAt);
-        waitFor(scannerBrowser, () -> "true".equals(scannerBrowser.findElement(By.tagName("body")).getDomAttribute("data-offline-ready")) ? "ok" : null);
+        waitFor(
+                scannerBrowser,
+                () -> "true"
+                                .equals(scannerBrowser
+                                        .findElement(By.tagName("body"))
+                                        .getDomAttribute("data-offline-ready"))
+                        ? "ok"
+                        : null);
 
         Map<String, String> firstVisit = firstVisitRecord();
         centre.stop();
@@ -213,7 +247,9 @@ class PagesBrowserTest {
         scannerBrowser.findElement(By.id("phone")).sendKeys("010-2222-3333");
         scannerBrowser.findElement(By.id("visitorName")).sendKeys("김영수");
         new Select(scannerBrowser.findElement(By.id("checkMethod"))).selectByValue("paper_certificate");
-        scannerBrowser.findElement(By.cssSelector("#manual button[type=submit]")).click();
+        scannerBrowser
+                .findElement(By.cssSelector("#manual button[type=submit]"))
+                .click();
         awaitQueueLength(2);
         // A lost answer: the first visit's record back in the queue, as if its 202 had never arrived.
         Object put = scannerBrowser.executeAsyncScript("""
@@ -229,17 +265,30 @@ class PagesBrowserTest {
         assertThat(put).isEqualTo("queued");
         awaitQueueLength(3);
         Thread.sleep(3000);
-        assertThat(scannerBrowser.findElement(By.id("queueLength")).getText()).as("nothing drains while the centre is down").isEqualTo("3");
+        assertThat(scannerBrowser.findElement(By.id("queueLength")).getText())
+                .as("nothing drains while the centre is down")
+                .isEqualTo("3");
         screenshot(scannerBrowser, "scanner-offline-queue");
 
         centre.restart();
-        waitFor(scannerBrowser, Duration.ofSeconds(60),
-                () -> "0".equals(scannerBrowser.findElement(By.id("queueLength")).getDomAttribute("data-length")) ? "drained" : null);
+        waitFor(
+                scannerBrowser,
+                Duration.ofSeconds(60),
+                () -> "0"
+                                .equals(scannerBrowser
+                                        .findElement(By.id("queueLength"))
+                                        .getDomAttribute("data-length"))
+                        ? "drained"
+                        : null);
         assertThat(holderCheckIns()).containsExactly("QR ADMIT VALID venue-01", "QR ADMIT VALID venue-01");
-        assertThat(query("select channel || ' ' || check_method || ' ' || venue_id from checkin where channel = 'MANUAL'"))
+        assertThat(
+                        query(
+                                "select channel || ' ' || check_method || ' ' || venue_id from checkin where channel = 'MANUAL'"))
                 .containsExactly("MANUAL paper_certificate venue-01");
-        assertThat(query("select count(*) - count(distinct checkin_id) from checkin")).containsExactly("0");
-        assertThat(scannerBrowser.findElement(By.id("lastSync")).getDomAttribute("data-duplicates")).as("the centre said it had one already")
+        assertThat(query("select count(*) - count(distinct checkin_id) from checkin"))
+                .containsExactly("0");
+        assertThat(scannerBrowser.findElement(By.id("lastSync")).getDomAttribute("data-duplicates"))
+                .as("the centre said it had one already")
                 .isEqualTo("1");
     }
 
@@ -251,7 +300,9 @@ class PagesBrowserTest {
         browser.findElement(By.id("secret")).sendKeys(secrets.get("tracer-demo"));
         browser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
         // The dashboard redraws every 30 s; read the chart once it is drawn.
-        String points = waitFor(browser, () -> browser.findElement(By.cssSelector("#perMinute svg")).getDomAttribute("data-points"));
+        String points = waitFor(
+                browser,
+                () -> browser.findElement(By.cssSelector("#perMinute svg")).getDomAttribute("data-points"));
         assertThat(Integer.parseInt(points)).as("minutes with check-ins today").isPositive();
 
         browser.findElement(By.cssSelector("#tabs [data-tab=trace]")).click();
@@ -264,7 +315,8 @@ class PagesBrowserTest {
             return text.contains("venue-01") ? text : null;
         });
         assertThat(visits.lines().filter(l -> l.contains("venue-01"))).hasSize(2);
-        assertThat(browser.findElement(By.id("traceResult")).getDomAttribute("data-trace-id")).isNotBlank();
+        assertThat(browser.findElement(By.id("traceResult")).getDomAttribute("data-trace-id"))
+                .isNotBlank();
         browser.executeScript("arguments[0].scrollIntoView()", browser.findElement(By.id("traceResult")));
         screenshot(browser, "console-trace");
     }
@@ -277,15 +329,19 @@ class PagesBrowserTest {
             String u = browser.findElement(By.id("statusUntil")).getDomAttribute("data-until");
             return u == null || u.isEmpty() ? null : u;
         }));
-        for (var expected : List.of(Map.entry(Duration.ofHours(6 * 24 + 12), "7"), Map.entry(Duration.ofHours(12), "1"))) {
-            long secondsBefore = Duration.between(centre.clock.instant(), until.minus(expected.getKey())).toSeconds();
+        for (var expected :
+                List.of(Map.entry(Duration.ofHours(6 * 24 + 12), "7"), Map.entry(Duration.ofHours(12), "1"))) {
+            long secondsBefore = Duration.between(centre.clock.instant(), until.minus(expected.getKey()))
+                    .toSeconds();
             browser.get(page("/wallet/", clockOffset + secondsBefore));
             WebElement reminder = waitFor(browser, () -> {
                 WebElement r = browser.findElement(By.id("reminder"));
                 return expected.getValue().equals(r.getDomAttribute("data-level")) && r.isDisplayed() ? r : null;
             });
             assertThat(reminder.getText()).isNotBlank();
-            assertThat(reminder.getDomAttribute("class")).as("the last day is urgent").matches(expected.getValue().equals("1") ? ".*urgent.*" : "^(?!.*urgent).*$");
+            assertThat(reminder.getDomAttribute("class"))
+                    .as("the last day is urgent")
+                    .matches(expected.getValue().equals("1") ? ".*urgent.*" : "^(?!.*urgent).*$");
         }
         browser.get(page("/wallet/", clockOffset));
     }
@@ -302,7 +358,9 @@ class PagesBrowserTest {
      */
     private static void screenshot(ChromeDriver page, String name) throws Exception {
         Object overflow = page.executeScript("return document.documentElement.scrollWidth - window.innerWidth");
-        assertThat(((Number) overflow).intValue()).as(name + ": the page must not scroll sideways on a phone").isLessThanOrEqualTo(0);
+        assertThat(((Number) overflow).intValue())
+                .as(name + ": the page must not scroll sideways on a phone")
+                .isLessThanOrEqualTo(0);
         Path dir = Files.createDirectories(Path.of("target", "screenshots"));
         byte[] png = page.getScreenshotAs(OutputType.BYTES);
         Files.write(dir.resolve(name + ".png"), png);
@@ -324,8 +382,14 @@ class PagesBrowserTest {
     }
 
     private static void awaitQueueLength(int length) {
-        waitFor(scannerBrowser, () -> Integer.toString(length).equals(scannerBrowser.findElement(By.id("queueLength")).getDomAttribute("data-length"))
-                ? "ok" : null);
+        waitFor(
+                scannerBrowser,
+                () -> Integer.toString(length)
+                                .equals(scannerBrowser
+                                        .findElement(By.id("queueLength"))
+                                        .getDomAttribute("data-length"))
+                        ? "ok"
+                        : null);
     }
 
     /** Waits for a non-null value; on a timeout, says what the page showed and logged, for whoever reads CI's log. */
@@ -335,32 +399,55 @@ class PagesBrowserTest {
 
     private static <T> T waitFor(ChromeDriver driver, Duration timeout, Supplier<T> condition) {
         try {
-            return new WebDriverWait(driver, timeout).ignoring(NoSuchElementException.class).ignoring(StaleElementReferenceException.class).until(d -> condition.get());
+            return new WebDriverWait(driver, timeout)
+                    .ignoring(NoSuchElementException.class)
+                    .ignoring(StaleElementReferenceException.class)
+                    .until(d -> condition.get());
         } catch (TimeoutException e) {
             StringBuilder logs = new StringBuilder();
-            driver.manage().logs().get(LogType.BROWSER).forEach(entry -> logs.append("\n  ").append(entry.getMessage()));
-            throw new AssertionError("timed out on " + driver.getCurrentUrl() + "; the page shows:\n"
-                    + driver.findElement(By.tagName("body")).getText() + "\nbrowser log:" + logs, e);
+            driver.manage()
+                    .logs()
+                    .get(LogType.BROWSER)
+                    .forEach(entry -> logs.append("\n  ").append(entry.getMessage()));
+            throw new AssertionError(
+                    "timed out on " + driver.getCurrentUrl() + "; the page shows:\n"
+                            + driver.findElement(By.tagName("body")).getText() + "\nbrowser log:" + logs,
+                    e);
         }
     }
 
     /** The holder's first check-in as the scanner uploaded it. */
     private static Map<String, String> firstVisitRecord() throws SQLException {
-        String sql = "select c.checkin_id::text, encode(c.serial, 'hex'), c.scanned_at from checkin c join issuance i on i.serial = c.serial"
-                + " where i.person_id = '" + HOLDER + "' order by c.scanned_at limit 1";
+        String sql =
+                "select c.checkin_id::text, encode(c.serial, 'hex'), c.scanned_at from checkin c join issuance i on i.serial = c.serial"
+                        + " where i.person_id = '" + HOLDER + "' order by c.scanned_at limit 1";
         try (Connection c = centre.server.centre().database().dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement(sql);
                 ResultSet r = s.executeQuery()) {
             assertThat(r.next()).isTrue();
-            return Map.of("id", r.getString(1), "channel", "QR", "format", "CP1", "serial", r.getString(2), "verdict", "ADMIT",
-                    "reason", "VALID", "scannedAt", r.getTimestamp(3).toInstant().toString());
+            return Map.of(
+                    "id",
+                    r.getString(1),
+                    "channel",
+                    "QR",
+                    "format",
+                    "CP1",
+                    "serial",
+                    r.getString(2),
+                    "verdict",
+                    "ADMIT",
+                    "reason",
+                    "VALID",
+                    "scannedAt",
+                    r.getTimestamp(3).toInstant().toString());
         }
     }
 
     /** The holder's check-ins, found through the issuance ledger as a trace would. */
     private static List<String> holderCheckIns() throws SQLException {
-        return query("select c.channel || ' ' || c.verdict || ' ' || c.reason || ' ' || c.venue_id from checkin c join issuance i on i.serial = c.serial"
-                + " where i.person_id = '" + HOLDER + "' order by c.scanned_at");
+        return query(
+                "select c.channel || ' ' || c.verdict || ' ' || c.reason || ' ' || c.venue_id from checkin c join issuance i on i.serial = c.serial"
+                        + " where i.person_id = '" + HOLDER + "' order by c.scanned_at");
     }
 
     private static List<String> query(String sql) throws SQLException {

@@ -10,9 +10,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
-import java.util.Arrays;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
 
 /**
  * One still frame as a YUV4MPEG2 (4:2:0) video, the format Chromium's fake camera plays: the screenshot, centred
@@ -42,14 +42,16 @@ final class Y4m {
         for (int y = 0; y < HEIGHT; y++) {
             for (int x = 0; x < WIDTH; x++) {
                 int rgb = frame.getRGB(x, y);
-                int luma = (int) Math.round(0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff));
+                int luma = (int)
+                        Math.round(0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff));
                 yuv[y * WIDTH + x] = (byte) Math.min(255, luma);
             }
         }
         Arrays.fill(yuv, WIDTH * HEIGHT, yuv.length, (byte) 128);
         Path partial = out.resolveSibling(out.getFileName() + ".part");
         try (OutputStream o = Files.newOutputStream(partial)) {
-            o.write(("YUV4MPEG2 W" + WIDTH + " H" + HEIGHT + " F10:1 Ip A1:1 C420jpeg\n").getBytes(StandardCharsets.US_ASCII));
+            o.write(("YUV4MPEG2 W" + WIDTH + " H" + HEIGHT + " F10:1 Ip A1:1 C420jpeg\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             o.write("FRAME\n".getBytes(StandardCharsets.US_ASCII));
             o.write(yuv);
         }

@@ -21,7 +21,8 @@ final class BundleMirror {
     private final URI uri;
     private final ECPublicKey anchor;
     private final Es256 es256;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private String etag = "";
 
     BundleMirror(URI base, ECPublicKey anchor, Es256 es256) {
@@ -33,12 +34,17 @@ final class BundleMirror {
     /** A newer bundle, or empty when unchanged or unreachable. */
     Optional<TrustBundle> refresh() {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("If-None-Match", etag).build(),
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(5))
+                            .header("If-None-Match", etag)
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 return Optional.empty();
             }
-            TrustBundle bundle = TrustBundles.open(response.body(), Optional.of(anchor), es256).bundle();
+            TrustBundle bundle = TrustBundles.open(response.body(), Optional.of(anchor), es256)
+                    .bundle();
             etag = response.headers().firstValue("ETag").orElse("");
             return Optional.of(bundle);
         } catch (IOException | TrustBundleException e) {

@@ -9,7 +9,6 @@ import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.core.rules.VenueType;
 import io.checkpass.core.trust.TrustBundle;
-import io.checkpass.core.trust.TrustBundles;
 import io.checkpass.server.db.BundledPostgresBinaries;
 import io.checkpass.server.visits.ContactCipher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -36,18 +35,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -65,21 +63,33 @@ import picocli.CommandLine.Option;
  * at the end every check-in the scanners queued and every call the line confirmed is reconciled with the
  * database: lost and duplicated, counted.
  */
-@Command(name = "lunch-rush", mixinStandardHelpOptions = true,
+@Command(
+        name = "lunch-rush",
+        mixinStandardHelpOptions = true,
         description = "Replay a lunch rush (11:00-14:00, scaled) with a centre outage at 12:00; report what was lost.")
 public final class LunchRush implements Callable<Integer> {
     /** The centre's clock runs from lunch on the first day of enforcement: the Dec 2021 rules apply. */
-    static final Instant LUNCH_START = OffsetDateTime.of(2021, 12, 13, 11, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
+    static final Instant LUNCH_START =
+            OffsetDateTime.of(2021, 12, 13, 11, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
     /** Jan 2022: about 18.7M QR check-ins a day, 2–3k scans/s at the national peak minute (docs/principles.md §1). */
     static final double JAN_2022_PEAK_SCANS_PER_SECOND = 3000;
 
-    @Option(names = "--minutes", defaultValue = "3", description = "Wall-clock minutes for 11:00-14:00 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--minutes",
+            defaultValue = "3",
+            description = "Wall-clock minutes for 11:00-14:00 (default ${DEFAULT-VALUE}).")
     double minutes;
 
-    @Option(names = "--target-rate", defaultValue = "30000", description = "National peak scans/s to represent (default ${DEFAULT-VALUE}, 10x Jan 2022).")
+    @Option(
+            names = "--target-rate",
+            defaultValue = "30000",
+            description = "National peak scans/s to represent (default ${DEFAULT-VALUE}, 10x Jan 2022).")
     double targetRate;
 
-    @Option(names = "--peak-rate", defaultValue = "1000", description = "Door checks/s this machine drives at the peak (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--peak-rate",
+            defaultValue = "1000",
+            description = "Door checks/s this machine drives at the peak (default ${DEFAULT-VALUE}).")
     double peakRate;
 
     @Option(names = "--scanners", defaultValue = "100", description = "Venue scanners (default ${DEFAULT-VALUE}).")
@@ -88,13 +98,22 @@ public final class LunchRush implements Callable<Integer> {
     @Option(names = "--wallets", defaultValue = "2000", description = "Holders with phones (default ${DEFAULT-VALUE}).")
     int wallets;
 
-    @Option(names = "--call-share", defaultValue = "0.05", description = "Call-ins per door check (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--call-share",
+            defaultValue = "0.05",
+            description = "Call-ins per door check (default ${DEFAULT-VALUE}).")
     double callShare;
 
-    @Option(names = "--outage", defaultValue = "kill", description = "kill (SIGKILL the server), db (stop PostgreSQL) or none (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--outage",
+            defaultValue = "kill",
+            description = "kill (SIGKILL the server), db (stop PostgreSQL) or none (default ${DEFAULT-VALUE}).")
     String outage;
 
-    @Option(names = "--outage-minutes", defaultValue = "30", description = "Simulated minutes the centre stays down from 12:00 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--outage-minutes",
+            defaultValue = "30",
+            description = "Simulated minutes the centre stays down from 12:00 (default ${DEFAULT-VALUE}).")
     double outageMinutes;
 
     @Option(names = "--report", description = "Write the JSON summary here.")
@@ -120,23 +139,34 @@ public final class LunchRush implements Callable<Integer> {
         double wallSeconds = minutes * 60;
         double compression = 180 * 60 / wallSeconds;
         double scale = peakRate / targetRate;
-        System.out.printf(Locale.ROOT, "lunch rush: 11:00-14:00 in %.1f min (x%.0f time compression); peak %.0f door checks/s stands for %.0f/s "
-                + "nationally (scale factor %.4f; 10x Jan 2022 = %.0f/s); outage: %s for %.0f simulated minutes from 12:00%n",
-                minutes, compression, peakRate, targetRate, scale, 10 * JAN_2022_PEAK_SCANS_PER_SECOND, outage, outageMinutes);
+        System.out.printf(
+                Locale.ROOT,
+                "lunch rush: 11:00-14:00 in %.1f min (x%.0f time compression); peak %.0f door checks/s stands for %.0f/s "
+                        + "nationally (scale factor %.4f; 10x Jan 2022 = %.0f/s); outage: %s for %.0f simulated minutes from 12:00%n",
+                minutes,
+                compression,
+                peakRate,
+                targetRate,
+                scale,
+                10 * JAN_2022_PEAK_SCANS_PER_SECOND,
+                outage,
+                outageMinutes);
 
         int httpPort = freeTcpPort();
         int sipPort = freeUdpPort();
         EmbeddedPostgres externalPostgres = null;
         int externalPort = 0;
-        List<String> extra = new ArrayList<>(List.of("--demo", "--demo-persons", Integer.toString(Math.max(wallets, 100))));
+        List<String> extra =
+                new ArrayList<>(List.of("--demo", "--demo-persons", Integer.toString(Math.max(wallets, 100))));
         if (outage.equals("db")) {
             externalPort = freeTcpPort();
             externalPostgres = startPostgres(dir.resolve("external-pg"), externalPort);
             extra.addAll(List.of("--db-url", "jdbc:postgresql://localhost:" + externalPort + "/postgres"));
         }
-        Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Clock.systemUTC().instant(), LUNCH_START));
-        ServerProcess server = new ServerProcess(dir, httpPort, sipPort, LUNCH_START.toString(),
-                outage.equals("db") ? withUser(extra) : extra);
+        Clock clock = Clock.offset(
+                Clock.systemUTC(), Duration.between(Clock.systemUTC().instant(), LUNCH_START));
+        ServerProcess server = new ServerProcess(
+                dir, httpPort, sipPort, LUNCH_START.toString(), outage.equals("db") ? withUser(extra) : extra);
         server.start(Duration.ofSeconds(120));
         database = externalPostgres;
         try {
@@ -159,16 +189,25 @@ public final class LunchRush implements Callable<Integer> {
     /** The PostgreSQL this driver runs for the db drill (stopped and started again during the outage). */
     private EmbeddedPostgres database;
 
-    private int run(Path dir, ServerProcess server, Clock clock, double wallSeconds, int sipPort, int externalPort) throws Exception {
-        JsonNode clients = json.readTree(dir.resolve("demo-credentials.json").toFile()).path("clients");
-        String wallet = basic("wallet-demo", clients.path("wallet-demo").path("secret").asText());
-        String admin = basic("admin-demo", clients.path("admin-demo").path("secret").asText());
+    private int run(Path dir, ServerProcess server, Clock clock, double wallSeconds, int sipPort, int externalPort)
+            throws Exception {
+        JsonNode clients =
+                json.readTree(dir.resolve("demo-credentials.json").toFile()).path("clients");
+        String wallet =
+                basic("wallet-demo", clients.path("wallet-demo").path("secret").asText());
+        String admin =
+                basic("admin-demo", clients.path("admin-demo").path("secret").asText());
         URI base = server.base();
 
         // The scanners' trust: the anchor pinned at sign-in, then the bundle.
         HttpClient http = HttpClient.newHttpClient();
-        ECPublicKey anchor = Pem.readPublicKey(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/trust-anchor")).build(),
-                HttpResponse.BodyHandlers.ofString()).body(), es256);
+        ECPublicKey anchor = Pem.readPublicKey(
+                http.send(
+                                HttpRequest.newBuilder(base.resolve("/api/v1/trust-anchor"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body(),
+                es256);
         BundleMirror mirror = new BundleMirror(base, anchor, es256);
         TrustBundle bundle = mirror.refresh().orElseThrow(() -> new IOException("no trust bundle at start"));
 
@@ -176,40 +215,60 @@ public final class LunchRush implements Callable<Integer> {
         List<String> callNumbers = new ArrayList<>();
         List<Scanner> doors = setUpDoors(base, admin, bundle, clock, sentIds, callNumbers);
         List<Wallet> phones = setUpWallets(base, wallet, clock);
-        System.out.printf("setup: %d venues with scanners (%d with 안심콜 numbers), %d wallets with credentials%n",
+        System.out.printf(
+                "setup: %d venues with scanners (%d with 안심콜 numbers), %d wallets with credentials%n",
                 doors.size(), callNumbers.size(), phones.size());
 
         Lunch lunch = new Lunch(base, wallet, doors, phones, callNumbers, wallSeconds, clock);
         int startSecond = stats.second();
-        int[] outageSeconds = lunch.serve(mirror, sipPort, () -> outageDrill(server, dir, externalPort, clock, wallSeconds, lunch.runStart));
+        int[] outageSeconds = lunch.serve(
+                mirror, sipPort, () -> outageDrill(server, dir, externalPort, clock, wallSeconds, lunch.runStart));
         int seconds = stats.second() - startSecond + 1;
         Reconciliation r = reconcile(dir, server, externalPort, sentIds, lunch.confirmedCallers);
         return summarise(r, lunch.driverBehind.get(), seconds, startSecond, outageSeconds);
     }
 
     /** Creates the venues, their scanners (doors) and the first 20 venues' 안심콜 numbers through the API. */
-    private List<Scanner> setUpDoors(URI base, String admin, TrustBundle bundle, Clock clock, Set<String> sentIds, List<String> callNumbers)
+    private List<Scanner> setUpDoors(
+            URI base, String admin, TrustBundle bundle, Clock clock, Set<String> sentIds, List<String> callNumbers)
             throws IOException {
-        String[] venueTypes = {"restaurant_cafe", "restaurant_cafe", "restaurant_cafe", "karaoke", "indoor_sports", "pc_cafe", "bathhouse"};
+        String[] venueTypes = {
+            "restaurant_cafe", "restaurant_cafe", "restaurant_cafe", "karaoke", "indoor_sports", "pc_cafe", "bathhouse"
+        };
         List<Scanner> doors = new ArrayList<>();
         try (KeepAliveHttp setup = new KeepAliveHttp(base, 30_000)) {
             for (int s = 0; s < scanners; s++) {
                 String venueId = "rush-%04d".formatted(s);
                 String type = venueTypes[s % venueTypes.length];
                 String call = s < 20 ? "08001%05d".formatted(s) : null;
-                ObjectNode venue = json.createObjectNode().put("venueId", venueId).put("businessNumber", "999-99-%05d".formatted(s))
-                        .put("name", "점심 " + s).put("address", "서울").put("region", "서울").put("venueType", type);
+                ObjectNode venue = json.createObjectNode()
+                        .put("venueId", venueId)
+                        .put("businessNumber", "999-99-%05d".formatted(s))
+                        .put("name", "점심 " + s)
+                        .put("address", "서울")
+                        .put("region", "서울")
+                        .put("venueType", type);
                 if (call != null) {
                     venue.put("callNumber", call);
                     callNumbers.add(call);
                 }
                 requireStatus(setup.tryPost("/api/v1/venues", admin, bytes(venue)), 201, "create venue " + venueId);
-                KeepAliveHttp.Response scanner = setup.tryPost("/api/v1/venues/" + venueId + "/scanners", admin,
+                KeepAliveHttp.Response scanner = setup.tryPost(
+                        "/api/v1/venues/" + venueId + "/scanners",
+                        admin,
                         bytes(json.createObjectNode().put("scannerId", "scanner-" + venueId)));
                 requireStatus(scanner, 201, "create scanner for " + venueId);
                 String secret = json.readTree(scanner.text()).path("secret").asText();
-                doors.add(new Scanner("scanner-" + venueId, venueId, new VenueType(type), basic("scanner-" + venueId, secret), bundle, es256,
-                        clock, stats, sentIds));
+                doors.add(new Scanner(
+                        "scanner-" + venueId,
+                        venueId,
+                        new VenueType(type),
+                        basic("scanner-" + venueId, secret),
+                        bundle,
+                        es256,
+                        clock,
+                        stats,
+                        sentIds));
             }
         }
         return doors;
@@ -219,7 +278,8 @@ public final class LunchRush implements Callable<Integer> {
      * At simulated 12:00 takes the centre down (SIGKILL, or its database) for the outage, then brings it back;
      * returns the stats seconds at which it went down and came back ({@code -1} if it did not).
      */
-    private int[] outageDrill(ServerProcess server, Path dir, int externalPort, Clock clock, double wallSeconds, long runStart) {
+    private int[] outageDrill(
+            ServerProcess server, Path dir, int externalPort, Clock clock, double wallSeconds, long runStart) {
         int[] outageSeconds = {-1, -1};
         if (outage.equals("none")) {
             return outageSeconds;
@@ -254,13 +314,25 @@ public final class LunchRush implements Callable<Integer> {
         final AtomicBoolean uploading = new AtomicBoolean(true);
         final AtomicLong driverBehind = new AtomicLong();
         final Set<String> confirmedCallers = ConcurrentHashMap.newKeySet();
-        final ThreadPoolExecutor doorThreads = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(20_000),
+        final ThreadPoolExecutor doorThreads = new ThreadPoolExecutor(
+                2,
+                2,
+                1,
+                TimeUnit.MINUTES,
+                new ArrayBlockingQueue<>(20_000),
                 (task, pool) -> driverBehind.incrementAndGet());
         final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
         long runStart;
         long callerNumber = 10_000_000;
 
-        Lunch(URI base, String wallet, List<Scanner> doors, List<Wallet> phones, List<String> callNumbers, double wallSeconds, Clock clock) {
+        Lunch(
+                URI base,
+                String wallet,
+                List<Scanner> doors,
+                List<Wallet> phones,
+                List<String> callNumbers,
+                double wallSeconds,
+                Clock clock) {
             this.base = base;
             this.wallet = wallet;
             this.doors = doors;
@@ -290,7 +362,8 @@ public final class LunchRush implements Callable<Integer> {
                 doorThreads.shutdown();
                 doorThreads.awaitTermination(1, TimeUnit.MINUTES);
                 int[] outageSeconds = outage.get();
-                System.out.printf("lunch over: %d door checks; draining the scanners' queues...%n", stats.doorChecks.sum());
+                System.out.printf(
+                        "lunch over: %d door checks; draining the scanners' queues...%n", stats.doorChecks.sum());
                 uploading.set(false);
                 background.shutdown();
                 if (!background.awaitTermination(5, TimeUnit.MINUTES)) {
@@ -370,20 +443,28 @@ public final class LunchRush implements Callable<Integer> {
         }
         List<Wallet> ready = phones.stream().filter(Wallet::hasCredential).toList();
         if (ready.size() < phones.size() / 2) {
-            throw new IOException("only " + ready.size() + " of " + phones.size() + " wallets got a credential at start");
+            throw new IOException(
+                    "only " + ready.size() + " of " + phones.size() + " wallets got a credential at start");
         }
         return ready;
     }
 
     private boolean refresh(KeepAliveHttp http, String wallet, Wallet phone) {
         long started = System.nanoTime();
-        KeepAliveHttp.Response response = http.tryPost("/api/v1/passes", wallet, bytes(json.createObjectNode()
-                .put("personId", phone.personId).put("devicePublicKey", phone.devicePublicKey)));
+        KeepAliveHttp.Response response = http.tryPost(
+                "/api/v1/passes",
+                wallet,
+                bytes(json.createObjectNode()
+                        .put("personId", phone.personId)
+                        .put("devicePublicKey", phone.devicePublicKey)));
         stats.exchange("POST /api/v1/passes", response.status(), System.nanoTime() - started);
         stats.walletRefreshes.increment();
         if (response.status() == 200 || response.status() == 201) {
             try {
-                phone.credential(Base64.getUrlDecoder().decode(json.readTree(response.text()).path("credential").asText()));
+                phone.credential(Base64.getUrlDecoder()
+                        .decode(json.readTree(response.text())
+                                .path("credential")
+                                .asText()));
                 return true;
             } catch (IOException e) {
                 return false;
@@ -394,7 +475,8 @@ public final class LunchRush implements Callable<Integer> {
     }
 
     /** Wallets refresh in the background, ahead of need, at random times: about three times each over lunch. */
-    private Void refreshLoop(URI base, String wallet, List<Wallet> phones, double wallSeconds, AtomicBoolean running) throws InterruptedException {
+    private Void refreshLoop(URI base, String wallet, List<Wallet> phones, double wallSeconds, AtomicBoolean running)
+            throws InterruptedException {
         double perSecond = phones.size() * 3 / wallSeconds;
         try (KeepAliveHttp http = new KeepAliveHttp(base, 10_000)) {
             double owed = 0;
@@ -409,7 +491,8 @@ public final class LunchRush implements Callable<Integer> {
         return null;
     }
 
-    private Void mirrorLoop(BundleMirror mirror, List<Scanner> doors, AtomicBoolean running) throws InterruptedException {
+    private Void mirrorLoop(BundleMirror mirror, List<Scanner> doors, AtomicBoolean running)
+            throws InterruptedException {
         while (running.get()) {
             Thread.sleep(5000);
             mirror.refresh().ifPresent(b -> doors.forEach(d -> d.install(b)));
@@ -417,7 +500,8 @@ public final class LunchRush implements Callable<Integer> {
         return null;
     }
 
-    private Void progressLoop(List<Scanner> doors, double wallSeconds, long runStart, AtomicBoolean running) throws InterruptedException {
+    private Void progressLoop(List<Scanner> doors, double wallSeconds, long runStart, AtomicBoolean running)
+            throws InterruptedException {
         long lastDoor = 0;
         while (running.get()) {
             Thread.sleep(5000);
@@ -425,8 +509,15 @@ public final class LunchRush implements Callable<Integer> {
             long door = stats.doorChecks.sum();
             long queued = doors.stream().mapToLong(Scanner::queued).sum();
             int simMinutes = (int) (elapsed / wallSeconds * 180);
-            System.out.printf(Locale.ROOT, "%5.0fs  %02d:%02d  door %5.0f/s  queued %6d  %s%n", elapsed, 11 + simMinutes / 60, simMinutes % 60,
-                    (door - lastDoor) / 5.0, queued, stats.statusCounts());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%5.0fs  %02d:%02d  door %5.0f/s  queued %6d  %s%n",
+                    elapsed,
+                    11 + simMinutes / 60,
+                    simMinutes % 60,
+                    (door - lastDoor) / 5.0,
+                    queued,
+                    stats.statusCounts());
             lastDoor = door;
         }
         return null;
@@ -441,7 +532,8 @@ public final class LunchRush implements Callable<Integer> {
         }
     }
 
-    private void bringUp(ServerProcess server, Path dir, int externalPort, Clock clock) throws IOException, InterruptedException {
+    private void bringUp(ServerProcess server, Path dir, int externalPort, Clock clock)
+            throws IOException, InterruptedException {
         if (outage.equals("kill")) {
             // The clock must carry on from where it was, not start lunch again.
             server.restart(clock.instant().toString(), Duration.ofSeconds(120));
@@ -450,16 +542,26 @@ public final class LunchRush implements Callable<Integer> {
         }
     }
 
-    private record Reconciliation(long sent, long stored, long lost, long duplicated, long callsConfirmed, long callsStored, long callsLost,
+    private record Reconciliation(
+            long sent,
+            long stored,
+            long lost,
+            long duplicated,
+            long callsConfirmed,
+            long callsStored,
+            long callsLost,
             long callsDuplicated) {}
 
-    private Reconciliation reconcile(Path dir, ServerProcess server, int externalPort, Set<String> sentIds, Set<String> confirmedCallers)
+    private Reconciliation reconcile(
+            Path dir, ServerProcess server, int externalPort, Set<String> sentIds, Set<String> confirmedCallers)
             throws Exception {
         int port = outage.equals("db") ? externalPort : server.embeddedPostgresPort();
         Map<String, Integer> stored = new HashMap<>();
         Map<String, Integer> callsByHmac = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "")) {
-            try (PreparedStatement s = c.prepareStatement("select checkin_id::text, channel, contact_hmac from checkin where venue_id like 'rush-%'");
+        try (Connection c =
+                DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "")) {
+            try (PreparedStatement s = c.prepareStatement(
+                            "select checkin_id::text, channel, contact_hmac from checkin where venue_id like 'rush-%'");
                     ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     if (r.getString(2).equals("CALL")) {
@@ -471,23 +573,36 @@ public final class LunchRush implements Callable<Integer> {
             }
         }
         long storedSent = sentIds.stream().filter(stored::containsKey).count();
-        long duplicated = stored.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
-        long strangers = stored.keySet().stream().filter(id -> !sentIds.contains(id)).count();
+        long duplicated = stored.values().stream()
+                .filter(n -> n > 1)
+                .mapToLong(n -> n - 1)
+                .sum();
+        long strangers =
+                stored.keySet().stream().filter(id -> !sentIds.contains(id)).count();
         ContactCipher cipher = ContactCipher.open(dir.resolve("keys"), Optional.empty());
         long callsStored = 0;
         long callsDuplicated = 0;
         for (String visitor : confirmedCallers) {
-            Integer n = callsByHmac.get(Base64.getEncoder().encodeToString(cipher.hmac(PhoneNumber.parse(visitor).orElseThrow())));
+            Integer n = callsByHmac.get(Base64.getEncoder()
+                    .encodeToString(cipher.hmac(PhoneNumber.parse(visitor).orElseThrow())));
             if (n != null) {
                 callsStored++;
                 callsDuplicated += n - 1;
             }
         }
-        return new Reconciliation(sentIds.size(), stored.size(), sentIds.size() - storedSent, duplicated + strangers,
-                confirmedCallers.size(), callsStored, confirmedCallers.size() - callsStored, callsDuplicated);
+        return new Reconciliation(
+                sentIds.size(),
+                stored.size(),
+                sentIds.size() - storedSent,
+                duplicated + strangers,
+                confirmedCallers.size(),
+                callsStored,
+                confirmedCallers.size() - callsStored,
+                callsDuplicated);
     }
 
-    private int summarise(Reconciliation r, long driverBehind, int seconds, int startSecond, int[] outageSeconds) throws IOException {
+    private int summarise(Reconciliation r, long driverBehind, int seconds, int startSecond, int[] outageSeconds)
+            throws IOException {
         ObjectNode out = json.createObjectNode();
         out.put("scale_factor", peakRate / targetRate);
         out.put("target_national_peak_per_second", targetRate);
@@ -519,8 +634,11 @@ public final class LunchRush implements Callable<Integer> {
         for (String endpoint : stats.latencies.keySet()) {
             Histogram h = stats.latency(endpoint);
             p99.put(endpoint, h.getValueAtPercentile(99) / 1000.0);
-            latency.putObject(endpoint).put("count", h.getTotalCount()).put("p50", h.getValueAtPercentile(50) / 1000.0)
-                    .put("p99", h.getValueAtPercentile(99) / 1000.0).put("p999", h.getValueAtPercentile(99.9) / 1000.0)
+            latency.putObject(endpoint)
+                    .put("count", h.getTotalCount())
+                    .put("p50", h.getValueAtPercentile(50) / 1000.0)
+                    .put("p99", h.getValueAtPercentile(99) / 1000.0)
+                    .put("p999", h.getValueAtPercentile(99.9) / 1000.0)
                     .put("max", h.getMaxValue() / 1000.0);
         }
         out.set("responses", json.valueToTree(stats.statusCounts()));
@@ -529,29 +647,49 @@ public final class LunchRush implements Callable<Integer> {
         if (report != null) {
             Files.writeString(report, text + "\n");
         }
-        Path chartFile = chart != null ? chart : report != null ? report.resolveSibling(report.getFileName() + ".html") : null;
+        Path chartFile =
+                chart != null ? chart : report != null ? report.resolveSibling(report.getFileName() + ".html") : null;
         if (chartFile != null) {
             writeChart(chartFile, seconds, startSecond, outageSeconds, text);
         }
-        boolean clean = r.lost() + r.callsLost() == 0 && r.duplicated() + r.callsDuplicated() == 0 && stats.doorFailuresDueToCentre.sum() == 0
+        boolean clean = r.lost() + r.callsLost() == 0
+                && r.duplicated() + r.callsDuplicated() == 0
+                && stats.doorFailuresDueToCentre.sum() == 0
                 && stats.serverErrors.sum() == 0;
-        System.out.println(clean ? "OK: nothing lost, nothing duplicated, no door check failed because of the centre, no 5xx but 503"
-                : "NOT OK: see lost, duplicated, door_failures_due_to_centre and server_errors above");
+        System.out.println(
+                clean
+                        ? "OK: nothing lost, nothing duplicated, no door check failed because of the centre, no 5xx but 503"
+                        : "NOT OK: see lost, duplicated, door_failures_due_to_centre and server_errors above");
         return clean ? 0 : 1;
     }
 
-    private void writeChart(Path file, int seconds, int startSecond, int[] outageSeconds, String summary) throws IOException {
-        var checkins = stats.perSecond.getOrDefault("POST /api/v1/checkins", new org.HdrHistogram.ConcurrentHistogram[RushStats.MAX_SECONDS]);
-        var passes = stats.perSecond.getOrDefault("POST /api/v1/passes", new org.HdrHistogram.ConcurrentHistogram[RushStats.MAX_SECONDS]);
+    private void writeChart(Path file, int seconds, int startSecond, int[] outageSeconds, String summary)
+            throws IOException {
+        var checkins = stats.perSecond.getOrDefault(
+                "POST /api/v1/checkins", new org.HdrHistogram.ConcurrentHistogram[RushStats.MAX_SECONDS]);
+        var passes = stats.perSecond.getOrDefault(
+                "POST /api/v1/passes", new org.HdrHistogram.ConcurrentHistogram[RushStats.MAX_SECONDS]);
         List<List<RushChart.Series>> panels = List.of(
-                List.of(new RushChart.Series("door checks/s", "#2a7", t -> stats.doorPerSecond.get(startSecond + t)),
-                        new RushChart.Series("check-ins stored/s", "#27c", t -> stats.storedPerSecond.get(startSecond + t))),
-                List.of(new RushChart.Series("503/s", "#e90", t -> stats.shedPerSecond.get(startSecond + t)),
-                        new RushChart.Series("no answer or 5xx/s", "#c22", t -> stats.errorsPerSecond.get(startSecond + t))),
-                List.of(new RushChart.Series("checkins p99 ms", "#27c", t -> p99(checkins, startSecond + t)),
+                List.of(
+                        new RushChart.Series("door checks/s", "#2a7", t -> stats.doorPerSecond.get(startSecond + t)),
+                        new RushChart.Series(
+                                "check-ins stored/s", "#27c", t -> stats.storedPerSecond.get(startSecond + t))),
+                List.of(
+                        new RushChart.Series("503/s", "#e90", t -> stats.shedPerSecond.get(startSecond + t)),
+                        new RushChart.Series(
+                                "no answer or 5xx/s", "#c22", t -> stats.errorsPerSecond.get(startSecond + t))),
+                List.of(
+                        new RushChart.Series("checkins p99 ms", "#27c", t -> p99(checkins, startSecond + t)),
                         new RushChart.Series("passes p99 ms", "#a3c", t -> p99(passes, startSecond + t))));
-        RushChart.write(file, "checkpass lunch rush", seconds, outageSeconds[0] - startSecond, outageSeconds[1] - startSecond, panels,
-                List.of("Throughput", "Shed and failed requests", "Latency of answered requests (p99 per second)"), summary);
+        RushChart.write(
+                file,
+                "checkpass lunch rush",
+                seconds,
+                outageSeconds[0] - startSecond,
+                outageSeconds[1] - startSecond,
+                panels,
+                List.of("Throughput", "Shed and failed requests", "Latency of answered requests (p99 per second)"),
+                summary);
     }
 
     private static double p99(org.HdrHistogram.ConcurrentHistogram[] series, int second) {
@@ -561,7 +699,12 @@ public final class LunchRush implements Callable<Integer> {
 
     static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
         Files.createDirectories(dir.getParent());
-        return EmbeddedPostgres.builder().setPgBinaryResolver(new BundledPostgresBinaries()).setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+        return EmbeddedPostgres.builder()
+                .setPgBinaryResolver(new BundledPostgresBinaries())
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .start();
     }
 
     private static void requireStatus(KeepAliveHttp.Response response, int expected, String what) throws IOException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.bench.load.KeepAliveHttp;
 import io.checkpass.server.visits.Uuid7;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.ConcurrentHistogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.net.ServerSocket;
 
 /**
  * Overload, measured (docs/principles.md §8): the check-in route's capacity is measured closed-loop, then it is
@@ -36,11 +36,17 @@ import java.net.ServerSocket;
  * would not. Admitted requests must keep p99 under 100 ms, the excess must get 503 + Retry-After within 5 ms, no
  * other answer may appear, and after the scanners back off everything must be stored once.
  */
-@Command(name = "overload", mixinStandardHelpOptions = true, description = "Drive check-in ingest at a multiple of its capacity.")
+@Command(
+        name = "overload",
+        mixinStandardHelpOptions = true,
+        description = "Drive check-in ingest at a multiple of its capacity.")
 public final class Overload implements Callable<Integer> {
     private static final String ENDPOINT = "POST /api/v1/checkins";
 
-    @Option(names = "--factor", defaultValue = "3", description = "Offered load as a multiple of measured capacity (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--factor",
+            defaultValue = "3",
+            description = "Offered load as a multiple of measured capacity (default ${DEFAULT-VALUE}).")
     double factor;
 
     @Option(names = "--seconds", defaultValue = "20", description = "Seconds of overload (default ${DEFAULT-VALUE}).")
@@ -49,7 +55,10 @@ public final class Overload implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "100", description = "Check-ins per upload (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--ingest-limit", defaultValue = "4", description = "The server's limits.ingest for the run (default ${DEFAULT-VALUE}, the server's default).")
+    @Option(
+            names = "--ingest-limit",
+            defaultValue = "4",
+            description = "The server's limits.ingest for the run (default ${DEFAULT-VALUE}, the server's default).")
     int ingestLimit;
 
     @Option(names = "--report", description = "Write the JSON summary here.")
@@ -64,14 +73,25 @@ public final class Overload implements Callable<Integer> {
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ServerProcess server = new ServerProcess(dir, port, 0, Instant.now(Clock.systemUTC()).toString(), List.of("--demo", "--demo-persons", "100"))
+        ServerProcess server = new ServerProcess(
+                        dir,
+                        port,
+                        0,
+                        Instant.now(Clock.systemUTC()).toString(),
+                        List.of("--demo", "--demo-persons", "100"))
                 .environment("CHECKPASS_LIMITS_INGEST", Integer.toString(ingestLimit))
                 .environment("CHECKPASS_LIMITS_RETRY_AFTER_SECONDS", "1");
         server.start(Duration.ofSeconds(120));
         try {
-            JsonNode clients = json.readTree(dir.resolve("demo-credentials.json").toFile()).path("clients");
-            String auth = "Basic " + Base64.getEncoder().encodeToString(("scanner-venue-01:" + clients.path("scanner-venue-01").path("secret").asText())
-                    .getBytes(StandardCharsets.UTF_8));
+            JsonNode clients =
+                    json.readTree(dir.resolve("demo-credentials.json").toFile()).path("clients");
+            String auth = "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString(("scanner-venue-01:"
+                                            + clients.path("scanner-venue-01")
+                                                    .path("secret")
+                                                    .asText())
+                                    .getBytes(StandardCharsets.UTF_8));
             URI base = server.base();
             Clock clock = Clock.systemUTC();
             ConcurrentLinkedQueue<KeepAliveHttp> connections = new ConcurrentLinkedQueue<>();
@@ -83,11 +103,20 @@ public final class Overload implements Callable<Integer> {
             runClosedLoop(base, auth, clock, connections, sent, warm, ingestLimit, Duration.ofSeconds(8));
             ConcurrentHistogram closed = new ConcurrentHistogram(3_600_000_000L, 3);
             long t0 = System.nanoTime();
-            capacityCount[0] = runClosedLoop(base, auth, clock, connections, sent, closed, ingestLimit, Duration.ofSeconds(10));
+            capacityCount[0] =
+                    runClosedLoop(base, auth, clock, connections, sent, closed, ingestLimit, Duration.ofSeconds(10));
             double capacity = capacityCount[0] / ((System.nanoTime() - t0) / 1e9);
             double offered = capacity * factor;
-            System.out.printf(Locale.ROOT, "capacity: %.0f uploads/s of %d check-ins (closed loop, %d scanners, p99 %.1f ms); offering %.0f/s (x%.1f) for %d s%n",
-                    capacity, batch, ingestLimit, closed.getValueAtPercentile(99) / 1000.0, offered, factor, seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "capacity: %.0f uploads/s of %d check-ins (closed loop, %d scanners, p99 %.1f ms); offering %.0f/s (x%.1f) for %d s%n",
+                    capacity,
+                    batch,
+                    ingestLimit,
+                    closed.getValueAtPercentile(99) / 1000.0,
+                    offered,
+                    factor,
+                    seconds);
             // Bodies are made before the clock starts, so the arrival process is not slowed by JSON building.
             List<byte[]> bodies = new ArrayList<>();
             for (int i = 0; i < (int) (offered * seconds) + 10; i++) {
@@ -145,9 +174,13 @@ public final class Overload implements Callable<Integer> {
             }
             long stored;
             long distinct;
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + server.embeddedPostgresPort() + "/postgres", "postgres", "");
+            try (Connection c = DriverManager.getConnection(
+                            "jdbc:postgresql://localhost:" + server.embeddedPostgresPort() + "/postgres",
+                            "postgres",
+                            "");
                     Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("select count(*), count(distinct checkin_id) from checkin where reason = 'OVERLOAD'")) {
+                    ResultSet r = s.executeQuery(
+                            "select count(*), count(distinct checkin_id) from checkin where reason = 'OVERLOAD'")) {
                 r.next();
                 stored = r.getLong(1);
                 distinct = r.getLong(2);
@@ -177,10 +210,17 @@ public final class Overload implements Callable<Integer> {
             if (report != null) {
                 Files.writeString(report, text + "\n");
             }
-            boolean ok = admitted.getValueAtPercentile(99) < 100_000 && serverShed[1] > 0 && serverShed[1] < 5 && others.get() == 0
-                    && sent.get() == distinct && stored == distinct && shedCount > 0;
-            System.out.println(ok ? "OK: admitted p99 < 100 ms, 503 p99 < 5 ms in the server, no other answers, everything delivered once"
-                    : "NOT OK: see the figures above");
+            boolean ok = admitted.getValueAtPercentile(99) < 100_000
+                    && serverShed[1] > 0
+                    && serverShed[1] < 5
+                    && others.get() == 0
+                    && sent.get() == distinct
+                    && stored == distinct
+                    && shedCount > 0;
+            System.out.println(
+                    ok
+                            ? "OK: admitted p99 < 100 ms, 503 p99 < 5 ms in the server, no other answers, everything delivered once"
+                            : "NOT OK: see the figures above");
             return ok ? 0 : 1;
         } finally {
             server.stop();
@@ -192,13 +232,20 @@ public final class Overload implements Callable<Integer> {
      * the time a request waits for the load generator's CPU on this shared two-core machine.
      */
     private double[] serverSideShedQuantiles(URI base, JsonNode clients) {
-        String monitor = "Basic " + Base64.getEncoder().encodeToString(("monitor-demo:" + clients.path("monitor-demo").path("secret").asText())
-                .getBytes(StandardCharsets.UTF_8));
+        String monitor = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(("monitor-demo:"
+                                        + clients.path("monitor-demo")
+                                                .path("secret")
+                                                .asText())
+                                .getBytes(StandardCharsets.UTF_8));
         try (KeepAliveHttp http = new KeepAliveHttp(base, 10_000)) {
             String metrics = http.tryGet("/metrics", monitor).text();
             double[] out = {Double.NaN, Double.NaN};
             for (String line : metrics.split("\n")) {
-                if (line.startsWith("checkpass_http_requests_seconds{") && line.contains("route=\"/api/v1/checkins\"") && line.contains("status=\"503\"")) {
+                if (line.startsWith("checkpass_http_requests_seconds{")
+                        && line.contains("route=\"/api/v1/checkins\"")
+                        && line.contains("status=\"503\"")) {
                     double seconds = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     if (line.contains("quantile=\"0.5\"")) {
                         out[0] = seconds * 1000;
@@ -211,8 +258,16 @@ public final class Overload implements Callable<Integer> {
         }
     }
 
-    private long runClosedLoop(URI base, String auth, Clock clock, ConcurrentLinkedQueue<KeepAliveHttp> connections, AtomicLong sent,
-            ConcurrentHistogram latencies, int workers, Duration duration) throws InterruptedException {
+    private long runClosedLoop(
+            URI base,
+            String auth,
+            Clock clock,
+            ConcurrentLinkedQueue<KeepAliveHttp> connections,
+            AtomicLong sent,
+            ConcurrentHistogram latencies,
+            int workers,
+            Duration duration)
+            throws InterruptedException {
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -249,9 +304,14 @@ public final class Overload implements Callable<Integer> {
         StringBuilder b = new StringBuilder(batch * 170).append("{\"checkins\":[");
         Instant at = clock.instant().minusSeconds(5);
         for (int i = 0; i < batch; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"id\":\"").append(Uuid7.next(clock)).append("\",\"channel\":\"QR\",\"serial\":\"")
+            b.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(Uuid7.next(clock))
+                    .append("\",\"channel\":\"QR\",\"serial\":\"")
                     .append("%024x".formatted(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
-                    .append("\",\"verdict\":\"ADMIT\",\"reason\":\"OVERLOAD\",\"scannedAt\":\"").append(at).append("\"}");
+                    .append("\",\"verdict\":\"ADMIT\",\"reason\":\"OVERLOAD\",\"scannedAt\":\"")
+                    .append(at)
+                    .append("\"}");
         }
         sent.addAndGet(batch);
         return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);

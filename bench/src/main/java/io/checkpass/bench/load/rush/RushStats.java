@@ -26,6 +26,7 @@ final class RushStats {
     final LongAdder walletRefreshFailures = new LongAdder();
     /** HTTP answers in the 5xx range other than 503: the server failing rather than shedding. Must stay 0. */
     final LongAdder serverErrors = new LongAdder();
+
     final Map<String, ConcurrentHistogram> latencies = new ConcurrentHashMap<>();
     final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
     final AtomicLongArray doorPerSecond = new AtomicLongArray(MAX_SECONDS);
@@ -47,13 +48,17 @@ final class RushStats {
 
     /** Records one HTTP (or SIP) exchange: status -1 means no answer (connection refused, timeout). */
     void exchange(String endpoint, int status, long nanos) {
-        statuses.computeIfAbsent(endpoint + " " + (status < 0 ? "no answer" : status), k -> new LongAdder()).increment();
+        statuses.computeIfAbsent(endpoint + " " + (status < 0 ? "no answer" : status), k -> new LongAdder())
+                .increment();
         long micros = Math.max(1, nanos / 1000);
         if (status > 0) {
             String key = status == 503 ? endpoint + " (503)" : endpoint;
-            latencies.computeIfAbsent(key, k -> new ConcurrentHistogram(3_600_000_000L, 3)).recordValue(micros);
+            latencies
+                    .computeIfAbsent(key, k -> new ConcurrentHistogram(3_600_000_000L, 3))
+                    .recordValue(micros);
             if (status < 500) {
-                ConcurrentHistogram[] series = perSecond.computeIfAbsent(endpoint, k -> new ConcurrentHistogram[MAX_SECONDS]);
+                ConcurrentHistogram[] series =
+                        perSecond.computeIfAbsent(endpoint, k -> new ConcurrentHistogram[MAX_SECONDS]);
                 int s = second();
                 ConcurrentHistogram h = series[s];
                 if (h == null) {

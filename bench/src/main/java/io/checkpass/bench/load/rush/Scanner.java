@@ -1,12 +1,12 @@
 package io.checkpass.bench.load.rush;
 
+import io.checkpass.bench.load.KeepAliveHttp;
+import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.rules.VenueType;
 import io.checkpass.core.trust.TrustBundle;
 import io.checkpass.core.verify.PassVerifier;
 import io.checkpass.core.verify.VerificationResult;
 import io.checkpass.core.verify.VerifierPolicy;
-import io.checkpass.bench.load.KeepAliveHttp;
-import io.checkpass.core.crypto.Es256;
 import io.checkpass.server.visits.Uuid7;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * A venue's scanner as the reference scanner page works: it verifies at the door with the core verifier against
@@ -46,8 +46,16 @@ final class Scanner {
     private final AtomicInteger queued = new AtomicInteger();
     private final Set<String> sentIds;
 
-    Scanner(String scannerId, String venueId, VenueType venueType, String authorization, TrustBundle bundle, Es256 es256, Clock clock,
-            RushStats stats, Set<String> sentIds) {
+    Scanner(
+            String scannerId,
+            String venueId,
+            VenueType venueType,
+            String authorization,
+            TrustBundle bundle,
+            Es256 es256,
+            Clock clock,
+            RushStats stats,
+            Set<String> sentIds) {
         this.scannerId = scannerId;
         this.venueId = venueId;
         this.venueType = venueType;
@@ -74,10 +82,17 @@ final class Scanner {
         }
         Instant now = clock.instant();
         String id = Uuid7.next(clock).toString();
-        StringBuilder record = new StringBuilder(200).append("{\"id\":\"").append(id).append("\",\"channel\":\"QR\"");
-        result.pass().ifPresent(p -> record.append(",\"serial\":\"").append(p.id()).append("\",\"format\":\"CP1\""));
-        record.append(",\"verdict\":\"").append(result.verdict()).append("\",\"reason\":\"").append(reason)
-                .append("\",\"scannedAt\":\"").append(now).append("\"}");
+        StringBuilder record =
+                new StringBuilder(200).append("{\"id\":\"").append(id).append("\",\"channel\":\"QR\"");
+        result.pass()
+                .ifPresent(p -> record.append(",\"serial\":\"").append(p.id()).append("\",\"format\":\"CP1\""));
+        record.append(",\"verdict\":\"")
+                .append(result.verdict())
+                .append("\",\"reason\":\"")
+                .append(reason)
+                .append("\",\"scannedAt\":\"")
+                .append(now)
+                .append("\"}");
         queue.add(record.toString());
         queued.incrementAndGet();
         sentIds.add(id);

@@ -5,15 +5,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code checkpass serve} as a separate process, so the drill can SIGKILL it like a crashed machine and start it
@@ -33,10 +33,25 @@ final class ServerProcess {
         this.dataDir = dataDir;
         this.port = port;
         String java = ProcessHandle.current().info().command().orElse("java");
-        command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dcheckpass.log.level=WARN",
-                "-cp", System.getProperty("java.class.path"), "io.checkpass.server.cli.CheckpassCli", "serve",
-                "--data", dataDir.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
-                "--sip-port", Integer.toString(sipPort), "--clock-start", clockStart));
+        command = new ArrayList<>(List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx1g",
+                "-Dcheckpass.log.level=WARN",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.checkpass.server.cli.CheckpassCli",
+                "serve",
+                "--data",
+                dataDir.toString(),
+                "--port",
+                Integer.toString(port),
+                "--host",
+                "127.0.0.1",
+                "--sip-port",
+                Integer.toString(sipPort),
+                "--clock-start",
+                clockStart));
         clockStartIndex = command.size() - 1;
         command.addAll(extra);
     }
@@ -54,8 +69,10 @@ final class ServerProcess {
     /** Starts the server and waits until it answers ready. */
     void start(Duration timeout) throws IOException, InterruptedException {
         starts++;
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dataDir.resolve("server.log").toFile()));
         builder.environment().putAll(environment);
         process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
@@ -67,8 +84,14 @@ final class ServerProcess {
             }
             try {
                 boolean seeded = !command.contains("--demo") || Files.exists(dataDir.resolve("demo-credentials.json"));
-                if (seeded && http.send(HttpRequest.newBuilder(base().resolve("/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (seeded
+                        && http.send(
+                                                HttpRequest.newBuilder(base().resolve("/health/ready"))
+                                                        .timeout(Duration.ofSeconds(2))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -76,8 +99,8 @@ final class ServerProcess {
             }
             Thread.sleep(200);
         }
-        throw new IOException("the server was not ready within " + timeout + "; the end of " + dataDir.resolve("server.log") + ":\n"
-                + logTail(40));
+        throw new IOException("the server was not ready within " + timeout + "; the end of "
+                + dataDir.resolve("server.log") + ":\n" + logTail(40));
     }
 
     /** The last lines the server wrote: a failed start explains itself even when the data directory is temporary. */
@@ -118,6 +141,8 @@ final class ServerProcess {
 
     /** The port of the embedded PostgreSQL the server owns (postmaster.pid line 4). */
     int embeddedPostgresPort() throws IOException {
-        return Integer.parseInt(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(3).trim());
+        return Integer.parseInt(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid"))
+                .get(3)
+                .trim());
     }
 }

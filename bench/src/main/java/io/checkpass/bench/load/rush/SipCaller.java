@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Visitors calling a venue's 안심콜 number: a minimal SIP UAC over UDP. It sends the INVITE, retransmits it on
@@ -78,7 +78,8 @@ final class SipCaller implements AutoCloseable {
         String from = header(response, "From");
         return "ACK sip:" + venueNumber + "@127.0.0.1 SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=" + branch + "\r\n"
-                + "Max-Forwards: 70\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n";
+                + "Max-Forwards: 70\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId
+                + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n";
     }
 
     private static String header(String message, String name) {

@@ -18,7 +18,9 @@ final class Wallet {
 
     Wallet(String personId, KeyPair keys, Es256 es256) {
         this.personId = personId;
-        this.devicePublicKey = Base64.getUrlEncoder().withoutPadding().encodeToString(EcPoints.uncompressed((ECPublicKey) keys.getPublic()));
+        this.devicePublicKey = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(EcPoints.uncompressed((ECPublicKey) keys.getPublic()));
         this.device = new HolderDevice((ECPrivateKey) keys.getPrivate(), es256);
     }
 

@@ -2,8 +2,8 @@ package io.checkpass.bench.load.rush;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.Test;
 
 class RushStatsTest {
 
@@ -28,8 +28,12 @@ class RushStatsTest {
 
         assertThat(stats.serverErrors.sum()).isEqualTo(1);
         assertThat(sum(stats.shedPerSecond)).isEqualTo(1);
-        assertThat(sum(stats.errorsPerSecond)).as("the 500 and the two exchanges without an answer").isEqualTo(3);
-        assertThat(stats.statusCounts()).containsEntry("SIP INVITE 603", 1L).containsEntry("POST /api/v1/checkins 500", 1L)
+        assertThat(sum(stats.errorsPerSecond))
+                .as("the 500 and the two exchanges without an answer")
+                .isEqualTo(3);
+        assertThat(stats.statusCounts())
+                .containsEntry("SIP INVITE 603", 1L)
+                .containsEntry("POST /api/v1/checkins 500", 1L)
                 .containsEntry("SIP INVITE no answer", 1L);
     }
 }

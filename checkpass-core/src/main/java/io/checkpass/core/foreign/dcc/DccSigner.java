@@ -118,7 +118,8 @@ public record DccSigner(byte[] kid, X509Certificate certificate, String country)
             throw new IllegalArgumentException("certificate of " + encoded.length + " bytes is too large");
         }
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(encoded));
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(encoded));
         } catch (CertificateException | RuntimeException e) {
             throw new IllegalArgumentException("not an X.509 certificate: " + e.getMessage(), e);
         }
@@ -147,7 +148,9 @@ public record DccSigner(byte[] kid, X509Certificate certificate, String country)
     private static String subjectCountry(X509Certificate certificate) {
         try {
             for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("C") && rdn.getValue() instanceof String c && c.matches("[A-Za-z]{2}")) {
+                if (rdn.getType().equalsIgnoreCase("C")
+                        && rdn.getValue() instanceof String c
+                        && c.matches("[A-Za-z]{2}")) {
                     return c.toUpperCase(Locale.ROOT);
                 }
             }
@@ -169,6 +172,7 @@ public record DccSigner(byte[] kid, X509Certificate certificate, String country)
 
     @Override
     public String toString() {
-        return "DccSigner[" + HexFormat.of().formatHex(kid) + " " + country + " " + certificate.getSubjectX500Principal() + "]";
+        return "DccSigner[" + HexFormat.of().formatHex(kid) + " " + country + " "
+                + certificate.getSubjectX500Principal() + "]";
     }
 }

@@ -76,7 +76,8 @@ public record Dgc(DccType type, JsonNode entry, String name, Optional<Integer> b
                 continue;
             }
             if (type != null) {
-                throw new IllegalArgumentException("DCC holds both '" + type.field() + "' and '" + candidate.field() + "' entries");
+                throw new IllegalArgumentException(
+                        "DCC holds both '" + type.field() + "' and '" + candidate.field() + "' entries");
             }
             if (!entries.isArray() || entries.size() != 1) {
                 throw new IllegalArgumentException("DCC '" + candidate.field() + "' must hold exactly one entry");
@@ -89,7 +90,8 @@ public record Dgc(DccType type, JsonNode entry, String name, Optional<Integer> b
         }
         checkEntry(type, entry);
         String name = fn != null || gn != null ? join(gn, fn) : join(gnt, fnt).replace('<', ' ');
-        Optional<Integer> year = dob.length() >= 4 ? Optional.of(Integer.parseInt(dob.substring(0, 4))) : Optional.empty();
+        Optional<Integer> year =
+                dob.length() >= 4 ? Optional.of(Integer.parseInt(dob.substring(0, 4))) : Optional.empty();
         return new Dgc(type, entry, name.strip(), year);
     }
 
@@ -139,8 +141,10 @@ public record Dgc(DccType type, JsonNode entry, String name, Optional<Integer> b
     /** The status this certificate states. */
     public PassStatus status() {
         return switch (type) {
-            case VACCINATION -> entry.get("dn").asInt() >= entry.get("sd").asInt() ? PassStatus.VACCINATED : PassStatus.UNVACCINATED;
-            case TEST -> TEST_NOT_DETECTED.equals(entry.get("tr").asText()) ? PassStatus.TESTED : PassStatus.UNVACCINATED;
+            case VACCINATION ->
+                entry.get("dn").asInt() >= entry.get("sd").asInt() ? PassStatus.VACCINATED : PassStatus.UNVACCINATED;
+            case TEST ->
+                TEST_NOT_DETECTED.equals(entry.get("tr").asText()) ? PassStatus.TESTED : PassStatus.UNVACCINATED;
             case RECOVERY -> PassStatus.RECOVERED;
         };
     }
@@ -162,7 +166,10 @@ public record Dgc(DccType type, JsonNode entry, String name, Optional<Integer> b
     public Optional<Instant> statusValidUntil() {
         return switch (type) {
             case VACCINATION -> Optional.empty();
-            case TEST -> status() == PassStatus.TESTED ? Optional.of(instant(entry, "sc").plus(TEST_VALIDITY)) : Optional.empty();
+            case TEST ->
+                status() == PassStatus.TESTED
+                        ? Optional.of(instant(entry, "sc").plus(TEST_VALIDITY))
+                        : Optional.empty();
             case RECOVERY -> Optional.of(date(entry, "du").plus(Duration.ofDays(1)));
         };
     }
@@ -185,8 +192,12 @@ public record Dgc(DccType type, JsonNode entry, String name, Optional<Integer> b
 
     private static String text(JsonNode node, String field, boolean mayBeEmpty) {
         JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || (!mayBeEmpty && value.asText().isEmpty()) || value.asText().length() > MAX_TEXT) {
-            throw new IllegalArgumentException("DCC field '" + field + "' must be a string of 1.." + MAX_TEXT + " characters");
+        if (value == null
+                || !value.isTextual()
+                || (!mayBeEmpty && value.asText().isEmpty())
+                || value.asText().length() > MAX_TEXT) {
+            throw new IllegalArgumentException(
+                    "DCC field '" + field + "' must be a string of 1.." + MAX_TEXT + " characters");
         }
         return value.asText();
     }
@@ -211,7 +222,8 @@ public record Dgc(DccType type, JsonNode entry, String name, Optional<Integer> b
         String value = text(entry, field);
         try {
             return LocalDate.parse(value.length() > 10 && value.charAt(10) == 'T' ? value.substring(0, 10) : value)
-                    .atStartOfDay(ZoneOffset.UTC).toInstant();
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("DCC field '" + field + "' is not a date: " + value, e);
         }

@@ -7,10 +7,10 @@ import io.checkpass.core.verify.PassFacts;
 import io.checkpass.core.verify.Reason;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Collections;
 
 /**
  * What {@link HcertVerifier} found out about one COSE message, step by step, so that the conformance runner can
@@ -41,7 +41,11 @@ public final class HcertCheck {
     private final Optional<Instant> expiresAt;
     private final PassFacts facts;
 
-    HcertCheck(EnumMap<Step, Optional<Reason>> steps, JsonNode hcert, Optional<Instant> issuedAt, Optional<Instant> expiresAt,
+    HcertCheck(
+            EnumMap<Step, Optional<Reason>> steps,
+            JsonNode hcert,
+            Optional<Instant> issuedAt,
+            Optional<Instant> expiresAt,
             PassFacts facts) {
         this.steps = steps.clone();
         this.hcert = hcert;

@@ -37,6 +37,7 @@ import java.util.Set;
 public final class HcertVerifier {
     /** A COSE message inflated from a QR code is far below this; anything larger is an attack. */
     public static final int MAX_COSE_BYTES = 64 * 1024;
+
     private static final int MAX_HEADER_BYTES = 1024;
     private static final String CLAIM_ISS = "1";
     private static final String CLAIM_EXP = "4";
@@ -54,7 +55,9 @@ public final class HcertVerifier {
         this.es256 = es256;
         Map<ByteBuffer, List<Candidate>> index = new HashMap<>();
         for (DccSigner signer : signers) {
-            candidate(signer).ifPresent(c -> index.computeIfAbsent(ByteBuffer.wrap(signer.kid()), k -> new ArrayList<>()).add(c));
+            candidate(signer)
+                    .ifPresent(c -> index.computeIfAbsent(ByteBuffer.wrap(signer.kid()), k -> new ArrayList<>())
+                            .add(c));
         }
         index.replaceAll((kid, list) -> List.copyOf(list));
         this.byKid = Map.copyOf(index);
@@ -62,10 +65,12 @@ public final class HcertVerifier {
 
     private Optional<Candidate> candidate(DccSigner signer) {
         PublicKey key = signer.certificate().getPublicKey();
-        if (key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256) {
+        if (key instanceof ECPublicKey ec
+                && ec.getParams().getCurve().getField().getFieldSize() == 256) {
             try {
                 // The provider's own key type verifies several times faster than the certificate's SunEC key.
-                return Optional.of(new Candidate(signer, es256.importPublic(ec), CoseSign1.ALG_ES256, signer.authorizedTypes()));
+                return Optional.of(
+                        new Candidate(signer, es256.importPublic(ec), CoseSign1.ALG_ES256, signer.authorizedTypes()));
             } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }
@@ -143,7 +148,8 @@ public final class HcertVerifier {
         }
 
         if (!verified.isEmpty()) {
-            boolean authorized = verified.stream().anyMatch(c -> c.authorizedTypes().contains(dgc.type()));
+            boolean authorized =
+                    verified.stream().anyMatch(c -> c.authorizedTypes().contains(dgc.type()));
             steps.put(Step.KEY_USAGE, authorized ? Optional.empty() : Optional.of(Reason.KEY_NOT_AUTHORIZED));
         }
 
@@ -151,11 +157,22 @@ public final class HcertVerifier {
         if (!verified.isEmpty()) {
             String issuer = claims.path(CLAIM_ISS).asText("");
             if (issuer.isBlank() || issuer.length() > 32) {
-                issuer = verified.getFirst().signer().country().isEmpty() ? dgc.country() : verified.getFirst().signer().country();
+                issuer = verified.getFirst().signer().country().isEmpty()
+                        ? dgc.country()
+                        : verified.getFirst().signer().country();
             }
             PassStatus status = dgc.status();
-            facts = new PassFacts(PassFormatKind.DCC, issuer, dgc.certificateId(), Optional.of(issuedAt), Optional.of(expiresAt),
-                    status, dgc.statusValidFrom(), dgc.statusValidUntil(), dgc.display(), false);
+            facts = new PassFacts(
+                    PassFormatKind.DCC,
+                    issuer,
+                    dgc.certificateId(),
+                    Optional.of(issuedAt),
+                    Optional.of(expiresAt),
+                    status,
+                    dgc.statusValidFrom(),
+                    dgc.statusValidUntil(),
+                    dgc.display(),
+                    false);
         }
         return new HcertCheck(steps, hcert, Optional.of(issuedAt), Optional.of(expiresAt), facts);
     }

@@ -13,7 +13,8 @@ import java.security.spec.PSSParameterSpec;
  * Fails closed: any error is {@code false}.
  */
 final class Ps256 {
-    private static final PSSParameterSpec PARAMETERS = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
+    private static final PSSParameterSpec PARAMETERS =
+            new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
 
     private Ps256() {}
 

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +36,7 @@ public final class NzcpVerifier {
     public static final String PREFIX = "NZCP:/1/";
     /** A pass is about 400 characters; the spec's limit for the whole QR payload is far below this. */
     public static final int MAX_TEXT_CHARS = 2048;
+
     private static final String CREDENTIALS_CONTEXT = "https://www.w3.org/2018/credentials/v1";
 
     private final Es256 es256;
@@ -92,7 +92,8 @@ public final class NzcpVerifier {
             return failed(Reason.MALFORMED);
         }
         JsonNode vc = claims.path("vc");
-        if (!CREDENTIALS_CONTEXT.equals(vc.path("@context").path(0).asText()) || !"1.0.0".equals(vc.path("version").asText())
+        if (!CREDENTIALS_CONTEXT.equals(vc.path("@context").path(0).asText())
+                || !"1.0.0".equals(vc.path("version").asText())
                 || !"VerifiableCredential".equals(vc.path("type").path(0).asText())
                 || !"PublicCovidPass".equals(vc.path("type").path(1).asText())) {
             return failed(Reason.MALFORMED);
@@ -105,11 +106,22 @@ public final class NzcpVerifier {
         }
         int birthYear = LocalDate.parse(dob).getYear();
         String name = (given + " " + subject.path("familyName").asText("")).strip();
-        Optional<DisplayHint> display = birthYear >= 1900 && birthYear <= 2100 ? Optional.of(DisplayHint.of(name, birthYear)) : Optional.empty();
+        Optional<DisplayHint> display = birthYear >= 1900 && birthYear <= 2100
+                ? Optional.of(DisplayHint.of(name, birthYear))
+                : Optional.empty();
         ByteBuffer uuid = ByteBuffer.wrap(cti.binaryValue());
         String jti = "urn:uuid:" + new UUID(uuid.getLong(), uuid.getLong());
-        return new FormatOutcome.Read(new PassFacts(PassFormatKind.NZCP, claims.path("1").asText(), jti, Optional.of(notBefore),
-                Optional.of(expires), PassStatus.VACCINATED, notBefore, Optional.of(expires), display, false));
+        return new FormatOutcome.Read(new PassFacts(
+                PassFormatKind.NZCP,
+                claims.path("1").asText(),
+                jti,
+                Optional.of(notBefore),
+                Optional.of(expires),
+                PassStatus.VACCINATED,
+                notBefore,
+                Optional.of(expires),
+                display,
+                false));
     }
 
     private static JsonNode claims(byte[] payload) {

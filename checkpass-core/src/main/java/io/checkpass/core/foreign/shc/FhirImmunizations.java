@@ -90,7 +90,8 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
             return notBefore;
         }
         Instant effective = doses.get(complete.get()).date().plus(TAKES_EFFECT);
-        if (complete.get() + 1 < doses.size() && doses.get(complete.get() + 1).date().isBefore(effective)) {
+        if (complete.get() + 1 < doses.size()
+                && doses.get(complete.get() + 1).date().isBefore(effective)) {
             return doses.get(complete.get() + 1).date();
         }
         return effective;
@@ -131,7 +132,8 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
     private static Optional<Instant> instant(String text) {
         try {
             if (text.length() == 10) {
-                return Optional.of(LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
+                return Optional.of(
+                        LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
             }
             return Optional.of(OffsetDateTime.parse(text).toInstant());
         } catch (DateTimeParseException e) {

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 public record ShcCrl(String kid, long ctr, Map<String, Optional<Instant>> revoked) {
     /** Revocation ids are base64url and at most 24 characters (SHC spec). */
     private static final Pattern RID = Pattern.compile("[A-Za-z0-9_-]{1,24}");
+
     private static final int MAX_RIDS = 1_000_000;
 
     public ShcCrl {
@@ -39,7 +40,8 @@ public record ShcCrl(String kid, long ctr, Map<String, Optional<Instant>> revoke
             throw new IllegalArgumentException("CRL has no kid");
         }
         if (!"rid".equals(crl.path("method").asText(null))) {
-            throw new IllegalArgumentException("CRL for " + kid + " uses method '" + crl.path("method").asText() + "'; only 'rid' is defined");
+            throw new IllegalArgumentException(
+                    "CRL for " + kid + " uses method '" + crl.path("method").asText() + "'; only 'rid' is defined");
         }
         JsonNode ctr = crl.get("ctr");
         if (ctr == null || !ctr.isIntegralNumber() || ctr.asLong() < 1) {
@@ -55,14 +57,16 @@ public record ShcCrl(String kid, long ctr, Map<String, Optional<Instant>> revoke
             int dot = text.indexOf('.');
             String rid = dot < 0 ? text : text.substring(0, dot);
             if (!entry.isTextual() || !RID.matcher(rid).matches()) {
-                throw new IllegalArgumentException("CRL for " + kid + " lists '" + text + "', not a base64url rid of at most 24 characters");
+                throw new IllegalArgumentException(
+                        "CRL for " + kid + " lists '" + text + "', not a base64url rid of at most 24 characters");
             }
             Optional<Instant> before = Optional.empty();
             if (dot >= 0) {
                 try {
                     before = Optional.of(Instant.ofEpochSecond(Long.parseLong(text.substring(dot + 1))));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("CRL for " + kid + " lists '" + text + "' with a timestamp that is not a number", e);
+                    throw new IllegalArgumentException(
+                            "CRL for " + kid + " lists '" + text + "' with a timestamp that is not a number", e);
                 }
             }
             if (revoked.put(rid, before) != null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.foreign.EcJwk;
 import io.checkpass.core.foreign.dcc.DccSigner;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.math.BigInteger;
 
 /**
  * A SMART Health Card issuer as the trust bundle carries it: {@code {"iss", "jwks": {"keys": […]}, "crls": […]}}.
@@ -42,7 +42,8 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
     public ShcIssuer {
         checkIss(iss);
         if (jwks == null || crls == null) {
-            throw new IllegalArgumentException("SHC issuer " + iss + " needs a key set and a (possibly empty) list of CRLs");
+            throw new IllegalArgumentException(
+                    "SHC issuer " + iss + " needs a key set and a (possibly empty) list of CRLs");
         }
         jwks = jwks.deepCopy();
         crls = crls.stream().<JsonNode>map(JsonNode::deepCopy).toList();
@@ -85,7 +86,11 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
             lists.put(crl.path("kid").asText(), crl);
         }
         for (JsonNode crl : other.crls) {
-            lists.merge(crl.path("kid").asText(), crl, (old, fresh) -> fresh.path("ctr").asLong() >= old.path("ctr").asLong() ? fresh : old);
+            lists.merge(
+                    crl.path("kid").asText(),
+                    crl,
+                    (old, fresh) ->
+                            fresh.path("ctr").asLong() >= old.path("ctr").asLong() ? fresh : old);
         }
         return new ShcIssuer(iss, merged, List.copyOf(lists.values()));
     }
@@ -123,13 +128,16 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
         EcJwk key = EcJwk.parse(jwk);
         String kid = jwk.path("kid").asText("");
         if (!"ES256".equals(jwk.path("alg").asText(null))) {
-            throw new IllegalArgumentException("key " + kid + " has alg '" + jwk.path("alg").asText() + "', expected ES256");
+            throw new IllegalArgumentException(
+                    "key " + kid + " has alg '" + jwk.path("alg").asText() + "', expected ES256");
         }
         if (!"sig".equals(jwk.path("use").asText(null))) {
-            throw new IllegalArgumentException("key " + kid + " has use '" + jwk.path("use").asText() + "', expected sig");
+            throw new IllegalArgumentException(
+                    "key " + kid + " has use '" + jwk.path("use").asText() + "', expected sig");
         }
         if (!key.thumbprint().equals(kid)) {
-            throw new IllegalArgumentException("key " + kid + " does not have its RFC 7638 thumbprint " + key.thumbprint() + " as kid");
+            throw new IllegalArgumentException(
+                    "key " + kid + " does not have its RFC 7638 thumbprint " + key.thumbprint() + " as kid");
         }
         JsonNode crlVersion = jwk.get("crlVersion");
         if (crlVersion != null && (!crlVersion.isIntegralNumber() || crlVersion.asLong() < 1)) {
@@ -160,13 +168,16 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
             throw new IllegalArgumentException("key " + kid + " differs from the key of its x5c leaf certificate");
         }
         if (iss.isPresent() && !subjectUris(leaf).contains(iss.get())) {
-            throw new IllegalArgumentException("key " + kid + " has an x5c leaf certificate that does not name " + iss.get() + " as a URI subject alternative name");
+            throw new IllegalArgumentException("key " + kid + " has an x5c leaf certificate that does not name "
+                    + iss.get() + " as a URI subject alternative name");
         }
         for (int i = 0; i + 1 < chain.size(); i++) {
             try {
                 chain.get(i).verify(chain.get(i + 1).getPublicKey());
             } catch (GeneralSecurityException | RuntimeException e) {
-                throw new IllegalArgumentException("key " + kid + " has an x5c chain whose certificate " + (i + 1) + " is not signed by the next", e);
+                throw new IllegalArgumentException(
+                        "key " + kid + " has an x5c chain whose certificate " + (i + 1) + " is not signed by the next",
+                        e);
             }
         }
     }
@@ -178,7 +189,9 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
             if (names != null) {
                 for (List<?> name : names) {
                     // GeneralName type 6 is uniformResourceIdentifier.
-                    if (name.size() == 2 && Integer.valueOf(6).equals(name.get(0)) && name.get(1) instanceof String uri) {
+                    if (name.size() == 2
+                            && Integer.valueOf(6).equals(name.get(0))
+                            && name.get(1) instanceof String uri) {
                         uris.add(uri);
                     }
                 }
@@ -191,7 +204,8 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
 
     private static void checkIss(String iss) {
         if (iss == null || iss.length() > 255 || !iss.startsWith("https://") || iss.endsWith("/")) {
-            throw new IllegalArgumentException("SHC issuer '" + iss + "' must be an https:// URL without a trailing slash");
+            throw new IllegalArgumentException(
+                    "SHC issuer '" + iss + "' must be an https:// URL without a trailing slash");
         }
         try {
             URI uri = new URI(iss);
@@ -206,7 +220,8 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
     private static Map<String, Key> keysOf(String iss, JsonNode jwks) {
         JsonNode keys = jwks == null ? null : jwks.get("keys");
         if (keys == null || !keys.isArray() || keys.isEmpty() || keys.size() > MAX_KEYS) {
-            throw new IllegalArgumentException("key set of " + iss + " must be {\"keys\": [...]} with 1.." + MAX_KEYS + " keys");
+            throw new IllegalArgumentException(
+                    "key set of " + iss + " must be {\"keys\": [...]} with 1.." + MAX_KEYS + " keys");
         }
         Map<String, Key> byKid = new LinkedHashMap<>();
         for (JsonNode jwk : keys) {
@@ -227,7 +242,8 @@ public record ShcIssuer(String iss, JsonNode jwks, List<JsonNode> crls) {
                 throw new IllegalArgumentException("CRL names kid " + crl.kid() + ", which is not in the key set");
             }
             if (key.crlVersion() != crl.ctr()) {
-                throw new IllegalArgumentException("CRL for " + crl.kid() + " has ctr " + crl.ctr() + " but the key says crlVersion " + key.crlVersion());
+                throw new IllegalArgumentException("CRL for " + crl.kid() + " has ctr " + crl.ctr()
+                        + " but the key says crlVersion " + key.crlVersion());
             }
             if (byKid.put(crl.kid(), crl) != null) {
                 throw new IllegalArgumentException("two CRLs for kid " + crl.kid());

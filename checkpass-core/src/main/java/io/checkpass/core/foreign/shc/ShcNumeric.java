@@ -40,14 +40,16 @@ public final class ShcNumeric {
         for (String text : texts) {
             Matcher chunk = CHUNK.matcher(text);
             if (!chunk.matches()) {
-                throw new IllegalArgumentException(texts.size() == 1
-                        ? "not a numeric SHC QR: expected shc:/ and digits"
-                        : "a chunk of a multi-QR card must start shc:/index/count/");
+                throw new IllegalArgumentException(
+                        texts.size() == 1
+                                ? "not a numeric SHC QR: expected shc:/ and digits"
+                                : "a chunk of a multi-QR card must start shc:/index/count/");
             }
             int index = Integer.parseInt(chunk.group(1));
             int count = Integer.parseInt(chunk.group(2));
             if (count < 2 || count != texts.size() || index > count) {
-                throw new IllegalArgumentException("chunk header " + index + "/" + count + " does not fit " + texts.size() + " QR codes");
+                throw new IllegalArgumentException(
+                        "chunk header " + index + "/" + count + " does not fit " + texts.size() + " QR codes");
             }
             if (chunks[index - 1] != null) {
                 throw new IllegalArgumentException("chunk " + index + " appears twice");
@@ -57,7 +59,8 @@ public final class ShcNumeric {
         }
         int needed = (total + MAX_CHUNK_JWS_CHARS - 1) / MAX_CHUNK_JWS_CHARS;
         if (chunks.length > needed) {
-            throw new IllegalArgumentException(total + " JWS characters fit in " + needed + " QR codes, not " + chunks.length);
+            throw new IllegalArgumentException(
+                    total + " JWS characters fit in " + needed + " QR codes, not " + chunks.length);
         }
         return String.join("", chunks);
     }
@@ -67,7 +70,8 @@ public final class ShcNumeric {
             throw new IllegalArgumentException("numeric SHC data has an odd number of digits");
         }
         if (digits.length() / 2 > maxChars) {
-            throw new IllegalArgumentException("numeric SHC data of " + digits.length() / 2 + " characters exceeds " + maxChars);
+            throw new IllegalArgumentException(
+                    "numeric SHC data of " + digits.length() / 2 + " characters exceeds " + maxChars);
         }
         char[] jws = new char[digits.length() / 2];
         for (int i = 0; i < jws.length; i++) {
@@ -86,7 +90,8 @@ public final class ShcNumeric {
         for (int i = 0; i < jws.length(); i++) {
             int value = jws.charAt(i) - 45;
             if (value < 0 || value > 77) {
-                throw new IllegalArgumentException("character U+%04X cannot be encoded in numeric SHC".formatted((int) jws.charAt(i)));
+                throw new IllegalArgumentException(
+                        "character U+%04X cannot be encoded in numeric SHC".formatted((int) jws.charAt(i)));
             }
             out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
         }

@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 public final class ShcVerifier {
     /** Three chunks of the largest size; a card file may hold a longer JWS, which we still refuse beyond this. */
     public static final int MAX_JWS_CHARS = 3 * ShcNumeric.MAX_CHUNK_JWS_CHARS;
+
     private static final int MAX_PAYLOAD_BYTES = 128 * 1024;
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
     private static final String HEALTH_CARD = "https://smarthealth.cards#health-card";
@@ -53,7 +54,8 @@ public final class ShcVerifier {
             Map<String, ShcCrl> crls = issuer.revocationLists();
             for (ShcIssuer.Key key : issuer.keys().values()) {
                 index.computeIfAbsent(key.kid(), k -> new ArrayList<>())
-                        .add(new TrustedKey(issuer, key.jwk().publicKey(es256), Optional.ofNullable(crls.get(key.kid()))));
+                        .add(new TrustedKey(
+                                issuer, key.jwk().publicKey(es256), Optional.ofNullable(crls.get(key.kid()))));
             }
         }
         index.replaceAll((kid, keys) -> List.copyOf(keys));
@@ -92,7 +94,9 @@ public final class ShcVerifier {
             return failed(Reason.MALFORMED);
         }
         String[] parts = jws.split("\\.", -1);
-        if (parts.length != 3 || !BASE64URL.matcher(parts[0]).matches() || !BASE64URL.matcher(parts[1]).matches()
+        if (parts.length != 3
+                || !BASE64URL.matcher(parts[0]).matches()
+                || !BASE64URL.matcher(parts[1]).matches()
                 || !BASE64URL.matcher(parts[2]).matches()) {
             return failed(Reason.MALFORMED);
         }
@@ -118,12 +122,16 @@ public final class ShcVerifier {
         if (signer == null) {
             return failed(Reason.BAD_SIGNATURE);
         }
-        if (!"ES256".equals(header.path("alg").asText(null)) || !"DEF".equals(header.path("zip").asText(null))) {
+        if (!"ES256".equals(header.path("alg").asText(null))
+                || !"DEF".equals(header.path("zip").asText(null))) {
             return failed(Reason.MALFORMED);
         }
 
         byte[] payloadBytes = BoundedInflater.raw(DECODER.decode(parts[1]), MAX_PAYLOAD_BYTES);
-        if (payloadBytes.length >= 3 && (payloadBytes[0] & 0xff) == 0xef && (payloadBytes[1] & 0xff) == 0xbb && (payloadBytes[2] & 0xff) == 0xbf) {
+        if (payloadBytes.length >= 3
+                && (payloadBytes[0] & 0xff) == 0xef
+                && (payloadBytes[1] & 0xff) == 0xbb
+                && (payloadBytes[2] & 0xff) == 0xbf) {
             // JSON exchanged between systems must not start with a byte-order mark (RFC 8259 §8.1).
             return failed(Reason.MALFORMED);
         }
@@ -131,7 +139,8 @@ public final class ShcVerifier {
         if (!signer.issuer().iss().equals(payload.path("iss").asText(null))) {
             return failed(Reason.UNKNOWN_KEY);
         }
-        Instant notBefore = epoch(payload, "nbf").orElseThrow(() -> new IllegalArgumentException("SHC payload has no nbf"));
+        Instant notBefore =
+                epoch(payload, "nbf").orElseThrow(() -> new IllegalArgumentException("SHC payload has no nbf"));
         Optional<Instant> expires = epoch(payload, "exp");
         JsonNode vc = payload.path("vc");
         if (!containsText(vc.path("type"), HEALTH_CARD)) {
@@ -141,10 +150,20 @@ public final class ShcVerifier {
         if (rid != null && signer.crl().isPresent() && signer.crl().get().revokes(rid.asText(), notBefore)) {
             return failed(Reason.REVOKED);
         }
-        FhirImmunizations immunizations = FhirImmunizations.read(vc.path("credentialSubject").path("fhirBundle"));
+        FhirImmunizations immunizations =
+                FhirImmunizations.read(vc.path("credentialSubject").path("fhirBundle"));
         String id = HexFormat.of().formatHex(Digests.sha256(jws.getBytes(StandardCharsets.US_ASCII)), 0, 16);
-        return new FormatOutcome.Read(new PassFacts(PassFormatKind.SHC, signer.issuer().iss(), id, Optional.of(notBefore), expires,
-                immunizations.status(), immunizations.statusValidFrom(notBefore), Optional.empty(), immunizations.display(), false));
+        return new FormatOutcome.Read(new PassFacts(
+                PassFormatKind.SHC,
+                signer.issuer().iss(),
+                id,
+                Optional.of(notBefore),
+                expires,
+                immunizations.status(),
+                immunizations.statusValidFrom(notBefore),
+                Optional.empty(),
+                immunizations.display(),
+                false));
     }
 
     /** An SHC time: seconds since the epoch, possibly fractional. */

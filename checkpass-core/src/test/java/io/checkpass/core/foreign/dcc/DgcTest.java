@@ -39,7 +39,8 @@ class DgcTest {
         assertThat(negative.statusValidFrom()).isEqualTo(Instant.parse("2021-12-18T23:00:00Z"));
         assertThat(negative.statusValidUntil()).contains(Instant.parse("2021-12-20T23:00:00Z"));
 
-        assertThat(Dgc.parse(test("260373001", "2021-12-19T08:00:00+09:00")).status()).isEqualTo(PassStatus.UNVACCINATED);
+        assertThat(Dgc.parse(test("260373001", "2021-12-19T08:00:00+09:00")).status())
+                .isEqualTo(PassStatus.UNVACCINATED);
     }
 
     @Test

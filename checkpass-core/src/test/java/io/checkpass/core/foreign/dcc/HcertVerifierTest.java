@@ -3,18 +3,18 @@ package io.checkpass.core.foreign.dcc;
 import static io.checkpass.core.foreign.ForeignFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.checkpass.core.codec.Base45;
 import io.checkpass.core.foreign.ForeignFixtures.DccIssuer;
 import io.checkpass.core.foreign.ForeignFixtures.KidIn;
 import io.checkpass.core.foreign.dcc.HcertCheck.Step;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.Reason;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import io.checkpass.core.codec.Base45;
-import java.time.Duration;
 
 /** The COSE layer of EU DCCs: where the key id sits, several keys per key id, key usage, PS256, the signer's period. */
 class HcertVerifierTest {
@@ -55,7 +55,8 @@ class HcertVerifierTest {
     @Test
     void a_message_that_names_no_key_is_from_an_unknown_key() {
         DccIssuer issuer = dccIssuer();
-        assertThat(failure(read(List.of(issuer.signer()), cose(issuer, issuer.kid(), KidIn.NOWHERE, VACCINATED)))).isEqualTo(Reason.UNKNOWN_KEY);
+        assertThat(failure(read(List.of(issuer.signer()), cose(issuer, issuer.kid(), KidIn.NOWHERE, VACCINATED))))
+                .isEqualTo(Reason.UNKNOWN_KEY);
     }
 
     @Test
@@ -82,9 +83,12 @@ class HcertVerifierTest {
         assertThat(vaccinationsOnly.signer().authorizedTypes()).containsExactly(DccType.VACCINATION);
         assertThat(serverCertificate.signer().authorizedTypes()).containsExactlyInAnyOrder(DccType.values());
 
-        assertThat(failure(read(List.of(testsOnly.signer()), cose(testsOnly, testsOnly.kid(), KidIn.PROTECTED, VACCINATED))))
+        assertThat(failure(read(
+                        List.of(testsOnly.signer()), cose(testsOnly, testsOnly.kid(), KidIn.PROTECTED, VACCINATED))))
                 .isEqualTo(Reason.KEY_NOT_AUTHORIZED);
-        assertThat(read(List.of(vaccinationsOnly.signer()), cose(vaccinationsOnly, vaccinationsOnly.kid(), KidIn.PROTECTED, VACCINATED)))
+        assertThat(read(
+                        List.of(vaccinationsOnly.signer()),
+                        cose(vaccinationsOnly, vaccinationsOnly.kid(), KidIn.PROTECTED, VACCINATED)))
                 .isInstanceOf(FormatOutcome.Read.class);
     }
 
@@ -102,7 +106,8 @@ class HcertVerifierTest {
     void a_certificate_that_was_not_valid_when_the_dcc_claims_to_be_issued_does_not_vouch_for_it() {
         DccIssuer issuer = dccIssuer();
         byte[] backdated = cwt(vaccination(2, 2, "2020-10-01"), Instant.parse("2020-12-01T00:00:00Z"), EXPIRES);
-        HcertCheck check = new HcertVerifier(List.of(issuer.signer()), ES256).check(cose(issuer, issuer.kid(), KidIn.PROTECTED, backdated));
+        HcertCheck check = new HcertVerifier(List.of(issuer.signer()), ES256)
+                .check(cose(issuer, issuer.kid(), KidIn.PROTECTED, backdated));
 
         assertThat(check.passed(Step.SIGNATURE)).isTrue();
         assertThat(check.steps().get(Step.SIGNER_PERIOD)).contains(Reason.UNKNOWN_KEY);
@@ -112,7 +117,8 @@ class HcertVerifierTest {
     @Test
     void issued_at_and_expiry_are_judged_at_the_verifiers_clock_with_its_skew() {
         DccIssuer issuer = dccIssuer();
-        HcertCheck check = new HcertVerifier(List.of(issuer.signer()), ES256).check(cose(issuer, issuer.kid(), KidIn.PROTECTED, VACCINATED));
+        HcertCheck check = new HcertVerifier(List.of(issuer.signer()), ES256)
+                .check(cose(issuer, issuer.kid(), KidIn.PROTECTED, VACCINATED));
         Duration skew = Duration.ofSeconds(30);
 
         assertThat(check.validityAt(SIGNED.minusSeconds(31), skew)).contains(Reason.NOT_YET_VALID);

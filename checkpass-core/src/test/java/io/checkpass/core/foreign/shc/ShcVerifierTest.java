@@ -21,8 +21,16 @@ class ShcVerifierTest {
     static final Instant NBF = Instant.parse("2021-12-01T00:00:00Z");
 
     static ShcIssuer issuer(JsonNode... crls) {
-        return new ShcIssuer(ISS, Json.MAPPER.createObjectNode().set("keys", Json.MAPPER.createArrayNode().add(KEY.jwk().deepCopy()
-                .put("crlVersion", 1))), List.of(crls));
+        return new ShcIssuer(
+                ISS,
+                Json.MAPPER
+                        .createObjectNode()
+                        .set(
+                                "keys",
+                                Json.MAPPER
+                                        .createArrayNode()
+                                        .add(KEY.jwk().deepCopy().put("crlVersion", 1))),
+                List.of(crls));
     }
 
     static FormatOutcome verify(ShcIssuer issuer, String jws) {
@@ -40,7 +48,8 @@ class ShcVerifierTest {
 
     @Test
     void the_same_signature_in_der_is_rejected() {
-        assertThat(verify(issuer(), shcJws(KEY, shcPayload(ISS, NBF, null), true))).isEqualTo(new FormatOutcome.Failed(Reason.BAD_SIGNATURE));
+        assertThat(verify(issuer(), shcJws(KEY, shcPayload(ISS, NBF, null), true)))
+                .isEqualTo(new FormatOutcome.Failed(Reason.BAD_SIGNATURE));
     }
 
     @Test
@@ -55,9 +64,12 @@ class ShcVerifierTest {
                 {"kid": "%s", "method": "rid", "ctr": 1, "rids": ["abc.%d", "xyz"]}""".formatted(KEY.kid(), NBF.getEpochSecond()));
         ShcIssuer revoking = issuer(crl);
 
-        assertThat(verify(revoking, shcJws(KEY, shcPayload(ISS, NBF.minusSeconds(1), "abc"), false))).isEqualTo(new FormatOutcome.Failed(Reason.REVOKED));
-        assertThat(verify(revoking, shcJws(KEY, shcPayload(ISS, NBF, "abc"), false))).isInstanceOf(FormatOutcome.Read.class);
-        assertThat(verify(revoking, shcJws(KEY, shcPayload(ISS, NBF, "xyz"), false))).isEqualTo(new FormatOutcome.Failed(Reason.REVOKED));
+        assertThat(verify(revoking, shcJws(KEY, shcPayload(ISS, NBF.minusSeconds(1), "abc"), false)))
+                .isEqualTo(new FormatOutcome.Failed(Reason.REVOKED));
+        assertThat(verify(revoking, shcJws(KEY, shcPayload(ISS, NBF, "abc"), false)))
+                .isInstanceOf(FormatOutcome.Read.class);
+        assertThat(verify(revoking, shcJws(KEY, shcPayload(ISS, NBF, "xyz"), false)))
+                .isEqualTo(new FormatOutcome.Failed(Reason.REVOKED));
     }
 
     @Test

@@ -61,6 +61,7 @@ import java.util.stream.Collectors;
 public final class CsvRegistryReader implements RegistryReader {
     /** Longer cells are mistakes (a missing closing quote swallowing rows), not names or reasons. */
     static final int MAX_FIELD_CHARS = 4 * 1024;
+
     static final int MAX_RECORD_CHARS = 64 * 1024;
     static final int MAX_FIELDS = 256;
     static final int MAX_REASON_CHARS = 500;
@@ -122,8 +123,12 @@ public final class CsvRegistryReader implements RegistryReader {
                 .skipEmptyLines(true)
                 .allowExtraFields(true)
                 .allowMissingFields(true)
-                .build(CsvRecordHandler.of(b -> b.maxFields(MAX_FIELDS).maxFieldSize(MAX_FIELD_CHARS).maxRecordSize(MAX_RECORD_CHARS)),
-                        counted, StandardCharsets.UTF_8);
+                .build(
+                        CsvRecordHandler.of(b -> b.maxFields(MAX_FIELDS)
+                                .maxFieldSize(MAX_FIELD_CHARS)
+                                .maxRecordSize(MAX_RECORD_CHARS)),
+                        counted,
+                        StandardCharsets.UTF_8);
         this.records = csv.iterator();
     }
 
@@ -191,14 +196,17 @@ public final class CsvRegistryReader implements RegistryReader {
         Matcher m = FAILED_LINE.matcher(String.valueOf(e.getMessage()));
         String location = m.find() ? "line " + m.group(1) : "after line " + lastLine;
         String cause = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-        return new ImportItem.Rejected(location, "the CSV cannot be read from here (" + cause.strip()
-                + "); look for a quote that is opened and never closed, and import again: the rest of the file was not read");
+        return new ImportItem.Rejected(
+                location,
+                "the CSV cannot be read from here (" + cause.strip()
+                        + "); look for a quote that is opened and never closed, and import again: the rest of the file was not read");
     }
 
     private ImportItem row(CsvRecord record) {
         String location = "line " + record.getStartingLineNumber();
         if (header.problem != null) {
-            return new ImportItem.Rejected(location, "not read: the header on line " + header.line + " is unusable: " + header.problem);
+            return new ImportItem.Rejected(
+                    location, "not read: the header on line " + header.line + " is unusable: " + header.problem);
         }
         Problems problems = new Problems();
         Row row = new Row(record.getFields(), problems);
@@ -218,7 +226,9 @@ public final class CsvRegistryReader implements RegistryReader {
 
     /** A rejected row that spans many lines usually swallowed its neighbours through an unbalanced quote. */
     private static String spanHint(CsvRecord record) {
-        long breaks = record.getFields().stream().mapToLong(f -> f.chars().filter(c -> c == '\n').count()).sum();
+        long breaks = record.getFields().stream()
+                .mapToLong(f -> f.chars().filter(c -> c == '\n').count())
+                .sum();
         if (breaks == 0) {
             return "";
         }
@@ -241,7 +251,8 @@ public final class CsvRegistryReader implements RegistryReader {
             } else if (kind.required.contains(c) && row.get(c).isEmpty()) {
                 problems.add(c.label() + " is empty; kind '" + kind.id() + "' needs it");
             } else if (!used && !row.get(c).isEmpty()) {
-                problems.add(c.label() + " is filled, but kind '" + kind.id() + "' does not use it; clear it or correct the kind");
+                problems.add(c.label() + " is filled, but kind '" + kind.id()
+                        + "' does not use it; clear it or correct the kind");
             }
         }
         if (!problems.isEmpty()) {
@@ -320,7 +331,9 @@ public final class CsvRegistryReader implements RegistryReader {
             String problem = null;
             if (!problems.isEmpty()) {
                 problem = problems.joined() + "; the columns are "
-                        + Arrays.stream(CsvColumn.values()).map(CsvColumn::header).collect(Collectors.joining(", "));
+                        + Arrays.stream(CsvColumn.values())
+                                .map(CsvColumn::header)
+                                .collect(Collectors.joining(", "));
             }
             return new Header(record.getStartingLineNumber(), cells.size(), columns, problem);
         }
@@ -384,7 +397,8 @@ public final class CsvRegistryReader implements RegistryReader {
         Integer dose() {
             String cell = get(DOSE);
             if (!ONLY_DIGITS.matcher(cell).matches() || cell.length() > 3) {
-                problems.add(DOSE.label() + ": '" + cell + "' is not a dose number; write 1 for a first dose, 3 for a booster after two");
+                problems.add(DOSE.label() + ": '" + cell
+                        + "' is not a dose number; write 1 for a first dose, 3 for a booster after two");
                 return null;
             }
             return Integer.valueOf(cell);
@@ -414,7 +428,8 @@ public final class CsvRegistryReader implements RegistryReader {
         String reason() {
             String reason = get(REASON);
             if (reason.length() > MAX_REASON_CHARS) {
-                problems.add(REASON.label() + " is " + reason.length() + " characters long; keep it to " + MAX_REASON_CHARS);
+                problems.add(
+                        REASON.label() + " is " + reason.length() + " characters long; keep it to " + MAX_REASON_CHARS);
             }
             return reason;
         }

@@ -15,8 +15,6 @@ import io.checkpass.core.registry.TestRecord;
 import io.checkpass.core.registry.VaccineProduct;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,10 +83,13 @@ public final class FhirRecordMapper {
 
     /** SNOMED CT qualifier values: detected / positive, and not detected / negative. */
     static final Set<String> POSITIVE = Set.of("260373001", "10828004");
+
     static final Set<String> NEGATIVE = Set.of("260415000", "260385009");
 
     private static final Set<Observation.ObservationStatus> RESULT_STATUSES = Set.of(
-            Observation.ObservationStatus.FINAL, Observation.ObservationStatus.AMENDED, Observation.ObservationStatus.CORRECTED);
+            Observation.ObservationStatus.FINAL,
+            Observation.ObservationStatus.AMENDED,
+            Observation.ObservationStatus.CORRECTED);
 
     private static final Pattern PATIENT_REFERENCE = Pattern.compile("(?:.*/)?Patient/([^/]+)(?:/_history/[^/]+)?");
 
@@ -158,7 +159,8 @@ public final class FhirRecordMapper {
     private Person person(Patient patient, Problems problems) {
         String personId = personId(patient.getIdentifier());
         if (personId == null) {
-            problems.add("Patient.identifier has no value; send the registry person id as an identifier with system " + personIdSystem);
+            problems.add("Patient.identifier has no value; send the registry person id as an identifier with system "
+                    + personIdSystem);
         }
         String name = name(patient.getName());
         if (name == null) {
@@ -168,14 +170,17 @@ public final class FhirRecordMapper {
         if (!patient.hasBirthDateElement() || patient.getBirthDateElement().getValueAsString() == null) {
             problems.add("Patient.birthDate is missing; send it as YYYY-MM-DD");
         } else if (patient.getBirthDateElement().getPrecision() != TemporalPrecisionEnum.DAY) {
-            problems.add("Patient.birthDate '" + patient.getBirthDateElement().getValueAsString() + "' is not a full date; send YYYY-MM-DD");
+            problems.add("Patient.birthDate '" + patient.getBirthDateElement().getValueAsString()
+                    + "' is not a full date; send YYYY-MM-DD");
         } else {
-            birthDate = FieldValues.date("Patient.birthDate", patient.getBirthDateElement().getValueAsString(), problems);
+            birthDate = FieldValues.date(
+                    "Patient.birthDate", patient.getBirthDateElement().getValueAsString(), problems);
         }
         if (!problems.isEmpty()) {
             return null;
         }
-        String logicalId = patient.getIdElement().hasIdPart() ? patient.getIdElement().getIdPart() : null;
+        String logicalId =
+                patient.getIdElement().hasIdPart() ? patient.getIdElement().getIdPart() : null;
         return new Person(new PersonRecord(personId, name, birthDate, phone(patient.getTelecom())), logicalId);
     }
 
@@ -201,8 +206,11 @@ public final class FhirRecordMapper {
             return name.getText().strip();
         }
         String family = name.hasFamily() ? name.getFamily().strip() : "";
-        String given = name.getGiven().stream().map(StringType::getValue).filter(Objects::nonNull)
-                .collect(Collectors.joining(hangul(family) ? "" : " ")).strip();
+        String given = name.getGiven().stream()
+                .map(StringType::getValue)
+                .filter(Objects::nonNull)
+                .collect(Collectors.joining(hangul(family) ? "" : " "))
+                .strip();
         String full = hangul(family) || hangul(given) ? family + given : (given + " " + family).strip();
         return full.isEmpty() ? null : full;
     }
@@ -225,7 +233,8 @@ public final class FhirRecordMapper {
 
     private static NeedsPerson immunization(Immunization im, Problems problems) {
         if (im.getStatus() != Immunization.ImmunizationStatus.COMPLETED) {
-            problems.add("Immunization.status is " + (im.hasStatus() ? "'" + im.getStatus().toCode() + "'" : "missing")
+            problems.add("Immunization.status is "
+                    + (im.hasStatus() ? "'" + im.getStatus().toCode() + "'" : "missing")
                     + "; only completed doses are imported");
         }
         VaccineProduct product = vaccine(im.getVaccineCode(), problems);
@@ -241,7 +250,8 @@ public final class FhirRecordMapper {
     private static VaccineProduct vaccine(CodeableConcept vaccineCode, Problems problems) {
         List<String> codes = codes(vaccineCode, CVX);
         if (codes.isEmpty()) {
-            problems.add("Immunization.vaccineCode has no CVX coding; send system " + CVX + " with the product's code, e.g. 208 for Pfizer");
+            problems.add("Immunization.vaccineCode has no CVX coding; send system " + CVX
+                    + " with the product's code, e.g. 208 for Pfizer");
             return null;
         }
         for (String code : codes) {
@@ -275,9 +285,12 @@ public final class FhirRecordMapper {
     }
 
     private static Integer dose(Immunization im, Problems problems) {
-        var applied = im.getProtocolApplied().stream().filter(Immunization.ImmunizationProtocolAppliedComponent::hasDoseNumber).findFirst();
+        var applied = im.getProtocolApplied().stream()
+                .filter(Immunization.ImmunizationProtocolAppliedComponent::hasDoseNumber)
+                .findFirst();
         if (applied.isEmpty()) {
-            problems.add("Immunization.protocolApplied.doseNumber is missing; send doseNumberPositiveInt, 1 for a first dose");
+            problems.add(
+                    "Immunization.protocolApplied.doseNumber is missing; send doseNumberPositiveInt, 1 for a first dose");
             return null;
         }
         var component = applied.get();
@@ -288,14 +301,16 @@ public final class FhirRecordMapper {
         try {
             return Integer.valueOf(text.strip());
         } catch (NumberFormatException e) {
-            problems.add("Immunization.protocolApplied.doseNumberString '" + text + "' is not a number; send doseNumberPositiveInt");
+            problems.add("Immunization.protocolApplied.doseNumberString '" + text
+                    + "' is not a number; send doseNumberPositiveInt");
             return null;
         }
     }
 
     private static NeedsPerson test(Observation o, Problems problems) {
         if (!RESULT_STATUSES.contains(o.getStatus())) {
-            problems.add("Observation.status is " + (o.hasStatus() ? "'" + o.getStatus().toCode() + "'" : "missing")
+            problems.add("Observation.status is "
+                    + (o.hasStatus() ? "'" + o.getStatus().toCode() + "'" : "missing")
                     + "; only final, amended or corrected results are imported");
         }
         TestRecord.Kind kind = testKind(o.getCode(), problems);
@@ -316,14 +331,18 @@ public final class FhirRecordMapper {
                 return kind;
             }
         }
-        problems.add("Observation.code " + (codes.isEmpty() ? "has no LOINC coding" : "LOINC " + String.join(", ", codes) + " is not a SARS-CoV-2 PCR or antigen test")
+        problems.add("Observation.code "
+                + (codes.isEmpty()
+                        ? "has no LOINC coding"
+                        : "LOINC " + String.join(", ", codes) + " is not a SARS-CoV-2 PCR or antigen test")
                 + "; send system " + LOINC + " with e.g. 94500-6 (PCR) or 94558-4 (rapid antigen)");
         return null;
     }
 
     private static Boolean positive(Observation o, Problems problems) {
         if (!o.hasValueCodeableConcept()) {
-            problems.add("Observation.valueCodeableConcept is missing; send SNOMED CT 260373001 (detected) or 260415000 (not detected)");
+            problems.add(
+                    "Observation.valueCodeableConcept is missing; send SNOMED CT 260373001 (detected) or 260415000 (not detected)");
             return null;
         }
         List<String> codes = codes(o.getValueCodeableConcept(), SNOMED);
@@ -333,8 +352,12 @@ public final class FhirRecordMapper {
         if (codes.stream().anyMatch(NEGATIVE::contains)) {
             return false;
         }
-        problems.add("Observation.valueCodeableConcept " + (codes.isEmpty() ? "has no SNOMED CT coding" : "SNOMED CT " + String.join(", ", codes) + " is neither detected nor not detected")
-                + "; send " + SNOMED + " 260373001 (detected) or 260415000 (not detected); inconclusive results are not imported");
+        problems.add("Observation.valueCodeableConcept "
+                + (codes.isEmpty()
+                        ? "has no SNOMED CT coding"
+                        : "SNOMED CT " + String.join(", ", codes) + " is neither detected nor not detected")
+                + "; send " + SNOMED
+                + " 260373001 (detected) or 260415000 (not detected); inconclusive results are not imported");
         return null;
     }
 
@@ -344,7 +367,8 @@ public final class FhirRecordMapper {
      */
     private static Instant resultAt(Observation o, Problems problems) {
         if (o.hasIssuedElement() && o.getIssuedElement().getValueAsString() != null) {
-            return FieldValues.instant("Observation.issued", o.getIssuedElement().getValueAsString(), problems);
+            return FieldValues.instant(
+                    "Observation.issued", o.getIssuedElement().getValueAsString(), problems);
         }
         if (o.hasEffectiveDateTimeType() && o.getEffectiveDateTimeType().getValueAsString() != null) {
             BaseDateTimeType effective = o.getEffectiveDateTimeType();
@@ -355,15 +379,20 @@ public final class FhirRecordMapper {
             }
             return FieldValues.instant("Observation.effectiveDateTime", effective.getValueAsString(), problems);
         }
-        problems.add("Observation has neither issued nor effectiveDateTime; send issued, the time the result was reported");
+        problems.add(
+                "Observation has neither issued nor effectiveDateTime; send issued, the time the result was reported");
         return null;
     }
 
     private static PatientReference patient(String element, Reference reference, Problems problems) {
         String literal = reference.hasReference() ? reference.getReference().strip() : null;
-        String identifier = reference.hasIdentifier() && reference.getIdentifier().hasValue() ? reference.getIdentifier().getValue().strip() : null;
+        String identifier =
+                reference.hasIdentifier() && reference.getIdentifier().hasValue()
+                        ? reference.getIdentifier().getValue().strip()
+                        : null;
         if (literal == null && identifier == null) {
-            problems.add(element + " is missing; send a reference to the Patient (Patient/<id> or the Patient entry's fullUrl)"
+            problems.add(element
+                    + " is missing; send a reference to the Patient (Patient/<id> or the Patient entry's fullUrl)"
                     + " or an identifier with the person id");
             return null;
         }

@@ -62,9 +62,12 @@ public final class FhirRegistryReader implements RegistryReader {
 
     /** Strings and nesting are bounded so that one hostile entry cannot take the heap; FHIR JSON has no duplicate keys. */
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(1024 * 1024).maxNestingDepth(100).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(1024 * 1024)
+                            .maxNestingDepth(100)
+                            .build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Reads one value out of a streaming parser, which goes on after it. */
     private static final ObjectReader VALUE = JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -76,6 +79,7 @@ public final class FhirRegistryReader implements RegistryReader {
     private final ArrayDeque<ImportItem> ready = new ArrayDeque<>();
     /** {@code Patient/<id>} → person id of every Patient read, for the whole file (only with RESOLVED_IN_FILE). */
     private final Map<String, String> patientsById = new HashMap<>();
+
     private Source source;
     private boolean finished;
 
@@ -108,7 +112,8 @@ public final class FhirRegistryReader implements RegistryReader {
 
     /** As {@link #open(FhirRecordMapper, InputStream)}, with {@code Patient/<id>} references read as {@code patientIds} says. */
     public static FhirRegistryReader open(FhirRecordMapper mapper, InputStream in, PatientIds patientIds) {
-        return new FhirRegistryReader(Objects.requireNonNull(mapper, "mapper"), in, Objects.requireNonNull(patientIds, "patientIds"));
+        return new FhirRegistryReader(
+                Objects.requireNonNull(mapper, "mapper"), in, Objects.requireNonNull(patientIds, "patientIds"));
     }
 
     @Override
@@ -166,7 +171,9 @@ public final class FhirRegistryReader implements RegistryReader {
         in.reset();
         String line = first.toString(StandardCharsets.UTF_8).strip();
         boolean ndjson = read <= MAX_LINE_BYTES && line.length() >= 2 && line.startsWith("{") && line.endsWith("}");
-        return ndjson ? new NdjsonSource() : new DocumentSource(JSON.getFactory().createParser(in));
+        return ndjson
+                ? new NdjsonSource()
+                : new DocumentSource(JSON.getFactory().createParser(in));
     }
 
     private void reject(String location, String problem) {
@@ -201,9 +208,13 @@ public final class FhirRegistryReader implements RegistryReader {
         }
         JsonNode resource = entry.get("resource");
         if (resource == null || !resource.isObject()) {
-            boolean delete = "DELETE".equals(entry.path("request").path("method").asText());
-            reject(position, delete ? "a DELETE request is not imported; the registry is corrected by importing the right record"
-                    : "the entry has no resource");
+            boolean delete =
+                    "DELETE".equals(entry.path("request").path("method").asText());
+            reject(
+                    position,
+                    delete
+                            ? "a DELETE request is not imported; the registry is corrected by importing the right record"
+                            : "the entry has no resource");
             return;
         }
         if (scope.typeProblem != null) {
@@ -222,12 +233,16 @@ public final class FhirRegistryReader implements RegistryReader {
             return;
         }
         if ("Bundle".equals(type)) {
-            reject(location, "a Bundle inside a Bundle is not read; put its entries in the outer Bundle, or send one Bundle per NDJSON line");
+            reject(
+                    location,
+                    "a Bundle inside a Bundle is not read; put its entries in the outer Bundle, or send one Bundle per NDJSON line");
             return;
         }
         if (!MAPPED_TYPES.contains(type)) {
-            reject(location, "unsupported resource type " + type
-                    + "; checkpass imports Patient, Immunization and Observation (recoveries and exemptions come through CSV)");
+            reject(
+                    location,
+                    "unsupported resource type " + type
+                            + "; checkpass imports Patient, Immunization and Observation (recoveries and exemptions come through CSV)");
             return;
         }
         Problems problems = new Problems();
@@ -238,7 +253,8 @@ public final class FhirRegistryReader implements RegistryReader {
             problems.add(e.getMessage());
             mapped = null;
         } catch (RuntimeException e) {
-            // HAPI model accessors throw unchecked exceptions on shapes the parser let through; the contract is a Rejected.
+            // HAPI model accessors throw unchecked exceptions on shapes the parser let through; the contract is a
+            // Rejected.
             problems.add("could not be mapped: " + e);
             mapped = null;
         }
@@ -252,9 +268,13 @@ public final class FhirRegistryReader implements RegistryReader {
     private void patient(Person p, String location, String fullUrl, BundleScope scope) {
         String personId = p.person().personId();
         String byId = p.logicalId() == null ? null : "Patient/" + p.logicalId();
-        if (patientIds == PatientIds.ARE_PERSON_IDS && p.logicalId() != null && !p.logicalId().equals(personId)) {
-            reject(location, "Patient.id '" + p.logicalId() + "' is not its person id '" + personId
-                    + "'; this import reads Patient ids as person ids, so they must match");
+        if (patientIds == PatientIds.ARE_PERSON_IDS
+                && p.logicalId() != null
+                && !p.logicalId().equals(personId)) {
+            reject(
+                    location,
+                    "Patient.id '" + p.logicalId() + "' is not its person id '" + personId
+                            + "'; this import reads Patient ids as person ids, so they must match");
             return;
         }
         ready.add(new ImportItem.Parsed(p.person(), location));
@@ -302,11 +322,17 @@ public final class FhirRegistryReader implements RegistryReader {
     private void unresolved(NeedsPerson n, String location, boolean inBundle) {
         String reference = n.patient().reference();
         String fix = inBundle
-                ? "; put the Patient in the same Bundle (at most " + MAX_FORWARD_REFERENCES + " resources may wait for a Patient further down)"
+                ? "; put the Patient in the same Bundle (at most " + MAX_FORWARD_REFERENCES
+                        + " resources may wait for a Patient further down)"
                 : "; put the Patient on an earlier line of the file";
-        reject(location, "the patient reference '" + reference + "' names no Patient read " + (inBundle ? "in this Bundle" : "before it") + fix
-                + ", or refer to the person by identifier"
-                + (FhirRecordMapper.patientId(reference) != null ? " (or import with Patient ids read as person ids, if they are)" : ""));
+        reject(
+                location,
+                "the patient reference '" + reference + "' names no Patient read "
+                        + (inBundle ? "in this Bundle" : "before it") + fix
+                        + ", or refer to the person by identifier"
+                        + (FhirRecordMapper.patientId(reference) != null
+                                ? " (or import with Patient ids read as person ids, if they are)"
+                                : ""));
     }
 
     private void complete(NeedsPerson n, String location, String personId) {
@@ -352,7 +378,8 @@ public final class FhirRegistryReader implements RegistryReader {
             awaiting.computeIfAbsent(reference, k -> new ArrayList<>()).add(w);
             String id = FhirRecordMapper.patientId(reference);
             if (id != null && !reference.equals("Patient/" + id)) {
-                awaiting.computeIfAbsent("Patient/" + id, k -> new ArrayList<>()).add(w);
+                awaiting.computeIfAbsent("Patient/" + id, k -> new ArrayList<>())
+                        .add(w);
             }
             all.add(w);
             waiting++;
@@ -396,7 +423,10 @@ public final class FhirRegistryReader implements RegistryReader {
             lineNumber++;
             String at = "line " + lineNumber;
             if (tooLong) {
-                reject(at, "the line is longer than " + (MAX_LINE_BYTES >> 20) + " MiB; send one resource per line, or smaller Bundles");
+                reject(
+                        at,
+                        "the line is longer than " + (MAX_LINE_BYTES >> 20)
+                                + " MiB; send one resource per line, or smaller Bundles");
                 return true;
             }
             byte[] bytes = line.toByteArray();
@@ -465,7 +495,8 @@ public final class FhirRegistryReader implements RegistryReader {
                     root.bundle.finish();
                 }
                 JsonLocation at = e.getLocation();
-                reject(at == null ? "the end of the file" : "line " + at.getLineNr() + ", column " + at.getColumnNr(),
+                reject(
+                        at == null ? "the end of the file" : "line " + at.getLineNr() + ", column " + at.getColumnNr(),
                         "invalid JSON: " + e.getOriginalMessage() + "; nothing after this point was read");
                 return false;
             }
@@ -496,7 +527,8 @@ public final class FhirRegistryReader implements RegistryReader {
                     inEntries = false;
                     return true;
                 }
-                String position = "entry " + ++root.entries + ", line " + parser.currentTokenLocation().getLineNr();
+                String position = "entry " + ++root.entries + ", line "
+                        + parser.currentTokenLocation().getLineNr();
                 entry(VALUE.readTree(parser), position, root.bundle);
                 return true;
             }
@@ -523,7 +555,7 @@ public final class FhirRegistryReader implements RegistryReader {
             switch (name) {
                 case "resourceType" -> root.resourceType = node.isTextual() ? node.asText() : null;
                 case "type" -> root.bundleType = node.isTextual() ? node.asText() : null;
-                default -> { }
+                default -> {}
             }
             if (!"Bundle".equals(root.resourceType)) {
                 root.fields.set(name, node);
@@ -537,7 +569,9 @@ public final class FhirRegistryReader implements RegistryReader {
             if (done.bundle != null) {
                 done.bundle.finish();
                 if (!"Bundle".equals(done.resourceType)) {
-                    reject("line " + done.line, "the object has entries but its resourceType is not Bundle; its entries were read as a Bundle's");
+                    reject(
+                            "line " + done.line,
+                            "the object has entries but its resourceType is not Bundle; its entries were read as a Bundle's");
                 }
             } else if (!"Bundle".equals(done.resourceType)) {
                 resource(done.fields, "line " + done.line, null, null);

@@ -60,16 +60,19 @@ public final class LabResultParser {
     private LabResult observation(JsonNode json) {
         JsonNode type = json.get("resourceType");
         if (!type.isTextual() || !"Observation".equals(type.asText())) {
-            return invalid("resourceType is " + type + "; post a FHIR Observation, or the plain JSON without resourceType");
+            return invalid(
+                    "resourceType is " + type + "; post a FHIR Observation, or the plain JSON without resourceType");
         }
         Problems problems = new Problems();
         try {
             Mapped mapped = fhir.map("Observation", json.toString(), problems);
             if (mapped instanceof NeedsPerson n) {
                 FhirRecordMapper.PatientReference ref = n.patient();
-                String personId = ref.identifier() != null ? ref.identifier() : FhirRecordMapper.patientId(ref.reference());
+                String personId =
+                        ref.identifier() != null ? ref.identifier() : FhirRecordMapper.patientId(ref.reference());
                 if (personId == null) {
-                    problems.add("Observation.subject '" + ref.reference() + "' is not Patient/<person id>; refer to the person as"
+                    problems.add("Observation.subject '" + ref.reference()
+                            + "' is not Patient/<person id>; refer to the person as"
                             + " Patient/<person id>, or by an identifier whose value is the person id");
                 } else {
                     return new LabResult.Accepted((TestRecord) n.forPerson().apply(personId));
@@ -78,7 +81,8 @@ public final class LabResultParser {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         } catch (RuntimeException e) {
-            // HAPI model accessors throw unchecked exceptions on shapes the parser let through; the contract is Invalid.
+            // HAPI model accessors throw unchecked exceptions on shapes the parser let through; the contract is
+            // Invalid.
             problems.add("the Observation could not be mapped: " + e);
         }
         return new LabResult.Invalid(problems.list());
@@ -107,7 +111,8 @@ public final class LabResultParser {
             problems.add("field 'positive' must be true or false");
         }
         String resultAtText = text(json, "resultAt", "e.g. 2021-12-13T10:00:00+09:00", problems);
-        Instant resultAt = resultAtText == null ? null : FieldValues.instant("field 'resultAt'", resultAtText, problems);
+        Instant resultAt =
+                resultAtText == null ? null : FieldValues.instant("field 'resultAt'", resultAtText, problems);
         if (!problems.isEmpty()) {
             return new LabResult.Invalid(problems.list());
         }
