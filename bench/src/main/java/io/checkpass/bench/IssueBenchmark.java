@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Signing one device-bound credential: random serial, CWT claims, COSE Sig_structure, one ES256 signature.
- * Design §9 asks for 10k/s on the 2-core machine, which is why issuance can run ahead of an enforcement day.
+ * docs/principles.md §8 asks for 10k/s on the 2-core machine, which is why issuance can run ahead of an enforcement day.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar IssueBenchmark -t 2}.
  */

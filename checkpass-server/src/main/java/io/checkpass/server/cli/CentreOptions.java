@@ -10,19 +10,20 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Options of commands that work on the centre's data without serving HTTP (import, issue-ahead). */
+/** Where the centre's data is: options of every command that opens it (serve, import, issue-ahead). */
 final class CentreOptions {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description =
-                    "Data directory (default ./data). A running 'checkpass serve' on it is shared, not disturbed.")
+            description = "Data directory (default ./data): embedded database, keys, demo credentials. A running"
+                    + " 'checkpass serve' on it is shared, not disturbed.")
     Path data;
 
     @Option(
             names = "--db-url",
             paramLabel = "URL",
-            description = "External PostgreSQL (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
+            description =
+                    "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
     String dbUrl;
 
     @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --db-url (default checkpass).")
@@ -35,6 +36,11 @@ final class CentreOptions {
     Path config;
 
     CheckpassConfig config() {
+        return config(Map.of());
+    }
+
+    /** The configuration with these options, then {@code commandOverrides} (a command's own options) on top. */
+    CheckpassConfig config(Map<String, String> commandOverrides) {
         Map<String, String> overrides = new HashMap<>();
         if (data != null) {
             overrides.put("data.dir", data.toString());
@@ -45,6 +51,7 @@ final class CentreOptions {
         if (dbUser != null) {
             overrides.put("database.user", dbUser);
         }
+        overrides.putAll(commandOverrides);
         try {
             return ConfigLoader.load(config, System.getenv(), overrides);
         } catch (ConfigException e) {

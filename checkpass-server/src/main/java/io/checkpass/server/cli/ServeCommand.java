@@ -3,11 +3,8 @@ package io.checkpass.server.cli;
 import io.checkpass.server.CheckpassServer;
 import io.checkpass.server.LogSetup;
 import io.checkpass.server.config.CheckpassConfig;
-import io.checkpass.server.config.ConfigException;
-import io.checkpass.server.config.ConfigLoader;
 import io.checkpass.server.demo.DemoSeeder;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -37,11 +35,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(
-            names = "--data",
-            paramLabel = "DIR",
-            description = "Data directory (default ./data): embedded database, keys, demo credentials.")
-    Path data;
+    @Mixin
+    CentreOptions centre;
 
     @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; 0 picks a free one).")
     Integer port;
@@ -54,22 +49,6 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "N",
             description = "안심콜 SIP port, UDP and TCP (default 5060; 0 picks a free one).")
     Integer sipPort;
-
-    @Option(
-            names = "--db-url",
-            paramLabel = "URL",
-            description =
-                    "External PostgreSQL ≥ 15 (jdbc:postgresql://...); password from $CHECKPASS_DATABASE_PASSWORD.")
-    String dbUrl;
-
-    @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --db-url (default checkpass).")
-    String dbUser;
-
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "YAML configuration (default DATA/checkpass.yaml if present).")
-    Path config;
 
     @Option(
             names = "--demo",
@@ -97,9 +76,6 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Map<String, String> overrides = new HashMap<>();
-        if (data != null) {
-            overrides.put("data.dir", data.toString());
-        }
         if (port != null) {
             overrides.put("server.port", port.toString());
         }
@@ -109,21 +85,10 @@ final class ServeCommand implements Callable<Integer> {
         if (sipPort != null) {
             overrides.put("sip.port", sipPort.toString());
         }
-        if (dbUrl != null) {
-            overrides.put("database.url", dbUrl);
-        }
-        if (dbUser != null) {
-            overrides.put("database.user", dbUser);
-        }
         if (demo) {
             overrides.put("demo.wallet", "true");
         }
-        CheckpassConfig cfg;
-        try {
-            cfg = ConfigLoader.load(config, System.getenv(), overrides);
-        } catch (ConfigException e) {
-            throw new CliException(e.getMessage());
-        }
+        CheckpassConfig cfg = centre.config(overrides);
         LogSetup.forServer(cfg.logging().json());
         Clock clock = clockStart == null
                 ? context.clock()

@@ -32,7 +32,7 @@ public record TraceRequest(
     public static final int MAX_REASON = 500;
     public static final int MIN_DWELL_MINUTES = 1;
     public static final int MAX_DWELL_MINUTES = 720;
-    /** The visit log keeps 28 days (design §7); a longer window could only find nothing more. */
+    /** The visit log keeps 28 days (docs/principles.md §6); a longer window could only find nothing more. */
     public static final Duration MAX_WINDOW = Duration.ofDays(28);
 
     /** Whose visits a trace starts from. */
