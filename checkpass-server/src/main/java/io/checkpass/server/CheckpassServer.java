@@ -5,6 +5,7 @@ import io.checkpass.core.rules.VenueRules;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.demo.DemoWalletSessions;
+import io.checkpass.server.http.BodyReader;
 import io.checkpass.server.http.CentreRoutes;
 import io.checkpass.server.http.DemoWalletRoutes;
 import io.checkpass.server.http.Guard;
@@ -66,8 +67,12 @@ public final class CheckpassServer implements AutoCloseable {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
-            var guard = new Guard(new Authenticator(centre.apiClients(), Duration.ofSeconds(5)));
-            var api = new HttpApi(RouteClasses.of(config.limits(), metrics), guard, metrics, new Readiness(db))
+            var bodies = opened.add(new BodyReader(config.server().readTimeout()));
+            var guard = new Guard(
+                    new Authenticator(centre.apiClients(), Duration.ofSeconds(5)),
+                    config.limits().perClient(),
+                    bodies);
+            var api = new HttpApi(RouteClasses.of(config.limits(), bodies, metrics), guard, metrics, new Readiness(db))
                     .add(new CentreRoutes(
                             centre.bundles(),
                             centre.issuance(),
@@ -112,7 +117,7 @@ public final class CheckpassServer implements AutoCloseable {
             this.webServer = WebServer.builder()
                     .host(config.server().host())
                     .port(config.server().port())
-                    .maxPayloadSize(8L * 1024 * 1024)
+                    .maxPayloadSize(Guard.MAX_BODY_BYTES)
                     .shutdownHook(false)
                     .routing(api::routing)
                     .build()

@@ -571,7 +571,7 @@ public final class NativeVectors {
                 List.of(
                         new Step(onceText, LUNCH, Expect.of(Verdict.ADMIT, Reason.VALID)),
                         new Step(onceText, LUNCH.plusSeconds(3), Expect.of(Verdict.DENY, Reason.REPLAYED)))));
-        byte[] malleated = highS(once.deviceSignature());
+        byte[] malleated = EcPoints.complementS(once.deviceSignature());
         cases.add(new Case(
                 "REPLAYED: the second with a malleated signature (s to n - s), same serial and time",
                 MAIN_BUNDLE,
@@ -1075,18 +1075,6 @@ public final class NativeVectors {
                 return out;
             }
         }
-    }
-
-    /** {@code (r, n − s)}: verifies as well as {@code (r, s)}. */
-    private static byte[] highS(byte[] signature) {
-        BigInteger n = EcPoints.P256.getOrder();
-        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
-        byte[] out = signature.clone();
-        byte[] flipped = n.subtract(s).toByteArray();
-        Arrays.fill(out, 32, 64, (byte) 0);
-        int len = Math.min(flipped.length, 32);
-        System.arraycopy(flipped, flipped.length - len, out, 64 - len, len);
-        return out;
     }
 
     /** A device-bound credential of exactly {@code size} bytes: an unknown claim (key 99) holds the padding. */

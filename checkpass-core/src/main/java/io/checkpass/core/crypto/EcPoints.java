@@ -7,6 +7,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
+import java.util.Arrays;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.math.ec.ECCurve;
 
@@ -32,6 +33,24 @@ public final class EcPoints {
         } catch (GeneralSecurityException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /**
+     * The other valid ECDSA signature of the same message: {@code (r, n − s)} for a raw 64-byte {@code r ‖ s}
+     * (P1363) P-256 signature. Anyone can make it without the key, so a verifier must not take it for a new
+     * presentation; the conformance vectors and the verifier's tests use it to check that replays are caught anyway.
+     */
+    public static byte[] complementS(byte[] signature) {
+        if (signature.length != 64) {
+            throw new IllegalArgumentException("a raw P-256 signature has 64 bytes, got " + signature.length);
+        }
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
+        byte[] complement = P256.getOrder().subtract(s).toByteArray();
+        byte[] out = signature.clone();
+        Arrays.fill(out, 32, 64, (byte) 0);
+        int len = Math.min(complement.length, 32);
+        System.arraycopy(complement, complement.length - len, out, 64 - len, len);
+        return out;
     }
 
     /** 0x04 ‖ x ‖ y, 65 bytes. */

@@ -23,7 +23,11 @@ public record CheckpassConfig(
         Logging logging,
         boolean demoWallet) {
 
-    public record Server(String host, int port) {}
+    /**
+     * @param readTimeout how long a request body may take to arrive in full; a slower one is cut off, and its client
+     *                    holds no concurrency permit meanwhile
+     */
+    public record Server(String host, int port, Duration readTimeout) {}
 
     /**
      * @param url      a {@code jdbc:postgresql:} URL, or empty for the embedded PostgreSQL in {@code data/pg}
@@ -49,8 +53,13 @@ public record CheckpassConfig(
         public static final Duration MAX_CREDENTIAL_LIFETIME = Duration.ofDays(7);
     }
 
-    /** Concurrent requests per route class; past a bound the server answers 503 with Retry-After. */
-    public record Limits(int publicReads, int issuance, int ingest, int operator, int retryAfterSeconds) {}
+    /**
+     * Concurrent requests per route class; past a bound the server answers 503 with Retry-After. {@code perClient}
+     * bounds the requests one authenticated client may have in flight at once, bodies still arriving included
+     * (past it, 429), so no client can take every slot.
+     */
+    public record Limits(
+            int publicReads, int issuance, int ingest, int operator, int retryAfterSeconds, int perClient) {}
 
     /**
      * @param retentionDays      visits and ledger rows are purged after this many days (docs/principles.md §6: 28)

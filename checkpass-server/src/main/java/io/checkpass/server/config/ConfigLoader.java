@@ -31,6 +31,7 @@ public final class ConfigLoader {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("server.host", "0.0.0.0");
         d.put("server.port", "8080");
+        d.put("server.read-timeout", "PT10S");
         d.put("data.dir", "./data");
         d.put("database.url", "");
         d.put("database.user", "checkpass");
@@ -46,6 +47,7 @@ public final class ConfigLoader {
         d.put("limits.ingest", "4");
         d.put("limits.operator", "16");
         d.put("limits.retry-after-seconds", "2");
+        d.put("limits.per-client", "64");
         d.put("visits.retention-days", "28");
         d.put("visits.fraud-window-minutes", "10");
         d.put("tracing.dwell-minutes", "60");
@@ -178,14 +180,21 @@ public final class ConfigLoader {
                 && (lifetime.compareTo(CheckpassConfig.Issuance.MIN_CREDENTIAL_LIFETIME) < 0
                         || lifetime.compareTo(CheckpassConfig.Issuance.MAX_CREDENTIAL_LIFETIME) > 0)) {
             problems.add("issuance.credential-lifetime = " + lifetime
-                    + " must be between PT1H and P7D (design: hours to a few days)");
+                    + " must be between PT1H and P7D: a credential lives hours to a few days, and wallets refresh it");
+        }
+        Duration readTimeout = duration(v, "server.read-timeout", problems);
+        if (readTimeout != null
+                && (readTimeout.compareTo(Duration.ofSeconds(1)) < 0
+                        || readTimeout.compareTo(Duration.ofMinutes(5)) > 0)) {
+            problems.add("server.read-timeout = " + readTimeout + " must be between PT1S and PT5M, e.g. PT10S");
         }
         String issuerName = v.get("issuance.issuer-name");
         if (issuerName.isBlank() || issuerName.length() > 32) {
             problems.add("issuance.issuer-name must be 1..32 characters, e.g. KR");
         }
         return new CheckpassConfig(
-                new CheckpassConfig.Server(v.get("server.host"), integer(v, "server.port", 0, 65535, problems)),
+                new CheckpassConfig.Server(
+                        v.get("server.host"), integer(v, "server.port", 0, 65535, problems), readTimeout),
                 dataDir,
                 new CheckpassConfig.Database(
                         url.isEmpty() ? Optional.empty() : Optional.of(url),
@@ -205,7 +214,8 @@ public final class ConfigLoader {
                         integer(v, "limits.issuance", 1, 100_000, problems),
                         integer(v, "limits.ingest", 1, 100_000, problems),
                         integer(v, "limits.operator", 1, 100_000, problems),
-                        integer(v, "limits.retry-after-seconds", 1, 3600, problems)),
+                        integer(v, "limits.retry-after-seconds", 1, 3600, problems),
+                        integer(v, "limits.per-client", 1, 100_000, problems)),
                 new CheckpassConfig.Visits(
                         integer(v, "visits.retention-days", 1, 3650, problems),
                         integer(v, "visits.fraud-window-minutes", 1, 1440, problems),

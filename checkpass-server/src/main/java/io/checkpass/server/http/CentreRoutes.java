@@ -66,12 +66,12 @@ public final class CentreRoutes {
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
         routing.get("/api/v1/trust-bundle", classes.publicReads().guard(this::trustBundle));
         routing.get("/api/v1/trust-anchor", classes.publicReads().guard(this::trustAnchor));
-        routing.post("/api/v1/passes", classes.issuance().guard(guard.require(this::issue, Role.WALLET_PROVIDER)));
-        routing.post("/api/v1/revocations", classes.operator().guard(guard.require(this::revoke, Role.ISSUER_ADMIN)));
+        routing.post("/api/v1/passes", guard.require(classes.issuance(), this::issue, Role.WALLET_PROVIDER));
+        routing.post("/api/v1/revocations", guard.require(classes.operator(), this::revoke, Role.ISSUER_ADMIN));
         routing.get(
                 "/api/v1/persons/{personId}",
-                classes.operator().guard(guard.require(this::person, Role.ISSUER_ADMIN, Role.TRACER)));
-        routing.get("/api/v1/audit", classes.operator().guard(guard.require(this::auditLog, Role.AUDITOR)));
+                guard.require(classes.operator(), this::person, Role.ISSUER_ADMIN, Role.TRACER));
+        routing.get("/api/v1/audit", guard.require(classes.operator(), this::auditLog, Role.AUDITOR));
     }
 
     /** Public and cacheable: the only thing a scanner must download. */

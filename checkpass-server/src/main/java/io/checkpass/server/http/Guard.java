@@ -10,16 +10,31 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /** Authentication and authorisation for a route: 401 without valid credentials, 403 without one of the roles. */
 public final class Guard {
     private static final HeaderName REQUESTED_WITH = HeaderNames.create("X-Requested-With");
-    private final Authenticator authenticator;
+    /** The largest body any route takes (the foreign trust material); the route's own bound is checked on reading. */
+    public static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-    public Guard(Authenticator authenticator) {
+    private final Authenticator authenticator;
+    private final int perClientLimit;
+    private final BodyReader bodies;
+    private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * @param perClientLimit requests one client may have in flight at once, bodies still arriving included
+     * @param bodies         reads bodies ahead of the route class's permit, within their deadline
+     */
+    public Guard(Authenticator authenticator, int perClientLimit, BodyReader bodies) {
         this.authenticator = authenticator;
+        this.perClientLimit = perClientLimit;
+        this.bodies = bodies;
     }
 
     /** A handler that needs the principal. */
@@ -28,33 +43,66 @@ public final class Guard {
         void handle(Principal principal, ServerRequest req, ServerResponse res) throws Exception;
     }
 
-    /** Requires any one of {@code roles}. */
+    /** Requires any one of {@code roles}; for routes outside the route classes' bounds (metrics). */
     public Handler require(AuthenticatedHandler handler, Role... roles) {
         Set<Role> allowed = EnumSet.copyOf(Arrays.asList(roles));
-        String names = allowed.stream().map(Role::id).collect(Collectors.joining(" or "));
+        return (req, res) -> handler.handle(authorise(req, res, allowed), req, res);
+    }
+
+    /**
+     * Requires any one of {@code roles}, then runs the handler within {@code routeClass}'s bound, in this order:
+     * authenticate (401, 403), count the request against its client (429 past the per-client limit), read the body
+     * in full (408 if it comes too slowly), and only then take a permit of the route class (503 if none is free).
+     * So a client that sends slowly holds its own slot only, never a permit other clients need.
+     */
+    public Handler require(LoadShedder routeClass, AuthenticatedHandler handler, Role... roles) {
+        Set<Role> allowed = EnumSet.copyOf(Arrays.asList(roles));
         return (req, res) -> {
-            var principal = authenticator.authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
-            if (principal.isEmpty()) {
-                // Our pages sign in with their own forms; a browser seeing the challenge on their fetch() would open
-                // its
-                // own password dialog over them. They mark their requests, as XMLHttpRequest-era pages did.
-                if (req.headers().first(REQUESTED_WITH).isEmpty()) {
-                    res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"checkpass\", charset=\"UTF-8\"");
+            Principal principal = authorise(req, res, allowed);
+            AtomicInteger mine = inFlight.computeIfAbsent(principal.clientId(), id -> new AtomicInteger());
+            try {
+                if (mine.incrementAndGet() > perClientLimit) {
+                    res.header(HeaderNames.RETRY_AFTER, "1");
+                    throw new ApiException(
+                            429,
+                            "client-concurrency",
+                            "Too many requests in flight",
+                            "client '" + principal.clientId() + "' already has " + perClientLimit
+                                    + " requests in flight; wait for their answers",
+                            Map.of("retryAfterSeconds", 1));
                 }
-                throw new ApiException(
-                        401,
-                        "unauthenticated",
-                        "Authentication required",
-                        "send HTTP Basic credentials of an API client (curl -u client-id:secret)");
+                bodies.preRead(req, MAX_BODY_BYTES);
+                routeClass.run(req, res, () -> handler.handle(principal, req, res));
+            } finally {
+                // The entry goes when its count does, so the map holds only clients with requests in flight.
+                inFlight.computeIfPresent(
+                        principal.clientId(), (id, count) -> count.decrementAndGet() == 0 ? null : count);
             }
-            if (allowed.stream().noneMatch(principal.get()::has)) {
-                throw new ApiException(
-                        403,
-                        "forbidden",
-                        "Not allowed",
-                        "client '" + principal.get().clientId() + "' lacks the role " + names + " this route needs");
-            }
-            handler.handle(principal.get(), req, res);
         };
+    }
+
+    private Principal authorise(ServerRequest req, ServerResponse res, Set<Role> allowed) {
+        var principal = authenticator.authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+        if (principal.isEmpty()) {
+            // Our pages sign in with their own forms; a browser seeing the challenge on their fetch() would open its
+            // own password dialog over them. They mark their requests, as XMLHttpRequest-era pages did.
+            if (req.headers().first(REQUESTED_WITH).isEmpty()) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"checkpass\", charset=\"UTF-8\"");
+            }
+            throw new ApiException(
+                    401,
+                    "unauthenticated",
+                    "Authentication required",
+                    "send HTTP Basic credentials of an API client (curl -u client-id:secret)");
+        }
+        if (allowed.stream().noneMatch(principal.get()::has)) {
+            String names = allowed.stream().map(Role::id).collect(Collectors.joining(" or "));
+            throw new ApiException(
+                    403,
+                    "forbidden",
+                    "Not allowed",
+                    "client '" + principal.get().clientId() + "' lacks the role " + names + " this route needs");
+        }
+        return principal.get();
     }
 }

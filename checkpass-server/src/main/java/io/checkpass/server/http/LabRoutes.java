@@ -33,7 +33,7 @@ public final class LabRoutes {
     }
 
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
-        routing.post("/api/v1/lab-results", classes.ingest().guard(guard.require(this::post, Role.LAB)));
+        routing.post("/api/v1/lab-results", guard.require(classes.ingest(), this::post, Role.LAB));
     }
 
     private void post(Principal lab, ServerRequest req, ServerResponse res) {

@@ -2,6 +2,8 @@ package io.checkpass.server.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -21,8 +23,12 @@ public final class LoadShedder {
     private final int limit;
     private final int retryAfterSeconds;
     private final Counter shed;
+    private final BodyReader bodies;
+    /** Routes anyone may call take small bodies only (the demo wallet's sign-in): bounded memory per stranger. */
+    static final int UNAUTHENTICATED_BODY_BYTES = 64 * 1024;
 
-    public LoadShedder(String routeClass, int limit, int retryAfterSeconds, MeterRegistry metrics) {
+    public LoadShedder(String routeClass, int limit, int retryAfterSeconds, BodyReader bodies, MeterRegistry metrics) {
+        this.bodies = bodies;
         this.routeClass = routeClass;
         this.permits = new Semaphore(limit);
         this.limit = limit;
@@ -38,30 +44,46 @@ public final class LoadShedder {
                 p -> limit - p.availablePermits());
     }
 
-    /** Wraps a handler in this bound. */
+    /** Work to do while holding a permit. */
+    @FunctionalInterface
+    public interface Work {
+        void run() throws Exception;
+    }
+
+    /**
+     * Wraps a handler of a route anyone may call (no client to count against) in this bound. Its body, if any, is
+     * read first, at most {@value #UNAUTHENTICATED_BODY_BYTES} bytes and within the body deadline, so a slow
+     * sender holds no permit.
+     */
     public Handler guard(Handler handler) {
         return (req, res) -> {
-            if (!permits.tryAcquire()) {
-                shed.increment();
-                res.header(HeaderNames.RETRY_AFTER, Integer.toString(retryAfterSeconds));
-                Problems.send(
-                        req,
-                        res,
-                        new ApiException(
-                                503,
-                                "overloaded",
-                                "Server busy",
-                                routeClass + " requests are at their limit of " + limit + " in flight; retry after "
-                                        + retryAfterSeconds + " s",
-                                Map.of("retryAfterSeconds", retryAfterSeconds)));
-                return;
-            }
-            try {
-                handler.handle(req, res);
-            } finally {
-                permits.release();
-            }
+            bodies.preRead(req, UNAUTHENTICATED_BODY_BYTES);
+            run(req, res, () -> handler.handle(req, res));
         };
+    }
+
+    /** Runs {@code work} holding a permit, or answers 503 at once when none is free. */
+    public void run(ServerRequest req, ServerResponse res, Work work) throws Exception {
+        if (!permits.tryAcquire()) {
+            shed.increment();
+            res.header(HeaderNames.RETRY_AFTER, Integer.toString(retryAfterSeconds));
+            Problems.send(
+                    req,
+                    res,
+                    new ApiException(
+                            503,
+                            "overloaded",
+                            "Server busy",
+                            routeClass + " requests are at their limit of " + limit + " in flight; retry after "
+                                    + retryAfterSeconds + " s",
+                            Map.of("retryAfterSeconds", retryAfterSeconds)));
+            return;
+        }
+        try {
+            work.run();
+        } finally {
+            permits.release();
+        }
     }
 
     public String routeClass() {

@@ -5,6 +5,7 @@ import static io.checkpass.core.time.KoreaTime.KST;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkpass.core.time.IsoInstant;
 import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -40,13 +40,11 @@ public final class OperatorRoutes {
     }
 
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
-        routing.get("/api/v1/me", classes.operator().guard(guard.require(this::me, Role.values())));
+        routing.get("/api/v1/me", guard.require(classes.operator(), this::me, Role.values()));
         routing.get(
                 "/api/v1/stats/checkins",
-                classes.operator()
-                        .guard(guard.require(this::checkins, Role.ISSUER_ADMIN, Role.TRACER, Role.MONITORING)));
-        routing.get(
-                "/api/v1/retention/purges", classes.operator().guard(guard.require(this::purges, Role.ISSUER_ADMIN)));
+                guard.require(classes.operator(), this::checkins, Role.ISSUER_ADMIN, Role.TRACER, Role.MONITORING));
+        routing.get("/api/v1/retention/purges", guard.require(classes.operator(), this::purges, Role.ISSUER_ADMIN));
     }
 
     /** The signed-in client: its roles, and for a scanner the venue it serves. Pages call it to check a sign-in. */
@@ -73,10 +71,11 @@ public final class OperatorRoutes {
             day = req.query()
                     .first("day")
                     .asOptional()
-                    .map(LocalDate::parse)
+                    .map(IsoInstant::date)
                     .orElseGet(() -> clock.instant().atZone(KST).toLocalDate());
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("day must be a date such as 2021-12-13 (a day in Korean time)");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(
+                    "day must be a date such as 2021-12-13 (a day in Korean time): " + e.getMessage());
         }
         CheckInStats.Day d = stats.day(day);
         ObjectNode json = JSON.createObjectNode()

@@ -89,7 +89,29 @@ public final class Problems {
         res.status(Status.create(e.status()));
         res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException failure) {
+            if (!clientGone(failure)) {
+                throw failure;
+            }
+            // The client hung up (or was cut off for sending too slowly): nobody is left to read the problem, and it
+            // is no failure of ours to log.
+            log.debug(
+                    "{} {}: client gone before its {} was sent",
+                    req.prologue().method().text(),
+                    req.path().path(),
+                    e.status());
+        }
+    }
+
+    private static boolean clientGone(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -46,7 +46,7 @@ public final class TraceRoutes {
     }
 
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
-        routing.post("/api/v1/traces", classes.operator().guard(guard.require(this::trace, Role.TRACER)));
+        routing.post("/api/v1/traces", guard.require(classes.operator(), this::trace, Role.TRACER));
     }
 
     private void trace(Principal tracerClient, ServerRequest req, ServerResponse res) {

@@ -26,9 +26,9 @@ public final class TrustRoutes {
     }
 
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
-        routing.get("/api/v1/foreign-trust", classes.operator().guard(guard.require(this::show, Role.ISSUER_ADMIN)));
-        routing.post("/api/v1/foreign-trust", classes.operator().guard(guard.require(this::merge, Role.ISSUER_ADMIN)));
-        routing.post("/api/v1/verify", classes.ingest().guard(guard.require(this::verify, Role.SCANNER)));
+        routing.get("/api/v1/foreign-trust", guard.require(classes.operator(), this::show, Role.ISSUER_ADMIN));
+        routing.post("/api/v1/foreign-trust", guard.require(classes.operator(), this::merge, Role.ISSUER_ADMIN));
+        routing.post("/api/v1/verify", guard.require(classes.ingest(), this::verify, Role.SCANNER));
     }
 
     private void show(Principal operator, ServerRequest req, ServerResponse res) {

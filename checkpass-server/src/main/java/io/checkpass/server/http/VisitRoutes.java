@@ -64,19 +64,15 @@ public final class VisitRoutes {
     }
 
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
-        routing.post("/api/v1/checkins", classes.ingest().guard(guard.require(this::upload, Role.SCANNER)));
-        routing.post("/api/v1/venues", classes.operator().guard(guard.require(this::addVenue, Role.ISSUER_ADMIN)));
+        routing.post("/api/v1/checkins", guard.require(classes.ingest(), this::upload, Role.SCANNER));
+        routing.post("/api/v1/venues", guard.require(classes.operator(), this::addVenue, Role.ISSUER_ADMIN));
         routing.get(
-                "/api/v1/venues",
-                classes.operator().guard(guard.require(this::listVenues, Role.ISSUER_ADMIN, Role.TRACER)));
+                "/api/v1/venues", guard.require(classes.operator(), this::listVenues, Role.ISSUER_ADMIN, Role.TRACER));
         routing.post(
                 "/api/v1/venues/{venueId}/scanners",
-                classes.operator().guard(guard.require(this::addScanner, Role.ISSUER_ADMIN)));
-        routing.get(
-                "/api/v1/fraud-signals",
-                classes.operator().guard(guard.require(this::fraudSignals, Role.ISSUER_ADMIN)));
-        routing.post(
-                "/api/v1/retention/purge", classes.operator().guard(guard.require(this::purge, Role.ISSUER_ADMIN)));
+                guard.require(classes.operator(), this::addScanner, Role.ISSUER_ADMIN));
+        routing.get("/api/v1/fraud-signals", guard.require(classes.operator(), this::fraudSignals, Role.ISSUER_ADMIN));
+        routing.post("/api/v1/retention/purge", guard.require(classes.operator(), this::purge, Role.ISSUER_ADMIN));
     }
 
     private void upload(Principal scanner, ServerRequest req, ServerResponse res) {

@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.support.TestCentre;
+import io.checkpass.server.visits.Venues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,10 +27,116 @@ class HostileTrafficTest {
     static TestCentre centre;
     static String monitoring;
 
+    static String doorA;
+    static String doorB;
+
     @BeforeAll
     static void start() {
-        centre = new TestCentre(Instant.parse("2021-12-13T03:00:00Z"));
+        // Two upload permits, three requests in flight per client, two seconds for a body: small, so the test is quick.
+        centre = new TestCentre(
+                Instant.parse("2021-12-13T03:00:00Z"),
+                Map.of("limits.ingest", "2", "limits.per-client", "3", "server.read-timeout", "PT2S"));
         monitoring = centre.client("monitoring-hostile", Role.MONITORING);
+        Venues venues = centre.server.centre().venues();
+        venues.add(new Venues.Venue("hostile-cafe", "1", "카페", "서울", "서울", "restaurant_cafe", Optional.empty()));
+        doorA = centre.adopt("door-a", venues.addScanner("hostile-cafe", "door-a", "door a"));
+        doorB = centre.adopt("door-b", venues.addScanner("hostile-cafe", "door-b", "door b"));
+    }
+
+    /** A scanner's upload that declares 1,000 bytes and sends 13, then stalls. */
+    static Socket stalledUpload(String scanner) throws IOException {
+        Socket socket = new Socket(centre.uri("/").getHost(), centre.uri("/").getPort());
+        socket.setSoTimeout(15_000);
+        socket.getOutputStream()
+                .write(("POST /api/v1/checkins HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+                                + centre.basic(scanner)
+                                + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                                + "{\"checkins\":[")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    static String statusLine(Socket socket) throws IOException {
+        return new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void uploads_stalled_mid_body_hold_no_upload_permit_and_are_cut_off_at_the_deadline() throws Exception {
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                stalled.add(stalledUpload(doorA));
+            }
+            Thread.sleep(300); // let the server take them in
+            var otherDoor = centre.post("/api/v1/checkins", doorB, "{\"checkins\":[]}");
+            assertThat(otherDoor.statusCode())
+                    .as("another venue's upload while three bodies stall (two permits)")
+                    .isEqualTo(202);
+            try (Socket fourth = stalledUpload(doorA)) {
+                assertThat(statusLine(fourth))
+                        .as("a fourth request of the same client")
+                        .isEqualTo("HTTP/1.1 429");
+            }
+            for (Socket socket : stalled) {
+                // The server closes the connection of a body not in by the deadline (2 s here; the socket waits 15).
+                assertThat(statusLine(socket)).isIn("", "HTTP/1.1 408");
+            }
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+        assertThat(centre.post("/api/v1/checkins", doorA, "{\"checkins\":[]}").statusCode())
+                .as("the client's slots are free again")
+                .isEqualTo(202);
+    }
+
+    @Test
+    void a_client_that_hangs_up_mid_body_is_not_a_server_error() throws Exception {
+        try (Socket socket = stalledUpload(doorB)) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(500);
+        String metrics = centre.get("/metrics", monitoring).body();
+        assertThat(metrics.lines().filter(l -> l.contains("/api/v1/checkins") && l.contains("status=\"500\"")))
+                .isEmpty();
+    }
+
+    @Test
+    void dates_out_of_any_range_the_system_records_are_a_400_not_a_500() throws Exception {
+        String auditor = centre.client("auditor-hostile", Role.AUDITOR);
+        String admin = centre.client("admin-hostile", Role.ISSUER_ADMIN);
+        String tracer = centre.client("tracer-hostile", Role.TRACER);
+        String lab = centre.client("lab-hostile", Role.LAB);
+        for (String from :
+                List.of("-4714-11-24T00:00:00Z", "-999999999-01-01T00:00:00Z", "+999999999-12-31T00:00:00Z")) {
+            assertThat(centre.get("/api/v1/audit?from=" + from, auditor).statusCode())
+                    .as(from)
+                    .isEqualTo(400);
+        }
+        for (String day : List.of("-4714-11-24", "-999999999-01-01")) {
+            assertThat(centre.get("/api/v1/stats/checkins?day=" + day, admin).statusCode())
+                    .as(day)
+                    .isEqualTo(400);
+        }
+        var trace = centre.post("/api/v1/traces", tracer, """
+                {"caseId":"c","reason":"r","personId":"P-1","from":"-4714-11-24T00:00:00Z","to":"2021-12-14T00:00:00+09:00"}""");
+        assertThat(trace.statusCode()).isEqualTo(400);
+        String result = Files.readString(Path.of("..", "examples", "lab-result.json"))
+                .replaceAll("\"resultAt\"\\s*:\\s*\"[^\"]*\"", "\"resultAt\": \"-4714-11-24T00:00:00Z\"");
+        assertThat(result).contains("-4714");
+        var labPost = centre.post("/api/v1/lab-results", lab, result);
+        assertThat(labPost.statusCode()).as(labPost.body()).isBetween(400, 499);
+    }
+
+    @Test
+    void a_body_without_a_content_type_is_not_taken_for_json() {
+        var response = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/checkins"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"checkins\":[]}")),
+                doorB);
+        assertThat(response.statusCode()).isEqualTo(415);
     }
 
     @AfterAll

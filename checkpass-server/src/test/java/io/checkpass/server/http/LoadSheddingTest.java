@@ -22,7 +22,9 @@ class LoadSheddingTest {
     @Test
     void the_issuance_route_sheds_excess_requests_with_503_and_retry_after() throws Exception {
         try (TestCentre centre = new TestCentre(
-                CentreApiTest.LUNCH_13_DEC, Map.of("limits.issuance", "2", "limits.retry-after-seconds", "3"))) {
+                CentreApiTest.LUNCH_13_DEC,
+                // One client sends all 400 at once: lift its own cap so the route class's bound is what is tested.
+                Map.of("limits.issuance", "2", "limits.retry-after-seconds", "3", "limits.per-client", "1000"))) {
             String wallet = centre.client("wallet-load", Role.WALLET_PROVIDER);
             List<RegistryRecord> persons = new ArrayList<>();
             for (int i = 0; i < 400; i++) {

@@ -12,6 +12,7 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import io.checkpass.core.registry.PersonId;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.http.BodyReader;
 import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
 import io.checkpass.server.http.Readiness;
@@ -49,6 +50,7 @@ class TraceRoutesTest {
     static TestCentre centre;
     static SeededDay day;
     static WebServer server;
+    static BodyReader bodies;
     static String tracer;
     static String auditor;
 
@@ -62,10 +64,14 @@ class TraceRoutesTest {
         auditor = centre.client("auditor-park", Role.AUDITOR);
         var db = offline.database().dataSource();
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var guard = new Guard(new Authenticator(offline.apiClients(), Duration.ofSeconds(5)));
+        var config = centre.server.config();
+        bodies = new BodyReader(config.server().readTimeout());
+        var guard = new Guard(
+                new Authenticator(offline.apiClients(), Duration.ofSeconds(5)),
+                config.limits().perClient(),
+                bodies);
         var routes = new TraceRoutes(new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60)));
-        var api = new HttpApi(
-                        RouteClasses.of(centre.server.config().limits(), metrics), guard, metrics, new Readiness(db))
+        var api = new HttpApi(RouteClasses.of(config.limits(), bodies, metrics), guard, metrics, new Readiness(db))
                 .add(routes::register);
         server = WebServer.builder()
                 .host("127.0.0.1")
@@ -79,6 +85,7 @@ class TraceRoutesTest {
     @AfterAll
     static void stop() {
         server.stop();
+        bodies.close();
         centre.close();
     }
 

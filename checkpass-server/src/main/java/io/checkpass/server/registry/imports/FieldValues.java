@@ -3,7 +3,6 @@ package io.checkpass.server.registry.imports;
 import io.checkpass.core.time.IsoInstant;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 
 /**
  * Parses the dates and instants of every import format, with problems that show the accepted form. {@code what}
@@ -15,9 +14,9 @@ final class FieldValues {
     /** An ISO calendar date, YYYY-MM-DD; null (with a problem) if it is not one. */
     static LocalDate date(String what, String value, Problems problems) {
         try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            problems.add(what + ": '" + value + "' is not a date; write YYYY-MM-DD, e.g. 2021-12-13");
+            return IsoInstant.date(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(what + ": " + e.getMessage());
             return null;
         }
     }
