@@ -61,6 +61,7 @@ public final class CheckpassServer implements AutoCloseable {
             opened.add(new Maintenance(
                             centre.partitions(),
                             centre.retention(),
+                            centre.bundles()::prune,
                             clock,
                             Duration.ofDays(config.visits().retentionDays()))
                     .start());

@@ -1,5 +1,7 @@
 package io.checkpass.server.http;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
@@ -8,16 +10,22 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Authentication and authorisation for a route: 401 without valid credentials, 403 without one of the roles. */
 public final class Guard {
+    private static final Logger log = LoggerFactory.getLogger(Guard.class);
     private static final HeaderName REQUESTED_WITH = HeaderNames.create("X-Requested-With");
     /** The largest body any route takes (the foreign trust material); the route's own bound is checked on reading. */
     public static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -26,6 +34,19 @@ public final class Guard {
     private final int perClientLimit;
     private final BodyReader bodies;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    /** Failed sign-ins a source address may make in {@link #FAILED_LOGIN_WINDOW} before it must wait. */
+    static final int FAILED_LOGINS_BEFORE_THROTTLE = 20;
+
+    static final Duration FAILED_LOGIN_WINDOW = Duration.ofMinutes(15);
+    /**
+     * Failed sign-ins per source address, counted from the first in a window. Secrets are 256-bit, so this is not
+     * what stops a guess; it keeps a guesser from costing a hash per try forever, and puts it in the log.
+     */
+    private final Cache<String, AtomicInteger> failedLogins = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(FAILED_LOGIN_WINDOW)
+            .build();
 
     /**
      * @param perClientLimit requests one client may have in flight at once, bodies still arriving included
@@ -81,8 +102,40 @@ public final class Guard {
         };
     }
 
+    private static String source(ServerRequest req) {
+        return req.remotePeer().address() instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(req.remotePeer().address());
+    }
+
     private Principal authorise(ServerRequest req, ServerResponse res, Set<Role> allowed) {
-        var principal = authenticator.authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
+        String source = source(req);
+        AtomicInteger failures = failedLogins.getIfPresent(source);
+        if (failures != null && failures.get() >= FAILED_LOGINS_BEFORE_THROTTLE) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(FAILED_LOGIN_WINDOW.toSeconds()));
+            throw new ApiException(
+                    429,
+                    "sign-in-throttled",
+                    "Too many failed sign-ins",
+                    FAILED_LOGINS_BEFORE_THROTTLE + " failed sign-ins came from this address; it may try again within "
+                            + FAILED_LOGIN_WINDOW.toMinutes() + " minutes",
+                    Map.of("retryAfterSeconds", FAILED_LOGIN_WINDOW.toSeconds()));
+        }
+        var principal = authenticator.authenticate(authorization);
+        if (principal.isEmpty() && authorization.isPresent()) {
+            int count = failedLogins.get(source, s -> new AtomicInteger()).incrementAndGet();
+            // The first failure and the one that throttles are worth a line each; the ones between would flood the log.
+            if (count == 1 || count == FAILED_LOGINS_BEFORE_THROTTLE) {
+                log.warn(
+                        "failed sign-in from {} on {} {} ({} in this window{})",
+                        source,
+                        req.prologue().method().text(),
+                        req.path().path(),
+                        count,
+                        count == FAILED_LOGINS_BEFORE_THROTTLE ? "; throttled" : "");
+            }
+        }
         if (principal.isEmpty()) {
             // Our pages sign in with their own forms; a browser seeing the challenge on their fetch() would open its
             // own password dialog over them. They mark their requests, as XMLHttpRequest-era pages did.

@@ -171,6 +171,24 @@ public final class TrustBundleService {
         }
     }
 
+    /**
+     * Deletes the bundles published before {@code before}, always keeping the newest: scanners only ever fetch
+     * the current bundle, and an old one still lists serials revoked back then, which need not outlive the visits'
+     * retention.
+     *
+     * @return how many were deleted
+     */
+    public int prune(Instant before) {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("delete from trust_bundle where created_at < ?"
+                        + " and version < (select max(version) from trust_bundle)")) {
+            s.setTimestamp(1, Timestamp.from(before));
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prune trust bundles older than " + before, e);
+        }
+    }
+
     private static Set<Serial> revokedAt(Connection c, Instant now) throws SQLException {
         Set<Serial> revoked = new HashSet<>();
         try (PreparedStatement s = c.prepareStatement("select serial from revocation where expires_at > ?")) {

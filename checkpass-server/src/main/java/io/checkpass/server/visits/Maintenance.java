@@ -2,17 +2,20 @@ package io.checkpass.server.visits;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The visit log's background work: partitions made a week ahead and the retention purge, every hour. A failure is
- * logged and retried on the next tick; it never stops the server.
+ * The centre's background work, every hour: the visit log's partitions made a week ahead, the retention purge, and
+ * the pruning of trust bundles older than the retention (the newest always stays). A failure is logged and retried
+ * on the next tick; it never stops the server.
  */
 public final class Maintenance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
@@ -21,10 +24,18 @@ public final class Maintenance implements AutoCloseable {
     private final Retention retention;
     private final Clock clock;
     private final Duration keep;
+    private final ToIntFunction<Instant> pruneBundlesBefore;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("checkpass-maintenance").daemon().factory());
 
-    public Maintenance(VisitPartitions partitions, Retention retention, Clock clock, Duration keep) {
+    /** @param pruneBundlesBefore deletes the trust bundles published before an instant, and says how many */
+    public Maintenance(
+            VisitPartitions partitions,
+            Retention retention,
+            ToIntFunction<Instant> pruneBundlesBefore,
+            Clock clock,
+            Duration keep) {
+        this.pruneBundlesBefore = pruneBundlesBefore;
         this.partitions = partitions;
         this.retention = retention;
         this.clock = clock;
@@ -37,7 +48,16 @@ public final class Maintenance implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> guarded("partitions", this::ensurePartitions), 1, 1, TimeUnit.HOURS);
         scheduler.scheduleWithFixedDelay(
                 () -> guarded("retention", () -> retention.purge("retention-job")), 1, 60, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(() -> guarded("bundle pruning", this::pruneBundles), 2, 60, TimeUnit.MINUTES);
         return this;
+    }
+
+    /** Deletes the trust bundles published before the retention. */
+    public void pruneBundles() {
+        int pruned = pruneBundlesBefore.applyAsInt(clock.instant().minus(keep));
+        if (pruned > 0) {
+            log.info("pruned {} trust bundles older than {} days", pruned, keep.toDays());
+        }
     }
 
     public void ensurePartitions() {

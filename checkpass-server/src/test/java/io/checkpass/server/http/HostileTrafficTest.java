@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -128,6 +129,25 @@ class HostileTrafficTest {
         assertThat(result).contains("-4714");
         var labPost = centre.post("/api/v1/lab-results", lab, result);
         assertThat(labPost.statusCode()).as(labPost.body()).isBetween(400, 499);
+    }
+
+    @Test
+    void failed_sign_ins_from_one_address_are_throttled_even_for_a_right_secret_then() {
+        // A centre of its own: the throttle counts per address, and every test here comes from 127.0.0.1.
+        try (TestCentre own = new TestCentre(Instant.parse("2021-12-13T03:00:00Z"))) {
+            String admin = own.client("admin-throttle", Role.ISSUER_ADMIN);
+            var wrong = HttpRequest.newBuilder(own.uri("/api/v1/venues"))
+                    .header(
+                            "Authorization",
+                            "Basic " + Base64.getEncoder().encodeToString("admin-throttle:guess".getBytes()));
+            for (int i = 0; i < Guard.FAILED_LOGINS_BEFORE_THROTTLE; i++) {
+                assertThat(own.send(wrong, null).statusCode()).isEqualTo(401);
+            }
+            var throttled = own.get("/api/v1/venues", admin);
+            assertThat(throttled.statusCode()).isEqualTo(429);
+            assertThat(TestCentre.json(throttled).path("type").asText()).endsWith("/sign-in-throttled");
+            assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+        }
     }
 
     @Test

@@ -62,6 +62,27 @@ class TrustBundleServiceTest {
     }
 
     @Test
+    void pruning_deletes_bundles_older_than_the_retention_and_never_the_newest() throws Exception {
+        databaseDown.set(false);
+        TrustBundleService bundles = service();
+        bundles.publish("old");
+        centre.clock.advance(Duration.ofDays(30));
+        TrustBundleService.Published newest = bundles.publish("new");
+
+        assertThat(bundles.prune(centre.clock.instant().minus(Duration.ofDays(28))))
+                .isPositive();
+        assertThat(bundles.prune(centre.clock.instant().plus(Duration.ofDays(365))))
+                .as("the newest stays, however old")
+                .isZero();
+        try (var c = centre.server.centre().database().dataSource().getConnection();
+                var r = c.createStatement().executeQuery("select count(*), max(version) from trust_bundle")) {
+            r.next();
+            assertThat(r.getLong(1)).isEqualTo(1);
+            assertThat(r.getLong(2)).isEqualTo(newest.version());
+        }
+    }
+
+    @Test
     void with_the_database_down_the_known_bundle_is_served_on_and_a_newer_one_is_picked_up_after() {
         databaseDown.set(false);
         TrustBundleService bundles = service();
