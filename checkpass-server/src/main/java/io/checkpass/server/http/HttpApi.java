@@ -2,16 +2,20 @@ package io.checkpass.server.http;
 
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.refusal.Refused;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +53,21 @@ public final class HttpApi {
         routing.addFilter((chain, req, res) -> {
             long started = System.nanoTime();
             try {
+                // A response is what its Content-Type says, never sniffed into something a browser would run.
+                res.header(NOSNIFF, "nosniff");
+                Optional<String> foreign = crossOriginWrite(req);
+                if (foreign.isPresent()) {
+                    Problems.send(
+                            req,
+                            res,
+                            new ApiException(
+                                    403,
+                                    "cross-origin",
+                                    "Cross-origin request refused",
+                                    "a page at " + foreign.get()
+                                            + " may not write to this centre; only its own pages may"));
+                    return;
+                }
                 chain.proceed();
             } finally {
                 String route = req.matchingPattern().orElse("unmatched");
@@ -114,6 +133,32 @@ public final class HttpApi {
 
     /** The methods the API has; any other, which a client may make up at will, is tagged "other" so tags stay bounded. */
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
+    private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+
+    /**
+     * The origin of a page elsewhere that makes this browser write to the centre, if that is what this request is.
+     * Browsers name the page's origin on every write; API clients (scanner apps, labs, curl) send none. A page of
+     * another site could otherwise make an operator's browser post with credentials it holds, so a write whose
+     * {@code Origin} is not this centre's own host is refused. Reads are left alone: they change nothing.
+     */
+    static Optional<String> crossOriginWrite(ServerRequest req) {
+        if (READS.contains(req.prologue().method().text())) {
+            return Optional.empty();
+        }
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        if (origin.isEmpty()) {
+            return Optional.empty();
+        }
+        String host = req.headers().first(HeaderNames.HOST).orElse("");
+        try {
+            String authority = URI.create(origin.get()).getRawAuthority();
+            return host.equalsIgnoreCase(authority) ? Optional.empty() : origin;
+        } catch (IllegalArgumentException e) {
+            return origin;
+        }
+    }
 
     static String methodTag(String method) {
         return KNOWN_METHODS.contains(method) ? method : "other";

@@ -151,6 +151,42 @@ class HostileTrafficTest {
     }
 
     @Test
+    void a_page_of_another_site_cannot_make_a_browser_write_but_the_centres_own_pages_can() {
+        var foreign = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/checkins"))
+                        .header("Content-Type", "application/json")
+                        .header("Origin", "https://evil.example")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"checkins\":[]}")),
+                doorB);
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(TestCentre.json(foreign).path("type").asText()).endsWith("/cross-origin");
+
+        String own =
+                "http://" + centre.uri("/").getHost() + ":" + centre.uri("/").getPort();
+        var same = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/checkins"))
+                        .header("Content-Type", "application/json")
+                        .header("Origin", own)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"checkins\":[]}")),
+                doorB);
+        assertThat(same.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void pages_forbid_foreign_scripts_and_framing_and_nothing_is_sniffed() {
+        var page = centre.get("/scanner/", null);
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(
+                        csp -> assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("Permissions-Policy"))
+                .hasValueSatisfying(p -> assertThat(p).contains("camera=(self)"));
+        assertThat(centre.get("/wallet/", null).headers().firstValue("Permissions-Policy"))
+                .hasValueSatisfying(p -> assertThat(p).contains("camera=()"));
+        assertThat(centre.get("/api/v1/trust-anchor", null).headers().firstValue("X-Content-Type-Options"))
+                .hasValue("nosniff");
+    }
+
+    @Test
     void a_body_without_a_content_type_is_not_taken_for_json() {
         var response = centre.send(
                 HttpRequest.newBuilder(centre.uri("/api/v1/checkins"))
