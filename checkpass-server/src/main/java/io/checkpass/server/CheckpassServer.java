@@ -112,7 +112,8 @@ public final class CheckpassServer implements AutoCloseable {
                                     config.sip().port(),
                                     centre.venues(),
                                     centre.checkInLog(),
-                                    clock)
+                                    clock,
+                                    config.sip().trustedPeers())
                             .start())
                     : null;
             this.webServer = WebServer.builder()

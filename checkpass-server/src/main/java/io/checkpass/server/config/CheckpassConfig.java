@@ -1,5 +1,6 @@
 package io.checkpass.server.config;
 
+import io.checkpass.server.sip.TrustedPeers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -68,8 +69,12 @@ public record CheckpassConfig(
      */
     public record Visits(int retentionDays, int fraudWindowMinutes, int dwellMinutes) {}
 
-    /** The 안심콜 SIP endpoint (UDP). */
-    public record Sip(boolean enabled, String host, int port) {}
+    /**
+     * The 안심콜 SIP endpoint (UDP and TCP).
+     *
+     * @param trustedPeers the addresses that may send it requests (the trunk's); loopback when it listens on loopback
+     */
+    public record Sip(boolean enabled, String host, int port, TrustedPeers trustedPeers) {}
 
     public record Logging(boolean json) {}
 }

@@ -3,7 +3,10 @@ package io.checkpass.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.checkpass.server.sip.TrustedPeers;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -52,8 +56,9 @@ public final class ConfigLoader {
         d.put("visits.fraud-window-minutes", "10");
         d.put("tracing.dwell-minutes", "60");
         d.put("sip.enabled", "true");
-        d.put("sip.host", "0.0.0.0");
+        d.put("sip.host", "127.0.0.1");
         d.put("sip.port", "5060");
+        d.put("sip.trusted-peers", "");
         d.put("logging.format", "text");
         d.put("demo.wallet", "false");
         return d;
@@ -223,9 +228,44 @@ public final class ConfigLoader {
                 new CheckpassConfig.Sip(
                         bool(v, "sip.enabled", problems),
                         v.get("sip.host"),
-                        integer(v, "sip.port", 0, 65535, problems)),
+                        integer(v, "sip.port", 0, 65535, problems),
+                        trustedPeers(v, problems)),
                 new CheckpassConfig.Logging(logFormat.equals("json")),
                 bool(v, "demo.wallet", problems));
+    }
+
+    /**
+     * The SIP trunk's addresses. An endpoint that listens beyond this machine must be told whom to believe: a
+     * forged caller id from anywhere else would log a visit for any phone at any venue.
+     */
+    private static TrustedPeers trustedPeers(Map<String, String> v, List<String> problems) {
+        TrustedPeers peers;
+        try {
+            peers = TrustedPeers.parse(v.get("sip.trusted-peers"));
+        } catch (IllegalArgumentException e) {
+            problems.add("sip.trusted-peers: " + e.getMessage() + " (set it in checkpass.yaml or "
+                    + envName("sip.trusted-peers") + ")");
+            return TrustedPeers.LOOPBACK;
+        }
+        if (!peers.isEmpty()) {
+            return peers;
+        }
+        String host = v.get("sip.host");
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            problems.add("sip.host = '" + host + "' is not an address of this machine");
+            return TrustedPeers.LOOPBACK;
+        }
+        boolean enabled = Set.of("true", "yes", "on")
+                .contains(v.get("sip.enabled").strip().toLowerCase(Locale.ROOT));
+        if (!loopback && enabled) {
+            problems.add(
+                    "sip.trusted-peers is empty, but sip.host = '" + host + "' listens beyond this machine: list the"
+                            + " SIP trunk's addresses (CIDRs, e.g. 203.0.113.0/24), or set sip.host: 127.0.0.1");
+        }
+        return TrustedPeers.LOOPBACK;
     }
 
     private static int integer(Map<String, String> v, String key, int min, int max, List<String> problems) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ public final class SipEndpoint implements AutoCloseable {
     private final CallInLine line;
     private final GroupCommitLog groupCommit;
     private final Semaphore inFlight;
+    private final TrustedPeers trusted;
+    private final AtomicLong untrusted = new AtomicLong();
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sip-request-", 0).factory());
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -67,18 +70,19 @@ public final class SipEndpoint implements AutoCloseable {
             Function<String, Optional<String>> venueByCallNumber,
             CheckInLog checkIns,
             Clock clock) {
-        this(host, port, venueByCallNumber, checkIns, clock, SipSettings.DEFAULTS);
+        this(host, port, venueByCallNumber, checkIns, clock, SipSettings.DEFAULTS, TrustedPeers.LOOPBACK);
     }
 
-    /** Looks venue numbers up in {@link Venues}. */
-    public SipEndpoint(String host, int port, Venues venues, CheckInLog checkIns, Clock clock) {
+    /** Looks venue numbers up in {@link Venues}; hears requests from {@code trusted} addresses only. */
+    public SipEndpoint(String host, int port, Venues venues, CheckInLog checkIns, Clock clock, TrustedPeers trusted) {
         this(
                 host,
                 port,
                 digits -> venues.byCallNumber(digits).map(Venues.Venue::venueId),
                 checkIns,
                 clock,
-                SipSettings.DEFAULTS);
+                SipSettings.DEFAULTS,
+                trusted);
     }
 
     public SipEndpoint(
@@ -87,7 +91,8 @@ public final class SipEndpoint implements AutoCloseable {
             Function<String, Optional<String>> venueByCallNumber,
             CheckInLog checkIns,
             Clock clock,
-            SipSettings settings) {
+            SipSettings settings,
+            TrustedPeers trusted) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("sip.port must be 0..65535, got " + port);
         }
@@ -97,6 +102,7 @@ public final class SipEndpoint implements AutoCloseable {
         this.groupCommit = new GroupCommitLog(checkIns, settings.maxInFlight(), 500);
         this.line = new CallInLine(venueByCallNumber, groupCommit, clock, settings);
         this.inFlight = new Semaphore(settings.maxInFlight());
+        this.trusted = trusted;
     }
 
     /**
@@ -196,8 +202,11 @@ public final class SipEndpoint implements AutoCloseable {
                 }
                 continue;
             }
-            byte[] data = Arrays.copyOf(packet.getData(), packet.getLength());
             InetSocketAddress source = (InetSocketAddress) packet.getSocketAddress();
+            if (!heard(source)) {
+                continue;
+            }
+            byte[] data = Arrays.copyOf(packet.getData(), packet.getLength());
             handle(data, parsed -> new UdpPeer(udp, responseAddress(source, parsed), source));
         }
     }
@@ -213,6 +222,10 @@ public final class SipEndpoint implements AutoCloseable {
                 }
                 continue;
             }
+            if (!heard((InetSocketAddress) socket.getRemoteSocketAddress())) {
+                closeQuietly(socket);
+                continue;
+            }
             if (connections.size() >= MAX_TCP_CONNECTIONS) {
                 log.warn(
                         "SIP TCP connection from {} refused: {} open",
@@ -224,6 +237,26 @@ public final class SipEndpoint implements AutoCloseable {
             connections.add(socket);
             Thread.ofVirtual().name("sip-tcp-connection").start(() -> readConnection(socket));
         }
+    }
+
+    /**
+     * Whether a request from {@code source} is heard at all. One from outside the trusted peers is dropped
+     * unanswered: an answer would go to whatever address the sender forged. The first and every 1,000th are logged.
+     */
+    private boolean heard(InetSocketAddress source) {
+        if (trusted.contains(source.getAddress())) {
+            return true;
+        }
+        long n = untrusted.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            log.warn("SIP from {} dropped: not a trusted peer (sip.trusted-peers); {} dropped so far", source, n);
+        }
+        return false;
+    }
+
+    /** Requests dropped because they came from outside the trusted peers. */
+    long untrustedDropped() {
+        return untrusted.get();
     }
 
     private void readConnection(Socket socket) {

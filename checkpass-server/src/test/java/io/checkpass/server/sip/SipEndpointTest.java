@@ -9,10 +9,12 @@ import io.checkpass.server.sip.SipFixtures.MemoryLog;
 import io.checkpass.server.sip.SipFixtures.Sent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -106,6 +108,61 @@ class SipEndpointTest {
                             () -> new SipStreamReader(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)))
                                     .next())
                     .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void an_invite_from_outside_the_trusted_peers_is_dropped_unanswered_and_never_logged() throws IOException {
+        MemoryLog trunkOnly = new MemoryLog();
+        try (SipEndpoint guarded = new SipEndpoint(
+                                "127.0.0.1",
+                                0,
+                                n -> Optional.of("cafe-1"),
+                                trunkOnly,
+                                Clock.systemUTC(),
+                                SipSettings.DEFAULTS,
+                                TrustedPeers.parse("192.0.2.0/24, 2001:db8::/32"))
+                        .start();
+                DatagramSocket forger = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                Socket tcp = new Socket(InetAddress.getLoopbackAddress(), guarded.port())) {
+            forger.setSoTimeout(1500);
+            byte[] forged = invite("z9hG4bK-f", "forged")
+                    .replace("10.0.0.7:5062", "127.0.0.1:" + forger.getLocalPort())
+                    .getBytes(StandardCharsets.UTF_8);
+            forger.send(new DatagramPacket(forged, forged.length, InetAddress.getLoopbackAddress(), guarded.port()));
+            Assertions.assertThatThrownBy(() -> receive(forger)).isInstanceOf(SocketTimeoutException.class);
+
+            tcp.setSoTimeout(1500);
+            assertThat(tcp.getInputStream().read())
+                    .as("the TCP connection is closed at once")
+                    .isEqualTo(-1);
+            assertThat(trunkOnly.appended).isEmpty();
+            assertThat(guarded.untrustedDropped())
+                    .as("the datagram and the connection")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void trusted_peers_are_cidr_blocks_of_literal_addresses() {
+        TrustedPeers peers = TrustedPeers.parse(" 203.0.113.0/24, 198.51.100.7 ,2001:db8::/32");
+        assertThat(peers.contains(address("203.0.113.200"))).isTrue();
+        assertThat(peers.contains(address("203.0.114.1"))).isFalse();
+        assertThat(peers.contains(address("198.51.100.7"))).isTrue();
+        assertThat(peers.contains(address("198.51.100.8"))).isFalse();
+        assertThat(peers.contains(address("2001:db8:1::5"))).isTrue();
+        assertThat(peers.contains(address("2001:db9::5"))).isFalse();
+        assertThat(TrustedPeers.LOOPBACK.contains(address("127.0.0.1"))).isTrue();
+        for (String bad : List.of("trunk.example.com", "10.0.0.0/33", "10.0.0.0/", "1.2.3.4/x")) {
+            Assertions.assertThatThrownBy(() -> TrustedPeers.parse(bad)).hasMessageContaining(bad.strip());
+        }
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -65,7 +65,9 @@ class SippTest {
         cipher = ContactCipher.open(centre.dataDir.resolve("keys"), Optional.empty());
         // Real time: the transaction timers must run for SIPp to see retransmissions.
         Clock clock = Clock.systemUTC();
-        endpoint = new SipEndpoint("127.0.0.1", 0, venues, new PostgresCheckInLog(db, cipher, clock), clock).start();
+        endpoint = new SipEndpoint(
+                        "127.0.0.1", 0, venues, new PostgresCheckInLog(db, cipher, clock), clock, TrustedPeers.LOOPBACK)
+                .start();
     }
 
     @AfterAll
