@@ -33,7 +33,7 @@ final class ServerTransaction {
     private Instant endsAt;
 
     ServerTransaction(SipRequest request, SipPeer peer, String toTag, SipSettings settings) {
-        this.request = request;
+        this.request = request.retained();
         this.peer = peer;
         this.toTag = toTag;
         this.settings = settings;

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SipEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipEndpoint.class);
-    private static final int DEFAULT_SIP_PORT = 5060;
     private static final int MAX_TCP_CONNECTIONS = 256;
+    /** Connections one peer may hold: a trunk needs a handful; the rest stay for the other trunks. */
+    static final int MAX_TCP_CONNECTIONS_PER_PEER = 32;
+
     private static final int TCP_IDLE_MILLIS = 300_000;
 
     private final String host;
@@ -52,6 +55,7 @@ public final class SipEndpoint implements AutoCloseable {
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sip-request-", 0).factory());
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<InetAddress, Integer> connectionsPerPeer = new ConcurrentHashMap<>();
     private final List<Thread> loops = new ArrayList<>();
     private DatagramSocket udp;
     private ServerSocket tcp;
@@ -207,7 +211,10 @@ public final class SipEndpoint implements AutoCloseable {
                 continue;
             }
             byte[] data = Arrays.copyOf(packet.getData(), packet.getLength());
-            handle(data, parsed -> new UdpPeer(udp, responseAddress(source, parsed), source));
+            // Answers go back where the request came from, as RFC 3581's rport asks, whether or not the client asked:
+            // the port in the top Via is the sender's to write, and would let a request aim our answers (and their
+            // retransmissions) at any port. Trunks' border controllers signal symmetrically, so nothing is lost.
+            handle(data, parsed -> new UdpPeer(udp, source, source));
         }
     }
 
@@ -226,7 +233,19 @@ public final class SipEndpoint implements AutoCloseable {
                 closeQuietly(socket);
                 continue;
             }
+            InetAddress peer = socket.getInetAddress();
+            int[] held = {0};
+            connectionsPerPeer.merge(peer, 1, (a, b) -> (held[0] = a) >= MAX_TCP_CONNECTIONS_PER_PEER ? a : a + b);
+            if (held[0] >= MAX_TCP_CONNECTIONS_PER_PEER) {
+                log.warn(
+                        "SIP TCP connection from {} refused: it holds {} already",
+                        socket.getRemoteSocketAddress(),
+                        MAX_TCP_CONNECTIONS_PER_PEER);
+                closeQuietly(socket);
+                continue;
+            }
             if (connections.size() >= MAX_TCP_CONNECTIONS) {
+                release(peer);
                 log.warn(
                         "SIP TCP connection from {} refused: {} open",
                         socket.getRemoteSocketAddress(),
@@ -273,7 +292,12 @@ public final class SipEndpoint implements AutoCloseable {
             log.debug("SIP TCP connection {} closed: {}", socket.getRemoteSocketAddress(), e.getMessage());
         } finally {
             connections.remove(socket);
+            release(socket.getInetAddress());
         }
+    }
+
+    private void release(InetAddress peer) {
+        connectionsPerPeer.computeIfPresent(peer, (address, held) -> held <= 1 ? null : held - 1);
     }
 
     private void handle(byte[] data, Function<SipParser.Parsed, SipPeer> peerFor) {
@@ -307,26 +331,6 @@ public final class SipEndpoint implements AutoCloseable {
                 log.error("SIP timers failed", e);
             }
         }
-    }
-
-    /**
-     * RFC 3261 §18.2.2 over UDP: to the source address (what {@code received} records), at the source port if the
-     * client asked for {@code rport} (RFC 3581), else at the sent-by port, 5060 by default.
-     */
-    static InetSocketAddress responseAddress(InetSocketAddress source, SipParser.Parsed parsed) {
-        SipRequest request = switch (parsed) {
-            case SipParser.Request r -> r.request();
-            case SipParser.Invalid i -> i.request();
-            case SipParser.Dropped d -> null;
-        };
-        if (request == null) {
-            return source;
-        }
-        Via via = request.topVia();
-        if (via.param("rport").isPresent()) {
-            return source;
-        }
-        return new InetSocketAddress(source.getAddress(), via.port().orElse(DEFAULT_SIP_PORT));
     }
 
     private static void closeQuietly(AutoCloseable c) {

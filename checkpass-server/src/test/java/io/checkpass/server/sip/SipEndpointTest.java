@@ -47,7 +47,7 @@ class SipEndpointTest {
     }
 
     @Test
-    void over_udp_garbage_is_dropped_and_the_next_request_is_answered_at_the_port_in_via_or_rport() throws IOException {
+    void over_udp_garbage_is_dropped_and_the_next_request_is_answered_with_rport_and_received() throws IOException {
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             client.setSoTimeout(5000);
             for (byte[] junk : List.of(
@@ -74,6 +74,19 @@ class SipEndpointTest {
             assertThat(receive(client).header("Via"))
                     .hasValue("SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK-2;rport=" + client.getLocalPort()
                             + ";received=127.0.0.1");
+        }
+    }
+
+    @Test
+    void over_udp_answers_go_back_to_the_sender_never_to_a_port_its_via_names() throws IOException {
+        try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(5000);
+            String aimed = request(
+                            "OPTIONS", "sip:" + VENUE_NUMBER + "@127.0.0.1", "z9hG4bK-9", "c9", "01012345678", "t", 1)
+                    .replace("10.0.0.7:5062;branch=z9hG4bK-9", "127.0.0.1:9;branch=z9hG4bK-9");
+            send(client, aimed.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(receive(client).status()).isEqualTo(200);
         }
     }
 
@@ -140,6 +153,29 @@ class SipEndpointTest {
             assertThat(guarded.untrustedDropped())
                     .as("the datagram and the connection")
                     .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void one_peer_cannot_take_every_tcp_connection() throws IOException {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < SipEndpoint.MAX_TCP_CONNECTIONS_PER_PEER; i++) {
+                held.add(new Socket(InetAddress.getLoopbackAddress(), endpoint.port()));
+            }
+            try (Socket oneMore = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+                oneMore.setSoTimeout(3000);
+                assertThat(oneMore.getInputStream().read()).as("closed at once").isEqualTo(-1);
+            }
+            Socket first = held.getFirst();
+            first.setSoTimeout(300);
+            Assertions.assertThatThrownBy(() -> first.getInputStream().read())
+                    .as("the peer's other connections stay open")
+                    .isInstanceOf(SocketTimeoutException.class);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
         }
     }
 

@@ -96,6 +96,37 @@ class SipParserTest {
     }
 
     @Test
+    void a_header_folded_into_thousands_of_continuations_is_refused_not_joined_over_and_over() {
+        StringBuilder folded = new StringBuilder("OPTIONS sip:0800000001@t SIP/2.0\r\nSubject: a");
+        while (folded.length() < SipParser.MAX_MESSAGE - 100) {
+            folded.append("\r\n b");
+        }
+        folded.append("\r\nCall-ID: c\r\n\r\n");
+
+        SipParser.Parsed parsed = parse(folded.toString());
+
+        assertThat(parsed).isInstanceOf(SipParser.Dropped.class);
+        assertThat(((SipParser.Dropped) parsed).why()).contains("header longer than");
+    }
+
+    @Test
+    void a_transaction_keeps_only_the_headers_it_answers_with_and_no_body() {
+        String withBody = "OPTIONS sip:0800000001@t SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 10.0.0.7:5062;branch=z9hG4bK-1\r\n"
+                + "From: <sip:01012345678@t>;tag=a\r\nTo: <sip:0800000001@t>\r\nCall-ID: big\r\nCSeq: 1 OPTIONS\r\n"
+                + "X-Padding: " + "p".repeat(4000) + "\r\n"
+                + "Content-Length: 20000\r\n\r\n" + "b".repeat(20000);
+
+        SipRequest retained = ((SipParser.Request) parse(withBody)).request().retained();
+
+        assertThat(retained.body()).isEmpty();
+        assertThat(retained.headers())
+                .extracting(SipRequest.Header::name)
+                .containsExactly("via", "from", "to", "call-id", "cseq");
+        assertThat(retained.callId()).isEqualTo("big");
+    }
+
+    @Test
     void telephone_numbers_are_read_from_uris_as_digits() {
         Map<String, Optional<String>> vectors = new LinkedHashMap<>();
         vectors.put("sip:0800000001@t", Optional.of("0800000001"));
