@@ -33,4 +33,7 @@ public interface AuditLog {
 
     /** Entries in [from, to) with this action if one is given, newest first, at most {@code limit}. */
     List<Entry> read(Instant from, Instant to, int limit, Optional<String> action);
+
+    /** Walks the hash chain from its first entry and says whether every entry is as written and none is missing. */
+    AuditChain.Check verifyChain();
 }

@@ -42,6 +42,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             ServeCommand.class,
             ImportCommand.class,
             IssueAheadCommand.class,
+            AuditCommand.class,
             TrustCommand.class,
             ConformanceCommand.class,
             VectorsCommand.class,
