@@ -98,7 +98,7 @@ public final class CheckpassServer implements AutoCloseable {
                             new ScannerVerification(centre.bundles(), es256, clock))::register)
                     .add(new TraceRoutes(centre.tracer())::register)
                     .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
-                    .add(new WebPages()::register);
+                    .add(new WebPages(config.pagesTestHooks())::register);
             if (config.demoWallet()) {
                 api.add(new DemoWalletRoutes(
                         centre.registry(),

@@ -88,6 +88,9 @@ final class ServeCommand implements Callable<Integer> {
         if (demo) {
             overrides.put("demo.wallet", "true");
         }
+        if (demo || clockStart != null) {
+            overrides.put("pages.test-hooks", "true");
+        }
         CheckpassConfig cfg = centre.config(overrides);
         LogSetup.forServer(cfg.logging().json());
         Clock clock = clockStart == null

@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * @param demoWallet whether the demo wallet provider's sign-in routes exist ({@code serve --demo} turns them on); a
  *                   production centre leaves them off, so it exposes no sign-in by birth date
+ * @param pagesTestHooks whether the pages honour their test and replay hooks ({@code ?clockOffset=}); {@code serve
+ *                   --demo} and {@code --clock-start} turn it on; at a real door a crafted link must not move the clock
  */
 public record CheckpassConfig(
         Server server,
@@ -22,7 +24,8 @@ public record CheckpassConfig(
         Visits visits,
         Sip sip,
         Logging logging,
-        boolean demoWallet) {
+        boolean demoWallet,
+        boolean pagesTestHooks) {
 
     /**
      * @param readTimeout how long a request body may take to arrive in full; a slower one is cut off, and its client

@@ -61,6 +61,7 @@ public final class ConfigLoader {
         d.put("sip.trusted-peers", "");
         d.put("logging.format", "text");
         d.put("demo.wallet", "false");
+        d.put("pages.test-hooks", "false");
         return d;
     }
 
@@ -231,7 +232,8 @@ public final class ConfigLoader {
                         integer(v, "sip.port", 0, 65535, problems),
                         trustedPeers(v, problems)),
                 new CheckpassConfig.Logging(logFormat.equals("json")),
-                bool(v, "demo.wallet", problems));
+                bool(v, "demo.wallet", problems),
+                bool(v, "pages.test-hooks", problems));
     }
 
     /**

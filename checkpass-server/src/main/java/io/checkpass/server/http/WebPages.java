@@ -5,6 +5,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -29,7 +30,22 @@ public final class WebPages {
                     + " img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none';"
                     + " form-action 'self'; frame-ancestors 'none'";
 
+    private final byte[] testHooks;
+
+    /** @param testHooks whether the pages honour their test and replay hooks (config {@code pages.test-hooks}) */
+    public WebPages(boolean testHooks) {
+        this.testHooks = ("// Made by the centre (config pages.test-hooks): whether this page honours ?clockOffset=.\n"
+                        + "export const testHooks = " + testHooks + ";\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     public void register(HttpRouting.Builder routing, RouteClasses classes, Guard guard) {
+        routing.get("/shared/test-hooks.js", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/javascript");
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.header(HeaderNames.create("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
+            res.send(testHooks);
+        });
         for (String page : PAGES) {
             // The service workers' scope is /page/, which /page (no slash) is outside of.
             routing.get("/" + page, (req, res) -> {

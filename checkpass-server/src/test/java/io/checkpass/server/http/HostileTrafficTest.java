@@ -187,6 +187,15 @@ class HostileTrafficTest {
     }
 
     @Test
+    void the_pages_test_hooks_are_off_unless_the_centre_runs_a_demo_or_a_replay() {
+        assertThat(centre.get("/shared/test-hooks.js", null).body()).contains("testHooks = false");
+        try (TestCentre demo =
+                new TestCentre(Instant.parse("2021-12-13T03:00:00Z"), Map.of("pages.test-hooks", "true"))) {
+            assertThat(demo.get("/shared/test-hooks.js", null).body()).contains("testHooks = true");
+        }
+    }
+
+    @Test
     void a_body_without_a_content_type_is_not_taken_for_json() {
         var response = centre.send(
                 HttpRequest.newBuilder(centre.uri("/api/v1/checkins"))

@@ -92,7 +92,7 @@ class PagesBrowserTest {
                 .as("the browser tests need Debian's chromium and chromium-driver: apt-get install chromium "
                         + "chromium-driver (.ci/run does)")
                 .isTrue();
-        centre = new TestCentre(MutableClock.ticking(LUNCH), Map.of("demo.wallet", "true"));
+        centre = new TestCentre(MutableClock.ticking(LUNCH), Map.of("demo.wallet", "true", "pages.test-hooks", "true"));
         var server = centre.server;
         secrets = new DemoSeeder(
                         server.centre().registry(),
