@@ -27,7 +27,7 @@ let judged = { text: null, at: 0, lastSeen: 0 };
 let verdictTimer = null;
 let audio = null;
 let scans = 0;
-const sync = { uploading: false, failures: 0, nextAttempt: 0, lastSync: null, error: null, rejected: 0, duplicates: 0 };
+const sync = { uploading: false, failures: 0, nextAttempt: 0, lastSync: null, error: null, rejected: 0, duplicates: 0, refusedWhy: null };
 
 setupLanguage({
   title: ['출입 확인', 'Door check'],
@@ -66,6 +66,7 @@ setupLanguage({
   offline: ['오프라인', 'Offline'],
   uploading: ['전송 중', 'uploading'],
   alreadyStored: ['{n}건은 이미 저장되어 있었음', '{n} were already stored'],
+  refused: ['{n}건은 센터가 거부함 (예: {why})', '{n} refused by the centre (e.g. {why})'],
   retryIn: ['{s}초 후 재시도', 'retry in {s} s'],
   bundleState: ['버전 {v} · {at} 확인', 'version {v} · checked {at}'],
   bundleStale: ['버전 {v} · 갱신 실패 ({why})', 'version {v} · refresh failed ({why})'],
@@ -327,16 +328,32 @@ async function upload() {
   try {
     const response = await request('/api/v1/checkins', { method: 'POST', json: { checkins: batch.map(([, r]) => r) }, auth: auth(), timeoutMs: 15000 });
     const outcome = await response.json();
+    // Records the centre rejected will never be stored: set aside with the reason, for staff to see, not lost.
+    for (const r of outcome.rejected) {
+      const entry = batch[r.index];
+      if (entry) await store.put('refused', entry[0], { record: entry[1], problem: r.problem });
+    }
     await store.deleteAll('queue', batch.map(([id]) => id));
     sync.rejected += outcome.rejected.length;
+    if (outcome.rejected.length > 0) sync.refusedWhy = outcome.rejected[0].problem;
     // A batch whose answer was lost is sent again; the centre stores nothing twice and says so.
     sync.duplicates += outcome.duplicates;
-    outcome.rejected.forEach((r) => console.warn('check-in rejected by the centre', r));
     sync.failures = 0;
     sync.nextAttempt = 0;
     sync.lastSync = clock.now();
     sync.error = null;
   } catch (e) {
+    if (refusedForGood(e)) {
+      // The centre will never take this batch as it is (malformed, too large): sending it again would block every
+      // record behind it. Set it aside, tell staff, and move on to the next.
+      for (const [id, record] of batch) await store.put('refused', id, { record, problem: e.message });
+      await store.deleteAll('queue', batch.map(([id]) => id));
+      sync.refusedWhy = e.message;
+      sync.failures = 0;
+      sync.nextAttempt = 0;
+      sync.error = null;
+      return;
+    }
     sync.failures++;
     const ceiling = Math.min(30000, 2000 * 2 ** (sync.failures - 1));
     let wait = Math.random() * ceiling;
@@ -349,6 +366,11 @@ async function upload() {
   }
 }
 
+/** A 4xx that no retry can cure; 401/403 (credentials), 408 (too slow) and 429 (too many) can be. */
+function refusedForGood(e) {
+  return e instanceof ApiError && e.status >= 400 && e.status < 500 && ![401, 403, 408, 429].includes(e.status);
+}
+
 async function renderStatus() {
   $('net').textContent = navigator.onLine ? t('online') : t('offline');
   if (!store) return;
@@ -359,6 +381,9 @@ async function renderStatus() {
   $('syncState').textContent = sync.uploading ? t('uploading') : length > 0 && waiting > 0 ? t('retryIn', { s: waiting }) : '';
   $('lastSync').textContent = formatTime(sync.lastSync) + (sync.duplicates > 0 ? ' · ' + t('alreadyStored', { n: sync.duplicates }) : '');
   $('lastSync').dataset.duplicates = String(sync.duplicates);
+  const refused = await store.count('refused');
+  $('refused').textContent = refused > 0 ? t('refused', { n: refused, why: sync.refusedWhy || '-' }) : '';
+  $('refused').dataset.count = String(refused);
   $('scanCount').textContent = String(scans);
   $('bundleState').textContent = bundleInfo.version === null ? '-'
     : bundleInfo.error ? t('bundleStale', { v: bundleInfo.version, why: bundleInfo.error })
@@ -387,7 +412,8 @@ function signOut() {
 }
 
 async function start() {
-  store = await openStore('checkpass-scanner', ['bundle', 'queue']);
+  // Version 2 adds 'refused': records the centre will never take, set aside with why, kept for staff to see.
+  store = await openStore('checkpass-scanner', ['bundle', 'queue', 'refused'], 2);
   $('signinForm').addEventListener('submit', signIn);
   $('signout').addEventListener('click', signOut);
   $('cameraToggle').addEventListener('click', () => { unlockAudio(); return stream ? stopCamera() : startCamera(); });

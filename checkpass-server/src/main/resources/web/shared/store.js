@@ -1,9 +1,12 @@
 // A small promise wrapper over IndexedDB: one database per page, object stores with out-of-line keys.
 
-export async function openStore(name, stores) {
+// version: raise it when a page adds a store; the upgrade creates the stores an older database lacks.
+export async function openStore(name, stores, version = 1) {
   const db = await new Promise((resolve, reject) => {
-    const req = indexedDB.open(name, 1);
-    req.onupgradeneeded = () => stores.forEach((s) => req.result.createObjectStore(s));
+    const req = indexedDB.open(name, version);
+    req.onupgradeneeded = () => stores
+      .filter((s) => !req.result.objectStoreNames.contains(s))
+      .forEach((s) => req.result.createObjectStore(s));
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });

@@ -30,10 +30,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -251,23 +253,32 @@ class PagesBrowserTest {
                 .findElement(By.cssSelector("#manual button[type=submit]"))
                 .click();
         awaitQueueLength(2);
-        // A lost answer: the first visit's record back in the queue, as if its 202 had never arrived.
-        Object put = scannerBrowser.executeAsyncScript("""
-                const [record, done] = arguments;
-                const open = indexedDB.open('checkpass-scanner', 1);
-                open.onsuccess = () => {
-                  const tx = open.result.transaction('queue', 'readwrite');
-                  tx.objectStore('queue').put(record, record.id);
-                  tx.oncomplete = () => done('queued');
-                  tx.onerror = () => done('failed: ' + tx.error);
-                };
-                """, firstVisit);
-        assertThat(put).isEqualTo("queued");
-        awaitQueueLength(3);
+        // A lost answer: the first visit's record back in the queue, as if its 202 had never arrived; and a record
+        // the centre will never take (a NUL in its pass reference), which must not hold up the ones behind it.
+        Map<String, String> poisoned = new HashMap<>(firstVisit);
+        long ms = System.currentTimeMillis();
+        poisoned.put("id", new UUID((ms << 16) | 0x7123L, 0x8000_0000_0000_0042L).toString());
+        poisoned.remove("serial");
+        poisoned.put("format", "HC1");
+        poisoned.put("passRef", "ab\u0000cd");
+        for (Map<String, String> record : List.of(firstVisit, poisoned)) {
+            Object put = scannerBrowser.executeAsyncScript("""
+                    const [record, done] = arguments;
+                    const open = indexedDB.open('checkpass-scanner');
+                    open.onsuccess = () => {
+                      const tx = open.result.transaction('queue', 'readwrite');
+                      tx.objectStore('queue').put(record, record.id);
+                      tx.oncomplete = () => done('queued');
+                      tx.onerror = () => done('failed: ' + tx.error);
+                    };
+                    """, record);
+            assertThat(put).isEqualTo("queued");
+        }
+        awaitQueueLength(4);
         Thread.sleep(3000);
         assertThat(scannerBrowser.findElement(By.id("queueLength")).getText())
                 .as("nothing drains while the centre is down")
-                .isEqualTo("3");
+                .isEqualTo("4");
         screenshot(scannerBrowser, "scanner-offline-queue");
 
         centre.restart();
@@ -290,6 +301,16 @@ class PagesBrowserTest {
         assertThat(scannerBrowser.findElement(By.id("lastSync")).getDomAttribute("data-duplicates"))
                 .as("the centre said it had one already")
                 .isEqualTo("1");
+        assertThat(waitFor(
+                        scannerBrowser,
+                        () -> "1"
+                                        .equals(scannerBrowser
+                                                .findElement(By.id("refused"))
+                                                .getDomAttribute("data-count"))
+                                ? scannerBrowser.findElement(By.id("refused")).getText()
+                                : null))
+                .as("the poisoned record is set aside and shown to staff")
+                .contains("control characters");
     }
 
     @Test
