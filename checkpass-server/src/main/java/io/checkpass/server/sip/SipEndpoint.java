@@ -52,6 +52,10 @@ public final class SipEndpoint implements AutoCloseable {
     private final Semaphore inFlight;
     private final TrustedPeers trusted;
     private final AtomicLong untrusted = new AtomicLong();
+    private final AtomicLong overRate = new AtomicLong();
+    /** Per source address: the second (monotonic) it last sent in, and how many requests in that second. */
+    private final ConcurrentHashMap<InetAddress, long[]> perSecond = new ConcurrentHashMap<>();
+
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sip-request-", 0).factory());
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -264,11 +268,38 @@ public final class SipEndpoint implements AutoCloseable {
      */
     private boolean heard(InetSocketAddress source) {
         if (trusted.contains(source.getAddress())) {
-            return true;
+            return withinRate(source.getAddress());
         }
         long n = untrusted.incrementAndGet();
         if (n == 1 || n % 1000 == 0) {
             log.warn("SIP from {} dropped: not a trusted peer (sip.trusted-peers); {} dropped so far", source, n);
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code peer} is within {@link SipSettings#perSourcePerSecond} this second (elapsed time on the
+     * monotonic clock: a pace, not a time of day). The excess is dropped; a UDP client retransmits.
+     */
+    private boolean withinRate(InetAddress peer) {
+        long second = System.nanoTime() / 1_000_000_000L;
+        long[] window = perSecond.compute(peer, (address, w) -> {
+            if (w == null || w[0] != second) {
+                return new long[] {second, 1};
+            }
+            w[1]++;
+            return w;
+        });
+        if (window[1] <= settings.perSourcePerSecond()) {
+            return true;
+        }
+        long n = overRate.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            log.warn(
+                    "SIP from {} dropped: over {} requests/s; {} dropped so far",
+                    peer,
+                    settings.perSourcePerSecond(),
+                    n);
         }
         return false;
     }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param retryAfter       the Retry-After of a 503
  * @param tick             how often timers are checked
  * @param maxInFlight      requests being handled at once (each on a virtual thread); past it, 503 at once
+ * @param perSourcePerSecond requests one source address may send in a second; the excess is dropped unanswered, so a
+ *                         trunk gone wrong cannot take every slot (the trunk carries every caller: keep it high)
  */
 public record SipSettings(
         Duration t1,
@@ -24,7 +26,8 @@ public record SipSettings(
         int maxCalls,
         Duration retryAfter,
         Duration tick,
-        int maxInFlight) {
+        int maxInFlight,
+        int perSourcePerSecond) {
 
     /** RFC 3261 defaults; room for 100 calls/s left unacknowledged for Timer H (64·T1 = 32 s) three times over. */
     public static final SipSettings DEFAULTS = new SipSettings(
@@ -36,7 +39,8 @@ public record SipSettings(
             100_000,
             Duration.ofSeconds(10),
             Duration.ofMillis(20),
-            1_000);
+            1_000,
+            5_000);
 
     public SipSettings {
         if (t1.isNegative()
@@ -48,7 +52,7 @@ public record SipSettings(
             throw new IllegalArgumentException(
                     "SIP timers must be positive with T2 >= T1, got T1=" + t1 + " T2=" + t2 + " T4=" + t4);
         }
-        if (maxTransactions < 1 || maxCalls < 1 || maxInFlight < 1) {
+        if (maxTransactions < 1 || maxCalls < 1 || maxInFlight < 1 || perSourcePerSecond < 1) {
             throw new IllegalArgumentException("SIP bounds must be at least 1");
         }
     }

@@ -319,7 +319,8 @@ class CallInLineTest {
                 100,
                 Duration.ofSeconds(10),
                 Duration.ofMillis(20),
-                10);
+                10,
+                5_000);
         line = new CallInLine(VENUES, log, clock, two);
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
         line.receive(parse(invite("z9hG4bK-2", "call-2")), peer);

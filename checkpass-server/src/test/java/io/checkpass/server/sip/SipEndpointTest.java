@@ -157,6 +157,49 @@ class SipEndpointTest {
     }
 
     @Test
+    void a_source_over_its_rate_is_dropped_until_the_next_second() throws IOException {
+        SipSettings d = SipSettings.DEFAULTS;
+        SipSettings threePerSecond = new SipSettings(
+                d.t1(),
+                d.t2(),
+                d.t4(),
+                d.maxTransactions(),
+                d.callMemory(),
+                d.maxCalls(),
+                d.retryAfter(),
+                d.tick(),
+                d.maxInFlight(),
+                3);
+        try (SipEndpoint slow = new SipEndpoint(
+                                "127.0.0.1",
+                                0,
+                                n -> Optional.empty(),
+                                new MemoryLog(),
+                                Clock.systemUTC(),
+                                threePerSecond,
+                                TrustedPeers.LOOPBACK)
+                        .start();
+                DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(1000);
+            for (int i = 0; i < 10; i++) {
+                byte[] options = request("OPTIONS", "sip:x@127.0.0.1", "z9hG4bK-r" + i, "r" + i, "01012345678", "t", 1)
+                        .getBytes(StandardCharsets.UTF_8);
+                client.send(new DatagramPacket(options, options.length, InetAddress.getLoopbackAddress(), slow.port()));
+            }
+            int answered = 0;
+            try {
+                while (answered < 10) {
+                    receive(client);
+                    answered++;
+                }
+            } catch (SocketTimeoutException expected) {
+                // no more answers
+            }
+            assertThat(answered).as("a burst of 10 at 3 a second").isBetween(3, 6);
+        }
+    }
+
+    @Test
     void one_peer_cannot_take_every_tcp_connection() throws IOException {
         List<Socket> held = new ArrayList<>();
         try {
