@@ -62,6 +62,7 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.partitions(),
                             centre.retention(),
                             centre.bundles()::prune,
+                            before -> centre.audit().pseudonymiseBefore(before, centre.contacts()::pseudonym),
                             clock,
                             Duration.ofDays(config.visits().retentionDays()))
                     .start());

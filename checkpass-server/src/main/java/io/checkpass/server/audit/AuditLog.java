@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The append-only record of who did what: every operator write, every identity resolution in a trace, every
- * purge (counts, never content). The table refuses UPDATE, DELETE and TRUNCATE.
+ * purge (counts, never content). The table refuses DELETE and TRUNCATE, and every UPDATE but the one
+ * pseudonymisation of an old entry; a hash chain makes any other change visible ({@link #verifyChain}).
  */
 public interface AuditLog {
 
@@ -36,4 +38,13 @@ public interface AuditLog {
 
     /** Walks the hash chain from its first entry and says whether every entry is as written and none is missing. */
     AuditChain.Check verifyChain();
+
+    /**
+     * Pseudonymises the identity details of entries older than {@code before}: the subject becomes
+     * {@code pseudonym.apply(subject)}, and the details that tie a person to places, times or serials are replaced
+     * by their counts. Each entry is changed once; the hash chain stays verifiable over its digests.
+     *
+     * @return how many entries were pseudonymised
+     */
+    int pseudonymiseBefore(Instant before, UnaryOperator<String> pseudonym);
 }

@@ -2,7 +2,9 @@ package io.checkpass.server.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.server.db.Transactions;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /** The audit log in the {@code audit_log} table; entry times come from the injected clock. */
@@ -110,15 +113,63 @@ public final class PostgresAuditLog implements AuditLog {
         }
     }
 
+    /** Actions whose entries name a person, a phone or a serial, and tie them to places, times or passes. */
+    private static final List<String> IDENTITY_ACTIONS = List.of("trace", "trace-resolve", "revoke", "person-lookup");
+
+    /** Detail fields that tie an identity to places, times or serials; after pseudonymisation only their counts stay. */
+    private static final List<String> IDENTITY_DETAILS = List.of("visits", "serials");
+
+    @Override
+    public int pseudonymiseBefore(Instant before, UnaryOperator<String> pseudonym) {
+        int done = 0;
+        Instant now = clock.instant();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement select = c.prepareStatement("select id, subject, detail::text from audit_log"
+                            + " where at < ? and pseudonymised_at is null and action = any(?) order by id limit 1000");
+                    PreparedStatement update = c.prepareStatement("update audit_log set subject = ?, detail = ?::jsonb,"
+                            + " pseudonymised_at = ? where id = ?")) {
+                select.setTimestamp(1, Timestamp.from(before));
+                select.setArray(2, c.createArrayOf("text", IDENTITY_ACTIONS.toArray()));
+                try (ResultSet r = select.executeQuery()) {
+                    while (r.next()) {
+                        String subject = r.getString(2);
+                        ObjectNode detail = (ObjectNode) AuditChain.parse(r.getString(3));
+                        for (String field : IDENTITY_DETAILS) {
+                            JsonNode value = detail.remove(field);
+                            if (value != null) {
+                                detail.put(field + "Count", value.size());
+                            }
+                        }
+                        update.setString(1, subject == null ? null : pseudonym.apply(subject));
+                        update.setString(2, detail.toString());
+                        update.setTimestamp(3, Timestamp.from(now));
+                        update.setLong(4, r.getLong(1));
+                        update.addBatch();
+                        done++;
+                    }
+                }
+                update.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                Transactions.rollbackAfter(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot pseudonymise audit entries before " + before, e);
+        }
+        return done;
+    }
+
     @Override
     public AuditChain.Check verifyChain() {
         byte[] prev = null;
         long entries = 0;
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false); // a cursor: the log is read in pages, not all at once
-            try (PreparedStatement s = c.prepareStatement(
-                    "select id, at, actor, action, subject, detail::text,"
-                            + " subject_sha256, detail_sha256, prev_hash, hash from audit_log where hash is not null order by id")) {
+            try (PreparedStatement s = c.prepareStatement("select id, at, actor, action, subject, detail::text,"
+                    + " subject_sha256, detail_sha256, prev_hash, hash, pseudonymised_at is not null"
+                    + " from audit_log where hash is not null order by id")) {
                 s.setFetchSize(1000);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -132,11 +183,16 @@ public final class PostgresAuditLog implements AuditLog {
                                     "it does not follow the entry before it in the chain"
                                             + " (an entry was deleted or inserted)");
                         }
-                        if (!Arrays.equals(subjectDigest, AuditChain.subjectDigest(r.getString(5)))) {
+                        // A pseudonymised entry's subject and detail were rewritten on purpose: the chain holds over
+                        // the digests of what they were.
+                        boolean pseudonymised = r.getBoolean(11);
+                        if (!pseudonymised && !Arrays.equals(subjectDigest, AuditChain.subjectDigest(r.getString(5)))) {
                             return new AuditChain.Check.Broken(id, "its subject was changed");
                         }
                         String detail = AuditChain.canonical(AuditChain.parse(r.getString(6)));
-                        if (!Arrays.equals(detailDigest, Digests.sha256(detail.getBytes(StandardCharsets.UTF_8)))) {
+                        if (!pseudonymised
+                                && !Arrays.equals(
+                                        detailDigest, Digests.sha256(detail.getBytes(StandardCharsets.UTF_8)))) {
                             return new AuditChain.Check.Broken(id, "its detail was changed");
                         }
                         byte[] hash = AuditChain.hash(

@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -69,12 +70,28 @@ public final class ContactCipher {
         }
     }
 
+    /**
+     * A stable, keyed pseudonym for an identity in an old audit entry ({@code pseudonym:} and 32 hex digits): the
+     * same identity always gets the same pseudonym, so an auditor can still count what one person's entries did,
+     * but without the key nobody can tell whose they were. Domain-separated from the contacts' lookup HMAC.
+     */
+    public String pseudonym(String identity) {
+        return "pseudonym:"
+                + HexFormat.of()
+                        .formatHex(Arrays.copyOf(
+                                hmac(("audit-pseudonym\0" + identity).getBytes(StandardCharsets.UTF_8)), 16));
+    }
+
     /** The lookup value of a phone number: the HMAC of its canonical digits. */
     public byte[] hmac(PhoneNumber phone) {
+        return hmac(phone.digits().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private byte[] hmac(byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(hmacKey);
-            return mac.doFinal(phone.digits().getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is mandatory in every JDK", e);
         }

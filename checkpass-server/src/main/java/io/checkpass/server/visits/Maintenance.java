@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The centre's background work, every hour: the visit log's partitions made a week ahead, the retention purge, and
- * the pruning of trust bundles older than the retention (the newest always stays). A failure is logged and retried
+ * The centre's background work, every hour: the visit log's partitions made a week ahead, the retention purge, the
+ * pruning of trust bundles older than the retention (the newest always stays), and the pseudonymisation of
+ * identity details in audit entries older than it. A failure is logged and retried
  * on the next tick; it never stops the server.
  */
 public final class Maintenance implements AutoCloseable {
@@ -25,17 +26,23 @@ public final class Maintenance implements AutoCloseable {
     private final Clock clock;
     private final Duration keep;
     private final ToIntFunction<Instant> pruneBundlesBefore;
+    private final ToIntFunction<Instant> pseudonymiseAuditBefore;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("checkpass-maintenance").daemon().factory());
 
-    /** @param pruneBundlesBefore deletes the trust bundles published before an instant, and says how many */
+    /**
+     * @param pruneBundlesBefore      deletes the trust bundles published before an instant, and says how many
+     * @param pseudonymiseAuditBefore pseudonymises the audit entries older than an instant, and says how many
+     */
     public Maintenance(
             VisitPartitions partitions,
             Retention retention,
             ToIntFunction<Instant> pruneBundlesBefore,
+            ToIntFunction<Instant> pseudonymiseAuditBefore,
             Clock clock,
             Duration keep) {
         this.pruneBundlesBefore = pruneBundlesBefore;
+        this.pseudonymiseAuditBefore = pseudonymiseAuditBefore;
         this.partitions = partitions;
         this.retention = retention;
         this.clock = clock;
@@ -49,7 +56,17 @@ public final class Maintenance implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(
                 () -> guarded("retention", () -> retention.purge("retention-job")), 1, 60, TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(() -> guarded("bundle pruning", this::pruneBundles), 2, 60, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(
+                () -> guarded("audit pseudonymisation", this::pseudonymiseAudit), 3, 60, TimeUnit.MINUTES);
         return this;
+    }
+
+    /** Pseudonymises the identity details of audit entries older than the retention, a thousand at a time. */
+    public void pseudonymiseAudit() {
+        int done = pseudonymiseAuditBefore.applyAsInt(clock.instant().minus(keep));
+        if (done > 0) {
+            log.info("pseudonymised {} audit entries older than {} days", done, keep.toDays());
+        }
     }
 
     /** Deletes the trust bundles published before the retention. */

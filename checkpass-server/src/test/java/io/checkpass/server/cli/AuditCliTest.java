@@ -23,9 +23,9 @@ class AuditCliTest {
 
             try (Connection c = centre.server.centre().database().dataSource().getConnection();
                     Statement s = c.createStatement()) {
-                s.execute("alter table audit_log disable trigger audit_log_append_only");
+                s.execute("alter table audit_log disable trigger user");
                 s.execute("update audit_log set subject = 'other' where actor = 'cli-test'");
-                s.execute("alter table audit_log enable trigger audit_log_append_only");
+                s.execute("alter table audit_log enable trigger user");
             }
             CliRun broken = verify(centre);
             assertThat(broken.exitCode()).isEqualTo(1);
