@@ -83,8 +83,26 @@ function formatTime(ms) {
   return ms === null ? '-' : new Date(ms).toLocaleTimeString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul' });
 }
 
+// The scanner's secret is never kept: sign-in trades it for an HttpOnly session cookie the browser sends with every
+// API call and no script on this origin can read. A sign-in kept by an older page version still holds its secret:
+// it is traded the same way once the centre answers, then forgotten.
 function auth() {
-  return basic(creds.scannerId, creds.secret);
+  return creds && creds.secret ? basic(creds.scannerId, creds.secret) : undefined;
+}
+
+async function startSession(authorization) {
+  await request('/api/v1/scanner-sessions', { method: 'POST', auth: authorization });
+}
+
+async function forgetKeptSecret() {
+  if (!creds || !creds.secret) return;
+  try {
+    await startSession(auth());
+    delete creds.secret;
+    localStorage.setItem(CREDS, JSON.stringify(creds));
+  } catch (e) {
+    // offline, or the centre down: the next start tries again
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -105,7 +123,8 @@ async function signIn(event) {
       $('signinError').textContent = t('notScanner');
       return;
     }
-    creds = { scannerId, secret, anchor: hex(anchor), venue: me.venue || null };
+    await startSession(basic(scannerId, secret));
+    creds = { scannerId, anchor: hex(anchor), venue: me.venue || null };
     localStorage.setItem(CREDS, JSON.stringify(creds));
     if (me.venue) localStorage.setItem(VENUE_TYPE, me.venue.venueType);
     await refreshBundle();
@@ -403,6 +422,7 @@ async function enterDoor() {
 
 function signOut() {
   stopCamera();
+  request('/api/v1/scanner-sessions', { method: 'DELETE' }).catch(() => {}); // the cookie ends at the centre too
   localStorage.removeItem(CREDS);
   creds = null;
   verifier = null;
@@ -439,6 +459,7 @@ async function start() {
     $('signin').classList.remove('hidden');
     return;
   }
+  await forgetKeptSecret();
   // Signed in before: the cached bundle is enough to work at the door, whether or not the centre answers.
   const stored = await store.get('bundle', 'current');
   if (stored) await installBundle(stored.bytes);

@@ -3,8 +3,8 @@ package io.checkpass.server;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.rules.VenueRules;
 import io.checkpass.server.auth.Authenticator;
+import io.checkpass.server.auth.SessionTokens;
 import io.checkpass.server.config.CheckpassConfig;
-import io.checkpass.server.demo.DemoWalletSessions;
 import io.checkpass.server.http.BodyReader;
 import io.checkpass.server.http.CentreRoutes;
 import io.checkpass.server.http.DemoWalletRoutes;
@@ -14,6 +14,7 @@ import io.checkpass.server.http.LabRoutes;
 import io.checkpass.server.http.OperatorRoutes;
 import io.checkpass.server.http.Readiness;
 import io.checkpass.server.http.RouteClasses;
+import io.checkpass.server.http.ScannerSessionRoutes;
 import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
@@ -70,8 +71,11 @@ public final class CheckpassServer implements AutoCloseable {
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
             var bodies = opened.add(new BodyReader(config.server().readTimeout()));
+            var scannerSessions =
+                    SessionTokens.open(config.keysDir(), SessionTokens.SCANNER_KEY_FILE, clock, Duration.ofDays(30));
             var guard = new Guard(
                     new Authenticator(centre.apiClients(), Duration.ofSeconds(5)),
+                    scannerSessions,
                     config.limits().perClient(),
                     bodies);
             var api = new HttpApi(RouteClasses.of(config.limits(), bodies, metrics), guard, metrics, new Readiness(db))
@@ -99,12 +103,14 @@ public final class CheckpassServer implements AutoCloseable {
                             new ScannerVerification(centre.bundles(), es256, clock))::register)
                     .add(new TraceRoutes(centre.tracer())::register)
                     .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
+                    .add(new ScannerSessionRoutes(scannerSessions)::register)
                     .add(new WebPages(config.pagesTestHooks())::register);
             if (config.demoWallet()) {
                 api.add(new DemoWalletRoutes(
                         centre.registry(),
                         centre.issuance(),
-                        DemoWalletSessions.open(config.keysDir(), clock, Duration.ofDays(30)),
+                        SessionTokens.open(
+                                config.keysDir(), SessionTokens.DEMO_WALLET_KEY_FILE, clock, Duration.ofDays(30)),
                         es256)::register);
             }
             this.sip = config.sip().enabled()

@@ -41,6 +41,16 @@ public final class Authenticator {
                 .build(store::find);
     }
 
+    /**
+     * The principal of a client whose sign-in a session already proved (a scanner page's cookie): empty if the
+     * client has since been disabled or removed, which takes effect as for Basic credentials.
+     */
+    public Optional<Principal> bySession(String clientId) {
+        return clients.get(clientId)
+                .filter(client -> !client.disabled())
+                .map(client -> new Principal(client.clientId(), client.displayName(), client.roles()));
+    }
+
     /** The principal, or empty when the header is missing, malformed, or names an unknown/disabled client or a wrong secret. */
     public Optional<Principal> authenticate(Optional<String> authorization) {
         if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, "Basic ", 0, 6)) {

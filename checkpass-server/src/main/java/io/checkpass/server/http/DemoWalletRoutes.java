@@ -8,7 +8,7 @@ import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.registry.PersonId;
 import io.checkpass.core.registry.PersonRecord;
-import io.checkpass.server.demo.DemoWalletSessions;
+import io.checkpass.server.auth.SessionTokens;
 import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.json.CredentialJson;
 import io.checkpass.server.registry.Registry;
@@ -40,7 +40,7 @@ public final class DemoWalletRoutes {
 
     private final Registry registry;
     private final IssuanceService issuance;
-    private final DemoWalletSessions sessions;
+    private final SessionTokens sessions;
     private final Es256 es256;
     /** Failed sign-ins per person: a birth date is a weak secret, so a person id locks for 15 minutes after five. */
     private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
@@ -48,7 +48,7 @@ public final class DemoWalletRoutes {
             .expireAfterWrite(Duration.ofMinutes(15))
             .build();
 
-    public DemoWalletRoutes(Registry registry, IssuanceService issuance, DemoWalletSessions sessions, Es256 es256) {
+    public DemoWalletRoutes(Registry registry, IssuanceService issuance, SessionTokens sessions, Es256 es256) {
         this.registry = registry;
         this.issuance = issuance;
         this.sessions = sessions;
@@ -88,7 +88,7 @@ public final class DemoWalletRoutes {
                     401, "sign-in-failed", "Sign-in failed", "no registered person has that id and birth date");
         }
         failures.invalidate(personId);
-        DemoWalletSessions.Session session = sessions.start(personId);
+        SessionTokens.Session session = sessions.start(personId);
         Responses.json(
                 res,
                 200,
@@ -102,7 +102,7 @@ public final class DemoWalletRoutes {
     private void credential(ServerRequest req, ServerResponse res) {
         String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         String personId = authorization.startsWith("Bearer ")
-                ? sessions.personOf(authorization.substring(7).trim()).orElse(null)
+                ? sessions.subjectOf(authorization.substring(7).trim()).orElse(null)
                 : null;
         if (personId == null) {
             throw new ApiException(

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.auth.SessionTokens;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +32,11 @@ public final class Guard {
     /** The largest body any route takes (the foreign trust material); the route's own bound is checked on reading. */
     public static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+    /** The scanner page's session cookie (HttpOnly: the page's scripts never see the secret or the token). */
+    public static final String SCANNER_COOKIE = "checkpass_scanner";
+
     private final Authenticator authenticator;
+    private final SessionTokens scannerSessions;
     private final int perClientLimit;
     private final BodyReader bodies;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -52,8 +58,9 @@ public final class Guard {
      * @param perClientLimit requests one client may have in flight at once, bodies still arriving included
      * @param bodies         reads bodies ahead of the route class's permit, within their deadline
      */
-    public Guard(Authenticator authenticator, int perClientLimit, BodyReader bodies) {
+    public Guard(Authenticator authenticator, SessionTokens scannerSessions, int perClientLimit, BodyReader bodies) {
         this.authenticator = authenticator;
+        this.scannerSessions = scannerSessions;
         this.perClientLimit = perClientLimit;
         this.bodies = bodies;
     }
@@ -102,6 +109,19 @@ public final class Guard {
         };
     }
 
+    /** One cookie's value from the request's Cookie header. */
+    static Optional<String> cookie(ServerRequest req, String name) {
+        for (String header : req.headers().all(HeaderNames.COOKIE, List::of)) {
+            for (String pair : header.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
+                    return Optional.of(pair.substring(eq + 1).strip());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private static String source(ServerRequest req) {
         return req.remotePeer().address() instanceof InetSocketAddress inet
                 ? inet.getAddress().getHostAddress()
@@ -122,7 +142,11 @@ public final class Guard {
                             + FAILED_LOGIN_WINDOW.toMinutes() + " minutes",
                     Map.of("retryAfterSeconds", FAILED_LOGIN_WINDOW.toSeconds()));
         }
-        var principal = authenticator.authenticate(authorization);
+        var principal = authorization.isPresent()
+                ? authenticator.authenticate(authorization)
+                : cookie(req, SCANNER_COOKIE)
+                        .flatMap(scannerSessions::subjectOf)
+                        .flatMap(authenticator::bySession);
         if (principal.isEmpty() && authorization.isPresent()) {
             int count = failedLogins.get(source, s -> new AtomicInteger()).incrementAndGet();
             // The first failure and the one that throttles are worth a line each; the ones between would flood the log.

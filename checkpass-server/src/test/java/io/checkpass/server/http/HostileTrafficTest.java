@@ -196,6 +196,39 @@ class HostileTrafficTest {
     }
 
     @Test
+    void a_scanner_page_trades_its_secret_for_a_cookie_no_script_can_read() {
+        var session = centre.post("/api/v1/scanner-sessions", doorB, "{}");
+        assertThat(session.statusCode()).isEqualTo(201);
+        String setCookie = session.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie)
+                .startsWith("checkpass_scanner=")
+                .contains("HttpOnly")
+                .contains("SameSite=Strict")
+                .contains("Path=/api/");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        var upload = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/checkins"))
+                        .header("Content-Type", "application/json")
+                        .header("Cookie", cookie)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"checkins\":[]}")),
+                null);
+        assertThat(upload.statusCode())
+                .as("the cookie alone signs the scanner in")
+                .isEqualTo(202);
+
+        String forged = cookie.substring(0, cookie.length() - 2) + (cookie.endsWith("A") ? "BB" : "AA");
+        var refused =
+                centre.send(HttpRequest.newBuilder(centre.uri("/api/v1/me")).header("Cookie", forged), null);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        var admin =
+                centre.send(HttpRequest.newBuilder(centre.uri("/api/v1/venues")).header("Cookie", cookie), null);
+        assertThat(admin.statusCode())
+                .as("a scanner's cookie opens a scanner's routes only")
+                .isEqualTo(403);
+    }
+
+    @Test
     void a_body_without_a_content_type_is_not_taken_for_json() {
         var response = centre.send(
                 HttpRequest.newBuilder(centre.uri("/api/v1/checkins"))

@@ -12,6 +12,7 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import io.checkpass.core.registry.PersonId;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.auth.SessionTokens;
 import io.checkpass.server.http.BodyReader;
 import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
@@ -68,6 +69,7 @@ class TraceRoutesTest {
         bodies = new BodyReader(config.server().readTimeout());
         var guard = new Guard(
                 new Authenticator(offline.apiClients(), Duration.ofSeconds(5)),
+                SessionTokens.open(centre.dataDir, SessionTokens.SCANNER_KEY_FILE, centre.clock, Duration.ofDays(1)),
                 config.limits().perClient(),
                 bodies);
         var routes = new TraceRoutes(new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60)));

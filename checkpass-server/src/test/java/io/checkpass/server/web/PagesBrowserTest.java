@@ -196,6 +196,11 @@ class PagesBrowserTest {
                 .contains("홍*동")
                 .contains("1985");
         screenshot(scannerBrowser, "scanner-admit");
+        Object kept = scannerBrowser.executeScript("return JSON.stringify(localStorage) + ' ' + document.cookie");
+        assertThat(String.valueOf(kept))
+                .as("no script on the origin can read the scanner's secret or its session")
+                .doesNotContain(secrets.get(SCANNER))
+                .doesNotContain("checkpass_scanner");
 
         awaitQueueLength(0);
         assertThat(holderCheckIns()).containsExactly("QR ADMIT VALID venue-01");

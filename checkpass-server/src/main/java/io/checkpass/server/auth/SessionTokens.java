@@ -1,4 +1,4 @@
-package io.checkpass.server.demo;
+package io.checkpass.server.auth;
 
 import io.checkpass.core.crypto.FilePermissions;
 import java.io.IOException;
@@ -17,12 +17,16 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Session tokens of the demo wallet provider: {@code base64url(personId "|" expiry) "." base64url(HMAC-SHA256)},
- * stateless, under a key kept in the key directory, so a wallet stays signed in across centre restarts.
+ * Signed session tokens: {@code base64url(subject "|" expiry) "." base64url(HMAC-SHA256)}, stateless, under a key
+ * kept in the key directory (one file per use), so a session outlives a centre restart. The demo wallet signs
+ * holders in with them; the scanner page keeps its sign-in in one, as an HttpOnly cookie its scripts cannot read.
  */
-public final class DemoWalletSessions {
-    /** The key's file in the key directory (0600). */
-    public static final String KEY_FILE = "demo-wallet-session.key";
+public final class SessionTokens {
+    /** The demo wallet's key file in the key directory (0600). */
+    public static final String DEMO_WALLET_KEY_FILE = "demo-wallet-session.key";
+
+    /** The scanner sessions' key file in the key directory (0600). */
+    public static final String SCANNER_KEY_FILE = "scanner-session.key";
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -30,15 +34,15 @@ public final class DemoWalletSessions {
     private final Clock clock;
     private final Duration lifetime;
 
-    private DemoWalletSessions(byte[] key, Clock clock, Duration lifetime) {
+    private SessionTokens(byte[] key, Clock clock, Duration lifetime) {
         this.key = key;
         this.clock = clock;
         this.lifetime = lifetime;
     }
 
-    /** Opens the key in {@code keysDir}, making it on first use. */
-    public static DemoWalletSessions open(Path keysDir, Clock clock, Duration lifetime) throws IOException {
-        Path file = keysDir.resolve(KEY_FILE);
+    /** Opens the key {@code keyFile} in {@code keysDir}, making it on first use. */
+    public static SessionTokens open(Path keysDir, String keyFile, Clock clock, Duration lifetime) throws IOException {
+        Path file = keysDir.resolve(keyFile);
         if (!Files.isRegularFile(file)) {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
@@ -49,21 +53,26 @@ public final class DemoWalletSessions {
         byte[] key = Files.readAllBytes(file);
         if (key.length != 32) {
             throw new IOException(
-                    file + " must hold 32 bytes; delete it to make a new one (wallets will sign in again)");
+                    file + " must hold 32 bytes; delete it to make a new one (its sessions must sign in again)");
         }
-        return new DemoWalletSessions(key, clock, lifetime);
+        return new SessionTokens(key, clock, lifetime);
     }
 
-    public record Session(String token, String personId, Instant expiresAt) {}
+    public record Session(String token, String subject, Instant expiresAt) {}
 
-    public Session start(String personId) {
+    public Session start(String subject) {
         Instant expires = clock.instant().plus(lifetime);
-        String body = B64.encodeToString((personId + "|" + expires.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
-        return new Session(body + "." + B64.encodeToString(mac(body)), personId, expires);
+        String body = B64.encodeToString((subject + "|" + expires.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
+        return new Session(body + "." + B64.encodeToString(mac(body)), subject, expires);
     }
 
-    /** The person of a valid, unexpired token. */
-    public Optional<String> personOf(String token) {
+    /** How long a session lasts. */
+    public Duration lifetime() {
+        return lifetime;
+    }
+
+    /** The subject of a valid, unexpired token. */
+    public Optional<String> subjectOf(String token) {
         int dot = token.indexOf('.');
         if (dot <= 0 || token.length() > 512) {
             return Optional.empty();
