@@ -161,9 +161,13 @@ public final class Guard {
             }
         }
         if (principal.isEmpty()) {
-            // Our pages sign in with their own forms; a browser seeing the challenge on their fetch() would open its
-            // own password dialog over them. They mark their requests, as XMLHttpRequest-era pages did.
-            if (req.headers().first(REQUESTED_WITH).isEmpty()) {
+            // A browser that sees a Basic challenge opens its own password dialog and then sends what was typed with
+            // every later request to this origin, pages and other sites' forms included. So no browser is challenged:
+            // not our pages' fetch() (they mark their requests, as XMLHttpRequest-era pages did), not a browser sent
+            // to an API URL (it asks for HTML). API clients (curl -u, scanner apps) are, as HTTP wants.
+            boolean browser = req.headers().first(REQUESTED_WITH).isPresent()
+                    || req.headers().first(HeaderNames.ACCEPT).orElse("").contains("text/html");
+            if (!browser) {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"checkpass\", charset=\"UTF-8\"");
             }
             throw new ApiException(

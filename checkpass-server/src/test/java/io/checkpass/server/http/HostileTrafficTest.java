@@ -91,6 +91,39 @@ class HostileTrafficTest {
         assertThat(centre.post("/api/v1/checkins", doorA, "{\"checkins\":[]}").statusCode())
                 .as("the client's slots are free again")
                 .isEqualTo(202);
+        assertThat(centre.get("/health/live", null).statusCode())
+                .as("and the centre stayed live")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void stalled_demo_sign_ins_hold_no_issuance_permit() throws Exception {
+        try (TestCentre demo = new TestCentre(
+                Instant.parse("2021-12-13T03:00:00Z"),
+                Map.of("demo.wallet", "true", "limits.issuance", "2", "server.read-timeout", "PT2S"))) {
+            String wallet = demo.client("wallet-hostile", Role.WALLET_PROVIDER);
+            List<Socket> stalled = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket socket =
+                            new Socket(demo.uri("/").getHost(), demo.uri("/").getPort());
+                    socket.getOutputStream()
+                            .write(("POST /wallet/api/session HTTP/1.1\r\nHost: localhost\r\n"
+                                            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"personId\":")
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                    stalled.add(socket);
+                }
+                Thread.sleep(300);
+                var issue = demo.post("/api/v1/passes", wallet, "{\"personId\":\"P-NOBODY\",\"static\":true}");
+                assertThat(issue.statusCode())
+                        .as("issuance while three sign-ins stall (two permits)")
+                        .isEqualTo(404);
+            } finally {
+                for (Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
     }
 
     @Test
@@ -226,6 +259,24 @@ class HostileTrafficTest {
         assertThat(admin.statusCode())
                 .as("a scanner's cookie opens a scanner's routes only")
                 .isEqualTo(403);
+    }
+
+    @Test
+    void no_browser_is_ever_challenged_for_basic_credentials_it_would_then_keep_sending() {
+        var api = centre.send(HttpRequest.newBuilder(centre.uri("/api/v1/venues")), null);
+        assertThat(api.statusCode()).isEqualTo(401);
+        assertThat(api.headers().firstValue("WWW-Authenticate"))
+                .as("an API client is told how")
+                .isPresent();
+
+        var navigation = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/venues"))
+                        .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+                null);
+        assertThat(navigation.statusCode()).isEqualTo(401);
+        assertThat(navigation.headers().firstValue("WWW-Authenticate"))
+                .as("a browser sent to an API URL gets no password dialog")
+                .isEmpty();
     }
 
     @Test
