@@ -34,15 +34,6 @@ class AuditCliTest {
     }
 
     private static CliRun verify(TestCentre centre) {
-        return CliRun.of(
-                NOW,
-                "audit",
-                "verify",
-                "--data",
-                centre.dataDir.toString(),
-                "--db-url",
-                centre.server.config().database().url().orElseThrow(),
-                "--db-user",
-                "postgres");
+        return CliRun.onCentre(NOW, centre, "audit", "verify");
     }
 }

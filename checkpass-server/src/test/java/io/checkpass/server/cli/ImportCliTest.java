@@ -42,17 +42,7 @@ class ImportCliTest {
     }
 
     static CliRun importFile(String kind, Path file) {
-        return CliRun.of(
-                LUNCH_13_DEC,
-                "import",
-                kind,
-                file.toString(),
-                "--data",
-                centre.dataDir.toString(),
-                "--db-url",
-                centre.server.config().database().url().orElseThrow(),
-                "--db-user",
-                "postgres");
+        return CliRun.onCentre(LUNCH_13_DEC, centre, "import", kind, file.toString());
     }
 
     @Test

@@ -45,18 +45,7 @@ class IssueAheadTest {
             String body = "{\"personId\":\"A1\",\"devicePublicKey\":\"" + key + "\"}";
             assertThat(centre.post("/api/v1/passes", wallet, body).statusCode()).isEqualTo(201);
 
-            String dbUrl = centre.server.config().database().url().orElseThrow();
-            CliRun run = CliRun.of(
-                            DEC_11.plusSeconds(60),
-                            "issue-ahead",
-                            "--date",
-                            "2021-12-13",
-                            "--data",
-                            centre.dataDir.toString(),
-                            "--db-url",
-                            dbUrl,
-                            "--db-user",
-                            "postgres")
+            CliRun run = CliRun.onCentre(DEC_11.plusSeconds(60), centre, "issue-ahead", "--date", "2021-12-13")
                     .ok();
             assertThat(run.out())
                     .contains("1 persons eligible")
