@@ -261,7 +261,7 @@ class PagesBrowserTest {
         // A lost answer: the first visit's record back in the queue, as if its 202 had never arrived; and a record
         // the centre will never take (a NUL in its pass reference), which must not hold up the ones behind it.
         Map<String, String> poisoned = new HashMap<>(firstVisit);
-        long ms = System.currentTimeMillis();
+        long ms = centre.clock.millis();
         poisoned.put("id", new UUID((ms << 16) | 0x7123L, 0x8000_0000_0000_0042L).toString());
         poisoned.remove("serial");
         poisoned.put("format", "HC1");
