@@ -28,6 +28,9 @@ import java.util.OptionalInt;
  *                              give no pass
  * @param recoveryDays          a recovery counts from 00:00 of the release day through 24:00 of the day this many
  *                              days later
+ * @param validityGuidanceUntil until this instant, a vaccination whose validity has ended is stated as such (its
+ *                              ended window) rather than as UNVACCINATED, so that the venue rules' guidance for
+ *                              lapsed statuses can admit it with a notice (the 3–9 Jan 2022 week); empty = never
  */
 public record MedicalRuleSet(
         String id,
@@ -41,7 +44,8 @@ public record MedicalRuleSet(
         boolean recoveryRemovesExpiry,
         int adultAge,
         Map<TestRecord.Kind, TestValidity> tests,
-        int recoveryDays)
+        int recoveryDays,
+        Optional<Instant> validityGuidanceUntil)
         implements RuleSet {
 
     public MedicalRuleSet {
@@ -52,6 +56,7 @@ public record MedicalRuleSet(
         Objects.requireNonNull(boosterDaysAfter, "boosterDaysAfter");
         Objects.requireNonNull(boosterValidityDays, "boosterValidityDays");
         tests = Map.copyOf(tests);
+        Objects.requireNonNull(validityGuidanceUntil, "validityGuidanceUntil");
     }
 
     /** How long a negative result of one test kind counts, if it does. */

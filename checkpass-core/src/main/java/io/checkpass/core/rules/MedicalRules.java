@@ -31,7 +31,8 @@ public final class MedicalRules {
             "recoveryRemovesExpiry",
             "adultAge",
             "tests",
-            "recoveryDays");
+            "recoveryDays",
+            "validityGuidanceUntil");
     /** Bounds that catch typing errors (a validity of 1800 days); no decree comes near them. */
     private static final int MAX_DAYS = 3660;
 
@@ -123,7 +124,10 @@ public final class MedicalRules {
                 bool(p, "recoveryRemovesExpiry", params),
                 integer(p, "adultAge", params, 1, MAX_AGE),
                 tests(p, params),
-                integer(p, "recoveryDays", params, 0, MAX_DAYS));
+                integer(p, "recoveryDays", params, 0, MAX_DAYS),
+                p.hasNonNull("validityGuidanceUntil")
+                        ? Optional.of(instant(p, "validityGuidanceUntil", params))
+                        : Optional.empty());
     }
 
     private static Map<TestRecord.Kind, MedicalRuleSet.TestValidity> tests(JsonNode parameters, String where) {

@@ -1,6 +1,7 @@
 package io.checkpass.core.rules;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What one decree put in force: a set complete in itself that replaces the set before it at {@link #effectiveFrom()}.
@@ -11,4 +12,12 @@ public interface RuleSet {
 
     /** The instant the set takes force. */
     Instant effectiveFrom();
+
+    /**
+     * For a temporary set (an emergency decree), the instant it lapses and the set before it applies again; empty
+     * for a set that stands until a later one replaces it.
+     */
+    default Optional<Instant> until() {
+        return Optional.empty();
+    }
 }

@@ -28,6 +28,11 @@ final class Timeline<S extends RuleSet> {
                         + sorted.get(i).id() + " take force at the same instant");
             }
         }
+        for (S set : sorted) {
+            if (set.until().isPresent() && !set.until().get().isAfter(set.effectiveFrom())) {
+                throw new RulesFormatException("rule set " + set.id() + ": 'until' must be after 'effectiveFrom'");
+            }
+        }
         return new Timeline<>(List.copyOf(sorted));
     }
 
@@ -35,13 +40,16 @@ final class Timeline<S extends RuleSet> {
         return sets;
     }
 
+    /** The last set that has started at {@code instant}, passing over temporary sets that have lapsed. */
     Optional<S> inForceAt(Instant instant) {
         S found = null;
         for (S set : sets) {
             if (set.effectiveFrom().isAfter(instant)) {
                 break;
             }
-            found = set;
+            if (set.until().isEmpty() || set.until().get().isAfter(instant)) {
+                found = set;
+            }
         }
         return Optional.ofNullable(found);
     }
@@ -49,5 +57,17 @@ final class Timeline<S extends RuleSet> {
     /** The first set that takes force after {@code instant}. */
     Optional<S> nextAfter(Instant instant) {
         return sets.stream().filter(set -> set.effectiveFrom().isAfter(instant)).findFirst();
+    }
+
+    /**
+     * The next instant after {@code instant} at which the set in force may change: a set takes force, or a temporary
+     * one lapses.
+     */
+    Optional<Instant> nextChangeAfter(Instant instant) {
+        return sets.stream()
+                .flatMap(set -> java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(set.effectiveFrom()), set.until().stream()))
+                .filter(t -> t.isAfter(instant))
+                .min(Instant::compareTo);
     }
 }

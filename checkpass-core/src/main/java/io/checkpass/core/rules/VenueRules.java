@@ -115,14 +115,38 @@ public final class VenueRules {
             }
             conditional.computeIfAbsent(type, k -> new HashMap<>()).put(status, condition);
         }
+        List<Guidance> guidance = new ArrayList<>();
+        for (JsonNode g : optionalArray(s, "guidance", where)) {
+            guidance.add(guidance(g, types, where + " guidance"));
+        }
         return new VenueRuleSet(
                 id,
                 instant(s, "effectiveFrom", where),
+                s.hasNonNull("until") ? Optional.of(instant(s, "until", where)) : Optional.empty(),
                 localized(object(s, "title", where), where),
                 optionalText(s, "source", where),
                 required,
                 admit,
-                conditional);
+                conditional,
+                guidance);
+    }
+
+    private static Guidance guidance(JsonNode g, Map<VenueType, LocalizedText> types, String where) {
+        Set<VenueType> covered = new LinkedHashSet<>();
+        for (String code : g.has("venueTypes") ? textArray(g, "venueTypes", where) : List.<String>of()) {
+            covered.add(knownType(code, types, where));
+        }
+        String appliesTo = g.has("appliesTo") ? text(g, "appliesTo", where) : "refused";
+        if (!appliesTo.equals("refused") && !appliesTo.equals("lapsed")) {
+            throw new RulesFormatException(
+                    where + ": 'appliesTo' must be 'refused' (anyone the rule refuses) or 'lapsed' (only holders"
+                            + " whose status lapsed), not '" + appliesTo + "'");
+        }
+        return new Guidance(
+                covered,
+                appliesTo.equals("lapsed"),
+                instant(g, "until", where),
+                localized(object(g, "notice", where), where + " notice"));
     }
 
     private static VenueType knownType(String code, Map<VenueType, LocalizedText> types, String where) {
@@ -174,9 +198,24 @@ public final class VenueRules {
         return ruleSets.inForceAt(instant);
     }
 
-    /** What the rules in force at {@code instant} say about {@code status} at {@code venueType}. */
+    /** What the rules in force at {@code instant} say about {@code status} at {@code venueType}, guidance aside. */
     public VenueDecision decide(VenueType venueType, PassStatus status, Instant instant) {
         return inForceAt(instant).map(set -> set.decide(venueType, status)).orElseGet(VenueDecision.NotRequired::new);
+    }
+
+    /**
+     * What the rules in force at {@code instant} say, guidance periods included; {@code lapsed} is true when the
+     * holder's status ended rather than never held.
+     */
+    public VenueDecision decide(VenueType venueType, PassStatus status, boolean lapsed, Instant instant) {
+        return inForceAt(instant)
+                .map(set -> set.decide(venueType, status, lapsed, instant))
+                .orElseGet(VenueDecision.NotRequired::new);
+    }
+
+    /** The next instant after {@code instant} at which the set in force may change, if one is known. */
+    public Optional<Instant> nextChangeAfter(Instant instant) {
+        return ruleSets.nextChangeAfter(instant);
     }
 
     /** The document form, for the trust bundle and the API. A copy: callers may not change these rules. */

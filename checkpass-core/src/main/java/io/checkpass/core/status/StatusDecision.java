@@ -35,4 +35,13 @@ public record StatusDecision(
         Objects.requireNonNull(explanation, "explanation");
         Objects.requireNonNull(nextChange, "nextChange");
     }
+
+    /**
+     * The status that holds at {@code at}: {@link #status()}, or UNVACCINATED for a status whose window has ended (a
+     * lapsed vaccination stated during a validity guidance week) or not begun.
+     */
+    public PassStatus statusAt(Instant at) {
+        boolean holds = !at.isBefore(validFrom) && validUntil.map(at::isBefore).orElse(true);
+        return holds ? status : PassStatus.UNVACCINATED;
+    }
 }

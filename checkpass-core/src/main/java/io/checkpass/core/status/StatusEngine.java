@@ -81,6 +81,31 @@ public final class StatusEngine {
             StatusWindow w = chosen.get();
             return new StatusDecision(w.status(), w.from(), w.until(), set.id(), w.reason(), nextChange);
         }
+        Optional<Instant> guidanceUntil = set.validityGuidanceUntil().filter(at::isBefore);
+        if (guidanceUntil.isPresent()) {
+            // The validity guidance week: a lapsed vaccination is stated with its ended window, so the door can
+            // tell it from no vaccination and the venue rules' guidance admits it with a notice.
+            Optional<StatusWindow> lapsed = windows.stream()
+                    .filter(w -> w.status() == VACCINATED && w.endedBy(at))
+                    .max(Comparator.comparing(StatusWindow::end).thenComparing(StatusWindow::tieBreak));
+            if (lapsed.isPresent()) {
+                StatusWindow w = lapsed.get();
+                Instant until = guidanceUntil.get();
+                Optional<Instant> change =
+                        Stream.concat(nextChange.stream(), Stream.of(until)).min(Comparator.naturalOrder());
+                return new StatusDecision(
+                        VACCINATED,
+                        w.from(),
+                        w.until(),
+                        set.id(),
+                        new LocalizedText(
+                                "유효기간 만료 (계도기간: " + builder.firstMoment(until) + "부터 입장 제한): "
+                                        + w.reason().ko(),
+                                "validity ended (guidance period: refused from " + builder.firstMoment(until) + "): "
+                                        + w.reason().en()),
+                        change);
+            }
+        }
         return new StatusDecision(
                 UNVACCINATED, at, Optional.empty(), set.id(), unvaccinated(windows, at, builder), nextChange);
     }

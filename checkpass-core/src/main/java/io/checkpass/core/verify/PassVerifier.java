@@ -19,6 +19,7 @@ import io.checkpass.core.trust.IssuerKey;
 import io.checkpass.core.trust.TrustBundle;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.VerificationResult.Admitted;
+import io.checkpass.core.verify.VerificationResult.AdmittedDuringGuidance;
 import io.checkpass.core.verify.VerificationResult.AdmittedLimited;
 import io.checkpass.core.verify.VerificationResult.Denied;
 import io.checkpass.core.verify.VerificationResult.IdCheckRequired;
@@ -288,7 +289,9 @@ public final class PassVerifier {
     private VerificationResult decideAtVenue(VerifiedPass pass, VenueType venueType, Instant now, BundleState current) {
         boolean statusHolds = pass.statusHoldsAt(now);
         PassStatus effective = statusHolds ? pass.status() : PassStatus.UNVACCINATED;
-        VenueDecision decision = current.bundle().venueRules().decide(venueType, effective, now);
+        boolean lapsed =
+                !statusHolds && pass.status() != PassStatus.UNVACCINATED && !now.isBefore(pass.statusValidFrom());
+        VenueDecision decision = current.bundle().venueRules().decide(venueType, effective, lapsed, now);
         return switch (decision) {
             case VenueDecision.NotRequired ignored -> new Admitted(pass, Reason.PASS_NOT_REQUIRED);
             case VenueDecision.Admit ignored ->
@@ -297,6 +300,8 @@ public final class PassVerifier {
                 pass.deviceBound()
                         ? new AdmittedLimited(pass, conditional.condition())
                         : new IdCheckRequired(pass, Optional.of(conditional.condition()));
+            case VenueDecision.AdmitDuringGuidance guidance ->
+                new AdmittedDuringGuidance(pass, guidance.notice(), guidance.enforcedFrom());
             case VenueDecision.NotAccepted ignored -> {
                 Reason reason = statusHolds || pass.status() == PassStatus.UNVACCINATED
                         ? Reason.NOT_ACCEPTED_HERE

@@ -3,7 +3,7 @@ package io.checkpass.core.verify;
 import io.checkpass.core.rules.LocalizedText;
 
 /**
- * Why a verdict was reached. The first four go with admitting verdicts; every other reason is a DENY. Codes are
+ * Why a verdict was reached. The first five go with admitting verdicts; every other reason is a DENY. Codes are
  * stable: scanners, logs, conformance vectors and the check-in log store them by name.
  */
 public enum Reason {
@@ -11,6 +11,7 @@ public enum Reason {
     CONDITION_APPLIES("조건부 입장", "Admitted under a condition"),
     ID_CHECK_REQUIRED("신분증 확인 필요", "Check an ID card against the name and birth year"),
     PASS_NOT_REQUIRED("방역패스 비적용 시설", "No pass is required at this venue"),
+    GUIDANCE_PERIOD("계도기간: 입장 가능, 안내 사항 확인", "Guidance period: admitted; read the notice"),
 
     MALFORMED("QR 코드를 읽을 수 없음", "Unreadable or damaged code"),
     UNSUPPORTED_FORMAT("지원하지 않는 형식", "Not a pass format this scanner knows"),
@@ -40,6 +41,6 @@ public enum Reason {
 
     /** True for the reasons that go with ADMIT, ADMIT_LIMITED and CHECK_ID. */
     public boolean admitting() {
-        return ordinal() <= PASS_NOT_REQUIRED.ordinal();
+        return ordinal() <= GUIDANCE_PERIOD.ordinal();
     }
 }

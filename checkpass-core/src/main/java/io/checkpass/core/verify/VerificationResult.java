@@ -1,6 +1,8 @@
 package io.checkpass.core.verify;
 
 import io.checkpass.core.rules.Condition;
+import io.checkpass.core.rules.LocalizedText;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -78,6 +80,28 @@ public sealed interface VerificationResult {
         @Override
         public Optional<Condition> condition() {
             return admitCondition;
+        }
+    }
+
+    /**
+     * Let in during a guidance period or a suspension of enforcement, although the rule would refuse: show the
+     * notice, which says what the rule requires. A pass not bound to a device still needs the ID check.
+     */
+    record AdmittedDuringGuidance(VerifiedPass verifiedPass, LocalizedText notice, Instant enforcedFrom)
+            implements VerificationResult {
+        @Override
+        public Verdict verdict() {
+            return verifiedPass.deviceBound() ? Verdict.ADMIT : Verdict.CHECK_ID;
+        }
+
+        @Override
+        public Reason reason() {
+            return Reason.GUIDANCE_PERIOD;
+        }
+
+        @Override
+        public Optional<VerifiedPass> pass() {
+            return Optional.of(verifiedPass);
         }
     }
 

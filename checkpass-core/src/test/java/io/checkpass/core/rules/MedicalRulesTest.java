@@ -26,12 +26,13 @@ class MedicalRulesTest {
         assertThat(KOREA.zone()).isEqualTo(ZoneId.of("Asia/Seoul"));
         assertThat(KOREA.ruleSets())
                 .extracting(MedicalRuleSet::id)
-                .containsExactly("KR-MED-2021-11-01", "KR-MED-2022-01-03");
+                .containsExactly("KR-MED-2021-11-01", "KR-MED-2022-01-03", "KR-MED-2022-02-03");
         assertThat(KOREA.ruleSets())
                 .extracting(MedicalRuleSet::effectiveFrom)
                 .containsExactly(
                         OffsetDateTime.parse("2021-11-01T00:00:00+09:00").toInstant(),
-                        OffsetDateTime.parse("2022-01-03T00:00:00+09:00").toInstant());
+                        OffsetDateTime.parse("2022-01-03T00:00:00+09:00").toInstant(),
+                        OffsetDateTime.parse("2022-02-03T00:00:00+09:00").toInstant());
         MedicalRuleSet baseline = KOREA.ruleSets().get(0);
         MedicalRuleSet validity = KOREA.ruleSets().get(1);
         assertThat(baseline.validityDays()).isEmpty();
@@ -44,6 +45,10 @@ class MedicalRulesTest {
         assertThat(validity.recoveryDays()).isEqualTo(180);
         assertThat(validity.testValidity(TestRecord.Kind.PCR)).contains(new MedicalRuleSet.TestValidity(48, true));
         assertThat(validity.testValidity(TestRecord.Kind.RAPID_ANTIGEN)).isEmpty();
+        assertThat(validity.validityGuidanceUntil())
+                .contains(OffsetDateTime.parse("2022-01-10T00:00:00+09:00").toInstant());
+        assertThat(KOREA.ruleSets().get(2).testValidity(TestRecord.Kind.RAPID_ANTIGEN))
+                .contains(new MedicalRuleSet.TestValidity(24, false));
         assertThat(validity.source()).contains("2022-01-06 24시까지");
     }
 
@@ -63,7 +68,7 @@ class MedicalRulesTest {
                         .id())
                 .isEqualTo("KR-MED-2022-01-03");
         assertThat(KOREA.nextAfter(
-                        OffsetDateTime.parse("2022-01-03T00:00:00+09:00").toInstant()))
+                        OffsetDateTime.parse("2022-02-03T00:00:00+09:00").toInstant()))
                 .isEmpty();
     }
 

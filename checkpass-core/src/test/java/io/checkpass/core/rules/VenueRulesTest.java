@@ -29,10 +29,95 @@ class VenueRulesTest {
     }
 
     @Test
-    void before_13_december_2021_no_pass_is_required_anywhere() {
-        Instant before = kst(2021, 12, 12, 23, 59, 59);
+    void before_1_november_2021_no_pass_is_required_anywhere() {
+        Instant before = kst(2021, 10, 31, 23, 59, 59);
         assertThat(decide(KARAOKE, PassStatus.UNVACCINATED, before)).isInstanceOf(VenueDecision.NotRequired.class);
         assertThat(KOREA.inForceAt(before)).isEmpty();
+    }
+
+    @Test
+    void from_1_november_2021_five_high_risk_types_inpatient_visits_and_events_need_a_pass_after_a_guidance_week() {
+        Instant first = kst(2021, 11, 1, 0, 0, 0);
+        Instant lastGuidanceSecond = kst(2021, 11, 7, 23, 59, 59);
+        Instant enforced = kst(2021, 11, 8, 0, 0, 0);
+        assertThat(KOREA.inForceAt(first).orElseThrow().passRequired())
+                .extracting(VenueType::code)
+                .containsExactlyInAnyOrder(
+                        "entertainment",
+                        "karaoke",
+                        "indoor_sports",
+                        "bathhouse",
+                        "betting_casino",
+                        "hospital_visit",
+                        "event_100_499");
+        var guidance = (VenueDecision.AdmitDuringGuidance)
+                KOREA.decide(KARAOKE, PassStatus.UNVACCINATED, false, lastGuidanceSecond);
+        assertThat(guidance.notice().ko()).contains("11월 8일부터");
+        assertThat(guidance.enforcedFrom()).isEqualTo(enforced);
+        assertThat(KOREA.decide(KARAOKE, PassStatus.UNVACCINATED, false, enforced))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+        assertThat(KOREA.decide(RESTAURANT, PassStatus.UNVACCINATED, false, first))
+                .isInstanceOf(VenueDecision.NotRequired.class);
+        // Inpatient visits had no guidance week.
+        assertThat(KOREA.decide(new VenueType("hospital_visit"), PassStatus.UNVACCINATED, false, first))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+        assertThat(KOREA.decide(new VenueType("event_100_499"), PassStatus.TESTED, false, first))
+                .isInstanceOf(VenueDecision.Admit.class);
+    }
+
+    @Test
+    void from_6_december_16_types_with_a_guidance_week_for_the_new_ones_until_fines_on_13_december() {
+        Instant guidanceWeek = kst(2021, 12, 12, 23, 59, 59);
+        assertThat(KOREA.inForceAt(guidanceWeek).orElseThrow().id()).isEqualTo("KR-2021-12-06");
+        var newType = (VenueDecision.AdmitDuringGuidance)
+                KOREA.decide(new VenueType("pc_cafe"), PassStatus.UNVACCINATED, false, guidanceWeek);
+        assertThat(newType.notice().en()).contains("13 Dec");
+        // Karaoke needed a pass since November: no guidance for it.
+        assertThat(KOREA.decide(KARAOKE, PassStatus.UNVACCINATED, false, guidanceWeek))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+        // The party rule applies from the start; guidance only softens refusals.
+        assertThat(KOREA.decide(RESTAURANT, PassStatus.UNVACCINATED, false, guidanceWeek))
+                .isInstanceOf(VenueDecision.AdmitWithCondition.class);
+        assertThat(KOREA.decide(new VenueType("pc_cafe"), PassStatus.UNVACCINATED, false, kst(2021, 12, 13, 0, 0, 0)))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+    }
+
+    @Test
+    void in_the_validity_guidance_week_only_a_lapsed_status_is_admitted_with_a_notice() {
+        Instant week = kst(2022, 1, 9, 23, 59, 59);
+        var lapsed = (VenueDecision.AdmitDuringGuidance) KOREA.decide(KARAOKE, PassStatus.UNVACCINATED, true, week);
+        assertThat(lapsed.notice().ko()).contains("1월 10일부터");
+        assertThat(KOREA.decide(KARAOKE, PassStatus.UNVACCINATED, false, week))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+        assertThat(KOREA.decide(KARAOKE, PassStatus.UNVACCINATED, true, kst(2022, 1, 10, 0, 0, 0)))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+    }
+
+    @Test
+    void a_temporary_set_lapses_and_the_set_before_it_applies_again() {
+        ObjectNode document = (ObjectNode) KOREA.document();
+        ObjectNode emergency = ((ObjectNode) document.withArray("ruleSets").get(2)).deepCopy();
+        emergency.put("id", "KR-2021-12-13-EMERGENCY");
+        emergency.put("effectiveFrom", "2021-12-13T13:00:00+09:00");
+        emergency.put("until", "2021-12-14T00:00:00+09:00");
+        emergency
+                .putArray("guidance")
+                .addObject()
+                .put("until", "2021-12-14T00:00:00+09:00")
+                .putObject("notice")
+                .put("ko", "오늘은 방역패스 위반에 과태료를 부과하지 않습니다")
+                .put("en", "Not enforced today");
+        document.withArray("ruleSets").add(emergency);
+        VenueRules rules = VenueRules.fromDocument(document);
+        assertThat(rules.decide(KARAOKE, PassStatus.UNVACCINATED, false, kst(2021, 12, 13, 12, 59, 59)))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+        assertThat(rules.decide(KARAOKE, PassStatus.UNVACCINATED, false, kst(2021, 12, 13, 13, 0, 0)))
+                .isInstanceOf(VenueDecision.AdmitDuringGuidance.class);
+        assertThat(rules.inForceAt(kst(2021, 12, 14, 0, 0, 0)).orElseThrow().id())
+                .isEqualTo("KR-2021-12-13");
+        assertThat(rules.decide(KARAOKE, PassStatus.UNVACCINATED, false, kst(2021, 12, 14, 0, 0, 0)))
+                .isInstanceOf(VenueDecision.NotAccepted.class);
+        assertThat(rules.nextChangeAfter(kst(2021, 12, 13, 13, 0, 0))).contains(kst(2021, 12, 14, 0, 0, 0));
     }
 
     @Test
@@ -83,7 +168,8 @@ class VenueRulesTest {
                     .as(code)
                     .isInstanceOf(VenueDecision.NotRequired.class);
         }
-        assertThat(KOREA.inForceAt(after).orElseThrow().passRequired()).hasSize(11);
+        // 11 venue types, with inpatient visits and events of 100–499.
+        assertThat(KOREA.inForceAt(after).orElseThrow().passRequired()).hasSize(13);
         assertThat(decide(KARAOKE, PassStatus.UNVACCINATED, after)).isInstanceOf(VenueDecision.NotAccepted.class);
     }
 
@@ -113,14 +199,14 @@ class VenueRulesTest {
                 .add("bowling");
         assertThatThrownBy(() -> VenueRules.fromDocument(document))
                 .isInstanceOf(RulesFormatException.class)
-                .hasMessageContaining("KR-2021-12-13")
+                .hasMessageContaining("KR-2021-11-01")
                 .hasMessageContaining("bowling");
     }
 
     @Test
     void a_date_without_an_offset_is_rejected_with_the_fix() throws Exception {
         ObjectNode document = (ObjectNode) KOREA.document();
-        ((ObjectNode) document.withArray("ruleSets").get(1)).put("effectiveFrom", "2021-12-18");
+        ((ObjectNode) document.withArray("ruleSets").get(3)).put("effectiveFrom", "2021-12-18");
         assertThatThrownBy(() -> VenueRules.fromDocument(document))
                 .hasMessageContaining("KR-2021-12-18")
                 .hasMessageContaining("2021-12-13T00:00:00+09:00");

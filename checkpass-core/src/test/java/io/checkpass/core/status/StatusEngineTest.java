@@ -24,6 +24,12 @@ class StatusEngineTest {
     private static final String VALIDITY = "KR-MED-2022-01-03";
     private static final Instant SWITCH = midnight(2022, 1, 3);
     private static final Instant LAST_SECOND_BEFORE_SWITCH = kst(2022, 1, 2, 23, 59, 59);
+    /** The validity guidance week ends: lapsed vaccinations are refused from here. */
+    private static final Instant GUIDANCE_END = midnight(2022, 1, 10);
+    /** KR-MED-2022-02-03: professional rapid antigen negatives count. */
+    private static final Instant RAPID_ANTIGEN_DECREE = midnight(2022, 2, 3);
+
+    private static final String RAPID_ANTIGEN_DECREE_ID = "KR-MED-2022-02-03";
 
     private static StatusDecision decide(Person person, Instant at) {
         return ENGINE.decide(person.record(), at).orElseThrow();
@@ -52,15 +58,23 @@ class StatusEngineTest {
         assertThat(before.status()).isEqualTo(VACCINATED);
         assertThat(before.validUntil()).isEmpty();
 
-        StatusDecision after = decide(kim(), SWITCH);
+        // The guidance week (3–9 Jan): the lapsed vaccination is stated with its ended window, for the door's notice.
+        StatusDecision guidance = decide(kim(), SWITCH);
+        assertThat(guidance.status()).isEqualTo(VACCINATED);
+        assertThat(guidance.statusAt(SWITCH)).isEqualTo(UNVACCINATED);
+        assertThat(guidance.validUntil()).contains(midnight(2021, 11, 29));
+        assertThat(guidance.explanation().ko()).startsWith("유효기간 만료 (계도기간: 2022-01-10부터 입장 제한)");
+        assertThat(guidance.nextChange()).contains(GUIDANCE_END);
+
+        StatusDecision after = decide(kim(), GUIDANCE_END);
         assertThat(after.status()).isEqualTo(UNVACCINATED);
-        assertThat(after.validFrom()).isEqualTo(SWITCH);
+        assertThat(after.validFrom()).isEqualTo(GUIDANCE_END);
         assertThat(after.validUntil()).isEmpty();
         assertThat(after.ruleSetId()).isEqualTo(VALIDITY);
         // Dose 2 on 1 June: day 180 after it is 28 November.
         assertThat(after.explanation().ko()).isEqualTo("만료: 2차 접종 후 14일 경과 (유효기간 2021-11-28까지)");
         assertThat(after.explanation().en()).isEqualTo("expired: 14 days after dose 2 (valid through 2021-11-28)");
-        assertThat(after.nextChange()).isEmpty();
+        assertThat(after.nextChange()).contains(RAPID_ANTIGEN_DECREE);
     }
 
     /** The examples the health authority published, and the cut-off it announced: dose 2 on or before 6 July 2021. */
@@ -85,7 +99,7 @@ class StatusEngineTest {
                     .dose(MODERNA, 1, dose2.minusDays(28).toString())
                     .dose(MODERNA, 2, c.dose2());
             StatusDecision d = decide(person, c.at());
-            boolean vaccinated = d.status() == VACCINATED;
+            boolean vaccinated = d.statusAt(c.at()) == VACCINATED;
             if (vaccinated != c.vaccinated()
                     || (c.until() != null && !d.validUntil().equals(Optional.of(c.until())))) {
                 mismatches.add(c + " -> " + d.status() + " until " + d.validUntil());
@@ -109,13 +123,14 @@ class StatusEngineTest {
         assertThat(after.validUntil()).isEmpty();
         assertThat(after.ruleSetId()).isEqualTo(VALIDITY);
         assertThat(after.explanation().ko()).isEqualTo("추가접종(3차) 2021-12-20 (유효기간 없음)");
-        assertThat(after.nextChange()).isEmpty();
+        assertThat(after.nextChange()).contains(RAPID_ANTIGEN_DECREE);
     }
 
     @Test
     void a_booster_counts_from_00_00_of_its_own_day_even_after_expiry() {
         Person boostedLate = kim().dose(MODERNA, 3, "2022-01-05");
-        assertThat(decide(boostedLate, kst(2022, 1, 4, 23, 59, 59)).status()).isEqualTo(UNVACCINATED);
+        Instant lastSecond = kst(2022, 1, 4, 23, 59, 59);
+        assertThat(decide(boostedLate, lastSecond).statusAt(lastSecond)).isEqualTo(UNVACCINATED);
         assertThat(decide(boostedLate, kst(2022, 1, 4, 23, 59, 59)).nextChange())
                 .contains(midnight(2022, 1, 5));
         StatusDecision d = decide(boostedLate, midnight(2022, 1, 5));
@@ -132,7 +147,7 @@ class StatusEngineTest {
         assertThat(december.validFrom()).isEqualTo(midnight(2021, 6, 24));
         assertThat(december.explanation().ko()).startsWith("1차 접종 후 14일 경과");
 
-        StatusDecision january = decide(janssen, SWITCH);
+        StatusDecision january = decide(janssen, GUIDANCE_END);
         assertThat(january.status()).isEqualTo(UNVACCINATED);
         assertThat(january.explanation().ko()).contains("유효기간 2021-12-07까지");
     }
@@ -165,7 +180,7 @@ class StatusEngineTest {
         // 25 Dec + 180 days = 23 Jun: valid through 24:00 that day.
         assertThat(day14.validUntil()).contains(midnight(2022, 6, 24));
         assertThat(day14.explanation().ko()).isEqualTo("2차 접종 후 14일 경과 (유효기간 2022-06-23까지)");
-        assertThat(day14.nextChange()).contains(midnight(2022, 6, 24));
+        assertThat(day14.nextChange()).contains(RAPID_ANTIGEN_DECREE);
     }
 
     @Test
@@ -185,7 +200,7 @@ class StatusEngineTest {
         assertThat(d.validFrom()).isEqualTo(midnight(2005, 3, 1));
         assertThat(d.validUntil()).contains(midnight(2024, 1, 1));
         assertThat(d.explanation().ko()).isEqualTo("2005년생, 연 나이 19세 미만 (유효기간 2023-12-31까지)");
-        assertThat(d.nextChange()).contains(midnight(2024, 1, 1));
+        assertThat(d.nextChange()).contains(RAPID_ANTIGEN_DECREE);
     }
 
     @Test
@@ -244,6 +259,23 @@ class StatusEngineTest {
             assertThat(d.explanation().en())
                     .isEqualTo("no vaccination, test, recovery or exemption record that counts");
         }
+    }
+
+    @Test
+    void from_3_february_2022_a_professional_rapid_antigen_negative_counts_for_24_hours() {
+        Instant reported = kst(2022, 2, 3, 10, 0, 0);
+        Person antigen = Person.born("1980-02-02").test(reported, TestRecord.Kind.RAPID_ANTIGEN, false);
+        StatusDecision d = decide(antigen, reported.plusSeconds(60));
+        assertThat(d.status()).isEqualTo(TESTED);
+        assertThat(d.ruleSetId()).isEqualTo(RAPID_ANTIGEN_DECREE_ID);
+        assertThat(d.validUntil()).contains(reported.plus(java.time.Duration.ofHours(24)));
+        assertThat(decide(antigen, reported.plus(java.time.Duration.ofHours(24)))
+                        .status())
+                .isEqualTo(UNVACCINATED);
+        // The same result a day earlier, under the rules before the decree, gives no pass.
+        Instant dayBefore = kst(2022, 2, 2, 10, 0, 0);
+        Person early = Person.born("1980-02-02").test(dayBefore, TestRecord.Kind.RAPID_ANTIGEN, false);
+        assertThat(decide(early, dayBefore.plusSeconds(60)).status()).isEqualTo(UNVACCINATED);
     }
 
     @Test
