@@ -278,7 +278,7 @@ function show(result) {
   v.dataset.scan = String(scans);
   $('verdictTitle').textContent = t(result.verdict);
   $('verdictReason').textContent = pick(result.reasonText || reasonText(result.reason));
-  $('verdictCondition').textContent = result.condition ? pick(result.condition) : '';
+  $('verdictCondition').textContent = result.condition ? pick(result.condition) : result.notice ? pick(result.notice) : '';
   const status = result.status ? statusById(result.status) : null;
   $('verdictWho').textContent = result.maskedName ? `${result.maskedName} (${result.birthYear})${status ? ' · ' + pick(status) : ''}` : '';
   v.classList.remove('hidden');

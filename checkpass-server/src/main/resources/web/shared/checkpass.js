@@ -23,12 +23,13 @@ const ALG_ES256 = -7;
 /** Year 9999: the bound Java puts on every time, so both refuse the same absurd values. */
 const MAX_SECONDS = 253402300799;
 
-/** Reason codes with the texts staff see; the first four go with admitting verdicts (io.checkpass.core.verify.Reason). */
+/** Reason codes with the texts staff see; the first five go with admitting verdicts (io.checkpass.core.verify.Reason). */
 export const REASONS = {
   VALID: ['유효한 방역패스', 'Valid pass'],
   CONDITION_APPLIES: ['조건부 입장', 'Admitted under a condition'],
   ID_CHECK_REQUIRED: ['신분증 확인 필요', 'Check an ID card against the name and birth year'],
   PASS_NOT_REQUIRED: ['방역패스 비적용 시설', 'No pass is required at this venue'],
+  GUIDANCE_PERIOD: ['계도기간: 입장 가능, 안내 사항 확인', 'Guidance period: admitted; read the notice'],
   MALFORMED: ['QR 코드를 읽을 수 없음', 'Unreadable or damaged code'],
   UNSUPPORTED_FORMAT: ['지원하지 않는 형식', 'Not a pass format this scanner knows'],
   UNKNOWN_KEY: ['알 수 없는 발급 기관 키', 'Issued under a key this scanner does not trust'],
@@ -689,28 +690,47 @@ export function parseVenueRules(doc) {
     passRequired: new Set(s.passRequired),
     admit: new Set(s.admit),
     conditional: new Map((s.conditional || []).map((c) => [c.venueType + '|' + c.status, conditions.get(c.condition)])),
+    until: s.until ? Date.parse(s.until) : null,
+    guidance: (s.guidance || []).map((g) => ({
+      venueTypes: new Set(g.venueTypes || []),
+      lapsedOnly: g.appliesTo === 'lapsed',
+      until: Date.parse(g.until),
+      notice: { ko: g.notice.ko, en: g.notice.en },
+    })),
   }));
-  if (sets.some((s) => Number.isNaN(s.from))) throw new FormatError('a rule set has no valid effectiveFrom');
+  if (sets.some((s) => Number.isNaN(s.from) || Number.isNaN(s.until) || s.guidance.some((g) => Number.isNaN(g.until)))) {
+    throw new FormatError('a rule set has no valid effectiveFrom, until or guidance until');
+  }
   sets.sort((a, b) => a.from - b.from);
   return { jurisdiction: doc.jurisdiction, venueTypes: doc.venueTypes || [], sets };
 }
 
-/** The rule set in force at {@code nowMs}: the last one that has started, or null. */
+/**
+ * The rule set in force at {@code nowMs}: the last one that has started, passing over temporary sets (emergency
+ * decrees) whose {@code until} has come, or null.
+ */
 export function ruleSetAt(rules, nowMs) {
   let found = null;
   for (const set of rules.sets) {
     if (set.from > nowMs) break;
-    found = set;
+    if (set.until === null || set.until > nowMs) found = set;
   }
   return found;
 }
 
-function decide(rules, venueType, status, nowMs) {
+/** As io.checkpass.core.rules.VenueRuleSet#decide: a refusal a guidance period covers is admitted with its notice. */
+function decide(rules, venueType, status, lapsed, nowMs) {
   const set = ruleSetAt(rules, nowMs);
   if (set === null || !set.passRequired.has(venueType)) return { kind: 'notRequired' };
   if (set.admit.has(status)) return { kind: 'admit' };
   const condition = set.conditional.get(venueType + '|' + status);
-  return condition ? { kind: 'condition', condition } : { kind: 'notAccepted' };
+  if (condition) return { kind: 'condition', condition };
+  for (const g of set.guidance) {
+    if (nowMs < g.until && (g.venueTypes.size === 0 || g.venueTypes.has(venueType)) && (lapsed || !g.lapsedOnly)) {
+      return { kind: 'guidance', notice: g.notice, enforcedFrom: g.until };
+    }
+  }
+  return { kind: 'notAccepted' };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -889,7 +909,8 @@ export class Verifier {
   decideAtVenue(facts, venueType, nowMs) {
     const holds = nowMs >= facts.from * 1000 && (facts.until === null || nowMs < facts.until * 1000);
     const effective = holds ? facts.status : 'unvaccinated';
-    const decision = decide(this.bundle.rules, venueType, effective, nowMs);
+    const lapsed = !holds && facts.status !== 'unvaccinated' && nowMs >= facts.from * 1000;
+    const decision = decide(this.bundle.rules, venueType, effective, lapsed, nowMs);
     const bound = facts.devicePoint !== null;
     switch (decision.kind) {
       case 'notRequired': return result('ADMIT', 'PASS_NOT_REQUIRED', facts);
@@ -897,6 +918,12 @@ export class Verifier {
       case 'condition':
         return bound ? result('ADMIT_LIMITED', 'CONDITION_APPLIES', facts, decision.condition)
           : result('CHECK_ID', 'ID_CHECK_REQUIRED', facts, decision.condition);
+      case 'guidance': {
+        const r = result(bound ? 'ADMIT' : 'CHECK_ID', 'GUIDANCE_PERIOD', facts);
+        r.notice = decision.notice;
+        r.enforcedFrom = new Date(decision.enforcedFrom).toISOString();
+        return r;
+      }
       default: {
         const reason = holds || facts.status === 'unvaccinated' ? 'NOT_ACCEPTED_HERE'
           : nowMs < facts.from * 1000 ? 'NOT_YET_VALID' : 'STATUS_EXPIRED';

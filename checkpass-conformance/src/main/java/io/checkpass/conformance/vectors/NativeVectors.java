@@ -867,11 +867,32 @@ public final class NativeVectors {
     /** Each rule set in force a second before and at its effective instant (docs/rules.md). */
     private void ruleSwitches() {
         switchCase(
-                "13 Dec 2021",
-                kst(2021, 12, 13, 0, 0, 0),
+                "1 Nov 2021",
+                kst(2021, 11, 1, 0, 0, 0),
                 KARAOKE,
                 PassStatus.UNVACCINATED,
                 Expect.of(Verdict.ADMIT, Reason.PASS_NOT_REQUIRED),
+                Expect.of(Verdict.ADMIT, Reason.GUIDANCE_PERIOD));
+        switchCase(
+                "8 Nov 2021 (guidance week ends)",
+                kst(2021, 11, 8, 0, 0, 0),
+                KARAOKE,
+                PassStatus.UNVACCINATED,
+                Expect.of(Verdict.ADMIT, Reason.GUIDANCE_PERIOD),
+                Expect.of(Verdict.DENY, Reason.NOT_ACCEPTED_HERE));
+        switchCase(
+                "6 Dec 2021",
+                kst(2021, 12, 6, 0, 0, 0),
+                "pc_cafe",
+                PassStatus.UNVACCINATED,
+                Expect.of(Verdict.ADMIT, Reason.PASS_NOT_REQUIRED),
+                Expect.of(Verdict.ADMIT, Reason.GUIDANCE_PERIOD));
+        switchCase(
+                "13 Dec 2021 (guidance week ends)",
+                kst(2021, 12, 13, 0, 0, 0),
+                "pc_cafe",
+                PassStatus.UNVACCINATED,
+                Expect.of(Verdict.ADMIT, Reason.GUIDANCE_PERIOD),
                 Expect.of(Verdict.DENY, Reason.NOT_ACCEPTED_HERE));
         switchCase(
                 "18 Dec 2021",
