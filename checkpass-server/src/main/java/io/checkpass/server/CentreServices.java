@@ -2,8 +2,7 @@ package io.checkpass.server;
 
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.pass.PassIssuer;
-import io.checkpass.core.rules.MedicalRules;
-import io.checkpass.core.rules.VenueRules;
+import io.checkpass.core.rules.Decree;
 import io.checkpass.core.status.StatusEngine;
 import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.auth.ApiClients;
@@ -15,6 +14,7 @@ import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.issuance.PostgresIssuanceLedger;
 import io.checkpass.server.keys.KeyDirectory;
 import io.checkpass.server.registry.Registry;
+import io.checkpass.server.rules.PublishedRules;
 import io.checkpass.server.tracing.Tracer;
 import io.checkpass.server.trust.ForeignTrustStore;
 import io.checkpass.server.trust.RevocationService;
@@ -55,6 +55,7 @@ public final class CentreServices implements AutoCloseable {
     private final KeyDirectory keys;
     private final CentreStores stores;
     private final PostgresIssuanceLedger ledger;
+    private final PublishedRules rules;
     private final StatusEngine statusEngine;
     private final IssuanceService issuance;
     private final TrustBundleService bundles;
@@ -77,14 +78,15 @@ public final class CentreServices implements AutoCloseable {
             this.contacts =
                     ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
             this.ledger = opened.add(new PostgresIssuanceLedger(db));
-            this.statusEngine = new StatusEngine(MedicalRules.korea());
+            this.rules = PublishedRules.open(db, stores.audit(), clock);
+            this.statusEngine = new StatusEngine(rules::medical);
             this.foreignTrust = new ForeignTrustStore(db, stores.audit(), clock);
             this.bundles = new TrustBundleService(
                     db,
                     keys.issuer(),
                     keys.bundle(),
                     config.issuance().issuerName(),
-                    VenueRules.korea(),
+                    rules::venue,
                     foreignTrust::section,
                     es256,
                     clock,
@@ -98,6 +100,7 @@ public final class CentreServices implements AutoCloseable {
                     new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock),
                     config.issuance().personDevicesPerDay(),
                     config.issuance().credentialLifetime(),
+                    config.issuance().preIssueWindow(),
                     es256,
                     clock));
             this.venues = new Venues(db, stores.apiClients());
@@ -183,6 +186,30 @@ public final class CentreServices implements AutoCloseable {
 
     public IssuanceLedger ledger() {
         return ledger;
+    }
+
+    /** The venue and medical rules in force, as published. */
+    public PublishedRules rules() {
+        return rules;
+    }
+
+    /**
+     * Picks up decrees another node published; when the venue rules changed, the trust bundle this node serves is
+     * already the one that node published (bundles are read from the database).
+     */
+    public void refreshRules() {
+        rules.refresh();
+    }
+
+    /**
+     * Publishes a decree and, with it, a new trust bundle, so scanners have the new venue rules at their next refresh
+     * (within a minute) and holders get credentials decided under the new medical rules at theirs.
+     */
+    public PublishedRules.Announced publishDecree(String actor, Decree decree) {
+        PublishedRules.Published published = rules.publish(actor, decree);
+        long bundle = bundles.publish("rules " + decree.kind().id() + " v" + published.version() + ": " + decree.id())
+                .version();
+        return new PublishedRules.Announced(published, bundle);
     }
 
     public StatusEngine statusEngine() {

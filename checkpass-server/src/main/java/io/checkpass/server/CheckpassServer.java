@@ -1,12 +1,12 @@
 package io.checkpass.server;
 
 import io.checkpass.core.crypto.Es256;
-import io.checkpass.core.rules.VenueRules;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.SessionTokens;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.http.BodyReader;
 import io.checkpass.server.http.CentreRoutes;
+import io.checkpass.server.http.CounterRoutes;
 import io.checkpass.server.http.DemoWalletRoutes;
 import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
@@ -14,6 +14,7 @@ import io.checkpass.server.http.LabRoutes;
 import io.checkpass.server.http.OperatorRoutes;
 import io.checkpass.server.http.Readiness;
 import io.checkpass.server.http.RouteClasses;
+import io.checkpass.server.http.RulesRoutes;
 import io.checkpass.server.http.ScannerSessionRoutes;
 import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.http.TrustRoutes;
@@ -64,6 +65,7 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.retention(),
                             centre.bundles()::prune,
                             before -> centre.audit().pseudonymiseBefore(before, centre.contacts()::pseudonym),
+                            centre::refreshRules,
                             clock,
                             Duration.ofDays(config.visits().retentionDays()))
                     .start());
@@ -95,13 +97,21 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.fraud(),
                             centre.retention(),
                             centre.audit(),
-                            VenueRules.korea(),
+                            centre.rules()::venue,
                             clock)::register)
                     .add(new TrustRoutes(
                             centre.foreignTrust(),
                             centre.bundles(),
                             new ScannerVerification(centre.bundles(), es256, clock))::register)
                     .add(new TraceRoutes(centre.tracer())::register)
+                    .add(new RulesRoutes(centre.rules(), centre::publishDecree)::register)
+                    .add(
+                            new CounterRoutes(
+                                            centre.registry(),
+                                            centre.statusEngine(),
+                                            centre.issuance(),
+                                            centre.audit(),
+                                            clock)::register)
                     .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
                     .add(new ScannerSessionRoutes(scannerSessions)::register)
                     .add(new WebPages(config.pagesTestHooks())::register);

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -39,9 +40,18 @@ public final class StatusEngine {
             .thenComparing(StatusWindow::from)
             .thenComparing(StatusWindow::tieBreak);
 
-    private final MedicalRules rules;
+    private final Supplier<MedicalRules> rules;
 
     public StatusEngine(MedicalRules rules) {
+        Objects.requireNonNull(rules, "rules");
+        this.rules = () -> rules;
+    }
+
+    /**
+     * An engine over rules that change at runtime (decrees published to a running centre): each decision reads the
+     * rules in force once, from {@code rules}.
+     */
+    public StatusEngine(Supplier<MedicalRules> rules) {
         this.rules = Objects.requireNonNull(rules, "rules");
     }
 
@@ -54,7 +64,8 @@ public final class StatusEngine {
     public Optional<StatusDecision> decide(HealthRecord record, Instant at) {
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(at, "at");
-        return rules.inForceAt(at).map(set -> decide(record, at, set));
+        MedicalRules current = rules.get();
+        return current.inForceAt(at).map(set -> decide(record, at, set, current));
     }
 
     /**
@@ -63,10 +74,10 @@ public final class StatusEngine {
      * open-ended vaccinations into 180-day ones).
      */
     public Optional<Instant> nextRulesChange(Instant at) {
-        return rules.nextAfter(at).map(MedicalRuleSet::effectiveFrom);
+        return rules.get().nextAfter(at).map(MedicalRuleSet::effectiveFrom);
     }
 
-    private StatusDecision decide(HealthRecord record, Instant at, MedicalRuleSet set) {
+    private StatusDecision decide(HealthRecord record, Instant at, MedicalRuleSet set, MedicalRules rules) {
         StatusWindows builder = new StatusWindows(rules.zone(), set);
         List<StatusWindow> windows = builder.of(record);
         Optional<StatusWindow> chosen =

@@ -17,7 +17,12 @@ public enum Role {
     /** Reads the audit log. */
     AUDITOR,
     /** Prometheus scraping and dashboards. */
-    MONITORING;
+    MONITORING,
+    /**
+     * A clerk at a community or health centre's counter: looks a person up, records that an ID was checked, prints
+     * a paper pass (docs/rules.md §Paper passes).
+     */
+    COUNTER_CLERK;
 
     /** The name used in the database, config and docs: lower case with hyphens. */
     public String id() {
@@ -30,7 +35,8 @@ public enum Role {
                 return role;
             }
         }
-        throw new IllegalArgumentException("unknown role '" + id
-                + "'; roles are wallet-provider, scanner, lab, issuer-admin, tracer, auditor, monitoring");
+        throw new IllegalArgumentException(
+                "unknown role '" + id
+                        + "'; roles are wallet-provider, scanner, lab, issuer-admin, tracer, auditor, monitoring, counter-clerk");
     }
 }

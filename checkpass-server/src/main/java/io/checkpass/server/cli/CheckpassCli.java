@@ -43,6 +43,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             ImportCommand.class,
             IssueAheadCommand.class,
             AuditCommand.class,
+            RulesCommand.class,
             TrustCommand.class,
             ConformanceCommand.class,
             VectorsCommand.class,

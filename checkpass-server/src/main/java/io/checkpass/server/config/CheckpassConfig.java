@@ -48,10 +48,16 @@ public record CheckpassConfig(
      * @param credentialLifetime how long a credential lives (hours to days)
      * @param clientRatePerSecond issuance requests per second per wallet-provider client
      * @param personDevicesPerDay distinct devices one person may get credentials for per day
+     * @param preIssueWindow     how long before a medical rule change wallets get, with each credential, the one
+     *                           decided under the coming rules
      */
     public record Issuance(
-            String issuerName, Duration credentialLifetime, int clientRatePerSecond, int personDevicesPerDay) {
-        /** Credentials live hours to a few days; tracing relies on this bound to look back no further in the ledger. */
+            String issuerName,
+            Duration credentialLifetime,
+            int clientRatePerSecond,
+            int personDevicesPerDay,
+            Duration preIssueWindow) {
+        /** Wallet credentials live hours to a few days, and wallets refresh them. */
         public static final Duration MIN_CREDENTIAL_LIFETIME = Duration.ofHours(1);
 
         public static final Duration MAX_CREDENTIAL_LIFETIME = Duration.ofDays(7);

@@ -44,6 +44,7 @@ public final class ConfigLoader {
         d.put("keys.dir", "");
         d.put("issuance.issuer-name", "KR");
         d.put("issuance.credential-lifetime", "PT48H");
+        d.put("issuance.pre-issue-window", "PT24H");
         d.put("issuance.client-rate-per-second", "5000");
         d.put("issuance.person-devices-per-day", "5");
         d.put("limits.public", "256");
@@ -188,6 +189,12 @@ public final class ConfigLoader {
             problems.add("issuance.credential-lifetime = " + lifetime
                     + " must be between PT1H and P7D: a credential lives hours to a few days, and wallets refresh it");
         }
+        Duration preIssue = duration(v, "issuance.pre-issue-window", problems);
+        if (preIssue != null && (preIssue.isNegative() || preIssue.compareTo(Duration.ofDays(7)) > 0)) {
+            problems.add("issuance.pre-issue-window = " + preIssue
+                    + " must be between PT0S (off) and P7D, e.g. PT24H: how long before a medical rule change wallets"
+                    + " get the credential the coming rules decide");
+        }
         Duration readTimeout = duration(v, "server.read-timeout", problems);
         if (readTimeout != null
                 && (readTimeout.compareTo(Duration.ofSeconds(1)) < 0
@@ -214,7 +221,8 @@ public final class ConfigLoader {
                         issuerName,
                         lifetime,
                         integer(v, "issuance.client-rate-per-second", 1, 1_000_000, problems),
-                        integer(v, "issuance.person-devices-per-day", 1, 100, problems)),
+                        integer(v, "issuance.person-devices-per-day", 1, 100, problems),
+                        preIssue),
                 new CheckpassConfig.Limits(
                         integer(v, "limits.public", 1, 100_000, problems),
                         integer(v, "limits.issuance", 1, 100_000, problems),

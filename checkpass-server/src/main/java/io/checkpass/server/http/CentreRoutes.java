@@ -68,6 +68,8 @@ public final class CentreRoutes {
         routing.get("/api/v1/trust-anchor", classes.publicReads().guard(this::trustAnchor));
         routing.post("/api/v1/passes", guard.require(classes.issuance(), this::issue, Role.WALLET_PROVIDER));
         routing.post("/api/v1/revocations", guard.require(classes.operator(), this::revoke, Role.ISSUER_ADMIN));
+        routing.post(
+                "/api/v1/revocation-lifts", guard.require(classes.operator(), this::liftRevocation, Role.ISSUER_ADMIN));
         routing.get(
                 "/api/v1/persons/{personId}",
                 guard.require(classes.operator(), this::person, Role.ISSUER_ADMIN, Role.TRACER));
@@ -116,10 +118,7 @@ public final class CentreRoutes {
 
     private void revoke(Principal operator, ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.json(req, SMALL_BODY);
-        String reason = body.path("reason").asText("");
-        if (reason.isBlank() || reason.length() > 500) {
-            throw ApiException.badRequest("reason is required (1..500 characters): it goes into the audit log");
-        }
+        String reason = reason(body);
         RevocationService.Revoked revoked;
         if (body.hasNonNull("serial") == body.hasNonNull("personId")) {
             throw ApiException.badRequest("give exactly one of serial (24 hex digits) or personId");
@@ -139,6 +138,24 @@ public final class CentreRoutes {
         ObjectNode json = JSON.createObjectNode().put("bundleVersion", revoked.bundleVersion());
         revoked.serials().forEach(json.putArray("revoked")::add);
         Responses.json(res, 201, json);
+    }
+
+    /** Lifts a person's revocation: issuance resumes; the revoked serials stay revoked. */
+    private void liftRevocation(Principal operator, ServerRequest req, ServerResponse res) {
+        JsonNode body = Bodies.json(req, SMALL_BODY);
+        String reason = reason(body);
+        String personId = personId(body.path("personId")).value();
+        revocations.liftPerson(operator.clientId(), personId, reason);
+        Responses.json(
+                res, 200, JSON.createObjectNode().put("personId", personId).put("lifted", true));
+    }
+
+    private static String reason(JsonNode body) {
+        String reason = body.path("reason").asText("");
+        if (reason.isBlank() || reason.length() > 500) {
+            throw ApiException.badRequest("reason is required (1..500 characters): it goes into the audit log");
+        }
+        return reason;
     }
 
     private void person(Principal operator, ServerRequest req, ServerResponse res) {

@@ -52,6 +52,9 @@ public final class Problems {
             case Refusal.NothingToRevoke r -> ApiException.notFound("nothing-to-revoke", detail);
             case Refusal.ScannerExists r -> new ApiException(409, "scanner-exists", "Scanner exists", detail);
             case Refusal.UnknownVenueType r -> ApiException.badRequest(detail);
+            case Refusal.PersonRevoked r -> new ApiException(403, "revoked", "Revoked", detail);
+            case Refusal.NotRevoked r -> ApiException.notFound("not-revoked", detail);
+            case Refusal.RulesRejected r -> new ApiException(422, "rules-rejected", "Rules rejected", detail);
         };
     }
 

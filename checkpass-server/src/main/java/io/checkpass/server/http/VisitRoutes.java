@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** Visit routes: check-in upload, venues and scanners, fraud signals, the retention purge. */
@@ -38,7 +39,7 @@ public final class VisitRoutes {
     private final FraudSignals fraud;
     private final Retention retention;
     private final AuditLog audit;
-    private final VenueRules venueRules;
+    private final Supplier<VenueRules> venueRules;
     private final Clock clock;
     private final LoadingCache<String, Optional<String>> scannerVenues;
 
@@ -48,7 +49,7 @@ public final class VisitRoutes {
             FraudSignals fraud,
             Retention retention,
             AuditLog audit,
-            VenueRules venueRules,
+            Supplier<VenueRules> venueRules,
             Clock clock) {
         this.ingest = ingest;
         this.venues = venues;
@@ -108,9 +109,9 @@ public final class VisitRoutes {
             throw ApiException.badRequest("venueId must be 1..64 of a-z, 0-9, '.', '_', '-'");
         }
         String type = b.path("venueType").asText("");
-        if (venueRules.venueType(type).isEmpty()) {
+        if (venueRules.get().venueType(type).isEmpty()) {
             throw ApiException.badRequest("venueType '" + type + "' is not one of "
-                    + venueRules.venueTypes().keySet());
+                    + venueRules.get().venueTypes().keySet());
         }
         Optional<String> callNumber = Optional.empty();
         if (b.hasNonNull("callNumber")) {

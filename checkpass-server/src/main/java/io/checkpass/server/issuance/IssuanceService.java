@@ -15,13 +15,13 @@ import io.checkpass.core.pass.PassIssuer;
 import io.checkpass.core.pass.PassRequest;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.registry.HealthRecord;
-import io.checkpass.core.rules.LocalizedText;
 import io.checkpass.core.status.StatusDecision;
 import io.checkpass.core.status.StatusEngine;
 import io.checkpass.server.db.GroupCommit;
 import io.checkpass.server.refusal.Refusal;
 import io.checkpass.server.refusal.Refused;
 import io.checkpass.server.registry.Registry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,14 +34,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Issues credentials to wallet providers. Cheap per request, and idempotent per person, device and
- * day: a wallet that asks again gets the same credential, so a lunch-time storm of refreshes costs reads, not
- * signatures. The status and its window come from the medical rules in force (the status engine); the
- * credential never outlives the rules it was decided under.
+ * Issues credentials to wallet providers and to the counter. Cheap per request, and idempotent per person, device,
+ * assertion and day: a wallet that asks again while nothing changed gets the same credential, so a lunch-time storm
+ * of refreshes costs reads, not signatures. The status and its window come from the medical rules in force (the
+ * status engine) on the registry record as it is now, so a test result posted at 09:30 is in the 09:31 credential
+ * (docs/adr/0013). The credential never outlives the rules it was decided under.
  */
 public final class IssuanceService implements AutoCloseable {
-    /** Issuance days are Korean calendar days. */
+    /** The device hash of a static (printed) pass. */
     private static final byte[] STATIC_DEVICE = new byte[32];
+    /** A printed pass whose status has no end lasts a year at most (or until the rules change). */
+    static final Duration STATIC_PASS_MAX_LIFETIME = Duration.ofDays(365);
 
     private final Registry registry;
     private final IssuanceLedger ledger;
@@ -50,15 +53,21 @@ public final class IssuanceService implements AutoCloseable {
     private final ClientRateLimiter clientLimits;
     private final int devicesPerPersonPerDay;
     private final Duration lifetime;
+    private final Duration preIssueWindow;
     private final Es256 es256;
     private final Clock clock;
-    private final GroupCommit<IssuanceLedger.Key, Reads> reads;
+    private final GroupCommit<Request, Reads> reads;
+
+    /** What one request asks: a person's status at an instant, for a device, on an issuance day. */
+    private record Request(String personId, byte[] deviceKeyHash, Instant statusAt, LocalDate issueDay) {}
 
     /**
-     * What one request needs from the database before it can sign: the ledger's answer and, unless that already
-     * holds a credential to serve again, the person's registry record ({@code registryRead}; null when unknown).
+     * What one request needs from the database before it can sign: the person's registry record (null when
+     * unknown), the status decided on it (empty when no rules are in force), what that status asserts, and the
+     * ledger's answer for that assertion (null when there was nothing to look up).
      */
-    private record Reads(IssuanceLedger.Today today, boolean registryRead, HealthRecord record) {}
+    private record Reads(
+            HealthRecord record, Optional<StatusDecision> decision, byte[] assertion, IssuanceLedger.Today today) {}
 
     public IssuanceService(
             Registry registry,
@@ -68,6 +77,7 @@ public final class IssuanceService implements AutoCloseable {
             ClientRateLimiter clientLimits,
             int devicesPerPersonPerDay,
             Duration lifetime,
+            Duration preIssueWindow,
             Es256 es256,
             Clock clock) {
         this.registry = registry;
@@ -77,35 +87,63 @@ public final class IssuanceService implements AutoCloseable {
         this.clientLimits = clientLimits;
         this.devicesPerPersonPerDay = devicesPerPersonPerDay;
         this.lifetime = lifetime;
+        this.preIssueWindow = preIssueWindow;
         this.es256 = es256;
         this.clock = clock;
-        // Concurrent requests read together: one ledger query and one registry query for all of them, instead of two
-        // round trips each: 2.7k → 5.5k fresh credentials/s on the project machine (ADR 11).
+        // Concurrent requests read together: one registry query and one ledger query for all of them, instead of two
+        // round trips each (ADR 11).
         this.reads = new GroupCommit<>("issuance-reads", this::readAll, 10_000, 256);
     }
 
-    private List<Reads> readAll(List<IssuanceLedger.Key> keys) {
-        List<IssuanceLedger.Today> todays = ledger.lookupAll(keys);
-        Instant now = clock.instant();
-        // The same test as each request's own; a credential that expires in between is read singly there.
-        Set<String> needed = new HashSet<>();
-        for (int i = 0; i < keys.size(); i++) {
-            if (!servesAgain(todays.get(i), now)) {
-                needed.add(keys.get(i).personId());
+    private List<Reads> readAll(List<Request> requests) {
+        Set<String> persons = new HashSet<>();
+        for (Request r : requests) {
+            persons.add(r.personId());
+        }
+        Map<String, HealthRecord> records = registry.findAll(persons);
+        List<Optional<StatusDecision>> decisions = new ArrayList<>(requests.size());
+        List<byte[]> assertions = new ArrayList<>(requests.size());
+        List<IssuanceLedger.Key> keys = new ArrayList<>();
+        for (Request r : requests) {
+            HealthRecord record = records.get(r.personId());
+            Optional<StatusDecision> decision =
+                    record == null ? Optional.empty() : statusEngine.decide(record, r.statusAt());
+            byte[] assertion =
+                    decision.map(d -> assertion(record, d, r.statusAt())).orElse(null);
+            decisions.add(decision);
+            assertions.add(assertion);
+            if (assertion != null) {
+                keys.add(new IssuanceLedger.Key(r.personId(), r.deviceKeyHash(), assertion, r.issueDay()));
             }
         }
-        Map<String, HealthRecord> records = registry.findAll(needed);
-        List<Reads> out = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            String person = keys.get(i).personId();
-            out.add(new Reads(todays.get(i), needed.contains(person), records.get(person)));
+        List<IssuanceLedger.Today> todays = keys.isEmpty() ? List.of() : ledger.lookupAll(keys);
+        List<Reads> out = new ArrayList<>(requests.size());
+        int k = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            IssuanceLedger.Today today = assertions.get(i) == null ? null : todays.get(k++);
+            out.add(new Reads(records.get(requests.get(i).personId()), decisions.get(i), assertions.get(i), today));
         }
         return out;
     }
 
-    private static boolean servesAgain(IssuanceLedger.Today today, Instant at) {
-        return today.existing().isPresent()
-                && today.existing().get().expiresAt().isAfter(at);
+    /**
+     * SHA-256 of what a credential asserts: the status and its window, the rule set and when the rules next change
+     * (a decree published since is a new assertion), and the name and birth year it displays.
+     */
+    private byte[] assertion(HealthRecord record, StatusDecision d, Instant statusAt) {
+        String text = String.join(
+                "\n",
+                d.status().id(),
+                Long.toString(d.validFrom().getEpochSecond()),
+                d.validUntil().map(t -> Long.toString(t.getEpochSecond())).orElse("-"),
+                d.ruleSetId(),
+                statusEngine
+                        .nextRulesChange(statusAt)
+                        .map(t -> Long.toString(t.getEpochSecond()))
+                        .orElse("-"),
+                record.person().name(),
+                Integer.toString(record.person().birthDate().getYear()));
+        return Digests.sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Stops the batched reads; requests still waiting get their answers first. */
@@ -115,17 +153,37 @@ public final class IssuanceService implements AutoCloseable {
     }
 
     /**
-     * Issues (or re-serves) a credential for the order.
+     * Issues (or re-serves) a credential for the order: a wallet credential for {@code issuance.credential-lifetime},
+     * or a static (printed) pass for its status window.
      *
-     * @throws Refused over the client's rate or the person's daily device limit, for an unknown person, or when no
-     *     medical rules are in force
+     * @throws Refused over the client's rate or the person's daily device limit, for an unknown or revoked person, or
+     *     when no medical rules are in force
      */
     public IssueOutcome issue(String clientId, PassOrder order) {
         if (!clientLimits.tryAcquire(clientId)) {
             throw new Refused(new Refusal.ClientRateLimited(clientId, clientLimits.secondsUntilNextToken()));
         }
         Instant now = clock.instant();
-        return issueAt(clientId, order, now, LocalDate.ofInstant(now, KST), now, now.plus(lifetime));
+        IssueOutcome outcome = issueAt(clientId, order, now, LocalDate.ofInstant(now, KST), now, now.plus(lifetime));
+        return outcome.withNext(issueNext(clientId, order));
+    }
+
+    /**
+     * The credential a wallet will need when the medical rules next change, if that is within {@code
+     * issuance.pre-issue-window}: its status decided under the coming rules, valid from now to the end of that day
+     * (docs/rules.md §Pre-issuance). The wallet keeps it and switches at the change, so that a rule that ends
+     * millions of statuses at midnight does not send millions of wallets to the centre at midnight. Served from the
+     * ledger when issue-ahead signed it already.
+     */
+    private Optional<IssueOutcome.Next> issueNext(String clientId, PassOrder order) {
+        Instant now = clock.instant();
+        Optional<Instant> change = statusEngine.nextRulesChange(now);
+        if (change.isEmpty()
+                || change.get().isAfter(now.plus(preIssueWindow))
+                || order.deviceKey().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IssueOutcome.Next(change.get(), issueFor(clientId, order, change.get())));
     }
 
     /**
@@ -134,14 +192,30 @@ public final class IssuanceService implements AutoCloseable {
      * on that day it is served from the ledger, with no signature at lunch.
      */
     public IssueOutcome issueAhead(String clientId, PassOrder order, LocalDate day) {
+        return issueFor(clientId, order, day.atStartOfDay(KST).toInstant());
+    }
+
+    /** The status at {@code statusAt} (or now, if later), valid from now until the end of that day. */
+    private IssueOutcome issueFor(String clientId, PassOrder order, Instant statusAt) {
         Instant now = clock.instant();
-        Instant dayStart = day.atStartOfDay(KST).toInstant();
+        LocalDate day = LocalDate.ofInstant(statusAt, KST);
         Instant dayEnd = day.plusDays(1).atStartOfDay(KST).toInstant();
-        return issueAt(clientId, order, dayStart.isAfter(now) ? dayStart : now, day, now, dayEnd);
+        return issueAt(clientId, order, statusAt.isAfter(now) ? statusAt : now, day, now, dayEnd);
     }
 
     /** What a bulk pre-issuance did. */
     public record AheadSummary(long eligible, long credentials, long notEligible) {}
+
+    /** Whom a bulk pre-issuance covers. */
+    public enum AheadScope {
+        /** Everyone with a status other than unvaccinated at the day's start. */
+        ELIGIBLE,
+        /**
+         * Every person with a known device, whatever the coming rules say of them: before a rule change, so that the
+         * devices whose statuses it ends do not all come back at once when it takes force.
+         */
+        KNOWN_DEVICES
+    }
 
     /** Follows a bulk pre-issuance: one step per person, and each person whose issuance was refused. */
     public interface AheadProgress {
@@ -151,11 +225,12 @@ public final class IssuanceService implements AutoCloseable {
     }
 
     /**
-     * Pre-issues, for everyone eligible on {@code day} (a status other than unvaccinated at the day's start), the
-     * credential each known device of theirs will ask for that day and, if {@code staticPasses}, a static pass. A
-     * refused person is reported to {@code progress} and skipped; the rest go on.
+     * Pre-issues, for everyone in {@code scope} on {@code day}, the credential each known device of theirs will ask
+     * for that day and, if {@code staticPasses}, a static pass. A refused person (a revoked one, say) is reported to
+     * {@code progress} and skipped; the rest go on.
      */
-    public AheadSummary issueAheadForAll(String clientId, LocalDate day, boolean staticPasses, AheadProgress progress) {
+    public AheadSummary issueAheadForAll(
+            String clientId, LocalDate day, AheadScope scope, boolean staticPasses, AheadProgress progress) {
         Map<String, byte[]> devices = ledger.latestDeviceKeys();
         Instant dayStart = day.atStartOfDay(KST).toInstant();
         long[] eligible = {0}, credentials = {0}, notEligible = {0};
@@ -163,18 +238,22 @@ public final class IssuanceService implements AutoCloseable {
             String personId = record.person().personId();
             progress.person(personId);
             Optional<StatusDecision> decision = statusEngine.decide(record, dayStart);
-            if (decision.isEmpty() || decision.get().status() == PassStatus.UNVACCINATED) {
-                notEligible[0]++;
-                return;
-            }
-            eligible[0]++;
+            boolean isEligible = decision.isPresent() && decision.get().statusAt(dayStart) != PassStatus.UNVACCINATED;
             byte[] device = devices.get(personId);
+            if (!isEligible) {
+                notEligible[0]++;
+                if (scope == AheadScope.ELIGIBLE || device == null || decision.isEmpty()) {
+                    return;
+                }
+            } else {
+                eligible[0]++;
+            }
             try {
                 if (device != null) {
                     issueAhead(clientId, new PassOrder(personId, Optional.of(es256.publicKey(device))), day);
                     credentials[0]++;
                 }
-                if (staticPasses) {
+                if (staticPasses && isEligible) {
                     issueAhead(clientId, new PassOrder(personId, Optional.empty()), day);
                     credentials[0]++;
                 }
@@ -187,7 +266,7 @@ public final class IssuanceService implements AutoCloseable {
 
     /**
      * Issues for a given day: {@code issueDay} is the day the credential is for, {@code statusAt} the instant whose
-     * status it carries, {@code issuedAt} its issued-at and {@code expiresAt} its latest expiry.
+     * status it carries, {@code issuedAt} its issued-at and {@code walletExpiry} a wallet credential's latest expiry.
      */
     private IssueOutcome issueAt(
             String clientId,
@@ -195,30 +274,37 @@ public final class IssuanceService implements AutoCloseable {
             Instant statusAt,
             LocalDate issueDay,
             Instant issuedAt,
-            Instant expiresAt) {
+            Instant walletExpiry) {
         byte[] deviceKey = order.deviceKey().map(EcPoints::compressed).orElse(null);
         byte[] deviceHash = deviceKey == null ? STATIC_DEVICE : Digests.sha256(deviceKey);
-        Reads read = reads.submit(new IssuanceLedger.Key(order.personId(), deviceHash, issueDay));
-        IssuanceLedger.Today today = read.today();
-        Optional<IssuanceLedger.Entry> existing = today.existing();
-        if (servesAgain(today, issuedAt)) {
-            return reused(existing.get());
+        Reads read = reads.submit(new Request(order.personId(), deviceHash, statusAt, issueDay));
+        if (read.record() == null) {
+            throw new Refused(new Refusal.UnknownPerson(order.personId()));
         }
-        HealthRecord record = (read.registryRead()
-                        ? Optional.ofNullable(read.record())
-                        : registry.find(order.personId()))
-                .orElseThrow(() -> new Refused(new Refusal.UnknownPerson(order.personId())));
-        if (existing.isEmpty() && today.devices() >= devicesPerPersonPerDay) {
+        StatusDecision decision = read.decision().orElseThrow(() -> new Refused(new Refusal.NoRulesInForce(statusAt)));
+        IssuanceLedger.Today today = read.today();
+        if (today.personRevoked()) {
+            throw new Refused(new Refusal.PersonRevoked(order.personId()));
+        }
+        Optional<IssuanceLedger.Entry> existing = today.existing();
+        if (existing.isPresent()
+                && !today.existingRevoked()
+                && existing.get().expiresAt().isAfter(issuedAt)) {
+            return reused(existing.get(), decision);
+        }
+        if (!today.deviceKnownToday() && today.devices() >= devicesPerPersonPerDay) {
             throw new Refused(new Refusal.DeviceLimitReached(
                     order.personId(), devicesPerPersonPerDay, secondsToMidnight(issuedAt)));
         }
-        StatusDecision decision = statusEngine
-                .decide(record, statusAt)
-                .orElseThrow(() -> new Refused(new Refusal.NoRulesInForce(statusAt)));
-        // The status window travels in the credential, so a status that ends sooner needs no shorter credential; a
-        // change of the rules themselves does (the door cannot know what the new rules would have said).
-        Instant expires = expiresAt;
-        Optional<Instant> rulesChange = statusEngine.nextRulesChange(statusAt);
+        HealthRecord record = read.record();
+        Instant expires = deviceKey == null
+                ? untilTheRulesSaySomethingElse(record, decision, statusAt, staticExpiry(decision, issuedAt))
+                : walletExpiry;
+        // A credential does not outlive the rules it was decided under: the door cannot know what the new rules
+        // would have said. The status window itself travels in the credential, so a status that ends sooner needs no
+        // shorter wallet credential.
+        // A printed pass was checked against the known changes above.
+        Optional<Instant> rulesChange = deviceKey == null ? Optional.empty() : statusEngine.nextRulesChange(statusAt);
         if (rulesChange.isPresent()
                 && rulesChange.get().isBefore(expires)
                 && rulesChange.get().isAfter(issuedAt)) {
@@ -242,20 +328,65 @@ public final class IssuanceService implements AutoCloseable {
                 decision.status().id(),
                 issued.claims().issuedAt(),
                 issued.claims().expiresAt(),
-                issued.encoded()));
+                issued.encoded(),
+                read.assertion(),
+                existing.map(e -> e.generation() + 1).orElse(0)));
         if (entry.serial().equals(issued.claims().serial())) {
             return new IssueOutcome(
                     issued.claims(), issued.encoded(), false, decision.explanation(), decision.ruleSetId());
         }
-        return reused(entry);
+        return reused(entry, decision);
     }
 
-    private IssueOutcome reused(IssuanceLedger.Entry entry) {
+    /**
+     * A printed pass lasts for its status window (docs/rules.md §Paper passes): to the window's end, or a year for a
+     * status without one, and for a status that no longer holds (a lapsed vaccination in a guidance week) until the
+     * answer next changes.
+     */
+    private static Instant staticExpiry(StatusDecision decision, Instant issuedAt) {
+        Instant expiry = decision.validUntil()
+                .filter(until -> until.isAfter(issuedAt))
+                .orElse(issuedAt.plus(STATIC_PASS_MAX_LIFETIME));
+        if (decision.statusAt(issuedAt) == PassStatus.UNVACCINATED
+                || decision.validUntil().isEmpty()) {
+            Optional<Instant> change = decision.nextChange().filter(t -> t.isAfter(issuedAt));
+            if (change.isPresent() && change.get().isBefore(expiry)) {
+                expiry = change.get();
+            }
+        }
+        return expiry;
+    }
+
+    /**
+     * A printed pass is not reprinted at every decree: it may outlive a known rule change that decides the same status
+     * and window for the person (the rapid-antigen decree changes nothing for a vaccinated person). Returns the
+     * {@code expiry}, or the first known change that would decide otherwise; the caller then caps the expiry at the
+     * next change after that.
+     */
+    private Instant untilTheRulesSaySomethingElse(
+            HealthRecord record, StatusDecision decision, Instant statusAt, Instant expiry) {
+        Instant at = statusAt;
+        while (true) {
+            Optional<Instant> change = statusEngine.nextRulesChange(at);
+            if (change.isEmpty() || !change.get().isBefore(expiry)) {
+                return expiry;
+            }
+            Optional<StatusDecision> then = statusEngine.decide(record, change.get());
+            if (then.isEmpty()
+                    || then.get().status() != decision.status()
+                    || !then.get().validFrom().equals(decision.validFrom())
+                    || !then.get().validUntil().equals(decision.validUntil())) {
+                return change.get();
+            }
+            at = change.get();
+        }
+    }
+
+    private IssueOutcome reused(IssuanceLedger.Entry entry, StatusDecision decision) {
         CoseSign1 cose = CoseSign1.decode(
                 entry.credential(), PassFormat.MAX_PROTECTED_HEADER_BYTES, PassFormat.MAX_CREDENTIAL_BYTES);
         PassClaims claims = Credentials.decodeClaims(cose.payload(), es256);
-        return new IssueOutcome(
-                claims, entry.credential(), true, new LocalizedText("오늘 발급된 패스", "Issued earlier today"), "");
+        return new IssueOutcome(claims, entry.credential(), true, decision.explanation(), decision.ruleSetId());
     }
 
     private long secondsToMidnight(Instant now) {

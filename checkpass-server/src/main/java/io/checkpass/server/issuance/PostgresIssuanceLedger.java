@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,7 +26,8 @@ import javax.sql.DataSource;
 /** The ledger in the {@code issuance} table. */
 public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseable {
     private static final String COLUMNS =
-            "serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential";
+            "serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential,"
+                    + " assertion, generation";
     /** The same, qualified for queries that join the ledger (alias {@code i}). */
     private static final String LEDGER_COLUMNS =
             Arrays.stream(COLUMNS.split(", ")).map(c -> "i." + c).collect(Collectors.joining(", "));
@@ -41,36 +41,53 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
     }
 
     /**
-     * The keys go in as arrays and come back in order ({@code with ordinality}); each is a unique-index probe
-     * plus a count over the person's day.
+     * The keys go in as arrays and come back in order ({@code with ordinality}). Each is a probe of the unique index
+     * for the newest generation of its assertion, the person's devices of the day, and the two revocations.
      */
     @Override
     public List<Today> lookupAll(List<Key> keys) {
         int n = keys.size();
         String[] persons = new String[n];
         byte[][] hashes = new byte[n][];
+        byte[][] assertions = new byte[n][];
         Date[] days = new Date[n];
         for (int k = 0; k < n; k++) {
             persons[k] = keys.get(k).personId();
             hashes[k] = keys.get(k).deviceKeyHash();
+            assertions[k] = keys.get(k).assertion();
             days[k] = Date.valueOf(keys.get(k).issueDay());
         }
         List<Today> out = new ArrayList<>(Collections.nCopies(n, null));
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select " + LEDGER_COLUMNS
-                        + ", (select count(*) from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices, k.ord"
-                        + " from unnest(?::text[], ?::bytea[], ?::date[]) with ordinality as k(person_id, device_key_hash, issue_day, ord)"
-                        + " left join issuance i on i.person_id = k.person_id and i.device_key_hash = k.device_key_hash"
-                        + " and i.issue_day = k.issue_day")) {
+                PreparedStatement s = c.prepareStatement("select " + LEDGER_COLUMNS + """
+                        , i.serial is not null and exists (select 1 from revocation r where r.serial = i.serial) as serial_revoked,
+                          (select count(distinct d.device_key_hash) from issuance d
+                            where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices,
+                          exists (select 1 from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day
+                            and d.device_key_hash = k.device_key_hash) as device_known,
+                          exists (select 1 from person_revocation p where p.person_id = k.person_id and p.lifted_at is null)
+                            as person_revoked,
+                          k.ord
+                        from unnest(?::text[], ?::bytea[], ?::bytea[], ?::date[])
+                          with ordinality as k(person_id, device_key_hash, assertion, issue_day, ord)
+                        left join lateral (select * from issuance x
+                            where x.person_id = k.person_id and x.device_key_hash = k.device_key_hash
+                              and x.assertion = k.assertion and x.issue_day = k.issue_day
+                            order by x.generation desc limit 1) i on true""")) {
             s.setArray(1, c.createArrayOf("text", persons));
             s.setArray(2, c.createArrayOf("bytea", hashes));
-            s.setArray(3, c.createArrayOf("date", days));
+            s.setArray(3, c.createArrayOf("bytea", assertions));
+            s.setArray(4, c.createArrayOf("date", days));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    int devices = r.getInt("devices");
                     out.set(
                             (int) r.getLong("ord") - 1,
-                            new Today(r.getBytes(1) == null ? Optional.empty() : Optional.of(read(r)), devices));
+                            new Today(
+                                    r.getBytes(1) == null ? Optional.empty() : Optional.of(read(r)),
+                                    r.getBoolean("serial_revoked"),
+                                    r.getInt("devices"),
+                                    r.getBoolean("device_known"),
+                                    r.getBoolean("person_revoked")));
                 }
             }
             return out;
@@ -79,13 +96,15 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
         }
     }
 
-    private static Optional<Entry> find(Connection c, String personId, byte[] deviceKeyHash, LocalDate issueDay)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "select " + COLUMNS + " from issuance where person_id = ? and device_key_hash = ? and issue_day = ?")) {
-            s.setString(1, personId);
-            s.setBytes(2, deviceKeyHash);
-            s.setDate(3, Date.valueOf(issueDay));
+    private static Optional<Entry> find(Connection c, Entry e) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select " + COLUMNS
+                + " from issuance where person_id = ? and device_key_hash = ? and assertion = ? and issue_day = ?"
+                + " and generation = ?")) {
+            s.setString(1, e.personId());
+            s.setBytes(2, e.deviceKeyHash());
+            s.setBytes(3, e.assertion());
+            s.setDate(4, Date.valueOf(e.issueDay()));
+            s.setInt(5, e.generation());
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(read(r)) : Optional.empty();
             }
@@ -107,14 +126,16 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
         List<Entry> sorted = new ArrayList<>(batch);
         sorted.sort(Comparator.comparing(Entry::personId)
                 .thenComparing(e -> HexFormat.of().formatHex(e.deviceKeyHash()))
-                .thenComparing(Entry::issueDay));
+                .thenComparing(e -> HexFormat.of().formatHex(e.assertion()))
+                .thenComparing(Entry::issueDay)
+                .thenComparing(Entry::generation));
         Set<Serial> inserted = new HashSet<>();
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("""
-                    insert into issuance (serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential)
-                    select * from unnest(?::bytea[], ?::text[], ?::text[], ?::bytea[], ?::bytea[], ?::date[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bytea[])
-                    on conflict (person_id, device_key_hash, issue_day) do nothing
+                    insert into issuance (serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential, assertion, generation)
+                    select * from unnest(?::bytea[], ?::text[], ?::text[], ?::bytea[], ?::bytea[], ?::date[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bytea[], ?::bytea[], ?::smallint[])
+                    on conflict (person_id, device_key_hash, assertion, issue_day, generation) do nothing
                     returning serial""")) {
                 int n = sorted.size();
                 byte[][] serials = new byte[n][];
@@ -127,6 +148,8 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                 Timestamp[] issued = new Timestamp[n];
                 Timestamp[] expires = new Timestamp[n];
                 byte[][] credentials = new byte[n][];
+                byte[][] assertions = new byte[n][];
+                Short[] generations = new Short[n];
                 for (int i = 0; i < n; i++) {
                     Entry e = sorted.get(i);
                     serials[i] = e.serial().bytes();
@@ -139,6 +162,8 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                     issued[i] = Timestamp.from(e.issuedAt());
                     expires[i] = Timestamp.from(e.expiresAt());
                     credentials[i] = e.credential();
+                    assertions[i] = e.assertion();
+                    generations[i] = (short) e.generation();
                 }
                 s.setArray(1, c.createArrayOf("bytea", serials));
                 s.setArray(2, c.createArrayOf("text", persons));
@@ -150,6 +175,8 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                 s.setArray(8, c.createArrayOf("timestamptz", issued));
                 s.setArray(9, c.createArrayOf("timestamptz", expires));
                 s.setArray(10, c.createArrayOf("bytea", credentials));
+                s.setArray(11, c.createArrayOf("bytea", assertions));
+                s.setArray(12, c.createArrayOf("int2", generations));
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         inserted.add(Serial.fromBytes(r.getBytes(1)));
@@ -160,7 +187,7 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                     out.add(
                             inserted.contains(e.serial())
                                     ? e
-                                    : find(c, e.personId(), e.deviceKeyHash(), e.issueDay())
+                                    : find(c, e)
                                             .orElseThrow(() -> new IllegalStateException(
                                                     "issuance conflict without a winner for " + e.personId())));
                 }
@@ -208,6 +235,8 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                 r.getString(7),
                 r.getTimestamp(8).toInstant(),
                 r.getTimestamp(9).toInstant(),
-                r.getBytes(10));
+                r.getBytes(10),
+                r.getBytes(11),
+                r.getInt(12));
     }
 }

@@ -43,6 +43,10 @@ public final class CredentialJson {
         if (!outcome.ruleSetId().isEmpty()) {
             json.put("ruleSet", outcome.ruleSetId());
         }
+        outcome.next()
+                .ifPresent(next -> json.set(
+                        "next",
+                        toJson(next.outcome()).put("useFrom", next.useFrom().toString())));
         return json;
     }
 }

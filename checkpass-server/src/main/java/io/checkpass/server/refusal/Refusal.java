@@ -67,4 +67,29 @@ public sealed interface Refusal {
             return "venueType '" + code + "' is not a venue type of the rules";
         }
     }
+
+    /** The person's credentials are revoked: nothing is served or issued to them until the revocation is lifted. */
+    record PersonRevoked(String personId) implements Refusal {
+        @Override
+        public String detail() {
+            return "person '" + personId + "' is revoked: no credential is served or issued on any device or as a"
+                    + " printed pass until an issuer-admin lifts the revocation";
+        }
+    }
+
+    /** A revocation to lift is not in force. */
+    record NotRevoked(String personId) implements Refusal {
+        @Override
+        public String detail() {
+            return "no revocation of person '" + personId + "' is in force";
+        }
+    }
+
+    /** A decree was not published: it is invalid, or rewrites the past without being marked as a correction. */
+    record RulesRejected(String problem) implements Refusal {
+        @Override
+        public String detail() {
+            return problem;
+        }
+    }
 }

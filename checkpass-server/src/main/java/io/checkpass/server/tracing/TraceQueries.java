@@ -93,14 +93,14 @@ final class TraceQueries {
         return persons;
     }
 
-    /** The serials the ledger issued to these persons in [from, to). */
+    /** The serials the ledger issued to these persons that were alive (issued, not yet expired) in [from, to). */
     List<byte[]> serialsIssuedTo(Collection<String> persons, Instant from, Instant to) throws SQLException {
         List<byte[]> serials = new ArrayList<>();
         if (persons.isEmpty()) {
             return serials;
         }
         try (PreparedStatement q = c.prepareStatement(
-                "select serial from issuance where person_id = any(?) and issued_at >= ? and issued_at < ?")) {
+                "select serial from issuance where person_id = any(?) and expires_at > ? and issued_at < ?")) {
             q.setArray(1, c.createArrayOf("text", persons.toArray()));
             q.setTimestamp(2, Timestamp.from(from));
             q.setTimestamp(3, Timestamp.from(to));

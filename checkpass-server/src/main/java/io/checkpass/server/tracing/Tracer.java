@@ -2,7 +2,6 @@ package io.checkpass.server.tracing;
 
 import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.server.audit.AuditLog;
-import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.db.Transactions;
 import io.checkpass.server.tracing.ContactResolver.CoVisit;
 import io.checkpass.server.tracing.TraceQueries.RegisteredPhone;
@@ -45,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tracer {
     private static final Logger log = LoggerFactory.getLogger(Tracer.class);
-    /** The longest a credential lives (the config refuses more): older serials cannot be in the window. */
-    static final Duration LEDGER_LOOKBACK = CheckpassConfig.Issuance.MAX_CREDENTIAL_LIFETIME;
-
     private static final int STATEMENT_TIMEOUT_MS = 30_000;
 
     /**
@@ -275,9 +271,12 @@ public final class Tracer {
             };
         }
 
-        /** The serials the ledger issued to these persons that could have been shown in the window. */
+        /**
+         * The serials the ledger issued to these persons that could have been shown in the window: alive at some
+         * moment of it. A printed pass lives for its status window, so no fixed look-back would do.
+         */
         private List<byte[]> serialsOf(Set<String> persons) throws SQLException {
-            return queries.serialsIssuedTo(persons, request.from().minus(LEDGER_LOOKBACK), request.to());
+            return queries.serialsIssuedTo(persons, request.from(), request.to());
         }
     }
 

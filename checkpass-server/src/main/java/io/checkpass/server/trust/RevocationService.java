@@ -53,9 +53,10 @@ public final class RevocationService {
     }
 
     /**
-     * Revokes every unexpired credential of a person.
+     * Revokes a person: every unexpired credential of theirs, and every credential the centre would issue them, on
+     * any device or as a printed pass, until the revocation is lifted ({@link #liftPerson}).
      *
-     * @throws Refused ({@link Refusal.NothingToRevoke}) if the person holds none
+     * @throws Refused ({@link Refusal.UnknownPerson}) if the registry holds no such person
      */
     public Revoked revokePerson(String actor, String personId, String reason) {
         return revoke(
@@ -65,6 +66,59 @@ public final class RevocationService {
                 reason,
                 "select serial, person_id, expires_at from issuance where person_id = ? and expires_at > ?",
                 s -> s.setString(1, personId));
+    }
+
+    /**
+     * Lifts the revocation of a person: issuance resumes. The revoked serials stay revoked (the bundle keeps listing
+     * them until they expire); the person gets new ones.
+     *
+     * @throws Refused ({@link Refusal.NotRevoked}) if no revocation of the person is in force
+     */
+    public void liftPerson(String actor, String personId, String reason) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lift = c.prepareStatement("""
+                    update person_revocation set lifted_at = ?, lifted_by = ?, lift_reason = ?
+                    where person_id = ? and lifted_at is null""")) {
+                lift.setTimestamp(1, Timestamp.from(clock.instant()));
+                lift.setString(2, actor);
+                lift.setString(3, reason);
+                lift.setString(4, personId);
+                if (lift.executeUpdate() == 0) {
+                    c.rollback();
+                    throw new Refused(new Refusal.NotRevoked(personId));
+                }
+                audit.record(c, actor, "revocation-lift", "person:" + personId, Map.of("reason", reason));
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                Transactions.rollbackAfter(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lift the revocation of person " + personId, e);
+        }
+    }
+
+    /** Records the person's revocation unless one is in force already. */
+    private static void revokePersonRow(Connection c, String personId, String reason, Instant now, String actor)
+            throws SQLException {
+        try (PreparedStatement known = c.prepareStatement("select 1 from person where person_id = ?")) {
+            known.setString(1, personId);
+            try (ResultSet r = known.executeQuery()) {
+                if (!r.next()) {
+                    throw new Refused(new Refusal.UnknownPerson(personId));
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                insert into person_revocation (person_id, reason, revoked_at, revoked_by) values (?, ?, ?, ?)
+                on conflict (person_id) where lifted_at is null do nothing""")) {
+            s.setString(1, personId);
+            s.setString(2, reason);
+            s.setTimestamp(3, Timestamp.from(now));
+            s.setString(4, actor);
+            s.executeUpdate();
+        }
     }
 
     @FunctionalInterface
@@ -95,7 +149,10 @@ public final class RevocationService {
                         insert.addBatch();
                     }
                 }
-                if (serials.isEmpty()) {
+                boolean person = kind.equals("person");
+                if (person) {
+                    revokePersonRow(c, subject, reason, now, actor);
+                } else if (serials.isEmpty()) {
                     c.rollback();
                     throw new Refused(new Refusal.NothingToRevoke(kind, subject));
                 }

@@ -45,7 +45,7 @@ public final class TrustBundleService {
     private final SigningKey issuerKey;
     private final SigningKey bundleKey;
     private final String issuerName;
-    private final VenueRules venueRules;
+    private final Supplier<VenueRules> venueRules;
     private final Supplier<ObjectNode> foreignTrust;
     private final Es256 es256;
     private final Clock clock;
@@ -60,7 +60,7 @@ public final class TrustBundleService {
             SigningKey issuerKey,
             SigningKey bundleKey,
             String issuerName,
-            VenueRules venueRules,
+            Supplier<VenueRules> venueRules,
             Supplier<ObjectNode> foreignTrust,
             Es256 es256,
             Clock clock,
@@ -144,7 +144,7 @@ public final class TrustBundleService {
                             issuerKey.notBefore(),
                             issuerKey.notAfter())),
                     revokedAt(c, now),
-                    venueRules,
+                    venueRules.get(),
                     foreignTrust.get());
             byte[] signed = TrustBundles.sign(bundle, bundleKey, es256);
             byte[] sha256 = Digests.sha256(signed);

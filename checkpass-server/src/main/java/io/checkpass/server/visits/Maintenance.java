@@ -27,20 +27,24 @@ public final class Maintenance implements AutoCloseable {
     private final Duration keep;
     private final ToIntFunction<Instant> pruneBundlesBefore;
     private final ToIntFunction<Instant> pseudonymiseAuditBefore;
+    private final Runnable refreshRules;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("checkpass-maintenance").daemon().factory());
 
     /**
      * @param pruneBundlesBefore      deletes the trust bundles published before an instant, and says how many
      * @param pseudonymiseAuditBefore pseudonymises the audit entries older than an instant, and says how many
+     * @param refreshRules            picks up decrees another node published (every 15 s)
      */
     public Maintenance(
             VisitPartitions partitions,
             Retention retention,
             ToIntFunction<Instant> pruneBundlesBefore,
             ToIntFunction<Instant> pseudonymiseAuditBefore,
+            Runnable refreshRules,
             Clock clock,
             Duration keep) {
+        this.refreshRules = refreshRules;
         this.pruneBundlesBefore = pruneBundlesBefore;
         this.pseudonymiseAuditBefore = pseudonymiseAuditBefore;
         this.partitions = partitions;
@@ -58,6 +62,7 @@ public final class Maintenance implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> guarded("bundle pruning", this::pruneBundles), 2, 60, TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(
                 () -> guarded("audit pseudonymisation", this::pseudonymiseAudit), 3, 60, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(() -> guarded("rules refresh", refreshRules), 15, 15, TimeUnit.SECONDS);
         return this;
     }
 

@@ -231,14 +231,28 @@ class CentreApiTest {
         Instant jan3 = OffsetDateTime.of(2022, 1, 3, 12, 0, 0, 0, ZoneOffset.ofHours(9))
                 .toInstant();
         centre.clock.set(jan3);
-        JsonNode after = issue("P-OLD", device);
-        assertThat(after.path("status").asText()).isEqualTo("unvaccinated");
-        assertThat(presentAndVerify(after, device, jan3.plusSeconds(5), new VenueType("karaoke"))
+        // The guidance week (3–9 Jan): the lapsed vaccination is stated, and the door admits it with a notice.
+        JsonNode lapsed = issue("P-OLD", device);
+        assertThat(lapsed.path("status").asText()).isEqualTo("vaccinated");
+        assertThat(lapsed.path("statusValidUntil").asText()).isEqualTo("2021-11-28T15:00:00Z");
+        assertThat(presentAndVerify(lapsed, device, jan3.plusSeconds(5), new VenueType("karaoke"))
                         .reason())
-                .isEqualTo(Reason.NOT_ACCEPTED_HERE);
+                .isEqualTo(Reason.GUIDANCE_PERIOD);
         assertThat(presentAndVerify(before, device, jan3.plusSeconds(6), new VenueType("karaoke"))
                         .reason())
                 .isEqualTo(Reason.CREDENTIAL_EXPIRED);
+
+        Instant jan10 = OffsetDateTime.of(2022, 1, 10, 12, 0, 0, 0, ZoneOffset.ofHours(9))
+                .toInstant();
+        centre.clock.set(jan10);
+        JsonNode after = issue("P-OLD", device);
+        assertThat(after.path("status").asText()).isEqualTo("unvaccinated");
+        assertThat(presentAndVerify(after, device, jan10.plusSeconds(5), new VenueType("karaoke"))
+                        .reason())
+                .isEqualTo(Reason.NOT_ACCEPTED_HERE);
+        assertThat(presentAndVerify(lapsed, device, jan10.plusSeconds(6), new VenueType("karaoke"))
+                        .reason())
+                .isIn(Reason.STATUS_EXPIRED, Reason.CREDENTIAL_EXPIRED);
     }
 
     @Test

@@ -128,7 +128,9 @@ final class SeededDay {
                                 "vaccinated",
                                 DAY_START.minus(Duration.ofHours(20)),
                                 DAY_START.plus(Duration.ofHours(28)),
-                                new byte[] {1}));
+                                new byte[] {1},
+                                new byte[32],
+                                0));
                 personOfSerial.put(serial.hex(), id);
                 serialsOfPerson.computeIfAbsent(id, k -> new ArrayList<>()).add(serial.hex());
             }

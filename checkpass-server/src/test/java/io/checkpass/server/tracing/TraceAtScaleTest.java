@@ -51,7 +51,9 @@ class TraceAtScaleTest {
                             "vaccinated",
                             Instant.parse("2021-12-13T00:00:00Z"),
                             Instant.parse("2021-12-15T00:00:00Z"),
-                            new byte[] {1}));
+                            new byte[] {1},
+                            new byte[32],
+                            0));
             long coVisitors;
             try (Connection c = db.getConnection();
                     Statement s = c.createStatement()) {

@@ -54,7 +54,7 @@ class TrustBundleServiceTest {
                 keys.issuer(),
                 keys.bundle(),
                 "test issuer",
-                VenueRules.korea(),
+                VenueRules::korea,
                 centre.server.centre().foreignTrust()::section,
                 TestCentre.ES256,
                 centre.clock,
