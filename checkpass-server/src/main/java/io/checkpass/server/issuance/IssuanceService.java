@@ -134,7 +134,10 @@ public final class IssuanceService implements AutoCloseable {
         String text = String.join(
                 "\n",
                 d.status().id(),
-                Long.toString(d.validFrom().getEpochSecond()),
+                // UNVACCINATED holds from the instant asked about: any earlier credential saying so still says it.
+                d.status() == PassStatus.UNVACCINATED
+                        ? "-"
+                        : Long.toString(d.validFrom().getEpochSecond()),
                 d.validUntil().map(t -> Long.toString(t.getEpochSecond())).orElse("-"),
                 d.ruleSetId(),
                 statusEngine
