@@ -1,10 +1,10 @@
 // The holder's wallet: a demo provider sign-in, a non-extractable P-256 device key in IndexedDB, the credential
 // from the centre, and a QR re-signed every 15 s. Works offline until the credential expires (docs/pages.md).
-import { base64url, fromBase64, presentText, staticText, statusById } from '/shared/checkpass.js';
+import { fromBase64, presentText, staticText, statusById } from '/shared/checkpass.js';
 import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
 import { pageClock } from '/shared/clock.js';
-import { openStore } from '/shared/store.js';
 import { request, ApiError } from '/shared/api.js';
+import { REFRESH_TAG, inForce, openWalletStore, refreshDue as due, refreshStored } from './refresh.js';
 import { drawQr } from '/shared/qr.js';
 
 const RESIGN_SECONDS = 15;
@@ -16,7 +16,8 @@ const DAY_MS = 86400000;
 const $ = (id) => document.getElementById(id);
 const clock = pageClock('wallet');
 let store;
-let credential = null; // {json, bytes, fetchedAt}
+let stored = null; // {json, bytes, fetchedAt, next?: {json, bytes, useFrom}}
+let credential = null; // what is presented now: the stored one, or its next once that is in force
 let device = null; // {privateKey, publicRaw}
 let signedAt = 0; // seconds of the QR on screen
 let refreshing = false;
@@ -92,13 +93,23 @@ async function fetchCredential(body) {
   return response.json();
 }
 
+/** Presents the next credential once the rules it was decided under take force (docs/rules.md, pre-issuance). */
+function switchIfDue() {
+  const now = inForce(stored, clock.now());
+  if (now !== credential) {
+    if (credential && now && now.json.serial !== credential.json.serial) signedAt = 0;
+    credential = now;
+    render();
+  }
+}
+
 async function refreshCredential() {
   if (refreshing) return;
   refreshing = true;
   try {
-    const json = await fetchCredential({ devicePublicKey: base64url(device.publicRaw) });
-    credential = { json, bytes: fromBase64(json.credential), fetchedAt: clock.now() };
-    await store.put('credential', 'current', credential);
+    stored = await refreshStored(store, clock.now());
+    credential = null;
+    switchIfDue();
     signedAt = 0;
     $('passError').textContent = '';
     render();
@@ -106,6 +117,7 @@ async function refreshCredential() {
     if (e instanceof ApiError && e.status === 401) {
       // The session ended; the pass in hand stays usable until it expires, and the form asks to sign in again.
       localStorage.removeItem(SESSION);
+      await store.del('keys', 'session');
       $('passError').textContent = t('signInAgain');
       render();
     } else {
@@ -116,12 +128,9 @@ async function refreshCredential() {
   }
 }
 
-/** Refresh ahead of need: once half the credential's life has passed, at a random moment within a minute. */
 function refreshDue() {
-  if (!credential || !navigator.onLine) return !credential;
-  const issued = Date.parse(credential.json.issuedAt);
-  const expires = Date.parse(credential.json.expiresAt);
-  return clock.now() > issued + (expires - issued) / 2;
+  if (!navigator.onLine) return !stored;
+  return due(stored, clock.now());
 }
 
 function scheduleRefresh() {
@@ -199,7 +208,10 @@ async function signIn(event) {
   try {
     const response = await request('/wallet/api/session', { method: 'POST',
       json: { personId: $('personId').value.trim(), birthDate: $('birthDate').value } });
-    localStorage.setItem(SESSION, JSON.stringify(await response.json()));
+    const s = await response.json();
+    localStorage.setItem(SESSION, JSON.stringify(s));
+    // The service worker renews the credential in the background with this session (it cannot read localStorage).
+    await store.put('keys', 'session', s);
     await refreshCredential();
     render();
     tick();
@@ -211,6 +223,8 @@ async function signIn(event) {
 async function signOut() {
   localStorage.removeItem(SESSION);
   credential = null;
+  stored = null;
+  await store.del('keys', 'session');
   await store.del('credential', 'current');
   render();
 }
@@ -232,13 +246,31 @@ async function printPaper() {
 }
 
 function tick() {
+  switchIfDue();
   resign(false).catch((e) => { $('passError').textContent = e.message; });
 }
 
+/** Asks the browser to run the worker's refresh in the background; where it cannot, the page's timers do. */
+async function registerBackgroundRefresh(reg) {
+  try {
+    if ('periodicSync' in reg) {
+      await reg.periodicSync.register(REFRESH_TAG, { minInterval: 6 * 3600000 });
+      document.body.dataset.backgroundRefresh = 'periodic-sync';
+      return;
+    }
+  } catch (e) {
+    // Not granted (periodic sync needs an installed app): fall back.
+  }
+  document.body.dataset.backgroundRefresh = 'sync' in reg ? 'on-reconnect' : 'while-open';
+}
+
 async function start() {
-  store = await openStore('checkpass-wallet', ['keys', 'credential']);
+  store = await openWalletStore();
   device = await deviceKey();
-  credential = (await store.get('credential', 'current')) || null;
+  stored = (await store.get('credential', 'current')) || null;
+  credential = inForce(stored, clock.now());
+  const s = session();
+  if (s) await store.put('keys', 'session', s);
   $('signinForm').addEventListener('submit', signIn);
   $('signout').addEventListener('click', signOut);
   $('resign').addEventListener('click', () => resign(true));
@@ -250,15 +282,33 @@ async function start() {
     render();
   });
   window.addEventListener('online', () => { render(); scheduleRefresh(); });
+  window.addEventListener('offline', () => {
+    // When the connection returns, the browser runs the worker's refresh even if the page is closed by then.
+    navigator.serviceWorker.ready.then((reg) => reg.sync && reg.sync.register(REFRESH_TAG)).catch(() => {});
+  });
   window.addEventListener('offline', render);
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('sw.js', { type: 'module', scope: '/wallet/' })
       .then(() => navigator.serviceWorker.ready)
-      .then(() => { document.body.dataset.offlineReady = 'true'; })
+      .then(async (reg) => {
+        await registerBackgroundRefresh(reg);
+        document.body.dataset.offlineReady = 'true';
+      })
       .catch((e) => console.warn('no offline support', e));
   }
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.addEventListener('message', async (event) => {
+      if (event.data && event.data.type === 'credential-updated') {
+        stored = (await store.get('credential', 'current')) || null;
+        credential = null;
+        switchIfDue();
+        signedAt = 0;
+        render();
+      }
+    });
+  }
   render();
-  if (session() && (!credential || refreshDue())) await refreshCredential();
+  if (session() && (!stored || refreshDue())) await refreshCredential();
   tick();
   setInterval(tick, 1000);
   setInterval(scheduleRefresh, 5 * 60000);

@@ -372,6 +372,39 @@ class PagesBrowserTest {
         browser.get(page("/wallet/", clockOffset));
     }
 
+    @Test
+    @Order(7)
+    void the_wallets_service_worker_renews_the_credential_in_the_background_and_the_page_shows_it() {
+        browser.get(page("/wallet/", clockOffset));
+        waitFor(
+                browser,
+                () -> "true".equals(browser.findElement(By.tagName("body")).getDomAttribute("data-offline-ready"))
+                        ? true
+                        : null);
+        assertThat(browser.findElement(By.tagName("body")).getDomAttribute("data-background-refresh"))
+                .as("periodic sync where granted, else a sync on reconnect, else while the page is open")
+                .isIn("periodic-sync", "on-reconnect", "while-open");
+        assertThat(browser.findElement(By.id("statusUntil")).getDomAttribute("data-until"))
+                .isNotEmpty();
+        // A booster today: the registry changes, and the worker (not the page) fetches the new credential.
+        centre.server
+                .centre()
+                .registry()
+                .upsert(List.of(new ImmunizationRecord(
+                        HOLDER,
+                        LocalDate.ofInstant(centre.clock.instant(), ZoneOffset.ofHours(9)),
+                        VaccineProduct.MODERNA,
+                        3)));
+        browser.executeScript(
+                "navigator.serviceWorker.controller.postMessage({type: 'checkpass-refresh', now: Date.now() + arguments[0] * 1000})",
+                clockOffset);
+        waitFor(browser, () -> {
+            String until = browser.findElement(By.id("statusUntil")).getDomAttribute("data-until");
+            return until != null && until.isEmpty() ? true : null;
+        });
+        assertThat(browser.findElement(By.id("explanation")).getText()).contains("3");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static String page(String path, long offsetSeconds) {
