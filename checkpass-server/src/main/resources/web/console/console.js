@@ -2,7 +2,8 @@
 // (per minute, verdict mix, upload lag), person lookup, traces with CSV download, the purge and the audit log.
 import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
-import { statusById } from '/shared/checkpass.js';
+import { fromBase64, staticText, statusById } from '/shared/checkpass.js';
+import { drawQr } from '/shared/qr.js';
 import { lineChart, barChart } from './charts.js';
 
 const $ = (id) => document.getElementById(id);
@@ -65,6 +66,19 @@ setupLanguage({
   detail: ['내용', 'Detail'],
   show: ['보기', 'Show'],
   none: ['없음', 'None'],
+  counter: ['종이 패스 발급', 'Paper pass'],
+  counterHelp: ['주민센터·보건소 창구: 등록번호로 조회하고, 신분증의 이름과 생년월일을 확인한 뒤 종이 패스를 인쇄합니다. 조회와 확인은 감사 기록에 남습니다.',
+    'Community or health centre counter: look the person up, check their ID card against the name and birth date, then print the paper pass. Lookups and checks are written to the audit log.'],
+  idDocument: ['확인한 신분증', 'ID card checked'],
+  residentCard: ['주민등록증', 'Resident registration card'],
+  driverLicence: ['운전면허증', 'Driver\'s licence'],
+  passport: ['여권', 'Passport'],
+  alienCard: ['외국인등록증', 'Alien registration card'],
+  idCheckedLabel: ['신분증의 이름·생년월일이 위와 같음을 확인했습니다', 'The ID card shows the name and birth date above'],
+  idNotChecked: ['먼저 신분증을 확인하고 표시하세요.', 'Check the ID card and tick the box first.'],
+  issuePaper: ['종이 패스 발급', 'Issue the paper pass'],
+  printNow: ['인쇄', 'Print'],
+  openEnded: ['기한 없음', 'No end date'],
 }, () => { if (me) route(); });
 
 const fmt = (iso) => new Date(iso).toLocaleString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul' });
@@ -136,7 +150,9 @@ function enter() {
   $('to').value = localValue(now + 86400000).slice(0, 10) + 'T00:00';
   $('auditFrom').value = localValue(now - 86400000);
   $('auditTo').value = localValue(now + 60000);
-  if (first && !location.hash) location.hash = first.dataset.tab;
+  // A tab this operator's roles do not allow (a bookmark, or the previous operator's) gives way to their first.
+  const allowed = document.querySelector(`#tabs [data-tab="${location.hash.slice(1)}"]:not(.hidden)`);
+  if (first && !allowed) location.hash = first.dataset.tab;
   route();
 }
 
@@ -199,6 +215,55 @@ async function lookUpPerson(event) {
     facts($('personResult'), pairs);
   } catch (e) {
     $('personError').textContent = e.message;
+  }
+}
+
+let counterPerson = null;
+
+async function lookUpAtCounter(event) {
+  event.preventDefault();
+  $('counterError').textContent = '';
+  $('counterCheck').classList.add('hidden');
+  $('counterPaper').classList.add('hidden');
+  $('idChecked').checked = false;
+  try {
+    const p = await getJson('/api/v1/counter/persons/' + encodeURIComponent($('counterQuery').value.trim()), { auth: auth() });
+    counterPerson = p.personId;
+    const pairs = [[t('personIdOption'), p.personId], [t('name'), p.name], [t('birthDate'), p.birthDate]];
+    if (p.statusNow) {
+      const s = statusById(p.statusNow.status);
+      pairs.push([t('statusNow'), `${s ? pick(s) : p.statusNow.status} (${p.statusNow.validUntil ? fmt(p.statusNow.validUntil) : t('openEnded')})`]);
+      pairs.push(['', pick(p.statusNow.explanation)]);
+    }
+    facts($('counterPerson'), pairs);
+    $('counterCheck').classList.remove('hidden');
+  } catch (e) {
+    $('counterError').textContent = e.message;
+  }
+}
+
+/** Records the ID check and shows the paper pass, in Korean with English, ready to print. */
+async function printAtCounter() {
+  $('counterError').textContent = '';
+  if (!$('idChecked').checked) {
+    $('counterError').textContent = t('idNotChecked');
+    return;
+  }
+  try {
+    const response = await request('/api/v1/counter/passes', { method: 'POST', auth: auth(),
+      json: { personId: counterPerson, idDocument: $('idDocument').value, idChecked: true } });
+    const pass = await response.json();
+    drawQr($('counterQr'), staticText(fromBase64(pass.credential)), 360);
+    $('counterPaperName').textContent = pass.maskedName;
+    $('counterPaperBirthYear').textContent = String(pass.birthYear);
+    const s = statusById(pass.status);
+    $('counterPaperStatus').textContent = s ? `${s.ko} · ${s.en}` : pass.status;
+    $('counterPaperUntil').textContent = new Date(pass.expiresAt).toLocaleDateString('ko-KR', { timeZone: 'Asia/Seoul', dateStyle: 'long' });
+    $('counterPaperUntil').dataset.expiresAt = pass.expiresAt;
+    $('counterPaper').dataset.serial = pass.serial;
+    $('counterPaper').classList.remove('hidden');
+  } catch (e) {
+    $('counterError').textContent = e.message;
   }
 }
 
@@ -283,6 +348,9 @@ async function start() {
   $('traceCsv').addEventListener('click', downloadCsv);
   $('purgeRun').addEventListener('click', purgeNow);
   $('auditForm').addEventListener('submit', showAudit);
+  $('counterForm').addEventListener('submit', lookUpAtCounter);
+  $('counterPrint').addEventListener('click', printAtCounter);
+  $('counterPrintNow').addEventListener('click', () => window.print());
   if (signin) {
     try {
       me = await getJson('/api/v1/me', { auth: auth() });

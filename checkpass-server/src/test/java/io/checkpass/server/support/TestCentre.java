@@ -97,6 +97,11 @@ public final class TestCentre implements AutoCloseable {
         return id;
     }
 
+    /** The secret of a client this centre created, for a page's sign-in form. */
+    public String secretOf(String clientId) {
+        return secrets.get(clientId);
+    }
+
     /** Remembers the secret of a client created elsewhere (e.g. a venue's scanner). */
     public String adopt(String clientId, String secret) {
         secrets.put(clientId, secret);

@@ -8,6 +8,7 @@ import io.checkpass.core.registry.ImmunizationRecord;
 import io.checkpass.core.registry.PersonRecord;
 import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.core.registry.VaccineProduct;
+import io.checkpass.server.auth.Role;
 import io.checkpass.server.cli.CheckpassCli;
 import io.checkpass.server.demo.DemoSeeder;
 import io.checkpass.server.support.MutableClock;
@@ -403,6 +404,49 @@ class PagesBrowserTest {
             return until != null && until.isEmpty() ? true : null;
         });
         assertThat(browser.findElement(By.id("explanation")).getText()).contains("3");
+    }
+
+    @Test
+    @Order(8)
+    void a_counter_clerk_checks_the_id_and_prints_a_paper_pass_in_korean() throws Exception {
+        String clerkSecret = centre.secretOf(centre.client("clerk-counter", Role.COUNTER_CLERK));
+        browser.get(centre.uri("/console/").toString());
+        browser.executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        browser.findElement(By.id("clientId")).sendKeys("clerk-counter");
+        browser.findElement(By.id("secret")).sendKeys(clerkSecret);
+        browser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
+        waitFor(browser, () -> browser.findElement(By.id("counterQuery")).isDisplayed() ? true : null);
+        browser.findElement(By.id("counterQuery")).sendKeys(HOLDER);
+        browser.findElement(By.cssSelector("#counterForm button[type=submit]")).click();
+        waitFor(
+                browser,
+                () -> browser.findElement(By.id("counterPerson")).getText().contains("홍길동") ? true : null);
+
+        // Not without the ID check.
+        browser.findElement(By.id("counterPrint")).click();
+        assertThat(browser.findElement(By.id("counterError")).getText()).isNotBlank();
+        browser.findElement(By.id("idChecked")).click();
+        browser.findElement(By.id("counterPrint")).click();
+        String serial = waitFor(
+                browser, () -> browser.findElement(By.id("counterPaper")).getDomAttribute("data-serial"));
+        assertThat(browser.findElement(By.id("counterPaper")).getText())
+                .contains("방역패스")
+                .contains("홍*동");
+        screenshot(browser, "console-counter-paper");
+        assertThat(centre
+                        .server
+                        .centre()
+                        .audit()
+                        .read(
+                                centre.clock.instant().minusSeconds(600),
+                                centre.clock.instant().plusSeconds(60),
+                                50,
+                                Optional.of("counter-id-check"))
+                        .stream()
+                        .map(e -> e.subject()))
+                .contains("person:" + HOLDER);
+        assertThat(serial).hasSize(24);
     }
 
     // ---------------------------------------------------------------------------------------------------------
