@@ -1,6 +1,7 @@
 package io.checkpass.core.verify;
 
 import io.checkpass.core.rules.Condition;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,14 @@ public sealed interface VerificationResult {
 
     /** The verified pass, when verification got that far (never for forged, malformed or unknown passes). */
     Optional<VerifiedPass> pass();
+
+    /**
+     * Schema deviations the reader of a foreign pass read past (field and message), shown with the verdict; empty
+     * when the pass fits its schema or verification did not get as far as reading it.
+     */
+    default List<PassWarning> warnings() {
+        return pass().map(VerifiedPass::warnings).orElse(List.of());
+    }
 
     /** The condition staff must apply, for ADMIT_LIMITED and for a CHECK_ID that carries one. */
     default Optional<Condition> condition() {
