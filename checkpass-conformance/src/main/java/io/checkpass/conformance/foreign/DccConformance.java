@@ -55,7 +55,7 @@ import javax.imageio.ImageIO;
  *   <li>{@code EXPECTEDCOMPRESSION}: {@code COMPRESSED} inflates (bounded) to {@code COSE};
  *   <li>{@code EXPECTEDDECODE}: {@code COSE} is a COSE_Sign1 over a CWT whose payload equals {@code CBOR} and {@code JSON};
  *   <li>{@code EXPECTEDVERIFY}: the certificate in {@code TESTCTX.CERTIFICATE}, trusted under its HCERT key id, verifies it;
- *   <li>{@code EXPECTEDSCHEMAVALIDATION}: the payload fits the DCC schema as {@link Dgc} checks it;
+ *   <li>{@code EXPECTEDSCHEMAVALIDATION}: the lenient reader ({@link Dgc}) finds no deviation from the DCC schema;
  *   <li>{@code EXPECTEDKEYUSAGE}: the certificate's key-usage OIDs allow the payload's type;
  *   <li>{@code EXPECTEDEXPIRATIONCHECK}: at {@code TESTCTX.VALIDATIONCLOCK} the credential is valid as the verifier
  *       judges it (issued-at within the clock skew, not expired) and the certificate covered issued-at;
@@ -64,8 +64,12 @@ import javax.imageio.ImageIO;
  * </ul>
  * A layer whose input field is absent is derived from the next outer field that is present. An absent flag is not
  * tested. Upstream misspellings are read as meant ({@code EXPTECTEDEXPIRED}, nested {@code EXPECTEDRESULTS}); any other
- * unknown flag is a disagreement, since we cannot tell what it expects. When every flag of a case is true, the
- * production reader must also accept its {@code PREFIX}.
+ * unknown flag is a disagreement, since we cannot tell what it expects.
+ *
+ * <p>Apart from the layers, each case with a certificate is judged at the door: the production reader and the
+ * verifier's validity check accept it or refuse it, against what its trust and decoding flags imply (schema flags do
+ * not refuse; see {@code DOOR_FLAGS}). A door disagreement fails the case and is reported in the report's door
+ * section.
  */
 public final class DccConformance {
     public static final String FORMAT = "dcc";

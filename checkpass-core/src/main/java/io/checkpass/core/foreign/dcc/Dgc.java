@@ -11,11 +11,14 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -62,6 +65,16 @@ public final class Dgc {
     private static final Pattern SCHEMA_DATE = Pattern.compile("(19|20)\\d\\d-\\d\\d-\\d\\d");
     /** Any leading date, possibly partial: year, then optional month and day, then anything (a time). */
     private static final Pattern LENIENT_DATE = Pattern.compile("(\\d{4})(?:-(\\d{2})(?:-(\\d{2}))?)?(.*)");
+
+    private static final DateTimeFormatter OFFSET_DATE_TIME_LENIENT = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart()
+            .appendOffset("+HHmm", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH", "Z")
+            .optionalEnd()
+            .toFormatter(Locale.ROOT);
 
     private static final int MAX_TEXT = 256;
     private static final int MAX_WARNINGS = 32;
@@ -546,6 +559,13 @@ public final class Dgc {
             return Optional.of(OffsetDateTime.parse(text).toInstant());
         } catch (DateTimeParseException e) {
             // Not an offset date-time; try the partial forms.
+        }
+        try {
+            // An offset without a colon (+0200) or of hours alone (+02), as some issuers wrote it.
+            return Optional.of(
+                    OffsetDateTime.parse(text, OFFSET_DATE_TIME_LENIENT).toInstant());
+        } catch (DateTimeParseException e) {
+            // Not that either.
         }
         try {
             return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));

@@ -27,7 +27,7 @@ public final class HcertCheck {
         COSE,
         /** A trusted key with this key id verifies the signature. */
         SIGNATURE,
-        /** The signed CWT claims: issuer, issued-at, expiry and the hcert claim. */
+        /** The signed CWT claims: issued-at, expiry and the hcert claim (an issuer that is not text is a warning). */
         CWT,
         /** The verifying signer certificate was valid when the certificate claims to have been issued. */
         SIGNER_PERIOD,
@@ -76,6 +76,9 @@ public final class HcertCheck {
 
     /** The payload's deviations from the DCC schema (field and message); empty when it fits or was not read. */
     public List<PassWarning> warnings() {
+        if (facts != null) {
+            return facts.warnings();
+        }
         return dgc == null ? List.of() : dgc.warnings();
     }
 

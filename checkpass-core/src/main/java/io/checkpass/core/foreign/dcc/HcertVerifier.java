@@ -9,6 +9,7 @@ import io.checkpass.core.foreign.dcc.HcertCheck.Step;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.PassFacts;
 import io.checkpass.core.verify.PassFormatKind;
+import io.checkpass.core.verify.PassWarning;
 import io.checkpass.core.verify.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -148,10 +149,6 @@ public final class HcertVerifier {
             }
             issuedAt = instantClaim(claims, CLAIM_IAT);
             expiresAt = instantClaim(claims, CLAIM_EXP);
-            JsonNode iss = claims.get(CLAIM_ISS);
-            if (iss != null && !iss.isTextual()) {
-                throw new IllegalArgumentException("CWT issuer is not text");
-            }
             steps.put(Step.CWT, Optional.empty());
         } catch (IOException | IllegalArgumentException e) {
             steps.put(Step.CWT, Optional.of(Reason.MALFORMED));
@@ -182,7 +179,9 @@ public final class HcertVerifier {
 
         PassFacts facts = null;
         if (!verified.isEmpty()) {
-            String cwtIssuer = claims.path(CLAIM_ISS).asText("");
+            // iss is optional and informational (hcert §3.3.3): one that is not text is left aside, with a warning.
+            JsonNode iss = claims.get(CLAIM_ISS);
+            String cwtIssuer = iss != null && iss.isTextual() ? iss.asText() : "";
             String country = verified.getFirst().signer().country();
             String issuer = cwtIssuer;
             if (issuer.isBlank() || issuer.length() > 32) {
@@ -209,7 +208,7 @@ public final class HcertVerifier {
                     dgc.statusValidUntil(),
                     dgc.display(),
                     false,
-                    dgc.warnings(),
+                    warnings(dgc, iss),
                     dgc.statusProven());
         }
         return new HcertCheck(steps, hcert, Optional.of(issuedAt), Optional.of(expiresAt), facts, dgc);
@@ -264,6 +263,16 @@ public final class HcertVerifier {
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The payload's warnings, and the CWT's. */
+    private static List<PassWarning> warnings(Dgc dgc, JsonNode iss) {
+        if (iss == null || iss.isTextual()) {
+            return dgc.warnings();
+        }
+        List<PassWarning> all = new ArrayList<>(dgc.warnings());
+        all.add(new PassWarning("cwt.iss", "not text; left aside"));
+        return all;
     }
 
     /** A pass id for a certificate without {@code ci}: the first 16 bytes of SHA-256 of its signature, in hex. */

@@ -118,6 +118,16 @@ class DgcLenientTest {
     }
 
     @Test
+    void an_offset_without_a_colon_is_read_as_the_offset_it_names() {
+        Dgc tested = Dgc.parse(test(Dgc.TEST_NOT_DETECTED, "2021-12-19T10:00:00.000+0200"));
+        assertThat(tested.statusValidFrom()).isEqualTo(Instant.parse("2021-12-19T08:00:00Z"));
+        assertThat(tested.fitsSchema()).isFalse();
+        assertThat(Dgc.parse(test(Dgc.TEST_NOT_DETECTED, "2021-12-19T10:00:00+02"))
+                        .statusValidFrom())
+                .isEqualTo(Instant.parse("2021-12-19T08:00:00Z"));
+    }
+
+    @Test
     void several_vaccination_entries_read_the_most_recent() {
         var dgc = vaccination(1, 2, "2021-08-01");
         ObjectNode second = entry(dgc, "v").deepCopy().put("dn", 2).put("dt", "2021-09-01");
