@@ -46,13 +46,13 @@ public final class DccRevocations {
      * Whether a certificate is revoked.
      *
      * @param kid       the key id the COSE message names (the signer's, which the lists are keyed by)
-     * @param ci        its certificate identifier, if it has one
+     * @param cis       its certificate identifiers (normally one; every entry's, when the payload holds several)
      * @param countries the issuing country codes to hash with the UCI: the CWT {@code iss}, and the entry's
      *                  {@code co} when {@code iss} is absent or differs (checking more hashes never admits more)
      * @param alg       the COSE algorithm, which decides what of the signature is hashed
      * @param signature the COSE signature
      */
-    public boolean isRevoked(byte[] kid, Optional<String> ci, List<String> countries, int alg, byte[] signature) {
+    public boolean isRevoked(byte[] kid, List<String> cis, List<String> countries, int alg, byte[] signature) {
         if (kid == null) {
             return false;
         }
@@ -63,14 +63,16 @@ public final class DccRevocations {
         for (DccRevocationList list : lists) {
             switch (list.type()) {
                 case UCI -> {
-                    if (ci.isPresent() && list.contains(hash(ci.get()))) {
-                        return true;
+                    for (String ci : cis) {
+                        if (list.contains(hash(ci))) {
+                            return true;
+                        }
                     }
                 }
                 case COUNTRYCODEUCI -> {
-                    if (ci.isPresent()) {
+                    for (String ci : cis) {
                         for (String country : countries) {
-                            if (list.contains(hash(country + ci.get()))) {
+                            if (list.contains(hash(country + ci))) {
                                 return true;
                             }
                         }

@@ -79,6 +79,7 @@ public final class Dgc {
     private static final int MAX_TEXT = 256;
     private static final int MAX_WARNINGS = 32;
 
+    private final JsonNode payload;
     private final DccType type;
     private final Set<DccType> types;
     private final JsonNode entry;
@@ -90,6 +91,7 @@ public final class Dgc {
     private final List<String> unproven;
 
     private Dgc(
+            JsonNode payload,
             DccType type,
             Set<DccType> types,
             JsonNode entry,
@@ -99,6 +101,7 @@ public final class Dgc {
             List<PassWarning> warnings,
             boolean fitsSchema,
             List<String> unproven) {
+        this.payload = payload;
         this.type = type;
         this.types = Set.copyOf(types);
         this.entry = entry;
@@ -189,7 +192,7 @@ public final class Dgc {
         }
         if (candidates.isEmpty()) {
             r.unproven("holds no v, t or r entry");
-            return new Dgc(null, present, null, "", name.strip(), birthYear, r.warnings, r.fitsSchema, r.unproven);
+            return new Dgc(dgc, null, present, null, "", name.strip(), birthYear, r.warnings, r.fitsSchema, r.unproven);
         }
         // The first kind in v, t, r order; within it, the most recent entry (latest date, then highest dose).
         DccType chosenType = candidates.getFirst().type();
@@ -200,6 +203,7 @@ public final class Dgc {
                 .orElseThrow();
         checkEntry(chosen, r);
         return new Dgc(
+                dgc,
                 chosen.type(),
                 present,
                 chosen.entry(),
@@ -401,6 +405,23 @@ public final class Dgc {
     /** The certificate identifier (UVCI), which is the pass id, when the entry has one. */
     public Optional<String> certificateId() {
         return entry == null ? Optional.empty() : textOf(entry.get("ci"));
+    }
+
+    /**
+     * Every certificate identifier and country in the payload, of every entry read or not: a revocation list that
+     * names any of them revokes the certificate.
+     */
+    List<String> allOf(String field) {
+        List<String> values = new ArrayList<>();
+        for (DccType kind : types) {
+            JsonNode entries = payload.get(kind.field());
+            if (entries != null && entries.isArray()) {
+                for (JsonNode e : entries) {
+                    textOf(e.get(field)).filter(v -> !values.contains(v)).ifPresent(values::add);
+                }
+            }
+        }
+        return values;
     }
 
     /** The country of vaccination, test or recovery, when the entry names one. */

@@ -192,9 +192,9 @@ public final class HcertVerifier {
             if (!cwtIssuer.isBlank()) {
                 countries.add(cwtIssuer);
             }
-            dgc.country().filter(co -> !countries.contains(co)).ifPresent(countries::add);
+            dgc.allOf("co").stream().filter(co -> !countries.contains(co)).forEach(countries::add);
             boolean revoked = revocations.isRevoked(
-                    message.kid(), dgc.certificateId(), countries, message.algorithmAnywhere(), message.signature());
+                    message.kid(), dgc.allOf("ci"), countries, message.algorithmAnywhere(), message.signature());
             steps.put(Step.REVOCATION, revoked ? Optional.of(Reason.REVOKED) : Optional.empty());
             facts = new PassFacts(
                     PassFormatKind.DCC,

@@ -198,6 +198,23 @@ class HcertTrustTest {
     }
 
     @Test
+    void with_several_entries_any_entrys_uci_on_the_list_revokes_the_certificate() {
+        var two = vaccination(2, 2, "2021-10-01");
+        var older = two.withArray("v").get(0).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) older)
+                .put("dn", 1)
+                .put("dt", "2021-09-01")
+                .put("ci", "URN:UVCI:01DE/TEST/OLD");
+        two.withArray("v").add(older);
+        DccIssuer issuer = dccIssuer();
+        byte[] hash = DccRevocations.hash("URN:UVCI:01DE/TEST/OLD");
+
+        assertThat(check(issuer, cwt(two, SIGNED, EXPIRES), listing(issuer.kid(), HashType.UCI, hash))
+                        .outcome())
+                .isEqualTo(new FormatOutcome.Failed(Reason.REVOKED));
+    }
+
+    @Test
     void a_list_of_another_key_revokes_nothing_here() {
         DccIssuer issuer = dccIssuer();
         DccIssuer other = dccIssuer();
