@@ -44,6 +44,7 @@ export const REASONS = {
   REPLAYED: ['이미 사용된 QR', 'This QR code was already scanned'],
   NOT_ACCEPTED_HERE: ['이 시설에서 인정되지 않는 상태', 'Status not accepted at this venue'],
   KEY_NOT_AUTHORIZED: ['해당 용도로 승인되지 않은 키', 'The signing key is not authorised for this kind of certificate'],
+  STATUS_NOT_PROVEN: ['증명서에 필요한 정보 없음', 'The certificate is genuine but does not prove a status this venue needs'],
 };
 
 /** Pass statuses by claim code (io.checkpass.core.pass.PassStatus). */

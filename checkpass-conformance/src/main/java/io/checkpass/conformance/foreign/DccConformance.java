@@ -2,6 +2,7 @@ package io.checkpass.conformance.foreign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.conformance.foreign.ConformanceReport.CaseResult;
+import io.checkpass.conformance.foreign.ConformanceReport.DoorResult;
 import io.checkpass.conformance.qr.QrCodes;
 import io.checkpass.core.codec.Cbor;
 import io.checkpass.core.codec.Json;
@@ -14,6 +15,7 @@ import io.checkpass.core.foreign.dcc.HcertCheck;
 import io.checkpass.core.foreign.dcc.HcertVerifier;
 import io.checkpass.core.verify.CredentialValidity;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
+import io.checkpass.core.verify.PassWarning;
 import io.checkpass.core.verify.Reason;
 import io.checkpass.core.verify.VerifierPolicy;
 import java.awt.image.BufferedImage;
@@ -27,14 +29,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -50,7 +55,7 @@ import javax.imageio.ImageIO;
  *   <li>{@code EXPECTEDCOMPRESSION}: {@code COMPRESSED} inflates (bounded) to {@code COSE};
  *   <li>{@code EXPECTEDDECODE}: {@code COSE} is a COSE_Sign1 over a CWT whose payload equals {@code CBOR} and {@code JSON};
  *   <li>{@code EXPECTEDVERIFY}: the certificate in {@code TESTCTX.CERTIFICATE}, trusted under its HCERT key id, verifies it;
- *   <li>{@code EXPECTEDSCHEMAVALIDATION}: the payload fits the DCC schema as {@link Dgc} checks it;
+ *   <li>{@code EXPECTEDSCHEMAVALIDATION}: the lenient reader ({@link Dgc}) finds no deviation from the DCC schema;
  *   <li>{@code EXPECTEDKEYUSAGE}: the certificate's key-usage OIDs allow the payload's type;
  *   <li>{@code EXPECTEDEXPIRATIONCHECK}: at {@code TESTCTX.VALIDATIONCLOCK} the credential is valid as the verifier
  *       judges it (issued-at within the clock skew, not expired) and the certificate covered issued-at;
@@ -59,8 +64,12 @@ import javax.imageio.ImageIO;
  * </ul>
  * A layer whose input field is absent is derived from the next outer field that is present. An absent flag is not
  * tested. Upstream misspellings are read as meant ({@code EXPTECTEDEXPIRED}, nested {@code EXPECTEDRESULTS}); any other
- * unknown flag is a disagreement, since we cannot tell what it expects. When every flag of a case is true, the
- * production reader must also accept its {@code PREFIX}.
+ * unknown flag is a disagreement, since we cannot tell what it expects.
+ *
+ * <p>Apart from the layers, each case with a certificate is judged at the door: the production reader and the
+ * verifier's validity check accept it or refuse it, against what its trust and decoding flags imply (schema flags do
+ * not refuse; see {@code DOOR_FLAGS}). A door disagreement fails the case and is reported in the report's door
+ * section.
  */
 public final class DccConformance {
     public static final String FORMAT = "dcc";
@@ -77,7 +86,29 @@ public final class DccConformance {
             "EXPECTEDVALIDJSON",
             "EXPECTEDVALIDOBJECT",
             "EXPECTEDENCODE");
+    /**
+     * The flags that say whether the door should accept the certificate, with the refusals each allows when false.
+     * The schema flags (SCHEMAVALIDATION, VALIDOBJECT, VALIDJSON, ENCODE) and the picture are not among them: a
+     * genuine certificate that bends the schema is read, and the door reads the text.
+     */
+    private static final Map<String, Set<Reason>> DOOR_FLAGS = doorFlags();
+
     private static final int MAX_CASE_BYTES = 4 * 1024 * 1024;
+
+    private static Map<String, Set<Reason>> doorFlags() {
+        Map<String, Set<Reason>> flags = new LinkedHashMap<>();
+        flags.put("EXPECTEDUNPREFIX", EnumSet.of(Reason.MALFORMED, Reason.UNSUPPORTED_FORMAT));
+        flags.put("EXPECTEDB45DECODE", EnumSet.of(Reason.MALFORMED));
+        flags.put("EXPECTEDCOMPRESSION", EnumSet.of(Reason.MALFORMED));
+        flags.put("EXPECTEDDECODE", EnumSet.of(Reason.MALFORMED));
+        flags.put("EXPECTEDVERIFY", EnumSet.of(Reason.BAD_SIGNATURE, Reason.UNKNOWN_KEY, Reason.MALFORMED));
+        flags.put("EXPECTEDKEYUSAGE", EnumSet.of(Reason.KEY_NOT_AUTHORIZED));
+        // A certificate issued outside its signer's validity is refused as signed by an unknown key.
+        flags.put(
+                "EXPECTEDEXPIRATIONCHECK",
+                EnumSet.of(Reason.CREDENTIAL_EXPIRED, Reason.NOT_YET_VALID, Reason.UNKNOWN_KEY));
+        return Map.copyOf(flags);
+    }
 
     private final Es256 es256;
     private final Duration clockSkew;
@@ -90,6 +121,7 @@ public final class DccConformance {
     /** Runs every case below {@code dir}. */
     public ConformanceReport run(Path dir, ConformanceSkips skips) throws IOException {
         List<CaseResult> results = new ArrayList<>();
+        List<DoorResult> doors = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
@@ -113,6 +145,7 @@ public final class DccConformance {
             }
             DccCase testCase = new DccCase(file, json);
             List<String> disagreements = testCase.evaluate();
+            testCase.door.map(d -> d.named(name)).ifPresent(doors::add);
             Optional<String> skip = skips.reason(FORMAT, name);
             if (skip.isPresent()) {
                 results.add(new ConformanceReport.Skipped(name, skip.get(), disagreements.isEmpty()));
@@ -123,7 +156,7 @@ public final class DccConformance {
                                 : new ConformanceReport.Failed(name, disagreements, testCase.untested));
             }
         }
-        return new ConformanceReport(FORMAT, results);
+        return new ConformanceReport(FORMAT, results, doors);
     }
 
     /** What one layer check observed: true or false, or null when the case lacks the input to test it. */
@@ -150,6 +183,7 @@ public final class DccConformance {
         private final List<String> disagreements = new ArrayList<>();
         private final List<String> untested = new ArrayList<>();
         private final Map<String, Object> memo = new LinkedHashMap<>();
+        private Optional<DoorResult> door = Optional.empty();
 
         DccCase(Path file, JsonNode json) {
             this.file = file;
@@ -173,12 +207,9 @@ public final class DccConformance {
                             + (observed.detail().isEmpty() ? "" : " (" + observed.detail() + ")"));
                 }
             }
-            if (!expected.isEmpty()
-                    && !expected.containsValue(false)
-                    && has("PREFIX")
-                    && certificate().isPresent()) {
-                checkReaderAccepts(expected.containsKey("EXPECTEDEXPIRATIONCHECK"));
-            }
+            door = door(expected);
+            door.filter(d -> !d.agrees())
+                    .ifPresent(d -> disagreements.add(ConformanceReport.DOOR_DISAGREEMENT + d.describe()));
             return disagreements;
         }
 
@@ -341,9 +372,16 @@ public final class DccConformance {
             if (payload.isEmpty()) {
                 return Observation.untestable("no payload could be decoded from the case");
             }
+            return fitsSchema(payload.get());
+        }
+
+        /** Whether a payload fits the DCC schema: the lenient reader reads it without a warning. */
+        private Observation fitsSchema(JsonNode payload) {
             try {
-                Dgc.parse(payload.get());
-                return Observation.of(true, "");
+                Dgc dgc = Dgc.parse(payload);
+                return Observation.unless(
+                        !dgc.fitsSchema(),
+                        dgc.warnings().stream().map(Object::toString).collect(Collectors.joining("; ")));
             } catch (IllegalArgumentException e) {
                 return Observation.of(false, e.getMessage());
             }
@@ -367,8 +405,8 @@ public final class DccConformance {
             try {
                 Dgc dgc = Dgc.parse(payload.get());
                 return Observation.unless(
-                        !DccSigner.of(certificate.get()).authorizedTypes().contains(dgc.type()),
-                        "the certificate's key usage does not allow " + dgc.type());
+                        !DccSigner.of(certificate.get()).authorizedTypes().containsAll(dgc.types()),
+                        "the certificate's key usage does not allow " + dgc.types());
             } catch (IllegalArgumentException e) {
                 return Observation.of(false, "payload type unknown: " + e.getMessage());
             }
@@ -433,12 +471,7 @@ public final class DccConformance {
             if (!has("JSON")) {
                 return Observation.untestable("the case has no JSON");
             }
-            try {
-                Dgc.parse(jsonField());
-                return Observation.of(true, "");
-            } catch (IllegalArgumentException e) {
-                return Observation.of(false, e.getMessage());
-            }
+            return fitsSchema(jsonField());
         }
 
         private Observation encode() {
@@ -479,26 +512,78 @@ public final class DccConformance {
             return Optional.empty();
         }
 
-        /** The production reader, with trust material that went through the bundle's JSON form, accepts PREFIX. */
-        private void checkReaderAccepts(boolean checkValidity) {
+        /**
+         * What the door does with the case: the production reader, with trust material that went through the bundle's
+         * JSON form, reads the scanned text (PREFIX, else the text of the QR image, else the innermost layer the case
+         * has), and the verifier's validity check applies at the case's clock when the case has an expiration flag.
+         * Accepted means genuine and valid; the
+         * venue rules then decide admission from the status, which this does not judge. Expected: accepted unless a
+         * flag of trust or decoding is false ({@link #DOOR_FLAGS}); schema flags do not refuse.
+         */
+        private Optional<DoorResult> door(Map<String, Boolean> expected) {
+            if (certificate().isEmpty() || expected.isEmpty()) {
+                return Optional.empty();
+            }
+            Set<Reason> allowed = EnumSet.noneOf(Reason.class);
+            DOOR_FLAGS.forEach((flag, reasons) -> {
+                if (Boolean.FALSE.equals(expected.get(flag))) {
+                    allowed.addAll(reasons);
+                }
+            });
+            boolean expectAccept = allowed.isEmpty();
+            String name = file.getFileName().toString();
             HcertVerifier verifier = new HcertVerifier(
                     ForeignTrust.fromJson(ForeignTrust.empty()
                                     .withDccSigner(certificate().orElseThrow())
                                     .toJson())
                             .dccSigners(),
                     es256);
-            FormatOutcome outcome = verifier.read(field("PREFIX"));
-            if (!(outcome instanceof FormatOutcome.Read read)) {
-                disagreements.add("every expectation is true, but the reader refuses PREFIX: "
-                        + ((FormatOutcome.Failed) outcome).reason());
-                return;
+            FormatOutcome outcome;
+            Optional<String> text = doorText();
+            if (text.isPresent()) {
+                outcome = verifier.read(text.get());
+            } else {
+                Layer<byte[]> cose = cose();
+                if (cose.value() == null) {
+                    outcome = new FormatOutcome.Failed(Reason.MALFORMED);
+                } else {
+                    outcome = verifier.check(cose.value()).outcome();
+                }
             }
-            if (checkValidity && context.has("VALIDATIONCLOCK")) {
-                Instant clock =
-                        ValidationClock.parse(context.path("VALIDATIONCLOCK").asText());
-                CredentialValidity.check(read.facts().issuedAt(), read.facts().expiresAt(), clock, clockSkew)
-                        .ifPresent(r -> disagreements.add(
-                                "every expectation is true, but the verifier finds the pass " + r + " at " + clock));
+            Optional<Reason> refusal;
+            List<PassWarning> warnings = List.of();
+            if (outcome instanceof FormatOutcome.Read read) {
+                warnings = read.facts().warnings();
+                // Validity is judged where the case says what to expect of it at its clock; a case without that
+                // flag pins a clock for other purposes (ES 1101 sits before its own iat).
+                refusal = context.has("VALIDATIONCLOCK") && expected.containsKey("EXPECTEDEXPIRATIONCHECK")
+                        ? CredentialValidity.check(
+                                read.facts().issuedAt(),
+                                read.facts().expiresAt(),
+                                ValidationClock.parse(
+                                        context.path("VALIDATIONCLOCK").asText()),
+                                clockSkew)
+                        : Optional.empty();
+            } else {
+                refusal = Optional.of(((FormatOutcome.Failed) outcome).reason());
+            }
+            return Optional.of(new DoorResult(name, expectAccept, allowed, refusal, warnings));
+        }
+
+        /** The text a scanner would deliver: PREFIX, else what the case's QR image decodes to. */
+        private Optional<String> doorText() {
+            if (has("PREFIX")) {
+                return Optional.of(field("PREFIX"));
+            }
+            try {
+                Optional<byte[]> png = picture();
+                if (png.isEmpty()) {
+                    return Optional.empty();
+                }
+                BufferedImage image = ImageIO.read(new ByteArrayInputStream(png.get()));
+                return image == null ? Optional.empty() : QrCodes.decode(image);
+            } catch (IOException | IllegalArgumentException e) {
+                return Optional.empty();
             }
         }
 

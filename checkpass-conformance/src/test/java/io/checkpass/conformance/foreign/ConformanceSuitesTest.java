@@ -39,6 +39,31 @@ class ConformanceSuitesTest {
     }
 
     @Test
+    void every_dcc_case_agrees_at_the_door_with_the_refusal_its_flags_allow() throws IOException {
+        ConformanceReport report = new DccConformance(es256).run(TESTDATA.resolve("dcc"), ConformanceSkips.packaged());
+        assertThat(report.doors()).as("cases judged at the door").hasSize((int) jsonFiles(TESTDATA.resolve("dcc")));
+        assertThat(report.doors())
+                .filteredOn(d -> !d.agrees())
+                .as("door disagreements")
+                .isEmpty();
+        // Genuine certificates are accepted, and nothing forged, expired or with a forbidden key usage is.
+        assertThat(report.doors())
+                .filteredOn(ConformanceReport.DoorResult::expectAccept)
+                .allMatch(d -> d.accepted());
+        assertThat(report.doors())
+                .filteredOn(d -> !d.expectAccept())
+                .hasSizeGreaterThan(15)
+                .noneMatch(ConformanceReport.DoorResult::accepted);
+        assertThat(report.lines())
+                .contains("door: " + report.doors().size() + " of "
+                        + report.doors().size()
+                        + " agree (100.0%); "
+                        + report.doors().stream().filter(d -> d.accepted()).count() + " accepted, "
+                        + report.doors().stream().filter(d -> !d.accepted()).count() + " refused; "
+                        + report.doors().stream().filter(d -> d.expectAccept()).count() + " expected to be accepted");
+    }
+
+    @Test
     void every_common_dcc_case_agrees_without_any_skip() throws IOException {
         Path suite = TESTDATA.resolve("dcc/common");
         ConformanceReport report = run(new DccConformance(es256).run(suite, ConformanceSkips.none()));

@@ -19,7 +19,9 @@ public final class ForeignFormats {
     /** EU DCC ({@code HC1:}), SMART Health Cards ({@code shc:/}) and NZ COVID Passes ({@code NZCP:/1/}). */
     public static List<ForeignFormat> all(Es256 es256) {
         return List.of(
-                new TrustedFormat(Hcert.PREFIX, trust -> new HcertVerifier(trust.dccSigners(), es256)::read),
+                new TrustedFormat(
+                        Hcert.PREFIX,
+                        trust -> new HcertVerifier(trust.dccSigners(), trust.dccRevocations(), es256)::read),
                 new TrustedFormat(ShcNumeric.PREFIX, trust -> new ShcVerifier(trust.shcIssuers(), es256)::readQr),
                 new TrustedFormat(NzcpVerifier.PREFIX, trust -> new NzcpVerifier(trust.nzcpIssuers(), es256)::read));
     }

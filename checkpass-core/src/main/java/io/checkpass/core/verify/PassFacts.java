@@ -3,6 +3,7 @@ package io.checkpass.core.verify;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.PassStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +21,10 @@ import java.util.Optional;
  * @param statusValidUntil when it stops, if it does
  * @param display         masked name and birth year, if the format carries them
  * @param deviceBound     whether the pass is bound to the holder's device (only native passes can be)
+ * @param warnings        schema deviations a foreign reader read past (field and message); empty for native passes
+ * @param statusProven    false when the pass is genuine but cannot prove a status a venue could need (a test without
+ *                        a known result, a vaccination without a product or dose): its status is then UNVACCINATED,
+ *                        and a refusal says {@link Reason#STATUS_NOT_PROVEN} instead of NOT_ACCEPTED_HERE
  */
 public record PassFacts(
         PassFormatKind format,
@@ -31,7 +36,36 @@ public record PassFacts(
         Instant statusValidFrom,
         Optional<Instant> statusValidUntil,
         Optional<DisplayHint> display,
-        boolean deviceBound) {
+        boolean deviceBound,
+        List<PassWarning> warnings,
+        boolean statusProven) {
+
+    /** Facts without warnings whose status is proven, as every native pass has. */
+    public PassFacts(
+            PassFormatKind format,
+            String issuer,
+            String id,
+            Optional<Instant> issuedAt,
+            Optional<Instant> expiresAt,
+            PassStatus status,
+            Instant statusValidFrom,
+            Optional<Instant> statusValidUntil,
+            Optional<DisplayHint> display,
+            boolean deviceBound) {
+        this(
+                format,
+                issuer,
+                id,
+                issuedAt,
+                expiresAt,
+                status,
+                statusValidFrom,
+                statusValidUntil,
+                display,
+                deviceBound,
+                List.of(),
+                true);
+    }
 
     public PassFacts {
         Objects.requireNonNull(format, "format");
@@ -43,6 +77,7 @@ public record PassFacts(
         Objects.requireNonNull(statusValidFrom, "statusValidFrom");
         Objects.requireNonNull(statusValidUntil, "statusValidUntil");
         Objects.requireNonNull(display, "display");
+        warnings = List.copyOf(warnings);
     }
 
     /** Whether the stated status holds at {@code instant}. */

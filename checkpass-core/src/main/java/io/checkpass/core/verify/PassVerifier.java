@@ -268,9 +268,17 @@ public final class PassVerifier {
                 Denied.because(failed.reason().admitting() ? Reason.MALFORMED : failed.reason());
             case FormatOutcome.Read read -> {
                 Denied invalid = checkValidity(read.facts(), now);
-                yield invalid != null
-                        ? invalid
-                        : decideAtVenue(new VerifiedPass(read.facts(), Optional.empty()), venueType, now, current);
+                if (invalid != null) {
+                    yield invalid;
+                }
+                VerificationResult decided =
+                        decideAtVenue(new VerifiedPass(read.facts(), Optional.empty()), venueType, now, current);
+                // A genuine pass that proves no usable status reads as UNVACCINATED; say why it is refused.
+                yield !read.facts().statusProven()
+                                && decided instanceof Denied denied
+                                && denied.reason() == Reason.NOT_ACCEPTED_HERE
+                        ? new Denied(Reason.STATUS_NOT_PROVEN, denied.pass())
+                        : decided;
             }
         };
     }

@@ -26,7 +26,12 @@ public enum Reason {
     BAD_DEVICE_PROOF("본인 기기가 아님", "Not presented from the holder's device"),
     REPLAYED("이미 사용된 QR", "This QR code was already scanned"),
     NOT_ACCEPTED_HERE("이 시설에서 인정되지 않는 상태", "Status not accepted at this venue"),
-    KEY_NOT_AUTHORIZED("해당 용도로 승인되지 않은 키", "The signing key is not authorised for this kind of certificate");
+    KEY_NOT_AUTHORIZED("해당 용도로 승인되지 않은 키", "The signing key is not authorised for this kind of certificate"),
+    /**
+     * A genuine certificate that does not prove a status the venue needs: a test with an empty or unknown result, a
+     * vaccination without a product or dose number. Read as UNVACCINATED; the rules refuse it with this reason.
+     */
+    STATUS_NOT_PROVEN("증명서에 필요한 정보 없음", "The certificate is genuine but does not prove a status this venue needs");
 
     private final LocalizedText text;
 

@@ -3,11 +3,12 @@ package io.checkpass.core.verify;
 import io.checkpass.core.rules.Condition;
 import io.checkpass.core.rules.LocalizedText;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The outcome of verifying one presented pass. A denied pass is an ordinary outcome, not an exception: switch
- * over the four cases.
+ * over the five cases.
  */
 public sealed interface VerificationResult {
 
@@ -17,6 +18,14 @@ public sealed interface VerificationResult {
 
     /** The verified pass, when verification got that far (never for forged, malformed or unknown passes). */
     Optional<VerifiedPass> pass();
+
+    /**
+     * Schema deviations the reader of a foreign pass read past (field and message), shown with the verdict; empty
+     * when the pass fits its schema or verification did not get as far as reading it.
+     */
+    default List<PassWarning> warnings() {
+        return pass().map(VerifiedPass::warnings).orElse(List.of());
+    }
 
     /** The condition staff must apply, for ADMIT_LIMITED and for a CHECK_ID that carries one. */
     default Optional<Condition> condition() {

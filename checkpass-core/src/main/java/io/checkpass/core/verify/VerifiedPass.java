@@ -3,6 +3,7 @@ package io.checkpass.core.verify;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.PassStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,16 @@ public final class VerifiedPass {
 
     public boolean deviceBound() {
         return facts.deviceBound();
+    }
+
+    /** Schema deviations a foreign reader read past, each with its field; empty for native passes. */
+    public List<PassWarning> warnings() {
+        return facts.warnings();
+    }
+
+    /** False when a foreign pass is genuine but proves no status a venue could need (see {@link PassFacts}). */
+    public boolean statusProven() {
+        return facts.statusProven();
     }
 
     /** When the holder's device made the presentation; empty for static and foreign passes. */

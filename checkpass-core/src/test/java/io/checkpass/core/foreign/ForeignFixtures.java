@@ -73,6 +73,22 @@ public final class ForeignFixtures {
         return issuer(keyPair("RSA"), "SHA256withRSA");
     }
 
+    /** A signer with a P-384 key, which signs under alg ES256 (ECDSA with SHA-256) as ES 401–403 of dgc-testdata do. */
+    public static DccIssuer p384DccIssuer() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp384r1"));
+            return issuer(generator.generateKeyPair(), "SHA256withECDSA");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An ES256 signer whose certificate is valid from {@code notBefore} to {@code notAfter}. */
+    public static DccIssuer dccIssuer(Instant notBefore, Instant notAfter, String... keyUsageOids) {
+        return issuer(keyPair("EC"), "SHA256withECDSA", notBefore, notAfter, keyUsageOids);
+    }
+
     private static KeyPair keyPair(String algorithm) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
@@ -88,13 +104,23 @@ public final class ForeignFixtures {
     }
 
     private static DccIssuer issuer(KeyPair keys, String certificateSignature, String... keyUsageOids) {
+        return issuer(
+                keys,
+                certificateSignature,
+                Instant.parse("2021-01-01T00:00:00Z"),
+                Instant.parse("2023-01-01T00:00:00Z"),
+                keyUsageOids);
+    }
+
+    private static DccIssuer issuer(
+            KeyPair keys, String certificateSignature, Instant notBefore, Instant notAfter, String... keyUsageOids) {
         try {
             X500Name name = new X500Name("CN=DSC test, C=DE");
             var builder = new JcaX509v3CertificateBuilder(
                     name,
                     BigInteger.valueOf(System.nanoTime()),
-                    Date.from(Instant.parse("2021-01-01T00:00:00Z")),
-                    Date.from(Instant.parse("2023-01-01T00:00:00Z")),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
                     name,
                     keys.getPublic());
             if (keyUsageOids.length > 0) {
@@ -216,7 +242,9 @@ public final class ForeignFixtures {
         byte[] toBeSigned = CoseSign1.toBeSigned(protectedBytes, new byte[0], payload);
         byte[] signature = rsa
                 ? ps256(issuer.keys().getPrivate(), toBeSigned)
-                : ES256.sign(ES256.importPrivate(issuer.keys().getPrivate()), toBeSigned);
+                : isP256(issuer)
+                        ? ES256.sign(ES256.importPrivate(issuer.keys().getPrivate()), toBeSigned)
+                        : ecdsaSha256(issuer.keys().getPrivate(), toBeSigned);
         CborWriter message = new CborWriter(64 + payload.length).array(4).bytes(protectedBytes);
         if (where == KidIn.UNPROTECTED) {
             message.map(1).key(CoseSign1.HEADER_KID).bytes(kid).endMap();
@@ -224,6 +252,27 @@ public final class ForeignFixtures {
             message.map(0).endMap();
         }
         return message.bytes(payload).bytes(signature).endArray().toBytes();
+    }
+
+    private static boolean isP256(DccIssuer issuer) {
+        return ((ECPublicKey) issuer.keys().getPublic())
+                        .getParams()
+                        .getCurve()
+                        .getField()
+                        .getFieldSize()
+                == 256;
+    }
+
+    /** ECDSA with SHA-256 on the key's own curve, as raw r||s. */
+    private static byte[] ecdsaSha256(PrivateKey key, byte[] message) {
+        try {
+            Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
+            signer.initSign(key);
+            signer.update(message);
+            return signer.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] ps256(PrivateKey key, byte[] message) {

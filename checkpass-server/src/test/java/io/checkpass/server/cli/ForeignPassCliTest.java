@@ -79,7 +79,8 @@ class ForeignPassCliTest {
         assertThat(run.out().strip().lines())
                 .containsExactly(
                         "FAIL CO5-claims-valid.json: EXPECTEDVERIFY expected true but was false (SIGNATURE BAD_SIGNATURE)",
-                        "FAIL CO5-claims-valid.json: every expectation is true, but the reader refuses PREFIX: BAD_SIGNATURE",
+                        "DOOR CO5-claims-valid.json: expected accept, refused (BAD_SIGNATURE)",
+                        "door: 0 of 1 agree (0.0%); 0 accepted, 1 refused; 1 expected to be accepted",
                         "0 passed, 1 failed, 0 skipped");
     }
 

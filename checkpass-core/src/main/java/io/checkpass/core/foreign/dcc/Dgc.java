@@ -3,174 +3,482 @@ package io.checkpass.core.foreign.dcc;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.verify.PassWarning;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The payload of an EU Digital COVID Certificate (hcert claim −260, key 1), checked against the structure of the
- * DCC JSON schema that matters here, and mapped onto our statuses.
+ * The payload of an EU Digital COVID Certificate (hcert claim −260, key 1), read leniently and mapped onto our
+ * statuses.
+ *
+ * <p>Strict on trust, lenient on payload: once the signature holds, the issuer said what the payload says, and real
+ * issuers sign payloads that bend the DCC JSON schema (empty value-set codes, dates as a year or {@code 1963-00}, a
+ * date-time in {@code dob}, dose number 0, several entries). Every deviation from the schema becomes a
+ * {@link PassWarning} naming the field, and the payload is read for what it holds. Only a payload that is not a map
+ * at all cannot be read ({@link #parse} throws). A payload that cannot prove a status (no entry, a test without a
+ * known result, a vaccination without a product, dose or date) reads as UNVACCINATED with {@link #statusProven()}
+ * false, so the venue rules refuse it with its own reason.
  *
  * <p>Status mapping (docs/foreign-passes.md):
  * <ul>
  *   <li>{@code v}: dose {@code dn} of {@code sd} — a complete series ({@code dn = sd}) is VACCINATED from 14 days after
  *       {@code dt}, a booster ({@code dn > sd}) at once; a partial series is UNVACCINATED.
- *   <li>{@code t}: "not detected" (SNOMED 260415000) is TESTED for 48 h from the sample time {@code sc}; any other
- *       result is UNVACCINATED, which venue rules refuse or restrict.
+ *   <li>{@code t}: "not detected" (SNOMED 260415000) is TESTED for 48 h from the sample time {@code sc}; "detected"
+ *       (260373001) is UNVACCINATED, which venue rules refuse or restrict; any other result proves nothing.
  *   <li>{@code r}: RECOVERED from {@code df} to the end of {@code du}.
  * </ul>
- * Dates without a time are read as UTC midnight.
- *
- * @param type  which of v, t, r the certificate holds
- * @param entry its single entry
- * @param name  the holder's name as printed ("given family"), or the transliterated name
- * @param birthYear year of birth, if the certificate gives one
+ * Dates without a time are read as UTC midnight. A date given only in part (a year, a year-month, a day or month
+ * of {@code 00}) is read so that the status holds no longer than any reading of it allows: a start at the end of the
+ * period named, an end at its beginning.
  */
-public record Dgc(DccType type, JsonNode entry, String name, Optional<Integer> birthYear) {
+public final class Dgc {
     /** SNOMED CT "not detected". */
     public static final String TEST_NOT_DETECTED = "260415000";
+    /** SNOMED CT "detected". */
+    public static final String TEST_DETECTED = "260373001";
     /** How long a vaccination takes to protect, before a complete series counts. */
     public static final Duration VACCINATION_TAKES_EFFECT = Duration.ofDays(14);
     /** How long a negative test counts, from the sample time. */
     public static final Duration TEST_VALIDITY = Duration.ofHours(48);
 
     private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
-    private static final Pattern DOB = Pattern.compile("((19|20)\\d\\d(-\\d\\d){0,2})?");
+    /** The schema's dob pattern (DCC schema 1.3: year, year-month or date, years 1900–2099). */
+    private static final Pattern SCHEMA_DOB = Pattern.compile("((19|20)\\d\\d(-\\d\\d){0,2})?");
+    /** The schema's full-date pattern for dt, fr, df, du. */
+    private static final Pattern SCHEMA_DATE = Pattern.compile("(19|20)\\d\\d-\\d\\d-\\d\\d");
+    /** Any leading date, possibly partial: year, then optional month and day, then anything (a time). */
+    private static final Pattern LENIENT_DATE = Pattern.compile("(\\d{4})(?:-(\\d{2})(?:-(\\d{2}))?)?(.*)");
+
+    private static final DateTimeFormatter OFFSET_DATE_TIME_LENIENT = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart()
+            .appendOffset("+HHmm", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH", "Z")
+            .optionalEnd()
+            .toFormatter(Locale.ROOT);
+
     private static final int MAX_TEXT = 256;
+    private static final int MAX_WARNINGS = 32;
+
+    private final JsonNode payload;
+    private final DccType type;
+    private final Set<DccType> types;
+    private final JsonNode entry;
+    private final String entryPath;
+    private final String name;
+    private final Optional<Integer> birthYear;
+    private final List<PassWarning> warnings;
+    private final boolean fitsSchema;
+    private final List<String> unproven;
+
+    private Dgc(
+            JsonNode payload,
+            DccType type,
+            Set<DccType> types,
+            JsonNode entry,
+            String entryPath,
+            String name,
+            Optional<Integer> birthYear,
+            List<PassWarning> warnings,
+            boolean fitsSchema,
+            List<String> unproven) {
+        this.payload = payload;
+        this.type = type;
+        this.types = Set.copyOf(types);
+        this.entry = entry;
+        this.entryPath = entryPath;
+        this.name = name;
+        this.birthYear = birthYear;
+        this.warnings = List.copyOf(warnings);
+        this.fitsSchema = fitsSchema;
+        this.unproven = List.copyOf(unproven);
+    }
 
     /**
-     * Reads and checks a DCC payload.
+     * Reads a DCC payload, leniently: deviations from the schema become {@link #warnings()}.
      *
-     * @throws IllegalArgumentException naming the first field that does not fit the schema
+     * @throws IllegalArgumentException if the payload is not a map, so nothing in it can be read
      */
     public static Dgc parse(JsonNode dgc) {
         if (dgc == null || !dgc.isObject()) {
             throw new IllegalArgumentException("DCC payload is not a map");
         }
-        String version = text(dgc, "ver");
-        if (!VERSION.matcher(version).matches()) {
-            throw new IllegalArgumentException("DCC 'ver' " + version + " is not a semantic version");
+        Reading r = new Reading();
+        Optional<String> version = r.text(dgc, "ver", "ver");
+        if (version.isPresent() && !VERSION.matcher(version.get()).matches()) {
+            r.warn("ver", "'" + version.get() + "' is not a semantic version");
         }
+
+        String name = "";
         JsonNode nam = dgc.get("nam");
         if (nam == null || !nam.isObject()) {
-            throw new IllegalArgumentException("DCC has no 'nam' map");
+            r.warn("nam", "missing or not a map; no name to show");
+        } else {
+            Optional<String> fnt = r.text(nam, "fnt", "nam.fnt");
+            Optional<String> fn = r.optionalText(nam, "fn", "nam.fn");
+            Optional<String> gn = r.optionalText(nam, "gn", "nam.gn");
+            Optional<String> gnt = r.optionalText(nam, "gnt", "nam.gnt");
+            name = fn.isPresent() || gn.isPresent()
+                    ? join(gn.orElse(null), fn.orElse(null))
+                    : join(gnt.orElse(null), fnt.orElse(null)).replace('<', ' ');
         }
-        String fnt = text(nam, "fnt");
-        String fn = optionalText(nam, "fn");
-        String gn = optionalText(nam, "gn");
-        String gnt = optionalText(nam, "gnt");
-        String dob = dgc.has("dob") ? text(dgc, "dob", true) : "";
-        if (!DOB.matcher(dob).matches()) {
-            throw new IllegalArgumentException("DCC 'dob' " + dob + " is not a date");
+
+        Optional<Integer> birthYear = Optional.empty();
+        JsonNode dobNode = dgc.get("dob");
+        if (dobNode == null) {
+            r.warn("dob", "missing");
+        } else {
+            String dob = dobNode.asText("");
+            if (!dobNode.isTextual()) {
+                r.warn("dob", "not a string");
+            } else if (!SCHEMA_DOB.matcher(dob).matches()) {
+                r.warn("dob", "'" + clip(dob) + "' does not fit the schema's date pattern; read its year");
+            }
+            Matcher m = LENIENT_DATE.matcher(dob);
+            if (m.matches()) {
+                birthYear = Optional.of(Integer.parseInt(m.group(1)));
+            }
         }
-        DccType type = null;
-        JsonNode entry = null;
+
+        // Every entry of every type; the schema allows exactly one, in one of v, t, r.
+        List<Candidate> candidates = new ArrayList<>();
+        EnumSet<DccType> present = EnumSet.noneOf(DccType.class);
         for (DccType candidate : DccType.values()) {
             JsonNode entries = dgc.get(candidate.field());
-            if (entries == null) {
+            if (entries == null || entries.isNull()) {
                 continue;
             }
-            if (type != null) {
-                throw new IllegalArgumentException(
-                        "DCC holds both '" + type.field() + "' and '" + candidate.field() + "' entries");
+            present.add(candidate);
+            if (!entries.isArray()) {
+                r.warn(candidate.field(), "not a list");
+                continue;
             }
-            if (!entries.isArray() || entries.size() != 1) {
-                throw new IllegalArgumentException("DCC '" + candidate.field() + "' must hold exactly one entry");
+            if (entries.size() != 1) {
+                r.warn(
+                        candidate.field(),
+                        "holds " + entries.size() + " entries where the schema allows one; read the most recent");
             }
-            type = candidate;
-            entry = entries.get(0);
+            for (int i = 0; i < entries.size(); i++) {
+                JsonNode e = entries.get(i);
+                String path = candidate.field() + "[" + i + "]";
+                if (e == null || !e.isObject()) {
+                    r.warn(path, "not a map");
+                } else {
+                    candidates.add(new Candidate(candidate, e, path));
+                }
+            }
         }
-        if (type == null) {
-            throw new IllegalArgumentException("DCC holds no v, t or r entry");
+        if (present.size() > 1) {
+            r.warn("v/t/r", "holds entries of " + present.size() + " kinds where the schema allows one");
         }
-        checkEntry(type, entry);
-        String name = fn != null || gn != null ? join(gn, fn) : join(gnt, fnt).replace('<', ' ');
-        Optional<Integer> year =
-                dob.length() >= 4 ? Optional.of(Integer.parseInt(dob.substring(0, 4))) : Optional.empty();
-        return new Dgc(type, entry, name.strip(), year);
+        if (candidates.isEmpty()) {
+            r.unproven("holds no v, t or r entry");
+            return new Dgc(dgc, null, present, null, "", name.strip(), birthYear, r.warnings, r.fitsSchema, r.unproven);
+        }
+        // The first kind in v, t, r order; within it, the most recent entry (latest date, then highest dose).
+        DccType chosenType = candidates.getFirst().type();
+        Candidate chosen = candidates.stream()
+                .filter(c -> c.type() == chosenType)
+                .max(Comparator.comparing((Candidate c) -> c.sortDate().orElse(Instant.MIN))
+                        .thenComparingInt(c -> c.entry().path("dn").asInt(0)))
+                .orElseThrow();
+        checkEntry(chosen, r);
+        return new Dgc(
+                dgc,
+                chosen.type(),
+                present,
+                chosen.entry(),
+                chosen.path(),
+                name.strip(),
+                birthYear,
+                r.warnings,
+                r.fitsSchema,
+                r.unproven);
     }
 
-    private static void checkEntry(DccType type, JsonNode entry) {
-        if (entry == null || !entry.isObject()) {
-            throw new IllegalArgumentException("DCC '" + type.field() + "' entry is not a map");
+    /** One entry, with the date that orders it among entries of its kind. */
+    private record Candidate(DccType type, JsonNode entry, String path) {
+        Optional<Instant> sortDate() {
+            String field = switch (type) {
+                case VACCINATION -> "dt";
+                case TEST -> "sc";
+                case RECOVERY -> "df";
+            };
+            return lenientInstant(entry.get(field), true);
         }
-        text(entry, "tg");
-        text(entry, "co");
-        text(entry, "is");
-        text(entry, "ci");
-        switch (type) {
-            case VACCINATION -> {
-                text(entry, "vp");
-                text(entry, "mp");
-                text(entry, "ma");
-                int dn = dose(entry, "dn");
-                int sd = dose(entry, "sd");
-                if (dn < 1 || sd < 1) {
-                    throw new IllegalArgumentException("DCC dose numbers must be positive, got " + dn + "/" + sd);
+    }
+
+    /** Warnings and unproven notes collected while reading. */
+    private static final class Reading {
+        final List<PassWarning> warnings = new ArrayList<>();
+        final List<String> unproven = new ArrayList<>();
+        boolean fitsSchema = true;
+
+        /** A deviation from the DCC JSON schema. */
+        void warn(String field, String message) {
+            fitsSchema = false;
+            note(field, message);
+        }
+
+        /**
+         * Worth saying but within the schema: the schema types value-set fields as plain strings, so an empty or
+         * unknown code fits it, and {@code ci} and {@code is} have no minimum length.
+         */
+        void note(String field, String message) {
+            if (warnings.size() < MAX_WARNINGS) {
+                warnings.add(new PassWarning(field, message));
+            }
+        }
+
+        void unproven(String why) {
+            unproven.add(why);
+        }
+
+        /** A required text field; a warning when it is missing, not text, empty or too long. */
+        Optional<String> text(JsonNode node, String field, String path) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                warn(path, "missing");
+                return Optional.empty();
+            }
+            return checked(value, path, false);
+        }
+
+        Optional<String> optionalText(JsonNode node, String field, String path) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return Optional.empty();
+            }
+            return checked(value, path, true);
+        }
+
+        private Optional<String> checked(JsonNode value, String path, boolean mayBeEmpty) {
+            if (!value.isValueNode()) {
+                warn(path, "not a string");
+                return Optional.empty();
+            }
+            if (!value.isTextual()) {
+                warn(path, "not a string; read as '" + clip(value.asText()) + "'");
+            }
+            String text = value.asText();
+            if (text.length() > MAX_TEXT) {
+                warn(path, "longer than " + MAX_TEXT + " characters; not read");
+                return Optional.empty();
+            }
+            if (text.isEmpty()) {
+                if (!mayBeEmpty) {
+                    note(path, "empty");
                 }
-                date(entry, "dt");
+                return Optional.empty();
+            }
+            return Optional.of(text);
+        }
+    }
+
+    private static void checkEntry(Candidate c, Reading r) {
+        JsonNode entry = c.entry();
+        String p = c.path() + ".";
+        r.text(entry, "tg", p + "tg");
+        r.text(entry, "co", p + "co");
+        r.text(entry, "is", p + "is");
+        r.text(entry, "ci", p + "ci");
+        switch (c.type()) {
+            case VACCINATION -> {
+                r.text(entry, "vp", p + "vp");
+                r.text(entry, "ma", p + "ma");
+                if (r.text(entry, "mp", p + "mp").isEmpty()) {
+                    r.unproven("the vaccination names no product (mp)");
+                }
+                Optional<Integer> dn = dose(entry, "dn", p, r);
+                Optional<Integer> sd = dose(entry, "sd", p, r);
+                if (dn.isEmpty() || sd.isEmpty()) {
+                    r.unproven("the vaccination has no usable dose number (dn/sd)");
+                }
+                if (date(entry, "dt", p, true, r).isEmpty()) {
+                    r.unproven("the vaccination has no date (dt)");
+                }
             }
             case TEST -> {
-                text(entry, "tt");
-                text(entry, "tr");
-                instant(entry, "sc");
+                r.text(entry, "tt", p + "tt");
+                Optional<String> tr = r.text(entry, "tr", p + "tr");
+                if (tr.isEmpty()) {
+                    r.unproven("the test has no result (tr)");
+                } else if (!tr.get().equals(TEST_NOT_DETECTED) && !tr.get().equals(TEST_DETECTED)) {
+                    r.note(p + "tr", "'" + clip(tr.get()) + "' is not in the test-result value set");
+                    r.unproven("the test result '" + clip(tr.get()) + "' is unknown");
+                }
+                JsonNode sc = entry.get("sc");
+                Optional<Instant> sample = lenientInstant(sc, true);
+                if (sample.isEmpty()) {
+                    r.warn(p + "sc", sc == null ? "missing" : "not a date-time");
+                    r.unproven("the test has no sample time (sc)");
+                } else if (sc.isTextual() && !isOffsetDateTime(sc.asText())) {
+                    r.warn(p + "sc", "'" + clip(sc.asText()) + "' is not a date-time with offset; read as UTC");
+                }
             }
             case RECOVERY -> {
-                date(entry, "fr");
-                date(entry, "df");
-                date(entry, "du");
+                date(entry, "fr", p, true, r);
+                if (date(entry, "df", p, true, r).isEmpty()) {
+                    r.unproven("the recovery has no start (df)");
+                }
+                if (date(entry, "du", p, false, r).isEmpty()) {
+                    r.unproven("the recovery has no end (du)");
+                }
             }
         }
     }
 
-    /** The certificate identifier (UVCI), which is the pass id. */
-    public String certificateId() {
-        return entry.get("ci").asText();
+    /**
+     * The kind of certificate read, empty when the payload holds no entry (then {@link #status()} is UNVACCINATED).
+     */
+    public Optional<DccType> type() {
+        return Optional.ofNullable(type);
     }
 
-    /** The country of vaccination, test or recovery. */
-    public String country() {
-        return entry.get("co").asText();
+    /**
+     * Every kind of entry the payload holds: the signer's key usage must allow each (normally exactly one).
+     */
+    public Set<DccType> types() {
+        return types;
+    }
+
+    /** The entry read, when there is one. */
+    public Optional<JsonNode> entry() {
+        return Optional.ofNullable(entry);
+    }
+
+    /** The holder's name as printed ("given family"), or the transliterated name; may be empty. */
+    public String name() {
+        return name;
+    }
+
+    /** The year of birth, when {@code dob} starts with one. */
+    public Optional<Integer> birthYear() {
+        return birthYear;
+    }
+
+    /**
+     * What was read past, each with its field: every deviation from the DCC schema, and codes that fit it but say
+     * nothing usable (empty or unknown). Empty when the payload is clean.
+     */
+    public List<PassWarning> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Whether the payload fits the DCC JSON schema as checked here. Some warnings are within the schema (an empty or
+     * unknown value-set code), so a payload may fit and still have warnings.
+     */
+    public boolean fitsSchema() {
+        return fitsSchema;
+    }
+
+    /** False when the certificate cannot prove a status: its status is then UNVACCINATED. */
+    public boolean statusProven() {
+        return unproven.isEmpty();
+    }
+
+    /** Why the status is not proven; empty when it is. */
+    public List<String> unprovenBecause() {
+        return unproven;
+    }
+
+    /** The certificate identifier (UVCI), which is the pass id, when the entry has one. */
+    public Optional<String> certificateId() {
+        return entry == null ? Optional.empty() : textOf(entry.get("ci"));
+    }
+
+    /**
+     * Every certificate identifier and country in the payload, of every entry read or not: a revocation list that
+     * names any of them revokes the certificate.
+     */
+    List<String> allOf(String field) {
+        List<String> values = new ArrayList<>();
+        for (DccType kind : types) {
+            JsonNode entries = payload.get(kind.field());
+            if (entries != null && entries.isArray()) {
+                for (JsonNode e : entries) {
+                    textOf(e.get(field)).filter(v -> !values.contains(v)).ifPresent(values::add);
+                }
+            }
+        }
+        return values;
+    }
+
+    /** The country of vaccination, test or recovery, when the entry names one. */
+    public Optional<String> country() {
+        return entry == null ? Optional.empty() : textOf(entry.get("co"));
     }
 
     /** The status this certificate states. */
     public PassStatus status() {
+        if (!statusProven()) {
+            return PassStatus.UNVACCINATED;
+        }
         return switch (type) {
-            case VACCINATION ->
-                entry.get("dn").asInt() >= entry.get("sd").asInt() ? PassStatus.VACCINATED : PassStatus.UNVACCINATED;
+            case VACCINATION -> dn() >= sd() ? PassStatus.VACCINATED : PassStatus.UNVACCINATED;
             case TEST ->
                 TEST_NOT_DETECTED.equals(entry.get("tr").asText()) ? PassStatus.TESTED : PassStatus.UNVACCINATED;
             case RECOVERY -> PassStatus.RECOVERED;
         };
     }
 
-    /** When the status starts to hold. */
-    public Instant statusValidFrom() {
+    /** When the status starts to hold; {@code otherwise} when the certificate proves no status. */
+    public Instant statusValidFrom(Instant otherwise) {
+        if (!statusProven()) {
+            return otherwise;
+        }
         return switch (type) {
             case VACCINATION -> {
-                Instant dose = date(entry, "dt");
-                boolean booster = entry.get("dn").asInt() > entry.get("sd").asInt();
+                Instant dose = lenientInstant(entry.get("dt"), true).orElseThrow();
+                boolean booster = dn() > sd();
                 yield booster || status() != PassStatus.VACCINATED ? dose : dose.plus(VACCINATION_TAKES_EFFECT);
             }
-            case TEST -> instant(entry, "sc");
-            case RECOVERY -> date(entry, "df");
+            case TEST -> lenientInstant(entry.get("sc"), true).orElseThrow();
+            case RECOVERY -> lenientInstant(entry.get("df"), true).orElseThrow();
         };
+    }
+
+    /** When the status starts to hold (the Unix epoch when the certificate proves no status). */
+    public Instant statusValidFrom() {
+        return statusValidFrom(Instant.EPOCH);
     }
 
     /** When the status stops holding, if it does. */
     public Optional<Instant> statusValidUntil() {
+        if (!statusProven()) {
+            return Optional.empty();
+        }
         return switch (type) {
             case VACCINATION -> Optional.empty();
             case TEST ->
                 status() == PassStatus.TESTED
-                        ? Optional.of(instant(entry, "sc").plus(TEST_VALIDITY))
+                        ? Optional.of(lenientInstant(entry.get("sc"), true)
+                                .orElseThrow()
+                                .plus(TEST_VALIDITY))
                         : Optional.empty();
-            case RECOVERY -> Optional.of(date(entry, "du").plus(Duration.ofDays(1)));
+            // The end of du's day: a partial du is read at its earliest, so the window is never longer than meant.
+            case RECOVERY ->
+                Optional.of(lenientInstant(entry.get("du"), false).orElseThrow().plus(Duration.ofDays(1)));
         };
     }
 
@@ -182,64 +490,174 @@ public record Dgc(DccType type, JsonNode entry, String name, Optional<Integer> b
         return Optional.of(DisplayHint.of(name, birthYear.get()));
     }
 
+    private int dn() {
+        return doseValue(entry.get("dn")).orElseThrow();
+    }
+
+    private int sd() {
+        return doseValue(entry.get("sd")).orElseThrow();
+    }
+
+    private static Optional<Integer> dose(JsonNode entry, String field, String p, Reading r) {
+        JsonNode value = entry.get(field);
+        if (value == null || value.isNull()) {
+            r.warn(p + field, "missing");
+            return Optional.empty();
+        }
+        Optional<Integer> dose = doseValue(value);
+        if (dose.isEmpty()) {
+            r.warn(p + field, "'" + clip(value.asText()) + "' is not a positive dose number");
+        } else if (!value.isIntegralNumber()) {
+            r.warn(p + field, "not an integer; read as " + dose.get());
+        } else if (dose.get() > 9) {
+            r.warn(p + field, dose.get() + " is above the schema's 9");
+        }
+        return dose;
+    }
+
+    /** A dose number of at least 1 from an integer, an integral float or a digit string; empty otherwise. */
+    private static Optional<Integer> doseValue(JsonNode value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        long n;
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            n = value.asLong();
+        } else if (value.isNumber() && value.asDouble() == Math.rint(value.asDouble())) {
+            n = (long) value.asDouble();
+        } else if (value.isTextual() && value.asText().matches("\\d{1,4}")) {
+            n = Long.parseLong(value.asText());
+        } else {
+            return Optional.empty();
+        }
+        return n >= 1 && n <= 99 ? Optional.of((int) n) : Optional.empty();
+    }
+
+    /** Checks a date field and returns it read leniently; a warning for anything but a schema date. */
+    private static Optional<Instant> date(JsonNode entry, String field, String p, boolean start, Reading r) {
+        JsonNode value = entry.get(field);
+        if (value == null || value.isNull()) {
+            r.warn(p + field, "missing");
+            return Optional.empty();
+        }
+        Optional<Instant> read = lenientInstant(value, start);
+        if (read.isEmpty()) {
+            r.warn(p + field, "'" + clip(value.asText()) + "' is not a date");
+        } else if (!value.isTextual() || !SCHEMA_DATE.matcher(value.asText()).matches()) {
+            r.warn(
+                    p + field,
+                    "'" + clip(value.asText()) + "' is not a date of the schema's form; read as " + read.get());
+        } else if (!isCalendarDate(value.asText())) {
+            r.warn(p + field, "'" + value.asText() + "' is not a calendar date; read as " + read.get());
+        }
+        return read;
+    }
+
+    /**
+     * A date or date-time, read leniently: an offset date-time; a local date-time (UTC); a full date; or a partial
+     * date (year, year-month, or a {@code 00} month or day), read at the end of the period it names when it starts
+     * something ({@code start}) and at its beginning when it ends something; epoch seconds. Empty if unreadable.
+     */
+    static Optional<Instant> lenientInstant(JsonNode value, boolean start) {
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (value.isNumber()) {
+            // Tag 1 (epoch seconds) is how some issuers encoded date-times in CBOR.
+            double seconds = value.asDouble();
+            return seconds >= 0 && seconds < 253402300800d
+                    ? Optional.of(Instant.ofEpochSecond((long) seconds))
+                    : Optional.empty();
+        }
+        if (!value.isTextual()) {
+            return Optional.empty();
+        }
+        String text = value.asText().strip();
+        if (text.length() > 64) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException e) {
+            // Not an offset date-time; try the partial forms.
+        }
+        try {
+            // An offset without a colon (+0200) or of hours alone (+02), as some issuers wrote it.
+            return Optional.of(
+                    OffsetDateTime.parse(text, OFFSET_DATE_TIME_LENIENT).toInstant());
+        } catch (DateTimeParseException e) {
+            // Not that either.
+        }
+        try {
+            return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            // Not a local date-time either.
+        }
+        Matcher m = LENIENT_DATE.matcher(text);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String rest = m.group(4);
+        if (!rest.isEmpty() && !rest.startsWith("T") && !rest.startsWith(" ")) {
+            return Optional.empty();
+        }
+        int year = Integer.parseInt(m.group(1));
+        int month = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        int day = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+        if (month > 12 || day > 31) {
+            return Optional.empty();
+        }
+        LocalDate date;
+        if (month == 0) {
+            date = start ? LocalDate.of(year, 12, 31) : LocalDate.of(year, 1, 1);
+        } else if (day == 0) {
+            YearMonth ym = YearMonth.of(year, month);
+            date = start ? ym.atEndOfMonth() : ym.atDay(1);
+        } else {
+            YearMonth ym = YearMonth.of(year, month);
+            // 31 April and the like: the last day of the month, so a start is never earlier than meant.
+            date = ym.atDay(Math.min(day, ym.lengthOfMonth()));
+        }
+        return Optional.of(date.atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+
+    private static boolean isOffsetDateTime(String text) {
+        try {
+            OffsetDateTime.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static boolean isCalendarDate(String text) {
+        try {
+            LocalDate.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static Optional<String> textOf(JsonNode value) {
+        if (value == null || !value.isValueNode() || value.isNull()) {
+            return Optional.empty();
+        }
+        String text = value.asText();
+        return text.isEmpty() || text.length() > MAX_TEXT ? Optional.empty() : Optional.of(text);
+    }
+
+    private static String clip(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+    }
+
     private static String join(String first, String last) {
         return ((first == null ? "" : first) + " " + (last == null ? "" : last)).strip();
     }
 
-    private static String text(JsonNode node, String field) {
-        return text(node, field, false);
-    }
-
-    private static String text(JsonNode node, String field, boolean mayBeEmpty) {
-        JsonNode value = node.get(field);
-        if (value == null
-                || !value.isTextual()
-                || (!mayBeEmpty && value.asText().isEmpty())
-                || value.asText().length() > MAX_TEXT) {
-            throw new IllegalArgumentException(
-                    "DCC field '" + field + "' must be a string of 1.." + MAX_TEXT + " characters");
-        }
-        return value.asText();
-    }
-
-    private static String optionalText(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        return text(node, field, true);
-    }
-
-    private static int dose(JsonNode entry, String field) {
-        JsonNode value = entry.get(field);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() > 9) {
-            throw new IllegalArgumentException("DCC field '" + field + "' must be an integer 1..9");
-        }
-        return value.asInt();
-    }
-
-    private static Instant date(JsonNode entry, String field) {
-        String value = text(entry, field);
-        try {
-            return LocalDate.parse(value.length() > 10 && value.charAt(10) == 'T' ? value.substring(0, 10) : value)
-                    .atStartOfDay(ZoneOffset.UTC)
-                    .toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("DCC field '" + field + "' is not a date: " + value, e);
-        }
-    }
-
-    private static Instant instant(JsonNode entry, String field) {
-        JsonNode value = entry.get(field);
-        if (value != null && value.isNumber()) {
-            // Tag 1 (epoch seconds) is how some issuers encoded date-times in CBOR.
-            return Instant.ofEpochSecond(value.asLong());
-        }
-        String text = text(entry, field);
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("DCC field '" + field + "' is not a date-time with offset: " + text, e);
-        }
+    @Override
+    public String toString() {
+        return "Dgc[" + (type == null ? "no entry" : entryPath) + ", " + warnings.size() + " warnings"
+                + (statusProven() ? "" : ", status not proven") + "]";
     }
 }

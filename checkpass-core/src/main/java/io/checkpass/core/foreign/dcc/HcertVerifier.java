@@ -3,24 +3,29 @@ package io.checkpass.core.foreign.dcc;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.codec.Cbor;
 import io.checkpass.core.codec.CoseSign1;
+import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.dcc.HcertCheck.Step;
-import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.PassFacts;
 import io.checkpass.core.verify.PassFormatKind;
+import io.checkpass.core.verify.PassWarning;
 import io.checkpass.core.verify.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +35,11 @@ import java.util.Set;
  * Verifies the COSE layer of an EU DCC against a list of trusted signer certificates (HCERT spec §3): the key id
  * from the protected header, else the unprotected one; every certificate with that key id is tried; the signed
  * CWT must carry issued-at, expiry and the hcert claim; the verifying certificate must have been valid at
- * issued-at and its key usage must allow the certificate type.
+ * issued-at (it may have expired since) and its key usage must allow every kind of entry in the payload; and no
+ * revocation list of the key may hold the certificate's hashes.
+ *
+ * <p>Strict on trust, lenient on payload: the payload is read for what it holds ({@link Dgc}), its deviations from
+ * the schema are warnings on the facts, and only a payload that is not a map is MALFORMED.
  *
  * <p>Immutable and thread-safe; build one per trust bundle.
  */
@@ -47,12 +56,20 @@ public final class HcertVerifier {
 
     private final Es256 es256;
     private final Map<ByteBuffer, List<Candidate>> byKid;
+    private final DccRevocations revocations;
 
     /** One trusted certificate with its key ready for the algorithm it can verify. */
     private record Candidate(DccSigner signer, PublicKey key, int algorithm, Set<DccType> authorizedTypes) {}
 
+    /** A verifier trusting {@code signers}, with no revocation lists. */
     public HcertVerifier(List<DccSigner> signers, Es256 es256) {
+        this(signers, DccRevocations.none(), es256);
+    }
+
+    /** A verifier trusting {@code signers} and refusing what {@code revocations} list, as REVOKED. */
+    public HcertVerifier(List<DccSigner> signers, DccRevocations revocations, Es256 es256) {
         this.es256 = es256;
+        this.revocations = revocations;
         Map<ByteBuffer, List<Candidate>> index = new HashMap<>();
         for (DccSigner signer : signers) {
             candidate(signer)
@@ -65,15 +82,24 @@ public final class HcertVerifier {
 
     private Optional<Candidate> candidate(DccSigner signer) {
         PublicKey key = signer.certificate().getPublicKey();
-        if (key instanceof ECPublicKey ec
-                && ec.getParams().getCurve().getField().getFieldSize() == 256) {
-            try {
-                // The provider's own key type verifies several times faster than the certificate's SunEC key.
-                return Optional.of(
-                        new Candidate(signer, es256.importPublic(ec), CoseSign1.ALG_ES256, signer.authorizedTypes()));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
+        if (key instanceof ECPublicKey ec) {
+            int bits = ec.getParams().getCurve().getField().getFieldSize();
+            if (bits == 256) {
+                try {
+                    // The provider's own key type verifies several times faster than the certificate's SunEC key.
+                    return Optional.of(new Candidate(
+                            signer, es256.importPublic(ec), CoseSign1.ALG_ES256, signer.authorizedTypes()));
+                } catch (IllegalArgumentException e) {
+                    return Optional.empty();
+                }
             }
+            if (bits == 384 || bits == 521) {
+                // Issuers have signed under alg ES256 (ECDSA with SHA-256) with a P-384 key (dgc-testdata ES 401-403).
+                // ECDSA with SHA-256 over the larger curve is no weaker than over P-256, and the key is a trusted one,
+                // so its signature is verified as what it is: r||s of the key's curve, with SHA-256.
+                return Optional.of(new Candidate(signer, key, CoseSign1.ALG_ES256, signer.authorizedTypes()));
+            }
+            return Optional.empty();
         }
         if (key instanceof RSAPublicKey) {
             return Optional.of(new Candidate(signer, key, CoseSign1.ALG_PS256, signer.authorizedTypes()));
@@ -103,7 +129,7 @@ public final class HcertVerifier {
             steps.put(Step.COSE, Optional.empty());
         } catch (IllegalArgumentException e) {
             steps.put(Step.COSE, Optional.of(Reason.MALFORMED));
-            return new HcertCheck(steps, null, Optional.empty(), Optional.empty(), null);
+            return new HcertCheck(steps, null, Optional.empty(), Optional.empty(), null, null);
         }
 
         List<Candidate> verified = verifySignature(message, steps);
@@ -123,14 +149,10 @@ public final class HcertVerifier {
             }
             issuedAt = instantClaim(claims, CLAIM_IAT);
             expiresAt = instantClaim(claims, CLAIM_EXP);
-            JsonNode iss = claims.get(CLAIM_ISS);
-            if (iss != null && !iss.isTextual()) {
-                throw new IllegalArgumentException("CWT issuer is not text");
-            }
             steps.put(Step.CWT, Optional.empty());
         } catch (IOException | IllegalArgumentException e) {
             steps.put(Step.CWT, Optional.of(Reason.MALFORMED));
-            return new HcertCheck(steps, null, Optional.empty(), Optional.empty(), null);
+            return new HcertCheck(steps, null, Optional.empty(), Optional.empty(), null, null);
         }
 
         if (!verified.isEmpty()) {
@@ -140,41 +162,56 @@ public final class HcertVerifier {
 
         Dgc dgc;
         try {
+            // Lenient: only a payload that is not a map cannot be read; schema deviations become warnings.
             dgc = Dgc.parse(hcert);
             steps.put(Step.PAYLOAD, Optional.empty());
         } catch (IllegalArgumentException e) {
             steps.put(Step.PAYLOAD, Optional.of(Reason.MALFORMED));
-            return new HcertCheck(steps, hcert, Optional.of(issuedAt), Optional.of(expiresAt), null);
+            return new HcertCheck(steps, hcert, Optional.of(issuedAt), Optional.of(expiresAt), null, null);
         }
 
         if (!verified.isEmpty()) {
+            // Strict on trust: the key usage must allow every kind of entry the payload holds.
             boolean authorized =
-                    verified.stream().anyMatch(c -> c.authorizedTypes().contains(dgc.type()));
+                    verified.stream().anyMatch(c -> c.authorizedTypes().containsAll(dgc.types()));
             steps.put(Step.KEY_USAGE, authorized ? Optional.empty() : Optional.of(Reason.KEY_NOT_AUTHORIZED));
         }
 
         PassFacts facts = null;
         if (!verified.isEmpty()) {
-            String issuer = claims.path(CLAIM_ISS).asText("");
+            // iss is optional and informational (hcert §3.3.3): one that is not text is left aside, with a warning.
+            JsonNode iss = claims.get(CLAIM_ISS);
+            String cwtIssuer = iss != null && iss.isTextual() ? iss.asText() : "";
+            String country = verified.getFirst().signer().country();
+            String issuer = cwtIssuer;
             if (issuer.isBlank() || issuer.length() > 32) {
-                issuer = verified.getFirst().signer().country().isEmpty()
-                        ? dgc.country()
-                        : verified.getFirst().signer().country();
+                issuer = country.isEmpty() ? dgc.country().orElse("") : country;
             }
-            PassStatus status = dgc.status();
+            String id = dgc.certificateId().orElseGet(() -> signatureId(message.signature()));
+            List<String> countries = new ArrayList<>(2);
+            if (!cwtIssuer.isBlank()) {
+                countries.add(cwtIssuer);
+            }
+            dgc.allOf("co").stream().filter(co -> !countries.contains(co)).forEach(countries::add);
+            boolean revoked = revocations.isRevoked(
+                    message.kid(), dgc.allOf("ci"), countries, message.algorithmAnywhere(), message.signature());
+            steps.put(Step.REVOCATION, revoked ? Optional.of(Reason.REVOKED) : Optional.empty());
             facts = new PassFacts(
                     PassFormatKind.DCC,
                     issuer,
-                    dgc.certificateId(),
+                    id,
                     Optional.of(issuedAt),
-                    Optional.of(expiresAt),
-                    status,
-                    dgc.statusValidFrom(),
+                    // hcert: valid up to and including exp (whole seconds); the verifier's end is exclusive.
+                    Optional.of(HcertCheck.exclusiveEnd(expiresAt)),
+                    dgc.status(),
+                    dgc.statusValidFrom(issuedAt),
                     dgc.statusValidUntil(),
                     dgc.display(),
-                    false);
+                    false,
+                    warnings(dgc, iss),
+                    dgc.statusProven());
         }
-        return new HcertCheck(steps, hcert, Optional.of(issuedAt), Optional.of(expiresAt), facts);
+        return new HcertCheck(steps, hcert, Optional.of(issuedAt), Optional.of(expiresAt), facts, dgc);
     }
 
     /** Records the SIGNATURE step; returns the candidates whose key verified the signature. */
@@ -202,9 +239,45 @@ public final class HcertVerifier {
     }
 
     private boolean verifies(Candidate candidate, byte[] toBeSigned, byte[] signature) {
-        return candidate.algorithm() == CoseSign1.ALG_ES256
-                ? es256.verify(candidate.key(), toBeSigned, signature)
-                : Ps256.verify(es256.provider(), candidate.key(), toBeSigned, signature);
+        if (candidate.algorithm() == CoseSign1.ALG_PS256) {
+            return Ps256.verify(es256.provider(), candidate.key(), toBeSigned, signature);
+        }
+        if (candidate.key() instanceof ECPublicKey ec
+                && ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            return ecdsaSha256(ec, toBeSigned, signature);
+        }
+        return es256.verify(candidate.key(), toBeSigned, signature);
+    }
+
+    /** ECDSA with SHA-256 over the key's own curve, the signature as raw r||s of that curve's size; fails closed. */
+    private static boolean ecdsaSha256(ECPublicKey key, byte[] message, byte[] signature) {
+        int size = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+        if (signature.length != 2 * size) {
+            return false;
+        }
+        try {
+            Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+            verifier.initVerify(key);
+            verifier.update(message);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The payload's warnings, and the CWT's. */
+    private static List<PassWarning> warnings(Dgc dgc, JsonNode iss) {
+        if (iss == null || iss.isTextual()) {
+            return dgc.warnings();
+        }
+        List<PassWarning> all = new ArrayList<>(dgc.warnings());
+        all.add(new PassWarning("cwt.iss", "not text; left aside"));
+        return all;
+    }
+
+    /** A pass id for a certificate without {@code ci}: the first 16 bytes of SHA-256 of its signature, in hex. */
+    private static String signatureId(byte[] signature) {
+        return "sig:" + HexFormat.of().formatHex(Arrays.copyOf(Digests.sha256(signature), 16));
     }
 
     private static boolean covers(Candidate candidate, Instant issuedAt) {

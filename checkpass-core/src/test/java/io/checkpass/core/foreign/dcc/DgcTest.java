@@ -6,6 +6,7 @@ import static io.checkpass.core.foreign.ForeignFixtures.vaccination;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.checkpass.core.pass.PassStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -52,13 +53,27 @@ class DgcTest {
     }
 
     @Test
-    void a_payload_with_two_kinds_of_entry_or_none_does_not_fit_the_schema() {
+    void a_payload_with_two_kinds_of_entry_or_none_is_read_with_a_warning() {
         var both = vaccination(2, 2, "2021-10-01");
         both.set("r", recovery("2021-11-01", "2022-04-30").get("r"));
-        assertThatThrownBy(() -> Dgc.parse(both)).hasMessageContaining("both");
+        Dgc two = Dgc.parse(both);
+        assertThat(two.fitsSchema()).isFalse();
+        assertThat(two.types()).containsExactlyInAnyOrder(DccType.VACCINATION, DccType.RECOVERY);
+        assertThat(two.type()).contains(DccType.VACCINATION);
+        assertThat(two.status()).isEqualTo(PassStatus.VACCINATED);
 
         var none = vaccination(2, 2, "2021-10-01");
         none.remove("v");
-        assertThatThrownBy(() -> Dgc.parse(none)).hasMessageContaining("no v, t or r");
+        Dgc empty = Dgc.parse(none);
+        assertThat(empty.type()).isEmpty();
+        assertThat(empty.statusProven()).isFalse();
+        assertThat(empty.status()).isEqualTo(PassStatus.UNVACCINATED);
+        assertThat(empty.unprovenBecause()).containsExactly("holds no v, t or r entry");
+    }
+
+    @Test
+    void only_a_payload_that_is_not_a_map_cannot_be_read() {
+        assertThatThrownBy(() -> Dgc.parse(TextNode.valueOf("v"))).hasMessageContaining("not a map");
+        assertThatThrownBy(() -> Dgc.parse(null)).hasMessageContaining("not a map");
     }
 }

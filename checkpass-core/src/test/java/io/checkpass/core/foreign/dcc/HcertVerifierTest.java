@@ -37,7 +37,10 @@ class HcertVerifierTest {
         assertThat(facts.status()).isEqualTo(PassStatus.VACCINATED);
         assertThat(facts.statusValidFrom()).isEqualTo(Instant.parse("2021-10-15T00:00:00Z"));
         assertThat(facts.issuedAt()).contains(SIGNED);
-        assertThat(facts.expiresAt()).contains(EXPIRES);
+        // hcert: valid up to and including exp, so the verifier's exclusive end is one second later.
+        assertThat(facts.expiresAt()).contains(EXPIRES.plusSeconds(1));
+        assertThat(facts.warnings()).isEmpty();
+        assertThat(facts.statusProven()).isTrue();
         assertThat(facts.id()).isEqualTo("URN:UVCI:01DE/TEST/1");
         assertThat(facts.issuer()).isEqualTo("DE");
         assertThat(facts.deviceBound()).isFalse();
@@ -124,7 +127,10 @@ class HcertVerifierTest {
         assertThat(check.validityAt(SIGNED.minusSeconds(31), skew)).contains(Reason.NOT_YET_VALID);
         assertThat(check.validityAt(SIGNED.minusSeconds(29), skew)).isEmpty();
         assertThat(check.validityAt(EXPIRES.minusSeconds(1), skew)).isEmpty();
-        assertThat(check.validityAt(EXPIRES, skew)).contains(Reason.CREDENTIAL_EXPIRED);
+        // hcert: valid up to and including exp.
+        assertThat(check.validityAt(EXPIRES, skew)).isEmpty();
+        assertThat(check.validityAt(EXPIRES.plusMillis(999), skew)).isEmpty();
+        assertThat(check.validityAt(EXPIRES.plusSeconds(1), skew)).contains(Reason.CREDENTIAL_EXPIRED);
     }
 
     @Test
@@ -137,12 +143,34 @@ class HcertVerifierTest {
     }
 
     @Test
-    void a_payload_that_misses_the_schema_is_malformed_even_when_signed() {
+    void a_signed_payload_that_bends_the_schema_is_read_with_warnings_not_malformed() {
         DccIssuer issuer = dccIssuer();
         var twoEntries = vaccination(1, 2, "2021-09-01");
-        twoEntries.withArray("v").add(twoEntries.withArray("v").get(0).deepCopy());
+        var booster = twoEntries.withArray("v").get(0).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) booster).put("dn", 2).put("dt", "2021-10-01");
+        twoEntries.withArray("v").add(booster);
         HcertCheck check = new HcertVerifier(List.of(issuer.signer()), ES256)
                 .check(cose(issuer, issuer.kid(), KidIn.PROTECTED, cwt(twoEntries, SIGNED, EXPIRES)));
+
+        assertThat(check.passed(Step.SIGNATURE)).isTrue();
+        assertThat(check.passed(Step.PAYLOAD)).isTrue();
+        assertThat(check.warnings()).extracting(w -> w.field()).containsExactly("v");
+        var facts = ((FormatOutcome.Read) check.outcome()).facts();
+        // The most recent entry is read: the second dose completes the series.
+        assertThat(facts.status()).isEqualTo(PassStatus.VACCINATED);
+        assertThat(facts.statusValidFrom()).isEqualTo(Instant.parse("2021-10-15T00:00:00Z"));
+        assertThat(facts.warnings()).isEqualTo(check.warnings());
+    }
+
+    @Test
+    void a_payload_that_is_not_a_map_is_malformed() {
+        DccIssuer issuer = dccIssuer();
+        HcertCheck check = new HcertVerifier(List.of(issuer.signer()), ES256)
+                .check(cose(
+                        issuer,
+                        issuer.kid(),
+                        KidIn.PROTECTED,
+                        cwt(com.fasterxml.jackson.databind.node.TextNode.valueOf("v"), SIGNED, EXPIRES)));
 
         assertThat(check.passed(Step.SIGNATURE)).isTrue();
         assertThat(check.steps().get(Step.PAYLOAD)).isEqualTo(Optional.of(Reason.MALFORMED));
