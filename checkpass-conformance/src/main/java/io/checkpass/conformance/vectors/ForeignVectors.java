@@ -63,7 +63,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Cards and NZ COVID Passes, each made here by test issuers whose trust material {@link #trust()} puts in the main
  * bundle. Everything is self-contained: the certificates, keys and DID document are fresh on every run.
  */
-final class ForeignVectors {
+public final class ForeignVectors {
     static final String SHC_ISS = "https://shc.vectors.checkpass.example";
     static final String NZCP_DID = "did:web:nzcp.vectors.checkpass.example";
     static final String NZCP_KID = "key-1";
@@ -107,6 +107,36 @@ final class ForeignVectors {
         this.untrustedShcKey = keyPair("EC");
         this.untrustedShcJwk = jwk(untrustedShcKey, false);
         this.nzcpKey = keyPair("EC");
+    }
+
+    /**
+     * One valid pass per format, issued shortly before {@code at}, and the trust material that vouches for them:
+     * for tests that show foreign passes to a scanner (a DCC vaccination 2/2, an SHC with two Moderna doses, an NZCP).
+     */
+    public record Samples(ObjectNode trust, String dcc, String shc, String nzcp) {}
+
+    /** Fresh test issuers and one valid pass of each format at {@code at}. */
+    public static Samples samples(Es256 es256, Instant at) {
+        ForeignVectors v = new ForeignVectors(es256, new SecureRandom(), at, NativeVectors.MAIN_BUNDLE);
+        return new Samples(
+                v.trust(),
+                hc1(v.cose(
+                        v.dcc,
+                        KidIn.PROTECTED,
+                        cwt(
+                                vaccination(2, 2, "2021-10-01"),
+                                at.minus(Duration.ofDays(1)),
+                                at.plus(Duration.ofDays(180))))),
+                ShcNumeric.encode(v.jws(
+                        v.shcKey,
+                        v.shcJwk,
+                        shcPayload(SHC_ISS, at.minus(Duration.ofDays(2)).getEpochSecond(), null, "207", 2),
+                        false)),
+                v.nzcp(
+                        NZCP_DID,
+                        at.minus(Duration.ofDays(30)).getEpochSecond(),
+                        at.plus(Duration.ofDays(365)).getEpochSecond(),
+                        false));
     }
 
     /** The trust material of the test issuers (not of the untrusted ones), for the main bundle's foreign section. */
