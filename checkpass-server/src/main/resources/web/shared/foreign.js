@@ -10,7 +10,7 @@
 //
 // Nothing at this module's top level uses checkpass.js (they import each other); only functions do.
 import {
-  FormatError, base45Decode, concat, decodeCbor, decodeCoseSign1, deny, fromBase64, hex, importPoint,
+  FormatError, base45Decode, concat, decodeCbor, decodeCoseSign1, deny, fromBase64 as decodeBase64, hex, importPoint,
   sha256, sigStructure, untag, verifyEs256,
 } from './checkpass.js';
 
@@ -268,6 +268,15 @@ function jwkPoint(jwk) {
 async function thumbprint(jwk) {
   const canonical = `{"crv":"P-256","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`;
   return base64url(await sha256(new TextEncoder().encode(canonical)));
+}
+
+/** Base64 or base64url, padded or not; anything else is a FormatError. */
+function fromBase64(text) {
+  try {
+    return decodeBase64(text);
+  } catch (e) {
+    throw new FormatError('not base64');
+  }
 }
 
 function base64url(bytes) {

@@ -42,7 +42,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.Deflater;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -113,7 +115,7 @@ public final class ForeignVectors {
      * One valid pass per format, issued shortly before {@code at}, and the trust material that vouches for them:
      * for tests that show foreign passes to a scanner (a DCC vaccination 2/2, an SHC with two Moderna doses, an NZCP).
      */
-    public record Samples(ObjectNode trust, String dcc, String shc, String nzcp) {}
+    public record Samples(ObjectNode trust, String dcc, String shc, String nzcp, Map<String, String> lenientDccs) {}
 
     /** Fresh test issuers and one valid pass of each format at {@code at}. */
     public static Samples samples(Es256 es256, Instant at) {
@@ -136,7 +138,49 @@ public final class ForeignVectors {
                         NZCP_DID,
                         at.minus(Duration.ofDays(30)).getEpochSecond(),
                         at.plus(Duration.ofDays(365)).getEpochSecond(),
-                        false));
+                        false),
+                v.lenientDccs(at));
+    }
+
+    /**
+     * Validly signed DCCs whose payload bends the schema the way real issuers did, by what each shows: empty
+     * value-set fields, a date of birth with only a year, dose 0 of 2, two vaccination entries (1/2, then 2/2).
+     */
+    private Map<String, String> lenientDccs(Instant at) {
+        Instant iat = at.minus(Duration.ofDays(1));
+        Instant exp = at.plus(Duration.ofDays(180));
+        ObjectNode emptyValueSets = vaccination(2, 2, "2021-10-01");
+        ObjectNode entry = (ObjectNode) emptyValueSets.path("v").get(0);
+        entry.put("tg", "").put("vp", "").put("mp", "").put("ma", "");
+        ObjectNode yearOnly = vaccination(2, 2, "2021-10-01").put("dob", "1964");
+        ObjectNode doseZero = vaccination(0, 2, "2021-10-01");
+        ObjectNode twoEntries = vaccination(1, 2, "2021-09-01");
+        twoEntries.withArray("v").add(vaccination(2, 2, "2021-10-01").path("v").get(0));
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("empty value-set fields", hc1(cose(dcc, KidIn.PROTECTED, cwt(emptyValueSets, iat, exp))));
+        out.put("date of birth 1964", hc1(cose(dcc, KidIn.PROTECTED, cwt(yearOnly, iat, exp))));
+        out.put("dose 0 of 2", hc1(cose(dcc, KidIn.PROTECTED, cwt(doseZero, iat, exp))));
+        out.put("doses 1/2 and 2/2", hc1(cose(dcc, KidIn.PROTECTED, cwt(twoEntries, iat, exp))));
+        return out;
+    }
+
+    /**
+     * What the vectors' main bundle carries: {@link #trust()} and, beside it, one unusable entry per format (a DCC
+     * "certificate" that is none, an SHC issuer over http, an NZCP DID document of another DID). A scanner leaves
+     * those out and keeps the rest working (docs/foreign-passes.md §2), so every valid foreign case must still pass.
+     */
+    ObjectNode bundleTrust() {
+        ObjectNode trust = trust();
+        trust.withArray("dcc")
+                .addObject()
+                .put("certificate", "bm90IGEgY2VydGlmaWNhdGU=")
+                .put("country", "DE");
+        ObjectNode shc = trust.withArray("shc").addObject().put("iss", "http://insecure.example");
+        shc.putObject("jwks").putArray("keys").add(untrustedShcJwk);
+        shc.putArray("crls");
+        ObjectNode nzcp = trust.withArray("nzcp").addObject().put("did", "did:web:unusable.example");
+        nzcp.set("didDocument", didDocument("did:web:unusable.example", NZCP_DID));
+        return trust;
     }
 
     /** The trust material of the test issuers (not of the untrusted ones), for the main bundle's foreign section. */
@@ -153,7 +197,7 @@ public final class ForeignVectors {
                 .withDccSigner(rsaDcc.certificate())
                 .withDccSigner(testsOnlyDcc.certificate())
                 .withShcIssuer(new ShcIssuer(SHC_ISS, jwks, List.of(crl)))
-                .withNzcpIssuer(NzcpIssuer.of(didDocument()))
+                .withNzcpIssuer(NzcpIssuer.of(didDocument(NZCP_DID, NZCP_DID)))
                 .toJson();
     }
 
@@ -175,6 +219,11 @@ public final class ForeignVectors {
                 "DCC booster 3/2: CHECK_ID at a karaoke",
                 NativeVectors.KARAOKE,
                 hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(3, 2, "2021-12-01"), iat, exp))));
+        one(
+                "DCC vaccination 2/2 five days ago, at a karaoke: not valid until 14 days after the dose",
+                NativeVectors.KARAOKE,
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-12-08"), iat, exp))),
+                Expect.of(Verdict.DENY, Reason.NOT_YET_VALID));
         one(
                 "DCC partial series 1/2 at a karaoke: unvaccinated, not accepted",
                 NativeVectors.KARAOKE,
@@ -261,6 +310,25 @@ public final class ForeignVectors {
                 "DCC holding both a vaccination and a test: MALFORMED",
                 hc1(cose(dcc, KidIn.PROTECTED, cwt(both, iat, exp))),
                 Reason.MALFORMED);
+        // The inflated COSE message at its limit (64 KiB, an unknown claim pads it) and a byte over.
+        int overhead = cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, exp, 1000)).length - 1000;
+        int fits = 64 * 1024 - overhead;
+        idCheck(
+                "DCC whose COSE message inflates to 65,536 bytes, the limit: CHECK_ID",
+                NativeVectors.RESTAURANT,
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, exp, fits))));
+        deny(
+                "DCC whose COSE message inflates to 65,537 bytes: MALFORMED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, exp, fits + 1))),
+                Reason.MALFORMED);
+        deny(
+                "DCC signed with ES256 whose header says PS256: BAD_SIGNATURE",
+                hc1(cose(dcc, KidIn.PROTECTED, vaccinated, CoseSign1.ALG_PS256)),
+                Reason.BAD_SIGNATURE);
+        deny(
+                "DCC whose header names an algorithm other than ES256 or PS256: MALFORMED",
+                hc1(cose(dcc, KidIn.PROTECTED, vaccinated, -35)),
+                Reason.MALFORMED);
         deny(
                 "DCC whose zlib layer inflates to 2 MiB (a zip bomb): MALFORMED",
                 "HC1:" + Base45.encode(deflate(new byte[2 * 1024 * 1024], false)),
@@ -303,6 +371,14 @@ public final class ForeignVectors {
                 "SHC with a DER-encoded signature: BAD_SIGNATURE",
                 ShcNumeric.encode(jws(shcKey, shcJwk, shcPayload(SHC_ISS, nbf, null, "207", 2), true)),
                 Reason.BAD_SIGNATURE);
+        deny(
+                "SHC by an issuer whose bundle entry is unusable (http): UNKNOWN_KEY",
+                ShcNumeric.encode(jws(
+                        untrustedShcKey,
+                        untrustedShcJwk,
+                        shcPayload("http://insecure.example", nbf, null, "207", 2),
+                        false)),
+                Reason.UNKNOWN_KEY);
         ObjectNode expired = shcPayload(SHC_ISS, nbf, null, "207", 2);
         expired.put("exp", at.minusSeconds(60).getEpochSecond());
         deny(
@@ -329,6 +405,10 @@ public final class ForeignVectors {
         deny(
                 "NZCP from an issuer not in the bundle: UNKNOWN_KEY",
                 nzcp("did:web:other.example", nbf, exp, false),
+                Reason.UNKNOWN_KEY);
+        deny(
+                "NZCP from an issuer whose bundle entry is unusable (its DID document is another's): UNKNOWN_KEY",
+                nzcp("did:web:unusable.example", nbf, exp, false),
                 Reason.UNKNOWN_KEY);
         deny(
                 "NZCP in lower-case Base32: MALFORMED",
@@ -446,6 +526,11 @@ public final class ForeignVectors {
 
     /** CWT claims {1: "DE", 4: exp, 6: iat, -260: {1: dgc}} with integer keys, as HCERT has them. */
     private static byte[] cwt(JsonNode dgc, Instant issuedAt, Instant expires) {
+        return cwt(dgc, issuedAt, expires, -1);
+    }
+
+    /** The claims with an unknown claim 99 holding {@code pad} zero bytes (none when negative). */
+    private static byte[] cwt(JsonNode dgc, Instant issuedAt, Instant expires, int pad) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (CBORGenerator gen = Cbor.FACTORY.createGenerator(out)) {
@@ -461,6 +546,10 @@ public final class ForeignVectors {
                 gen.writeFieldId(1);
                 Cbor.MAPPER.writeTree(gen, dgc);
                 gen.writeEndObject();
+                if (pad >= 0) {
+                    gen.writeFieldId(99);
+                    gen.writeBinary(new byte[pad]);
+                }
                 gen.writeEndObject();
             }
             return out.toByteArray();
@@ -478,7 +567,12 @@ public final class ForeignVectors {
     /** A COSE_Sign1 by {@code issuer}, ES256 or PS256 by its key, naming its HCERT key id as asked. */
     private byte[] cose(DccIssuer issuer, KidIn where, byte[] payload) {
         boolean rsa = issuer.keys().getPublic().getAlgorithm().equals("RSA");
-        int alg = rsa ? CoseSign1.ALG_PS256 : CoseSign1.ALG_ES256;
+        return cose(issuer, where, payload, rsa ? CoseSign1.ALG_PS256 : CoseSign1.ALG_ES256);
+    }
+
+    /** As above, but the header names {@code alg}, whatever the key signs with. */
+    private byte[] cose(DccIssuer issuer, KidIn where, byte[] payload, int alg) {
+        boolean rsa = issuer.keys().getPublic().getAlgorithm().equals("RSA");
         CborWriter header = new CborWriter(16)
                 .map(where == KidIn.PROTECTED ? 2 : 1)
                 .key(CoseSign1.HEADER_ALG)
@@ -629,22 +723,23 @@ public final class ForeignVectors {
         return payload;
     }
 
-    private ObjectNode didDocument() {
+    /** A DID document whose methods are {@code did}'s, stating {@code id} (another DID makes it unusable). */
+    private ObjectNode didDocument(String did, String id) {
         ECPublicKey key = (ECPublicKey) nzcpKey.getPublic();
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        ObjectNode doc = Json.MAPPER.createObjectNode().put("id", NZCP_DID);
+        ObjectNode doc = Json.MAPPER.createObjectNode().put("id", id);
         doc.putArray("@context").add("https://w3.org/ns/did/v1").add("https://w3id.org/security/suites/jws-2020/v1");
         ObjectNode method = doc.putArray("verificationMethod")
                 .addObject()
-                .put("id", NZCP_DID + "#" + NZCP_KID)
-                .put("controller", NZCP_DID)
+                .put("id", did + "#" + NZCP_KID)
+                .put("controller", did)
                 .put("type", "JsonWebKey2020");
         method.putObject("publicKeyJwk")
                 .put("kty", "EC")
                 .put("crv", "P-256")
                 .put("x", b64.encodeToString(unsigned32(key.getW().getAffineX())))
                 .put("y", b64.encodeToString(unsigned32(key.getW().getAffineY())));
-        doc.putArray("assertionMethod").add(NZCP_DID + "#" + NZCP_KID);
+        doc.putArray("assertionMethod").add(did + "#" + NZCP_KID);
         return doc;
     }
 

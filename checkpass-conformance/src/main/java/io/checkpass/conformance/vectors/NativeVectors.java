@@ -1137,7 +1137,7 @@ public final class NativeVectors {
         VenueRules rules = VenueRules.korea();
         Instant created = LUNCH.minus(Duration.ofDays(1));
         TrustBundle main =
-                new TrustBundle(1, created, List.of(issuerKey(issuer)), Set.of(revoked), rules, foreign.trust());
+                new TrustBundle(1, created, List.of(issuerKey(issuer)), Set.of(revoked), rules, foreign.bundleTrust());
         TrustBundle rotated = new TrustBundle(2, created, List.of(issuerKey(rotatedIssuer)), Set.of(), rules);
         byte[] signedMain = TrustBundles.sign(main, bundleKey, es256);
         byte[] tampered = signedMain.clone();
