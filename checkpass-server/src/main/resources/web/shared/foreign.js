@@ -390,8 +390,8 @@ function readDgc(dgc) {
     if (chosen === null || read.at >= chosen.at) chosen = read;
   }
   if (list.length > 1) console.warn(`DCC holds ${list.length} '${type}' entries; reading the latest`);
-  const id = text(chosen.e.ci);
-  if (id === null) return null;
+  const id = text(chosen.e.ci); // the pass id, which check-ins carry: required, not a value-set field
+  if (id === null || id === '') return null;
   const fn = text(nam.fn);
   const gn = text(nam.gn);
   const name = fn || gn ? join(gn, fn) : join(text(nam.gnt), text(nam.fnt)).replace(/</g, ' ');
