@@ -341,6 +341,7 @@ public final class ForeignVectors {
         long nbf = at.minus(Duration.ofDays(2)).getEpochSecond();
         String valid = ShcNumeric.encode(jws(shcKey, shcJwk, shcPayload(SHC_ISS, nbf, null, "207", 2), false));
         idCheck("SHC two Moderna doses: CHECK_ID", NativeVectors.RESTAURANT, valid);
+        shcChunks(nbf);
         one(
                 "SHC one Moderna dose at a karaoke: unvaccinated, not accepted",
                 NativeVectors.KARAOKE,
@@ -409,6 +410,10 @@ public final class ForeignVectors {
         deny(
                 "NZCP from an issuer whose bundle entry is unusable (its DID document is another's): UNKNOWN_KEY",
                 nzcp("did:web:unusable.example", nbf, exp, false),
+                Reason.UNKNOWN_KEY);
+        deny(
+                "NZCP naming no key in its protected header: UNKNOWN_KEY",
+                nzcp(NZCP_DID, nbf, exp, false, false),
                 Reason.UNKNOWN_KEY);
         deny(
                 "NZCP in lower-case Base32: MALFORMED",
@@ -681,6 +686,49 @@ public final class ForeignVectors {
     }
 
     /** An SHC payload: {@code doses} completed doses of the CVX code, a month apart, and an optional rid. */
+    /**
+     * A card too large for one QR code (a Patient identifier of random characters pads it), in two chunks as a
+     * scanner collects them: in order, in reverse order, one chunk twice, and cut into three where two suffice.
+     */
+    private void shcChunks(long nbf) {
+        ObjectNode payload = shcPayload(SHC_ISS, nbf, null, "207", 2);
+        byte[] noise = new byte[900];
+        random.nextBytes(noise);
+        ((ObjectNode) payload.path("vc")
+                        .path("credentialSubject")
+                        .path("fhirBundle")
+                        .path("entry")
+                        .get(0)
+                        .path("resource"))
+                .putArray("identifier")
+                .addObject()
+                .put("value", Base64.getEncoder().encodeToString(noise));
+        String jws = jws(shcKey, shcJwk, payload, false);
+        if (jws.length() <= ShcNumeric.MAX_SINGLE_JWS_CHARS || jws.length() > 2 * ShcNumeric.MAX_CHUNK_JWS_CHARS) {
+            throw new IllegalStateException(
+                    "the padded card has " + jws.length() + " characters, not two chunks' worth");
+        }
+        String first = numericChunk(jws.substring(0, jws.length() / 2), 1, 2);
+        String second = numericChunk(jws.substring(jws.length() / 2), 2, 2);
+        idCheck("SHC in two chunks, in order: CHECK_ID", NativeVectors.RESTAURANT, first + "\n" + second);
+        idCheck("SHC in two chunks, second first: CHECK_ID", NativeVectors.RESTAURANT, second + "\n" + first);
+        deny("SHC chunk 1 of 2 twice: MALFORMED", first + "\n" + first, Reason.MALFORMED);
+        int third = jws.length() / 3;
+        deny(
+                "SHC in three chunks where two suffice: MALFORMED",
+                numericChunk(jws.substring(0, third), 1, 3) + "\n" + numericChunk(jws.substring(third, 2 * third), 2, 3)
+                        + "\n" + numericChunk(jws.substring(2 * third), 3, 3),
+                Reason.MALFORMED);
+        deny(
+                "SHC whose two chunks, joined, are not in numeric single-QR form: MALFORMED",
+                first.replace("shc:/1/2/", "shc:/"),
+                Reason.MALFORMED);
+    }
+
+    private static String numericChunk(String jwsPart, int index, int count) {
+        return "shc:/" + index + "/" + count + "/" + ShcNumeric.encode(jwsPart).substring(ShcNumeric.PREFIX.length());
+    }
+
     private static ObjectNode shcPayload(String iss, long nbf, String rid, String cvx, int doses) {
         ObjectNode payload = Json.MAPPER.createObjectNode().put("iss", iss).put("nbf", nbf);
         ObjectNode vc = payload.putObject("vc");
@@ -745,6 +793,11 @@ public final class ForeignVectors {
 
     /** An NZ COVID Pass by the test issuer's key, claiming {@code iss}; {@code tamper} changes a signature byte. */
     private String nzcp(String iss, long nbf, long exp, boolean tamper) {
+        return nzcp(iss, nbf, exp, tamper, true);
+    }
+
+    /** As above; without {@code kid}, the protected header names no key. */
+    private String nzcp(String iss, long nbf, long exp, boolean tamper, boolean kid) {
         byte[] cti = new byte[16];
         random.nextBytes(cti);
         ObjectNode vc = Json.MAPPER.createObjectNode().put("version", "1.0.0");
@@ -777,14 +830,21 @@ public final class ForeignVectors {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        byte[] protectedBytes = new CborWriter(32)
-                .map(2)
-                .key(CoseSign1.HEADER_KID)
-                .bytes(NZCP_KID.getBytes(StandardCharsets.UTF_8))
-                .key(CoseSign1.HEADER_ALG)
-                .integer(CoseSign1.ALG_ES256)
-                .endMap()
-                .toBytes();
+        byte[] protectedBytes = kid
+                ? new CborWriter(32)
+                        .map(2)
+                        .key(CoseSign1.HEADER_KID)
+                        .bytes(NZCP_KID.getBytes(StandardCharsets.UTF_8))
+                        .key(CoseSign1.HEADER_ALG)
+                        .integer(CoseSign1.ALG_ES256)
+                        .endMap()
+                        .toBytes()
+                : new CborWriter(8)
+                        .map(1)
+                        .key(CoseSign1.HEADER_ALG)
+                        .integer(CoseSign1.ALG_ES256)
+                        .endMap()
+                        .toBytes();
         byte[] signature = es256.sign(
                 es256.importPrivate(nzcpKey.getPrivate()), CoseSign1.toBeSigned(protectedBytes, new byte[0], claims));
         if (tamper) {
