@@ -115,7 +115,8 @@ public final class ForeignVectors {
      * One valid pass per format, issued shortly before {@code at}, and the trust material that vouches for them:
      * for tests that show foreign passes to a scanner (a DCC vaccination 2/2, an SHC with two Moderna doses, an NZCP).
      */
-    public record Samples(ObjectNode trust, String dcc, String shc, String nzcp, Map<String, String> lenientDccs) {}
+    public record Samples(
+            ObjectNode trust, String dcc, String dccPs256, String shc, String nzcp, Map<String, String> lenientDccs) {}
 
     /** Fresh test issuers and one valid pass of each format at {@code at}. */
     public static Samples samples(Es256 es256, Instant at) {
@@ -124,6 +125,13 @@ public final class ForeignVectors {
                 v.trust(),
                 hc1(v.cose(
                         v.dcc,
+                        KidIn.PROTECTED,
+                        cwt(
+                                vaccination(2, 2, "2021-10-01"),
+                                at.minus(Duration.ofDays(1)),
+                                at.plus(Duration.ofDays(180))))),
+                hc1(v.cose(
+                        v.rsaDcc,
                         KidIn.PROTECTED,
                         cwt(
                                 vaccination(2, 2, "2021-10-01"),
