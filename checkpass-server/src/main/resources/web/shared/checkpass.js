@@ -105,7 +105,7 @@ export function concat(...parts) {
   return out;
 }
 
-export function equalBytes(a, b) {
+function equalBytes(a, b) {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -157,9 +157,9 @@ export function base45Decode(text, from = 0) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// CBOR (RFC 8949): definite lengths only (pass-format §5 step 2; foreign passes, read by Jackson in Java, may use
-// indefinite ones), at most 16 nested arrays and maps (as Java's reader), exactly one item. Items keep their CBOR types, so a reader
-// can tell a byte string from a text string and an integer key from a text key:
+// CBOR (RFC 8949): definite lengths only (pass-format §5 step 2; foreign passes, which Java reads with Jackson, may
+// use indefinite ones), at most 16 nested arrays and maps (as Java's reader), exactly one item. Items keep their CBOR
+// types, so a reader can tell a byte string from a text string and an integer key from a text key:
 //   {t:'int', v: number|bigint}  {t:'bytes', v}  {t:'text', v}  {t:'array', v: [...]}  {t:'map', v: [[k, v], ...]}
 //   {t:'tag', tag, v}  {t:'simple', v: true|false|null|undefined}  {t:'float', v}
 
@@ -380,7 +380,7 @@ export function encodeCbor(value) {
 }
 
 /** A CBOR item as plain JavaScript (text-keyed maps as objects), for the venue-rules document. */
-export function plain(item) {
+function plain(item) {
   const x = untag(item);
   switch (x.t) {
     case 'map': {
@@ -781,7 +781,7 @@ export class ReplayMemory {
 
 const isoSeconds = (s) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 
-export function result(verdict, reason, facts = null, condition = null) {
+function result(verdict, reason, facts = null, condition = null) {
   const r = { verdict, reason, reasonText: reasonText(reason) };
   if (condition) r.condition = { id: condition.id, ko: condition.ko, en: condition.en };
   if (facts) {

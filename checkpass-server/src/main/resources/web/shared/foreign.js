@@ -29,9 +29,9 @@ const NZCP_PREFIX = 'NZCP:/1/';
 const NZCP_MAX_TEXT_CHARS = 2048;
 const NZCP_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
 const ALG_ES256 = -7;
+const ALG_PS256 = -37;
 /** Java reads foreign CBOR with Jackson, which takes indefinite lengths (Jackson also writes them). */
 const LENIENT = { indefinite: true };
-const ALG_PS256 = -37;
 const MAX_SECONDS_EXCLUSIVE = 253402300800;
 const DAY = 86400;
 /** SNOMED CT "not detected". */
