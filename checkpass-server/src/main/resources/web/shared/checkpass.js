@@ -5,7 +5,6 @@
 // order; `checkpass vectors` writes the cases both must agree on (docs/pages.md). It never throws: every input
 // ends in a verdict and a reason. Foreign passes (EU DCC, SMART Health Cards, NZ COVID Pass) are read offline too,
 // by foreign.js, against the bundle's foreign trust material.
-import { readForeignTrust, verifyForeign } from './foreign.js';
 
 export const PREFIX = 'CP1:';
 export const MAX_TEXT_CHARS = 8192;
@@ -16,6 +15,10 @@ export const MAX_PROTECTED_HEADER_BYTES = 64;
 export const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
 /** Foreign formats: verified offline by foreign.js against the bundle's `foreign` trust material. */
 export const FOREIGN_PREFIXES = { 'HC1:': 'DCC', 'shc:/': 'SHC', 'NZCP:/1/': 'NZCP' };
+
+/** foreign.js, loaded once a bundle is opened or a foreign pass read: the wallet, which does neither, never loads it. */
+let foreignModule = null;
+const foreign = () => (foreignModule ||= import('./foreign.js'));
 
 const ascii = (s) => new TextEncoder().encode(s);
 const CREDENTIAL_AAD = ascii('checkpass.CP1.credential');
@@ -708,7 +711,7 @@ async function decodeBundlePayload(payload) {
     keys,
     revoked,
     rules: parseVenueRules(plain(field('venueRules'))),
-    foreign: await readForeignTrust(fields.has('foreign') ? plain(fields.get('foreign')) : null),
+    foreign: await (await foreign()).readForeignTrust(fields.has('foreign') ? plain(fields.get('foreign')) : null),
   };
 }
 
@@ -831,7 +834,7 @@ export class Verifier {
         return await this.verifyNative(text, venueType, nowMs);
       }
       for (const [prefix, format] of Object.entries(FOREIGN_PREFIXES)) {
-        if (text.startsWith(prefix)) return await verifyForeign(this, format, text, venueType, nowMs);
+        if (text.startsWith(prefix)) return await (await foreign()).verifyForeign(this, format, text, venueType, nowMs);
       }
       return deny('UNSUPPORTED_FORMAT');
     } catch (e) {

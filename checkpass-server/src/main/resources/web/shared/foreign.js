@@ -8,7 +8,7 @@
 // ES256 (raw r‖s) and PS256; DecompressionStream inflates zlib (DCC) and raw DEFLATE (SHC), read in chunks and cut at
 // the limit, so a zip bomb costs no memory.
 //
-// Nothing at this module's top level uses checkpass.js (they import each other); only functions do.
+// checkpass.js loads this module on first use (import()), so the wallet page never fetches it.
 import {
   FormatError, base45Decode, concat, decodeCbor, decodeCoseSign1, deny, fromBase64 as decodeBase64, hex, importPoint,
   sha256, sigStructure, untag, verifyEs256,
