@@ -1,5 +1,5 @@
-// The venue's scanner: verifies CP1: passes in the page against the cached, pinned trust bundle (no server call on
-// the door path), shows a full-screen verdict, and queues check-ins in IndexedDB for batched upload with backoff.
+// The venue's scanner: verifies CP1: passes and foreign ones (EU DCC, SHC, NZCP) in the page against the cached,
+// pinned trust bundle (no server call on the door path), shows a full-screen verdict, and queues check-ins in IndexedDB for batched upload with backoff.
 import { Verifier, ReplayMemory, openBundle, pointOfPem, hex, fromHex, reasonText, statusById } from '/shared/checkpass.js';
 import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
 import { pageClock } from '/shared/clock.js';
@@ -75,8 +75,6 @@ setupLanguage({
   ADMIT_LIMITED: ['조건부 입장', 'ADMIT, WITH CONDITION'],
   CHECK_ID: ['신분증 확인', 'CHECK ID'],
   DENY: ['입장 불가', 'DENY'],
-  NEEDS_CONNECTION: ['온라인 확인 필요', 'NEEDS CONNECTION'],
-  needsConnection: ['해외 패스는 인터넷 연결이 있을 때 확인할 수 있습니다.', 'Foreign passes are checked online; there is no connection.'],
 }, () => { renderStatus(); fillVenueTypes(); });
 
 function formatTime(ms) {
@@ -237,22 +235,12 @@ async function onScanned(text) {
 
 async function judge(text) {
   const venueType = $('venueType').value;
-  let result = await verifier.verify(text, venueType, clock.now());
+  // Foreign passes too are judged here, offline, against the bundle's foreign trust (result.foreignFormat).
+  const result = await verifier.verify(text, venueType, clock.now());
   localStorage.setItem(REPLAYS, JSON.stringify(verifier.replay.entries()));
-  if (result.foreign) result = await verifyForeign(text, venueType, result.foreign);
   scans++;
   show(result);
-  if (result.verdict !== 'NEEDS_CONNECTION') await enqueue(checkIn(result));
-}
-
-/** Foreign passes (EU DCC, SHC, NZCP) go to the centre's verify API; offline there is no verdict to give. */
-async function verifyForeign(text, venueType, format) {
-  try {
-    const r = await getJson('/api/v1/verify', { method: 'POST', json: { text, venueType }, auth: auth(), timeoutMs: 5000 });
-    return { ...r, foreignFormat: format };
-  } catch (e) {
-    return { verdict: 'NEEDS_CONNECTION', reason: 'NEEDS_CONNECTION', reasonText: { ko: t('needsConnection'), en: t('needsConnection') } };
-  }
+  await enqueue(checkIn(result));
 }
 
 function checkIn(result) {
@@ -268,7 +256,7 @@ function checkIn(result) {
   return record;
 }
 
-const COLORS = { ADMIT: 'green', ADMIT_LIMITED: 'amber', CHECK_ID: 'amber', DENY: 'red', NEEDS_CONNECTION: 'grey' };
+const COLORS = { ADMIT: 'green', ADMIT_LIMITED: 'amber', CHECK_ID: 'amber', DENY: 'red' };
 
 function show(result) {
   const v = $('verdict');

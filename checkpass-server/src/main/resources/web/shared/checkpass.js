@@ -3,7 +3,8 @@
 //
 // The verifier follows io.checkpass.core.verify.PassVerifier step by step, with the same reason codes in the same
 // order; `checkpass vectors` writes the cases both must agree on (docs/pages.md). It never throws: every input
-// ends in a verdict and a reason.
+// ends in a verdict and a reason. Foreign passes (EU DCC, SMART Health Cards, NZ COVID Pass) are read offline too,
+// by foreign.js, against the bundle's foreign trust material.
 
 export const PREFIX = 'CP1:';
 export const MAX_TEXT_CHARS = 8192;
@@ -12,8 +13,12 @@ export const MAX_PRESENTATION_BYTES = 680;
 export const MAX_CREDENTIAL_BYTES = 600;
 export const MAX_PROTECTED_HEADER_BYTES = 64;
 export const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
-/** Foreign formats: verified by the centre's verify API, not here. */
+/** Foreign formats: verified offline by foreign.js against the bundle's `foreign` trust material. */
 export const FOREIGN_PREFIXES = { 'HC1:': 'DCC', 'shc:/': 'SHC', 'NZCP:/1/': 'NZCP' };
+
+/** foreign.js, loaded once a bundle is opened or a foreign pass read: the wallet, which does neither, never loads it. */
+let foreignModule = null;
+const foreign = () => (foreignModule ||= import('./foreign.js'));
 
 const ascii = (s) => new TextEncoder().encode(s);
 const CREDENTIAL_AAD = ascii('checkpass.CP1.credential');
@@ -95,7 +100,7 @@ export function fromBase64(text) {
   return out;
 }
 
-function concat(...parts) {
+export function concat(...parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -157,16 +162,16 @@ export function base45Decode(text, from = 0) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// CBOR (RFC 8949): definite lengths only (pass-format §5 step 2), at most 16 nested arrays and maps (as Java's
-// reader), exactly one item. Items keep their CBOR types, so a reader
-// can tell a byte string from a text string and an integer key from a text key:
+// CBOR (RFC 8949): definite lengths only (pass-format §5 step 2; foreign passes, which Java reads with Jackson, may
+// use indefinite ones), at most 16 nested arrays and maps (as Java's reader), exactly one item. Items keep their CBOR
+// types, so a reader can tell a byte string from a text string and an integer key from a text key:
 //   {t:'int', v: number|bigint}  {t:'bytes', v}  {t:'text', v}  {t:'array', v: [...]}  {t:'map', v: [[k, v], ...]}
 //   {t:'tag', tag, v}  {t:'simple', v: true|false|null|undefined}  {t:'float', v}
 
 const MAX_DEPTH = 64;
 const MAX_NESTING = 16;
 
-export function decodeCbor(bytes) {
+export function decodeCbor(bytes, { indefinite = false } = {}) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   const need = (n) => {
@@ -185,7 +190,34 @@ export function decodeCbor(bytes) {
     }
     throw new FormatError(ai === 31 ? 'indefinite lengths are not accepted' : 'reserved CBOR additional information');
   };
+  const isBreak = () => {
+    need(1);
+    if (bytes[at] !== 0xff) return false;
+    at++;
+    return true;
+  };
+  const chunked = (major) => {
+    const parts = [];
+    let total = 0;
+    while (!isBreak()) {
+      const head = bytes[at++];
+      if (head >> 5 !== major || (head & 31) === 31) throw new FormatError('bad chunk in an indefinite string');
+      const n = length(head & 31);
+      need(n);
+      parts.push(bytes.subarray(at, at + n));
+      total += n;
+      at += n;
+    }
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
   const length = (ai) => {
+    if (ai === 31 && indefinite) return -1;
     const n = argument(ai);
     if (typeof n !== 'number' || n > bytes.length) throw new FormatError('CBOR length exceeds the input');
     return n;
@@ -204,6 +236,7 @@ export function decodeCbor(bytes) {
       }
       case 2: {
         const n = length(ai);
+        if (n < 0) return { t: 'bytes', v: chunked(2) };
         need(n);
         const v = bytes.slice(at, at + n);
         at += n;
@@ -211,20 +244,20 @@ export function decodeCbor(bytes) {
       }
       case 3: {
         const n = length(ai);
-        need(n);
+        const raw = n < 0 ? chunked(3) : (need(n), bytes.subarray(at, (at += n)));
         let v;
         try {
-          v = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at, at + n));
+          v = new TextDecoder('utf-8', { fatal: true }).decode(raw);
         } catch (e) {
           throw new FormatError('text is not UTF-8');
         }
-        at += n;
         return { t: 'text', v };
       }
       case 4: {
         if (nesting >= MAX_NESTING) throw new FormatError('more than 16 nested arrays and maps');
         const n = length(ai);
         const v = [];
+        if (n < 0) while (!isBreak()) v.push(item(depth + 1, nesting + 1));
         for (let i = 0; i < n; i++) v.push(item(depth + 1, nesting + 1));
         return { t: 'array', v };
       }
@@ -232,6 +265,7 @@ export function decodeCbor(bytes) {
         if (nesting >= MAX_NESTING) throw new FormatError('more than 16 nested arrays and maps');
         const n = length(ai);
         const v = [];
+        if (n < 0) while (!isBreak()) v.push([item(depth + 1, nesting + 1), item(depth + 1, nesting + 1)]);
         for (let i = 0; i < n; i++) v.push([item(depth + 1, nesting + 1), item(depth + 1, nesting + 1)]);
         return { t: 'map', v };
       }
@@ -263,7 +297,7 @@ function halfFloat(h) {
 }
 
 /** Tags carry no meaning where Java's reader ignores them; big numbers (tags 2, 3) are never in range. */
-function untag(item) {
+export function untag(item) {
   let x = item;
   while (x.t === 'tag') {
     if (x.tag === 2 || x.tag === 3) return { t: 'bignum' };
@@ -368,8 +402,8 @@ function plain(item) {
 // ---------------------------------------------------------------------------------------------------------------
 // COSE_Sign1 (RFC 9052), as io.checkpass.core.codec.CoseSign1.decode reads it.
 
-function decodeCoseSign1(bytes, maxHeader, maxPayload) {
-  let root = decodeCbor(bytes);
+export function decodeCoseSign1(bytes, maxHeader, maxPayload, options = {}) {
+  let root = decodeCbor(bytes, options);
   const tags = [];
   while (root.t === 'tag') {
     tags.push(root.tag);
@@ -384,7 +418,7 @@ function decodeCoseSign1(bytes, maxHeader, maxPayload) {
   let alg = null;
   let kid = null;
   if (protectedBytes.length > 0) {
-    const header = decodeCbor(protectedBytes);
+    const header = decodeCbor(protectedBytes, options);
     for (const [k, v] of expectType(header, 'map', 'a header map')) {
       const label = intKey(k);
       if (label === 1) alg = readInt(v, -2147483647, 2147483647);
@@ -393,10 +427,11 @@ function decodeCoseSign1(bytes, maxHeader, maxPayload) {
   }
   if (parts.length < 2) throw new FormatError('COSE_Sign1 lacks its unprotected header');
   let unprotectedAlg = null;
+  let unprotectedKid = null;
   for (const [k, v] of expectType(parts[1], 'map', 'the unprotected header')) {
     const label = looseLabel(k);
     if (label === 1) unprotectedAlg = readInt(v, -2147483647, 2147483647);
-    else if (label === 4) readBytes(v, 64);
+    else if (label === 4) unprotectedKid = readBytes(v, 64);
     else if (label === 33) readChain(v, maxHeader);
   }
   if (parts.length < 3) throw new FormatError('COSE_Sign1 lacks its payload');
@@ -405,7 +440,7 @@ function decodeCoseSign1(bytes, maxHeader, maxPayload) {
   const signature = readBytes(parts[3], 1024);
   if (parts.length > 4) throw new FormatError('COSE_Sign1 has more than four parts');
   if (alg === null && unprotectedAlg === null) throw new FormatError('COSE message has no algorithm');
-  return { protectedBytes, alg, kid, payload, signature };
+  return { protectedBytes, alg, kid, unprotectedAlg, unprotectedKid, payload, signature };
 }
 
 function readChain(item, maxLength) {
@@ -415,7 +450,7 @@ function readChain(item, maxLength) {
   return x.v.map((c) => readBytes(c, maxLength));
 }
 
-function sigStructure(protectedBytes, aad, payload) {
+export function sigStructure(protectedBytes, aad, payload) {
   return encodeCbor(['Signature1', protectedBytes, aad, payload]);
 }
 
@@ -427,7 +462,7 @@ const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' };
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
 const B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
 
-async function verifyEs256(key, data, signature) {
+export async function verifyEs256(key, data, signature) {
   if (signature.length !== 64) return false;
   try {
     return await crypto.subtle.verify(ECDSA_SHA256, key, signature, data);
@@ -678,6 +713,7 @@ async function decodeBundlePayload(payload) {
     keys,
     revoked,
     rules: parseVenueRules(plain(field('venueRules'))),
+    foreign: await (await foreign()).readForeignTrust(fields.has('foreign') ? plain(fields.get('foreign')) : null),
   };
 }
 
@@ -786,7 +822,7 @@ function result(verdict, reason, facts = null, condition = null) {
   return r;
 }
 
-const deny = (reason) => result('DENY', reason);
+export const deny = (reason) => result('DENY', reason);
 
 export class Verifier {
   /**
@@ -808,8 +844,8 @@ export class Verifier {
   }
 
   /**
-   * Verifies the QR text for a venue type at {@code nowMs} (milliseconds since the epoch). A foreign pass
-   * answers {foreign: 'DCC' | 'SHC' | 'NZCP'}: the caller asks the centre.
+   * Verifies the QR text for a venue type at {@code nowMs} (milliseconds since the epoch). A foreign pass's
+   * result also carries foreignFormat: 'DCC' | 'SHC' | 'NZCP'.
    */
   async verify(text, venueType, nowMs) {
     try {
@@ -819,7 +855,7 @@ export class Verifier {
         return await this.verifyNative(text, venueType, nowMs);
       }
       for (const [prefix, format] of Object.entries(FOREIGN_PREFIXES)) {
-        if (text.startsWith(prefix)) return { foreign: format };
+        if (text.startsWith(prefix)) return await (await foreign()).verifyForeign(this, format, text, venueType, nowMs);
       }
       return deny('UNSUPPORTED_FORMAT');
     } catch (e) {

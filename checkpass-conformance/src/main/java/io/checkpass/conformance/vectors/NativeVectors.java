@@ -7,6 +7,7 @@ import io.checkpass.core.crypto.EcPoints;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.crypto.KeyStores;
 import io.checkpass.core.crypto.SigningKey;
+import io.checkpass.core.foreign.ForeignFormats;
 import io.checkpass.core.pass.Credentials;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.HolderDevice;
@@ -26,6 +27,7 @@ import io.checkpass.core.verify.PassVerifier;
 import io.checkpass.core.verify.Reason;
 import io.checkpass.core.verify.Verdict;
 import io.checkpass.core.verify.VerificationResult;
+import io.checkpass.core.verify.VerifierPolicy;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -51,7 +53,7 @@ import java.util.function.Function;
 /**
  * The conformance vectors of the native verifier (docs/pass-format.md §5): every reason code, every venue-rule
  * switch a second before and at, and the size edges, each with the verdict and reason it is <em>meant</em> to
- * get. Other implementations (the scanner page's JavaScript verifier first) must reach the same results.
+ * get; and the foreign passes of {@link ForeignVectors} (EU DCC, SHC, NZCP), whose trust the main bundle carries. Other implementations (the scanner page's JavaScript verifier first) must reach the same results.
  *
  * <p>The intent is written here by hand, case by case; {@link #mismatches} then runs the Java verifier over
  * every case, so the vectors are made by running it but a wrong Java verifier cannot bless itself.
@@ -113,6 +115,7 @@ public final class NativeVectors {
     private final KeyPair otherDevice;
     private final PassIssuer passIssuer;
     private final Serial revoked;
+    private final ForeignVectors foreign;
     private final List<Case> cases = new ArrayList<>();
 
     private NativeVectors(Es256 es256, SecureRandom random) {
@@ -127,6 +130,7 @@ public final class NativeVectors {
         this.otherDevice = es256.generateKeyPair();
         this.passIssuer = new PassIssuer(issuer, es256, random);
         this.revoked = Serial.random(random);
+        this.foreign = new ForeignVectors(es256, random, LUNCH, MAIN_BUNDLE);
     }
 
     /** Makes the full set with fresh keys. */
@@ -135,6 +139,7 @@ public final class NativeVectors {
         v.reasons();
         v.ruleSwitches();
         v.sizes();
+        v.cases.addAll(v.foreign.cases());
         return new Generated(
                 List.copyOf(v.cases),
                 v.bundles(),
@@ -179,7 +184,7 @@ public final class NativeVectors {
                 throw new IllegalStateException(c.name() + ": bundle " + c.bundle() + " does not load");
             }
             SteppedClock clock = new SteppedClock();
-            PassVerifier verifier = new PassVerifier(bundle, es256, clock);
+            PassVerifier verifier = verifier(bundle, es256, clock);
             for (int i = 0; i < c.steps().size(); i++) {
                 clock.set(c.steps().get(i).at());
                 out.add(new Outcome(c, i, verifier.verify(c.steps().get(i).text(), new VenueType(c.venueType()))));
@@ -209,6 +214,11 @@ public final class NativeVectors {
             }
         }
         return out;
+    }
+
+    /** The verifier the vectors are meant for: native passes and the foreign formats, default policy. */
+    public static PassVerifier verifier(TrustBundle bundle, Es256 es256, Clock clock) {
+        return new PassVerifier(bundle, es256, clock, VerifierPolicy.DEFAULT, ForeignFormats.all(es256));
     }
 
     /** The verifier's clock, moved to each step's instant. */
@@ -1147,7 +1157,8 @@ public final class NativeVectors {
     private Map<String, byte[]> bundles() {
         VenueRules rules = VenueRules.korea();
         Instant created = LUNCH.minus(Duration.ofDays(1));
-        TrustBundle main = new TrustBundle(1, created, List.of(issuerKey(issuer)), Set.of(revoked), rules);
+        TrustBundle main =
+                new TrustBundle(1, created, List.of(issuerKey(issuer)), Set.of(revoked), rules, foreign.bundleTrust());
         TrustBundle rotated = new TrustBundle(2, created, List.of(issuerKey(rotatedIssuer)), Set.of(), rules);
         byte[] signedMain = TrustBundles.sign(main, bundleKey, es256);
         byte[] tampered = signedMain.clone();

@@ -38,7 +38,7 @@ public final class VectorFiles {
                 .put("format", FORMAT)
                 .put(
                         "about",
-                        "Conformance vectors of the checkpass native verifier (docs/pass-format.md §5), written by 'checkpass vectors'. "
+                        "Conformance vectors of the checkpass verifier (docs/pass-format.md §5, docs/foreign-passes.md), written by 'checkpass vectors'. "
                                 + "Each case starts with a fresh replay memory; its steps share it. See README.md.");
         VerifierPolicy policy = VerifierPolicy.DEFAULT;
         root.putObject("policy")
@@ -100,7 +100,7 @@ public final class VectorFiles {
     private static String readme(Generated generated) {
         long steps = generated.cases().stream().mapToLong(c -> c.steps().size()).sum();
         return """
-                # checkpass native verifier: conformance vectors
+                # checkpass verifier: conformance vectors
 
                 Written by `checkpass vectors`: %d cases, %d presentations, %d bundles. Keys and serials are fresh on
                 every run; the set is consistent in itself. docs/pass-format.md is the specification.
@@ -118,6 +118,12 @@ public final class VectorFiles {
                 The cases cover every reason code of §5, each venue-rule set a second before and at the instant it takes
                 force, and the size limits: the largest credential (600 bytes) and one over, texts of 1024/1025 and
                 8192/8193 characters, Base45 lengths that leave a dangling character, signatures of 63 and 65 bytes.
+
+                The foreign cases (names starting DCC, SHC, NZCP; docs/foreign-passes.md) are passes made by test
+                issuers whose trust material the main bundle's `foreign` section carries: EU DCCs (vaccination,
+                booster, partial series, tests, recovery, ES256 and PS256, key usage, signer period, tampered, expired,
+                unknown key, zip bomb), SMART Health Cards (revoked, wrong issuer, DER signature) and NZ COVID Passes.
+                A valid foreign pass is not device-bound, so it comes out CHECK_ID where the venue requires a pass.
                 """.formatted(
                         generated.cases().size(), steps, generated.bundles().size());
     }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         name = "vectors",
         mixinStandardHelpOptions = true,
         description =
-                "Write conformance vectors of the native verifier (cases.json, bundles, anchor) for other implementations.",
+                "Write conformance vectors of the verifier, native and foreign passes (cases.json, bundles, anchor), for other implementations.",
         footerHeading = CheckpassCli.EXAMPLES,
         footer = "  ./checkpass vectors --out /tmp/vectors")
 final class VectorsCommand implements Callable<Integer> {

@@ -162,7 +162,7 @@ public final class Dgc {
         // Every entry of every type; the schema allows exactly one, in one of v, t, r.
         List<Candidate> candidates = new ArrayList<>();
         EnumSet<DccType> present = EnumSet.noneOf(DccType.class);
-        for (DccType candidate : DccType.values()) {
+        for (DccType candidate : List.of(DccType.VACCINATION, DccType.TEST, DccType.RECOVERY)) {
             JsonNode entries = dgc.get(candidate.field());
             if (entries == null || entries.isNull()) {
                 continue;
