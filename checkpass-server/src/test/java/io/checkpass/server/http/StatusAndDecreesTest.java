@@ -223,6 +223,31 @@ class StatusAndDecreesTest {
         assertThat(TestCentre.json(again).path("type").asText()).endsWith("/not-revoked");
     }
 
+    @Test
+    void a_revoked_serial_is_never_served_again_the_next_request_gets_a_replacement() {
+        centre.clock.set(kst(2022, 1, 26, 10, 0));
+        KeyPair device = TestCentre.ES256.generateKeyPair();
+        JsonNode first = issued("S-PAPER", device);
+        var revoked = centre.post(
+                "/api/v1/revocations",
+                admin,
+                "{\"serial\":\"" + first.path("serial").asText() + "\",\"reason\":\"phone reported stolen\"}");
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(201);
+
+        var again = ask("S-PAPER", device);
+        assertThat(again.statusCode()).isEqualTo(201);
+        JsonNode replacement = TestCentre.json(again);
+        assertThat(replacement.path("serial").asText())
+                .isNotEqualTo(first.path("serial").asText());
+        assertThat(replacement.path("status").asText())
+                .isEqualTo(first.path("status").asText());
+        // And the replacement is what is served from then on.
+        var third = ask("S-PAPER", device);
+        assertThat(third.statusCode()).isEqualTo(200);
+        assertThat(TestCentre.json(third).path("serial").asText())
+                .isEqualTo(replacement.path("serial").asText());
+    }
+
     static ObjectNode venueDecree(String id, Instant from, Optional<Instant> until, List<String> passRequired) {
         ObjectNode set = JSON.createObjectNode()
                 .put("id", id)
@@ -313,19 +338,28 @@ class StatusAndDecreesTest {
 
     @Test
     void a_guidance_week_gives_admit_with_a_notice() {
-        centre.clock.set(kst(2022, 1, 20, 9, 0));
-        // The bundle carries the 6 Dec 2021 rules; the door on 8 Dec 2021 admits with a notice at a PC café.
+        // 8 Dec 2021, the guidance week of the 6 Dec decree: PC cafés newly need a pass, without fines until 13 Dec.
+        Instant dec8 = kst(2021, 12, 8, 12, 0);
+        centre.clock.set(dec8);
         KeyPair device = TestCentre.ES256.generateKeyPair();
         JsonNode unvaccinated = issued("S-PCR", device);
-        Instant dec8 = kst(2021, 12, 8, 12, 0);
-        // A credential from 2022 is not valid in 2021: check the venue decision on the centre's rules instead.
-        var decision = centre.server
-                .centre()
-                .rules()
-                .venue()
-                .decide(PC_CAFE, io.checkpass.core.pass.PassStatus.UNVACCINATED, false, dec8);
-        assertThat(decision).isInstanceOf(io.checkpass.core.rules.VenueDecision.AdmitDuringGuidance.class);
-        assertThat(unvaccinated.path("status").asText()).isIn("unvaccinated", "tested");
+        assertThat(unvaccinated.path("status").asText()).isEqualTo("unvaccinated");
+
+        VerificationResult pcCafe = verify(unvaccinated, device, dec8.plusSeconds(5), PC_CAFE);
+        assertThat(pcCafe.verdict()).isEqualTo(Verdict.ADMIT);
+        assertThat(pcCafe.reason()).isEqualTo(Reason.GUIDANCE_PERIOD);
+        var guidance = (VerificationResult.AdmittedDuringGuidance) pcCafe;
+        assertThat(guidance.notice().ko()).contains("12월 13일부터");
+        assertThat(guidance.enforcedFrom()).isEqualTo(kst(2021, 12, 13, 0, 0));
+        // Karaoke needed the pass since November: refused.
+        assertThat(verify(unvaccinated, device, dec8.plusSeconds(6), KARAOKE).reason())
+                .isEqualTo(Reason.NOT_ACCEPTED_HERE);
+
+        Instant dec13 = kst(2021, 12, 13, 12, 0);
+        centre.clock.set(dec13);
+        JsonNode later = issued("S-PCR", device);
+        assertThat(verify(later, device, dec13.plusSeconds(5), PC_CAFE).reason())
+                .isEqualTo(Reason.NOT_ACCEPTED_HERE);
     }
 
     @Test
