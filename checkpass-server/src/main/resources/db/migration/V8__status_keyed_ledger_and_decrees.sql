@@ -12,8 +12,53 @@ alter table issuance add column generation smallint not null default 0;
 drop index issuance_once_per_day;
 create unique index issuance_once_per_assertion
     on issuance (person_id, device_key_hash, assertion, issue_day, generation);
--- The daily device count reads (person_id, issue_day).
+-- The daily device count and the newest credential of a device read (person_id, issue_day).
 create index issuance_person_day on issuance (person_id, issue_day);
+
+-- What a credential was decided on, so that asking again costs one query and no registry read (ADR 13): the
+-- person's registry revision and the medical rules version it was decided under, the instant its status was decided
+-- for, and the earliest later instant at which the answer may differ (null: no change known). While all of these
+-- still hold, the answer is the same and the credential is served again.
+alter table issuance add column registry_revision bigint not null default -1;
+alter table issuance add column rules_version bigint not null default -1;
+alter table issuance add column decided_at timestamptz;
+alter table issuance add column decided_until timestamptz;
+-- The medical rule set and the explanation the holder is shown, so a credential served again says why, as it did.
+alter table issuance add column rule_set text not null default '';
+alter table issuance add column explanation_ko text not null default '';
+alter table issuance add column explanation_en text not null default '';
+
+-- The registry revision: any change to a person's record (a dose, a test, a recovery, an exemption, a correction of
+-- name, birth date or phone) gives the person a new revision. Row triggers, so an import pays one small UPDATE per
+-- changed row; an unchanged re-import changes nothing (the upserts skip identical rows).
+create sequence registry_revision;
+alter table person add column revision bigint not null default 0;
+
+create function person_revision_on_change() returns trigger language plpgsql as $$
+begin
+    new.revision := nextval('registry_revision');
+    return new;
+end;
+$$;
+create trigger person_revision before update on person for each row
+    when ((old.name, old.birth_date, old.phone) is distinct from (new.name, new.birth_date, new.phone))
+    execute function person_revision_on_change();
+
+create function person_revision_of_record() returns trigger language plpgsql as $$
+begin
+    update person set revision = nextval('registry_revision')
+        where person_id = case when tg_op = 'DELETE' then old.person_id else new.person_id end;
+    return null;
+end;
+$$;
+create trigger immunization_revision after insert or update or delete on immunization for each row
+    execute function person_revision_of_record();
+create trigger test_result_revision after insert or update or delete on test_result for each row
+    execute function person_revision_of_record();
+create trigger recovery_revision after insert or update or delete on recovery for each row
+    execute function person_revision_of_record();
+create trigger exemption_revision after insert or update or delete on exemption for each row
+    execute function person_revision_of_record();
 
 -- A revoked person: never served or issued again, on any device or as a static pass, until an issuer-admin lifts
 -- it (with a reason, audited). The rows stay as the history of who revoked and who lifted.

@@ -102,7 +102,8 @@ public final class CentreServices implements AutoCloseable {
                     config.issuance().credentialLifetime(),
                     config.issuance().preIssueWindow(),
                     es256,
-                    clock));
+                    clock,
+                    rules::medicalVersion));
             this.venues = new Venues(db, stores.apiClients());
             this.partitions = new VisitPartitions(db);
             this.fraud = new FraudSignals(

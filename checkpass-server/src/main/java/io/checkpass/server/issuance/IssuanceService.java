@@ -27,11 +27,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Issues credentials to wallet providers and to the counter. Cheap per request, and idempotent per person, device,
@@ -56,18 +58,24 @@ public final class IssuanceService implements AutoCloseable {
     private final Duration preIssueWindow;
     private final Es256 es256;
     private final Clock clock;
+    private final LongSupplier rulesVersion;
     private final GroupCommit<Request, Reads> reads;
 
     /** What one request asks: a person's status at an instant, for a device, on an issuance day. */
     private record Request(String personId, byte[] deviceKeyHash, Instant statusAt, LocalDate issueDay) {}
 
     /**
-     * What one request needs from the database before it can sign: the person's registry record (null when
-     * unknown), the status decided on it (empty when no rules are in force), what that status asserts, and the
-     * ledger's answer for that assertion (null when there was nothing to look up).
+     * What one request needs from the database before it can sign: the ledger's answer, whether its newest
+     * credential can be served again as it is ({@code servable}), and otherwise the person's registry record (null
+     * when unknown), the status decided on it (empty when no rules are in force) and what that status asserts.
      */
     private record Reads(
-            HealthRecord record, Optional<StatusDecision> decision, byte[] assertion, IssuanceLedger.Today today) {}
+            IssuanceLedger.Today today,
+            boolean servable,
+            HealthRecord record,
+            Optional<StatusDecision> decision,
+            byte[] assertion,
+            long rulesVersion) {}
 
     public IssuanceService(
             Registry registry,
@@ -79,7 +87,8 @@ public final class IssuanceService implements AutoCloseable {
             Duration lifetime,
             Duration preIssueWindow,
             Es256 es256,
-            Clock clock) {
+            Clock clock,
+            LongSupplier rulesVersion) {
         this.registry = registry;
         this.ledger = ledger;
         this.statusEngine = statusEngine;
@@ -90,40 +99,59 @@ public final class IssuanceService implements AutoCloseable {
         this.preIssueWindow = preIssueWindow;
         this.es256 = es256;
         this.clock = clock;
+        this.rulesVersion = rulesVersion;
         // Concurrent requests read together: one registry query and one ledger query for all of them, instead of two
         // round trips each (ADR 11).
         this.reads = new GroupCommit<>("issuance-reads", this::readAll, 10_000, 256);
     }
 
+    /**
+     * One ledger query for all the waiting requests; a registry query only for those whose newest credential cannot
+     * be served again as it is (a wallet asking again while nothing changed needs none).
+     */
     private List<Reads> readAll(List<Request> requests) {
-        Set<String> persons = new HashSet<>();
+        long version = rulesVersion.getAsLong();
+        Instant now = clock.instant();
+        List<IssuanceLedger.Key> keys = new ArrayList<>(requests.size());
         for (Request r : requests) {
-            persons.add(r.personId());
+            keys.add(new IssuanceLedger.Key(r.personId(), r.deviceKeyHash(), r.issueDay()));
         }
-        Map<String, HealthRecord> records = registry.findAll(persons);
-        List<Optional<StatusDecision>> decisions = new ArrayList<>(requests.size());
-        List<byte[]> assertions = new ArrayList<>(requests.size());
-        List<IssuanceLedger.Key> keys = new ArrayList<>();
-        for (Request r : requests) {
-            HealthRecord record = records.get(r.personId());
+        List<IssuanceLedger.Today> todays = ledger.lookupAll(keys);
+        boolean[] servable = new boolean[requests.size()];
+        Set<String> needed = new HashSet<>();
+        for (int i = 0; i < requests.size(); i++) {
+            servable[i] = servesAgain(todays.get(i), requests.get(i).statusAt(), now, version);
+            if (!servable[i] && !todays.get(i).personRevoked()) {
+                needed.add(requests.get(i).personId());
+            }
+        }
+        Map<String, HealthRecord> records = needed.isEmpty() ? Map.of() : registry.findAll(needed);
+        List<Reads> out = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            Request r = requests.get(i);
+            HealthRecord record = servable[i] ? null : records.get(r.personId());
             Optional<StatusDecision> decision =
                     record == null ? Optional.empty() : statusEngine.decide(record, r.statusAt());
             byte[] assertion =
                     decision.map(d -> assertion(record, d, r.statusAt())).orElse(null);
-            decisions.add(decision);
-            assertions.add(assertion);
-            if (assertion != null) {
-                keys.add(new IssuanceLedger.Key(r.personId(), r.deviceKeyHash(), assertion, r.issueDay()));
-            }
-        }
-        List<IssuanceLedger.Today> todays = keys.isEmpty() ? List.of() : ledger.lookupAll(keys);
-        List<Reads> out = new ArrayList<>(requests.size());
-        int k = 0;
-        for (int i = 0; i < requests.size(); i++) {
-            IssuanceLedger.Today today = assertions.get(i) == null ? null : todays.get(k++);
-            out.add(new Reads(records.get(requests.get(i).personId()), decisions.get(i), assertions.get(i), today));
+            out.add(new Reads(todays.get(i), servable[i], record, decision, assertion, version));
         }
         return out;
+    }
+
+    /**
+     * True if the device's newest credential can be served again as it is: not revoked and unexpired, and decided
+     * on the person's registry record and medical rules as they are now, for an instant whose answer is the same.
+     */
+    private static boolean servesAgain(IssuanceLedger.Today today, Instant statusAt, Instant now, long rulesVersion) {
+        return !today.personRevoked()
+                && today.newest().isPresent()
+                && !today.newestRevoked()
+                && today.registryRevision().isPresent()
+                && today.newest().get().expiresAt().isAfter(now)
+                && today.newest()
+                        .get()
+                        .decidedFor(statusAt, today.registryRevision().get(), rulesVersion);
     }
 
     /**
@@ -281,19 +309,24 @@ public final class IssuanceService implements AutoCloseable {
         byte[] deviceKey = order.deviceKey().map(EcPoints::compressed).orElse(null);
         byte[] deviceHash = deviceKey == null ? STATIC_DEVICE : Digests.sha256(deviceKey);
         Reads read = reads.submit(new Request(order.personId(), deviceHash, statusAt, issueDay));
-        if (read.record() == null) {
-            throw new Refused(new Refusal.UnknownPerson(order.personId()));
-        }
-        StatusDecision decision = read.decision().orElseThrow(() -> new Refused(new Refusal.NoRulesInForce(statusAt)));
         IssuanceLedger.Today today = read.today();
         if (today.personRevoked()) {
             throw new Refused(new Refusal.PersonRevoked(order.personId()));
         }
-        Optional<IssuanceLedger.Entry> existing = today.existing();
-        if (existing.isPresent()
-                && !today.existingRevoked()
-                && existing.get().expiresAt().isAfter(issuedAt)) {
-            return reused(existing.get(), decision);
+        if (read.servable()) {
+            return reused(today.newest().get(), Optional.empty());
+        }
+        if (read.record() == null) {
+            throw new Refused(new Refusal.UnknownPerson(order.personId()));
+        }
+        StatusDecision decision = read.decision().orElseThrow(() -> new Refused(new Refusal.NoRulesInForce(statusAt)));
+        // The record changed in a way this credential does not show (a phone number, say): it still says it all.
+        Optional<IssuanceLedger.Entry> sameAssertion =
+                today.newest().filter(e -> Arrays.equals(e.assertion(), read.assertion()));
+        if (sameAssertion.isPresent()
+                && !today.newestRevoked()
+                && sameAssertion.get().expiresAt().isAfter(issuedAt)) {
+            return reused(sameAssertion.get(), Optional.of(decision));
         }
         if (!today.deviceKnownToday() && today.devices() >= devicesPerPersonPerDay) {
             throw new Refused(new Refusal.DeviceLimitReached(
@@ -321,7 +354,7 @@ public final class IssuanceService implements AutoCloseable {
                         record.person().name(), record.person().birthDate().getYear()),
                 order.deviceKey());
         IssuedCredential issued = issuer.issue(request, issuedAt, Duration.between(issuedAt, expires));
-        IssuanceLedger.Entry entry = ledger.record(new IssuanceLedger.Entry(
+        IssuanceLedger.Entry mine = new IssuanceLedger.Entry(
                 issued.claims().serial(),
                 order.personId(),
                 clientId,
@@ -333,12 +366,53 @@ public final class IssuanceService implements AutoCloseable {
                 issued.claims().expiresAt(),
                 issued.encoded(),
                 read.assertion(),
-                existing.map(e -> e.generation() + 1).orElse(0)));
-        if (entry.serial().equals(issued.claims().serial())) {
-            return new IssueOutcome(
-                    issued.claims(), issued.encoded(), false, decision.explanation(), decision.ruleSetId());
+                sameAssertion.map(e -> e.generation() + 1).orElse(0),
+                today.registryRevision().orElse(-1L),
+                read.rulesVersion(),
+                statusAt,
+                decision.nextChange(),
+                decision.ruleSetId(),
+                decision.explanation());
+        // The insert finds a credential with the same key when a concurrent request won (served, as the same answer),
+        // or when an older credential with this assertion holds the generation (the assertion changed and came back):
+        // that one may be revoked or expired, so this one takes the next generation.
+        for (int attempt = 0; ; attempt++) {
+            IssuanceLedger.Entry entry = ledger.record(mine);
+            if (entry.serial().equals(mine.serial())) {
+                return new IssueOutcome(
+                        issued.claims(), issued.encoded(), false, decision.explanation(), decision.ruleSetId());
+            }
+            boolean concurrent = !entry.issuedAt().isBefore(issuedAt.minusSeconds(5));
+            if (concurrent && entry.expiresAt().isAfter(issuedAt)) {
+                return reused(entry, Optional.of(decision));
+            }
+            if (attempt >= 8) {
+                throw new IllegalStateException("no free generation for " + order.personId() + " after 8 attempts");
+            }
+            mine = withGeneration(mine, entry.generation() + 1);
         }
-        return reused(entry, decision);
+    }
+
+    private static IssuanceLedger.Entry withGeneration(IssuanceLedger.Entry e, int generation) {
+        return new IssuanceLedger.Entry(
+                e.serial(),
+                e.personId(),
+                e.clientId(),
+                e.deviceKeyHash(),
+                e.deviceKey(),
+                e.issueDay(),
+                e.status(),
+                e.issuedAt(),
+                e.expiresAt(),
+                e.credential(),
+                e.assertion(),
+                generation,
+                e.registryRevision(),
+                e.rulesVersion(),
+                e.decidedAt(),
+                e.decidedUntil(),
+                e.ruleSetId(),
+                e.explanation());
     }
 
     /**
@@ -385,11 +459,17 @@ public final class IssuanceService implements AutoCloseable {
         }
     }
 
-    private IssueOutcome reused(IssuanceLedger.Entry entry, StatusDecision decision) {
+    /** A credential on record, served again, with the explanation of this request's decision or of the one on record. */
+    private IssueOutcome reused(IssuanceLedger.Entry entry, Optional<StatusDecision> decision) {
         CoseSign1 cose = CoseSign1.decode(
                 entry.credential(), PassFormat.MAX_PROTECTED_HEADER_BYTES, PassFormat.MAX_CREDENTIAL_BYTES);
         PassClaims claims = Credentials.decodeClaims(cose.payload(), es256);
-        return new IssueOutcome(claims, entry.credential(), true, decision.explanation(), decision.ruleSetId());
+        return new IssueOutcome(
+                claims,
+                entry.credential(),
+                true,
+                decision.map(StatusDecision::explanation).orElse(entry.explanation()),
+                decision.map(StatusDecision::ruleSetId).orElse(entry.ruleSetId()));
     }
 
     private long secondsToMidnight(Instant now) {

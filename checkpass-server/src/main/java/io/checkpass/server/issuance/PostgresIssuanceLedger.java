@@ -1,6 +1,7 @@
 package io.checkpass.server.issuance;
 
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.rules.LocalizedText;
 import io.checkpass.server.db.GroupCommit;
 import io.checkpass.server.db.Transactions;
 import java.sql.Connection;
@@ -27,7 +28,8 @@ import javax.sql.DataSource;
 public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseable {
     private static final String COLUMNS =
             "serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential,"
-                    + " assertion, generation";
+                    + " assertion, generation, registry_revision, rules_version, decided_at, decided_until, rule_set,"
+                    + " explanation_ko, explanation_en";
     /** The same, qualified for queries that join the ledger (alias {@code i}). */
     private static final String LEDGER_COLUMNS =
             Arrays.stream(COLUMNS.split(", ")).map(c -> "i." + c).collect(Collectors.joining(", "));
@@ -41,20 +43,19 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
     }
 
     /**
-     * The keys go in as arrays and come back in order ({@code with ordinality}). Each is a probe of the unique index
-     * for the newest generation of its assertion, the person's devices of the day, and the two revocations.
+     * The keys go in as arrays and come back in order ({@code with ordinality}). Each is a probe of the person's
+     * credentials that day (the device's newest, and the count of devices), of the person's registry revision, and of
+     * the two revocations.
      */
     @Override
     public List<Today> lookupAll(List<Key> keys) {
         int n = keys.size();
         String[] persons = new String[n];
         byte[][] hashes = new byte[n][];
-        byte[][] assertions = new byte[n][];
         Date[] days = new Date[n];
         for (int k = 0; k < n; k++) {
             persons[k] = keys.get(k).personId();
             hashes[k] = keys.get(k).deviceKeyHash();
-            assertions[k] = keys.get(k).assertion();
             days[k] = Date.valueOf(keys.get(k).issueDay());
         }
         List<Today> out = new ArrayList<>(Collections.nCopies(n, null));
@@ -63,30 +64,30 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                         , i.serial is not null and exists (select 1 from revocation r where r.serial = i.serial) as serial_revoked,
                           (select count(distinct d.device_key_hash) from issuance d
                             where d.person_id = k.person_id and d.issue_day = k.issue_day) as devices,
-                          exists (select 1 from issuance d where d.person_id = k.person_id and d.issue_day = k.issue_day
-                            and d.device_key_hash = k.device_key_hash) as device_known,
                           exists (select 1 from person_revocation p where p.person_id = k.person_id and p.lifted_at is null)
                             as person_revoked,
+                          (select revision from person p where p.person_id = k.person_id) as revision,
                           k.ord
-                        from unnest(?::text[], ?::bytea[], ?::bytea[], ?::date[])
-                          with ordinality as k(person_id, device_key_hash, assertion, issue_day, ord)
+                        from unnest(?::text[], ?::bytea[], ?::date[])
+                          with ordinality as k(person_id, device_key_hash, issue_day, ord)
                         left join lateral (select * from issuance x
-                            where x.person_id = k.person_id and x.device_key_hash = k.device_key_hash
-                              and x.assertion = k.assertion and x.issue_day = k.issue_day
-                            order by x.generation desc limit 1) i on true""")) {
+                            where x.person_id = k.person_id and x.issue_day = k.issue_day
+                              and x.device_key_hash = k.device_key_hash
+                            order by x.issued_at desc, x.generation desc limit 1) i on true""")) {
             s.setArray(1, c.createArrayOf("text", persons));
             s.setArray(2, c.createArrayOf("bytea", hashes));
-            s.setArray(3, c.createArrayOf("bytea", assertions));
-            s.setArray(4, c.createArrayOf("date", days));
+            s.setArray(3, c.createArrayOf("date", days));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
+                    long revision = r.getLong("revision");
+                    Optional<Long> registryRevision = r.wasNull() ? Optional.empty() : Optional.of(revision);
                     out.set(
                             (int) r.getLong("ord") - 1,
                             new Today(
                                     r.getBytes(1) == null ? Optional.empty() : Optional.of(read(r)),
                                     r.getBoolean("serial_revoked"),
+                                    registryRevision,
                                     r.getInt("devices"),
-                                    r.getBoolean("device_known"),
                                     r.getBoolean("person_revoked")));
                 }
             }
@@ -133,8 +134,8 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("""
-                    insert into issuance (serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential, assertion, generation)
-                    select * from unnest(?::bytea[], ?::text[], ?::text[], ?::bytea[], ?::bytea[], ?::date[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bytea[], ?::bytea[], ?::smallint[])
+                    insert into issuance (serial, person_id, client_id, device_key_hash, device_key, issue_day, status, issued_at, expires_at, credential, assertion, generation, registry_revision, rules_version, decided_at, decided_until, rule_set, explanation_ko, explanation_en)
+                    select * from unnest(?::bytea[], ?::text[], ?::text[], ?::bytea[], ?::bytea[], ?::date[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bytea[], ?::bytea[], ?::smallint[], ?::bigint[], ?::bigint[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[], ?::text[])
                     on conflict (person_id, device_key_hash, assertion, issue_day, generation) do nothing
                     returning serial""")) {
                 int n = sorted.size();
@@ -150,6 +151,13 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                 byte[][] credentials = new byte[n][];
                 byte[][] assertions = new byte[n][];
                 Short[] generations = new Short[n];
+                Long[] revisions = new Long[n];
+                Long[] rulesVersions = new Long[n];
+                Timestamp[] decidedAt = new Timestamp[n];
+                Timestamp[] decidedUntil = new Timestamp[n];
+                String[] ruleSets = new String[n];
+                String[] explanationsKo = new String[n];
+                String[] explanationsEn = new String[n];
                 for (int i = 0; i < n; i++) {
                     Entry e = sorted.get(i);
                     serials[i] = e.serial().bytes();
@@ -164,6 +172,13 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                     credentials[i] = e.credential();
                     assertions[i] = e.assertion();
                     generations[i] = (short) e.generation();
+                    revisions[i] = e.registryRevision();
+                    rulesVersions[i] = e.rulesVersion();
+                    decidedAt[i] = e.decidedAt() == null ? null : Timestamp.from(e.decidedAt());
+                    decidedUntil[i] = e.decidedUntil().map(Timestamp::from).orElse(null);
+                    ruleSets[i] = e.ruleSetId();
+                    explanationsKo[i] = e.explanation().ko();
+                    explanationsEn[i] = e.explanation().en();
                 }
                 s.setArray(1, c.createArrayOf("bytea", serials));
                 s.setArray(2, c.createArrayOf("text", persons));
@@ -177,6 +192,13 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                 s.setArray(10, c.createArrayOf("bytea", credentials));
                 s.setArray(11, c.createArrayOf("bytea", assertions));
                 s.setArray(12, c.createArrayOf("int2", generations));
+                s.setArray(13, c.createArrayOf("int8", revisions));
+                s.setArray(14, c.createArrayOf("int8", rulesVersions));
+                s.setArray(15, c.createArrayOf("timestamptz", decidedAt));
+                s.setArray(16, c.createArrayOf("timestamptz", decidedUntil));
+                s.setArray(17, c.createArrayOf("text", ruleSets));
+                s.setArray(18, c.createArrayOf("text", explanationsKo));
+                s.setArray(19, c.createArrayOf("text", explanationsEn));
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         inserted.add(Serial.fromBytes(r.getBytes(1)));
@@ -237,6 +259,12 @@ public final class PostgresIssuanceLedger implements IssuanceLedger, AutoCloseab
                 r.getTimestamp(9).toInstant(),
                 r.getBytes(10),
                 r.getBytes(11),
-                r.getInt(12));
+                r.getInt(12),
+                r.getLong(13),
+                r.getLong(14),
+                r.getTimestamp(15) == null ? null : r.getTimestamp(15).toInstant(),
+                Optional.ofNullable(r.getTimestamp(16)).map(Timestamp::toInstant),
+                r.getString(17),
+                new LocalizedText(r.getString(18), r.getString(19)));
     }
 }

@@ -130,7 +130,13 @@ final class SeededDay {
                                 DAY_START.plus(Duration.ofHours(28)),
                                 new byte[] {1},
                                 new byte[32],
-                                0));
+                                0,
+                                -1,
+                                -1,
+                                null,
+                                java.util.Optional.empty(),
+                                "",
+                                new io.checkpass.core.rules.LocalizedText("", "")));
                 personOfSerial.put(serial.hex(), id);
                 serialsOfPerson.computeIfAbsent(id, k -> new ArrayList<>()).add(serial.hex());
             }

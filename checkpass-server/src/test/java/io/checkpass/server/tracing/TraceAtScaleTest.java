@@ -53,7 +53,13 @@ class TraceAtScaleTest {
                             Instant.parse("2021-12-15T00:00:00Z"),
                             new byte[] {1},
                             new byte[32],
-                            0));
+                            0,
+                            -1,
+                            -1,
+                            null,
+                            java.util.Optional.empty(),
+                            "",
+                            new io.checkpass.core.rules.LocalizedText("", "")));
             long coVisitors;
             try (Connection c = db.getConnection();
                     Statement s = c.createStatement()) {
