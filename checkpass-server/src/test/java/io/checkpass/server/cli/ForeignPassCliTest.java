@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkpass.conformance.vectors.ForeignVectors;
+import io.checkpass.server.support.TestCentre;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,6 +150,23 @@ class ForeignPassCliTest {
         assertThat(trusted.path("status").asText()).isEqualTo("vaccinated");
         assertThat(untrusted.path("verdict").asText()).isEqualTo("DENY");
         assertThat(untrusted.path("reason").asText()).isEqualTo("UNKNOWN_KEY");
+    }
+
+    @Test
+    void checkpass_verify_prints_the_warnings_of_a_dcc_that_bends_the_schema() throws IOException {
+        ForeignVectors.Samples samples = ForeignVectors.samples(TestCentre.ES256, LUNCH);
+        Path foreign = Files.writeString(
+                dir.resolve("vectors-trust.json"), samples.trust().toString());
+        Path bundle = bundle("vectors.cose", foreign);
+
+        JsonNode bent = verify(bundle, LUNCH, samples.dccWithWarnings());
+        JsonNode clean = verify(bundle, LUNCH, samples.dcc());
+
+        assertThat(bent.path("verdict").asText()).isEqualTo("CHECK_ID");
+        assertThat(bent.path("warnings").findValuesAsText("field")).containsExactly("v[0].dn", "v[0].sd");
+        assertThat(bent.path("warnings").get(0).path("message").asText()).contains("read as 2");
+        assertThat(clean.path("verdict").asText()).isEqualTo("CHECK_ID");
+        assertThat(clean.has("warnings")).as("no warnings, no field").isFalse();
     }
 
     @Test
