@@ -44,6 +44,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.function.Function;
 import java.util.zip.Deflater;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -113,10 +114,17 @@ public final class ForeignVectors {
     /**
      * One valid pass per format, issued shortly before {@code at}, and the trust material that vouches for them:
      * for tests that show foreign passes to a scanner (a DCC vaccination 2/2, an SHC with two Moderna doses, an NZCP),
-     * and a DCC that bends the schema (its dose numbers as strings), read with warnings.
+     * a DCC that bends the schema (its dose numbers as strings), read with warnings, and the DCC issuer's signing of
+     * any payload (issued a day before {@code at}, expiring 180 days after), for differential tests.
      */
     public record Samples(
-            ObjectNode trust, String dcc, String dccPs256, String shc, String nzcp, String dccWithWarnings) {}
+            ObjectNode trust,
+            String dcc,
+            String dccPs256,
+            String shc,
+            String nzcp,
+            String dccWithWarnings,
+            Function<JsonNode, String> signDcc) {}
 
     /** Fresh test issuers and one valid pass of each format at {@code at}. */
     public static Samples samples(Es256 es256, Instant at) {
@@ -153,7 +161,11 @@ public final class ForeignVectors {
                         cwt(
                                 dosesAsText(vaccination(2, 2, "2021-10-01")),
                                 at.minus(Duration.ofDays(1)),
-                                at.plus(Duration.ofDays(180))))));
+                                at.plus(Duration.ofDays(180))))),
+                dgc -> hc1(v.cose(
+                        v.dcc,
+                        KidIn.PROTECTED,
+                        cwt(dgc, at.minus(Duration.ofDays(1)), at.plus(Duration.ofDays(180))))));
     }
 
     /** The dose numbers as strings ("2"), which readers read with a warning for each. */
