@@ -578,6 +578,18 @@ public final class ForeignVectors {
         ObjectNode numericCi = vaccination(2, 2, "2021-10-01");
         ((ObjectNode) numericCi.path("v").get(0)).put("ci", 12345);
         lenient("a certificate id that is a number: read as its text", NativeVectors.KARAOKE, numericCi, iat, exp, ID);
+        ObjectNode testBesideVaccination = test("260415000", at.minus(Duration.ofHours(5)));
+        testBesideVaccination.set("v", vaccination(2, 2, "2021-10-01").get("v"));
+        deny(
+                "DCC lenient: a test beside a vaccination, signed by a tests-only certificate: KEY_NOT_AUTHORIZED",
+                hc1(cose(testsOnlyDcc, KidIn.PROTECTED, cwt(testBesideVaccination, iat, exp))),
+                Reason.KEY_NOT_AUTHORIZED);
+        ObjectNode testBesideBrokenV = test("260415000", at.minus(Duration.ofHours(5)));
+        testBesideBrokenV.put("v", "not a list");
+        deny(
+                "DCC lenient: a test beside a v that is not a list, by a tests-only certificate: KEY_NOT_AUTHORIZED",
+                hc1(cose(testsOnlyDcc, KidIn.PROTECTED, cwt(testBesideBrokenV, iat, exp))),
+                Reason.KEY_NOT_AUTHORIZED);
         idCheck(
                 "CWT whose issuer (iss) is a number: left aside, CHECK_ID",
                 NativeVectors.RESTAURANT,
