@@ -114,7 +114,7 @@ async function judgeForeign(verifier, format, text, venueType, nowMs) {
 // not parse is left out (and logged), so its keys stay untrusted while the rest keeps working.
 
 export function emptyTrust() {
-  return { dcc: new Map(), shc: new Map(), nzcp: new Map() };
+  return { dcc: new Map(), dccRevocations: new Map(), shc: new Map(), nzcp: new Map() };
 }
 
 /** The bundle's `foreign` map as plain JavaScript, or null. */
@@ -131,6 +131,11 @@ export async function readForeignTrust(doc) {
     const key = hex(signer.kid);
     if (!trust.dcc.has(key)) trust.dcc.set(key, []);
     trust.dcc.get(key).push(signer);
+  });
+  await each(doc.dccRevocations, 'dccRevocations', async (entry) => {
+    const list = readDccRevocationList(entry);
+    if (!trust.dccRevocations.has(list.kid)) trust.dccRevocations.set(list.kid, []);
+    trust.dccRevocations.get(list.kid).push(list);
   });
   await each(doc.shc, 'shc', async (entry) => {
     for (const key of await readShcIssuer(entry)) {
@@ -179,6 +184,64 @@ function readDccSigner(entry) {
     authorized: authorizedTypes(certificate), spki: certificate.spki, key: null,
   };
   return signer;
+}
+
+/** A DCC revocation list (io.checkpass.core.foreign.dcc.DccRevocationList.fromJson): kid, hashType, 16-byte hashes. */
+function readDccRevocationList(entry) {
+  if (!isObject(entry)) throw new FormatError('a DCC revocation list is an object');
+  const base64 = (v, field) => {
+    if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) throw new FormatError(`no base64 '${field}'`);
+    return fromBase64(v);
+  };
+  const kid = base64(entry.kid, 'kid');
+  if (kid.length === 0 || kid.length > 64) throw new FormatError('a DCC revocation list key id is 1..64 bytes');
+  const type = typeof entry.hashType === 'string' ? entry.hashType.toUpperCase() : '';
+  if (!['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'].includes(type)) throw new FormatError('unknown DCC revocation hashType');
+  if (!Array.isArray(entry.hashes) || entry.hashes.length > 1000000) throw new FormatError('no list of hashes');
+  const hashes = new Set();
+  for (const text of entry.hashes) {
+    const hash = base64(text, 'hashes');
+    if (hash.length !== 16) throw new FormatError('a DCC revocation hash is 16 bytes');
+    if (hashes.has(hex(hash))) throw new FormatError('a DCC revocation hash is listed twice');
+    hashes.add(hex(hash));
+  }
+  return { kid: hex(kid), type, hashes };
+}
+
+/**
+ * Whether a revocation list of the signing key id holds the certificate (io.checkpass.core.foreign.dcc.DccRevocations):
+ * any entry's UCI, any country (the CWT iss, then the entries' co) with any UCI, or the signature (ES256: its r).
+ */
+async function dccRevoked(trust, kid, hcert, types, iss, alg, signature) {
+  const lists = kid === null ? undefined : trust.dccRevocations.get(hex(kid));
+  if (lists === undefined) return false;
+  const allOf = (field) => {
+    const values = [];
+    for (const type of types) {
+      if (!Array.isArray(hcert[type])) continue;
+      for (const e of hcert[type]) {
+        const v = isObject(e) ? javaText(e[field]) : null;
+        if (v !== null && !values.includes(v)) values.push(v);
+      }
+    }
+    return values;
+  };
+  const hash = async (bytes) => hex((await sha256(bytes)).slice(0, 16));
+  const utf8 = (text) => new TextEncoder().encode(text);
+  const cis = allOf('ci');
+  const countries = javaBlank(iss) ? [] : [iss];
+  for (const co of allOf('co')) if (!countries.includes(co)) countries.push(co);
+  for (const list of lists) {
+    if (list.type === 'UCI') {
+      for (const ci of cis) if (list.hashes.has(await hash(utf8(ci)))) return true;
+    } else if (list.type === 'COUNTRYCODEUCI') {
+      for (const ci of cis) for (const country of countries) if (list.hashes.has(await hash(utf8(country + ci)))) return true;
+    } else {
+      const signed = alg === ALG_ES256 ? signature.slice(0, Math.floor(signature.length / 2)) : signature;
+      if (list.hashes.has(await hash(signed))) return true;
+    }
+  }
+  return false;
 }
 
 /** The DCC types a signer may sign: all unless its extended key usage names DCC OIDs (io.checkpass.core.foreign.dcc.DccSigner). */
@@ -331,8 +394,10 @@ async function readDcc(trust, text) {
   if (dgc === null) return refuse('MALFORMED');
   // Strict on trust: the key usage must allow every kind of entry the payload holds.
   if (!verified.some((s) => dgc.types.every((type) => s.authorized.has(type)))) return refuse('KEY_NOT_AUTHORIZED');
+  const cwtIssuer = typeof claims['1'] === 'string' ? claims['1'] : '';
+  if (await dccRevoked(trust, kid, hcert, dgc.types, cwtIssuer, alg, cose.signature)) return refuse('REVOKED');
 
-  let issuer = typeof claims['1'] === 'string' ? claims['1'] : '';
+  let issuer = cwtIssuer;
   const country = dgc.e === null ? null : javaText(dgc.e.co);
   if (javaBlank(issuer) || issuer.length > 32) issuer = verified[0].country !== '' ? verified[0].country : (country || '');
   // The pass id is the certificate id (UVCI); without one, a hash of the signature (HcertVerifier.signatureId).

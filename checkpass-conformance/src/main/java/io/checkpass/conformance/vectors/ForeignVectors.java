@@ -1,6 +1,7 @@
 package io.checkpass.conformance.vectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import io.checkpass.conformance.vectors.NativeVectors.Case;
@@ -14,6 +15,8 @@ import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.EcJwk;
 import io.checkpass.core.foreign.ForeignTrust;
+import io.checkpass.core.foreign.dcc.DccRevocationList.HashType;
+import io.checkpass.core.foreign.dcc.DccRevocations;
 import io.checkpass.core.foreign.dcc.DccSigner;
 import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.core.foreign.shc.ShcIssuer;
@@ -70,6 +73,11 @@ public final class ForeignVectors {
     static final String NZCP_DID = "did:web:nzcp.vectors.checkpass.example";
     static final String NZCP_KID = "key-1";
     static final String REVOKED_RID = "revokedRid01";
+    static final String REVOKED_UCI = "URN:UVCI:01DE/VECTORS/REVOKED";
+    static final String REVOKED_CC_UCI = "URN:UVCI:01DE/VECTORS/REVOKED-CC";
+    /** The UCI of vaccination(2, 2, …), which an unusable list and another signer's list hold. */
+    static final String VACCINATED_UCI = "URN:UVCI:01DE/VECTORS/V22";
+
     private static final Instant CERTIFICATE_FROM = Instant.parse("2021-01-01T00:00:00Z");
     private static final Instant CERTIFICATE_UNTIL = Instant.parse("2023-01-01T00:00:00Z");
 
@@ -86,6 +94,10 @@ public final class ForeignVectors {
     private final KeyPair untrustedShcKey;
     private final ObjectNode untrustedShcJwk;
     private final KeyPair nzcpKey;
+    /** Passes whose COSE signature a SIGNATURE revocation list holds (ES256 by dcc, PS256 by rsaDcc). */
+    private final byte[] signatureRevoked;
+
+    private final byte[] signatureRevokedPs256;
     private final List<Case> cases = new ArrayList<>();
 
     /** A DCC document signer: its key pair and certificate. */
@@ -109,6 +121,10 @@ public final class ForeignVectors {
         this.untrustedShcKey = keyPair("EC");
         this.untrustedShcJwk = jwk(untrustedShcKey, false);
         this.nzcpKey = keyPair("EC");
+        byte[] vaccinated =
+                cwt(vaccination(2, 2, "2021-10-01"), at.minus(Duration.ofDays(1)), at.plus(Duration.ofDays(180)));
+        this.signatureRevoked = cose(dcc, KidIn.PROTECTED, vaccinated);
+        this.signatureRevokedPs256 = cose(rsaDcc, KidIn.PROTECTED, vaccinated);
     }
 
     /**
@@ -182,6 +198,24 @@ public final class ForeignVectors {
      */
     ObjectNode bundleTrust() {
         ObjectNode trust = trust();
+        // DCC revocation lists: a UCI, a country and UCI, two signatures; a list under another signer's key id holding
+        // the UCI every valid vaccination case carries; and an unusable list (a hash twice) that would revoke them.
+        ArrayNode lists = trust.withArray(ForeignTrust.DCC_REVOCATIONS);
+        revocationList(lists, dcc, HashType.UCI, DccRevocations.hash(REVOKED_UCI));
+        revocationList(lists, dcc, HashType.COUNTRYCODEUCI, DccRevocations.hash("DE" + REVOKED_CC_UCI));
+        revocationList(
+                lists,
+                dcc,
+                HashType.SIGNATURE,
+                DccRevocations.signatureHash(CoseSign1.ALG_ES256, signatureOf(signatureRevoked)));
+        revocationList(
+                lists,
+                rsaDcc,
+                HashType.SIGNATURE,
+                DccRevocations.signatureHash(CoseSign1.ALG_PS256, signatureOf(signatureRevokedPs256)));
+        revocationList(lists, testsOnlyDcc, HashType.UCI, DccRevocations.hash(VACCINATED_UCI));
+        byte[] twice = DccRevocations.hash(VACCINATED_UCI);
+        revocationList(lists, dcc, HashType.UCI, twice, twice);
         trust.withArray("dcc")
                 .addObject()
                 .put("certificate", "bm90IGEgY2VydGlmaWNhdGU=")
@@ -192,6 +226,20 @@ public final class ForeignVectors {
         ObjectNode nzcp = trust.withArray("nzcp").addObject().put("did", "did:web:unusable.example");
         nzcp.set("didDocument", didDocument("did:web:unusable.example", NZCP_DID));
         return trust;
+    }
+
+    private static void revocationList(ArrayNode lists, DccIssuer issuer, HashType type, byte[]... hashes) {
+        ObjectNode list = lists.addObject()
+                .put("kid", Base64.getEncoder().encodeToString(issuer.kid()))
+                .put("hashType", type.name());
+        ArrayNode array = list.putArray("hashes");
+        for (byte[] hash : hashes) {
+            array.add(Base64.getEncoder().encodeToString(hash));
+        }
+    }
+
+    private static byte[] signatureOf(byte[] cose) {
+        return CoseSign1.decode(cose, 1024, 64 * 1024).signature();
     }
 
     /** The trust material of the test issuers (not of the untrusted ones), for the main bundle's foreign section. */
@@ -216,6 +264,7 @@ public final class ForeignVectors {
     List<Case> cases() {
         dccCases();
         lenientDccCases();
+        revocationCases();
         shcCases();
         nzcpCases();
         return List.copyOf(cases);
@@ -606,6 +655,44 @@ public final class ForeignVectors {
                 "DCC a second after its exp: CREDENTIAL_EXPIRED",
                 hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, at.minusSeconds(1)))),
                 Reason.CREDENTIAL_EXPIRED);
+    }
+
+    /** Revocation: each list of {@link #bundleTrust()} refuses what it holds, in Java and in the page. */
+    private void revocationCases() {
+        Instant iat = at.minus(Duration.ofDays(1));
+        Instant exp = at.plus(Duration.ofDays(180));
+        deny(
+                "DCC whose UCI a revocation list of its signer holds: REVOKED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(withCi(vaccination(2, 2, "2021-10-01"), REVOKED_UCI), iat, exp))),
+                Reason.REVOKED);
+        deny(
+                "DCC whose country (iss) and UCI a revocation list holds: REVOKED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(withCi(vaccination(2, 2, "2021-10-01"), REVOKED_CC_UCI), iat, exp))),
+                Reason.REVOKED);
+        deny(
+                "DCC whose iss is no text, its entry's co and UCI listed: REVOKED",
+                hc1(cose(
+                        dcc,
+                        KidIn.PROTECTED,
+                        cwt(withCi(vaccination(2, 2, "2021-10-01"), REVOKED_CC_UCI), iat, exp, -1, false))),
+                Reason.REVOKED);
+        deny("DCC whose ES256 signature (r) is listed: REVOKED", hc1(signatureRevoked), Reason.REVOKED);
+        deny("DCC whose PS256 signature is listed: REVOKED", hc1(signatureRevokedPs256), Reason.REVOKED);
+        ObjectNode olderListed = withCi(vaccination(1, 2, "2021-09-01"), REVOKED_UCI);
+        olderListed.withArray("v").add(vaccination(2, 2, "2021-10-01").path("v").get(0));
+        deny(
+                "DCC with two entries, the older one's UCI listed: REVOKED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(olderListed, iat, exp))),
+                Reason.REVOKED);
+        idCheck(
+                "DCC whose UCI only another signer's list holds: CHECK_ID",
+                NativeVectors.RESTAURANT,
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, exp))));
+    }
+
+    private static ObjectNode withCi(ObjectNode dgc, String ci) {
+        ((ObjectNode) dgc.path("v").get(0)).put("ci", ci);
+        return dgc;
     }
 
     private static final Expect ID = Expect.of(Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED);
