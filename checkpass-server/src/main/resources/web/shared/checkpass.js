@@ -997,9 +997,9 @@ export async function runConformance(cases, bundles) {
     for (let i = 0; i < c.steps.length; i++) {
       const step = c.steps[i];
       const r = await verifier.verify(step.text, c.venueType, Date.parse(step.at));
-      const got = [r.verdict, r.reason, r.condition ? r.condition.id : '-', r.serial || '-', r.maskedName || '-'].join('/');
+      const got = [r.verdict, r.reason, r.condition ? r.condition.id : '-', r.serial || '-', r.maskedName || '-', r.birthYear || '-'].join('/');
       const d = step.display || {};
-      const want = [step.verdict, step.reason, step.condition || '-', d.serial || '-', d.maskedName || '-'].join('/');
+      const want = [step.verdict, step.reason, step.condition || '-', d.serial || '-', d.maskedName || '-', d.birthYear || '-'].join('/');
       if (got !== want) mismatches.push(`${c.name} step ${i + 1}: want ${want}, got ${got}`);
     }
   }

@@ -36,6 +36,8 @@ const MAX_SECONDS_EXCLUSIVE = 253402300800;
 const DAY = 86400;
 /** SNOMED CT "not detected". */
 const TEST_NOT_DETECTED = '260415000';
+/** SNOMED CT "detected". */
+const TEST_DETECTED = '260373001';
 /** DCC key-usage OIDs by type, in both encodings issuers used (HCERT spec §5.1). */
 const DCC_KEY_USAGE = {
   t: ['1.3.6.1.4.1.1847.2021.1.1', '1.3.6.1.4.1.0.1847.2021.1.1'],
@@ -91,6 +93,11 @@ async function judgeForeign(verifier, format, text, venueType, nowMs) {
   const expired = facts.exp !== null && (format === 'DCC' ? nowMs > facts.exp * 1000 : nowMs >= facts.exp * 1000);
   if (expired) return deny('CREDENTIAL_EXPIRED');
   const r = verifier.decideAtVenue({ ...facts, devicePoint: null }, venueType, nowMs);
+  // A genuine pass that proves no usable status reads as UNVACCINATED; say why it is refused (PassVerifier).
+  if (facts.statusProven === false && r.verdict === 'DENY' && r.reason === 'NOT_ACCEPTED_HERE') {
+    r.reason = 'STATUS_NOT_PROVEN';
+    r.reasonText = deny('STATUS_NOT_PROVEN').reasonText;
+  }
   if (r.serial !== undefined) {
     r.format = format;
     if (facts.exp === null) delete r.expiresAt;
@@ -107,7 +114,7 @@ async function judgeForeign(verifier, format, text, venueType, nowMs) {
 // not parse is left out (and logged), so its keys stay untrusted while the rest keeps working.
 
 export function emptyTrust() {
-  return { dcc: new Map(), shc: new Map(), nzcp: new Map() };
+  return { dcc: new Map(), dccRevocations: new Map(), shc: new Map(), nzcp: new Map() };
 }
 
 /** The bundle's `foreign` map as plain JavaScript, or null. */
@@ -124,6 +131,11 @@ export async function readForeignTrust(doc) {
     const key = hex(signer.kid);
     if (!trust.dcc.has(key)) trust.dcc.set(key, []);
     trust.dcc.get(key).push(signer);
+  });
+  await each(doc.dccRevocations, 'dccRevocations', async (entry) => {
+    const list = readDccRevocationList(entry);
+    if (!trust.dccRevocations.has(list.kid)) trust.dccRevocations.set(list.kid, []);
+    trust.dccRevocations.get(list.kid).push(list);
   });
   await each(doc.shc, 'shc', async (entry) => {
     for (const key of await readShcIssuer(entry)) {
@@ -172,6 +184,64 @@ function readDccSigner(entry) {
     authorized: authorizedTypes(certificate), spki: certificate.spki, key: null,
   };
   return signer;
+}
+
+/** A DCC revocation list (io.checkpass.core.foreign.dcc.DccRevocationList.fromJson): kid, hashType, 16-byte hashes. */
+function readDccRevocationList(entry) {
+  if (!isObject(entry)) throw new FormatError('a DCC revocation list is an object');
+  const base64 = (v, field) => {
+    if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) throw new FormatError(`no base64 '${field}'`);
+    return fromBase64(v);
+  };
+  const kid = base64(entry.kid, 'kid');
+  if (kid.length === 0 || kid.length > 64) throw new FormatError('a DCC revocation list key id is 1..64 bytes');
+  const type = typeof entry.hashType === 'string' ? entry.hashType.toUpperCase() : '';
+  if (!['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'].includes(type)) throw new FormatError('unknown DCC revocation hashType');
+  if (!Array.isArray(entry.hashes) || entry.hashes.length > 1000000) throw new FormatError('no list of hashes');
+  const hashes = new Set();
+  for (const text of entry.hashes) {
+    const hash = base64(text, 'hashes');
+    if (hash.length !== 16) throw new FormatError('a DCC revocation hash is 16 bytes');
+    if (hashes.has(hex(hash))) throw new FormatError('a DCC revocation hash is listed twice');
+    hashes.add(hex(hash));
+  }
+  return { kid: hex(kid), type, hashes };
+}
+
+/**
+ * Whether a revocation list of the signing key id holds the certificate (io.checkpass.core.foreign.dcc.DccRevocations):
+ * any entry's UCI, any country (the CWT iss, then the entries' co) with any UCI, or the signature (ES256: its r).
+ */
+async function dccRevoked(trust, kid, hcert, types, iss, alg, signature) {
+  const lists = kid === null ? undefined : trust.dccRevocations.get(hex(kid));
+  if (lists === undefined) return false;
+  const allOf = (field) => {
+    const values = [];
+    for (const type of types) {
+      if (!Array.isArray(hcert[type])) continue;
+      for (const e of hcert[type]) {
+        const v = isObject(e) ? javaText(e[field]) : null;
+        if (v !== null && !values.includes(v)) values.push(v);
+      }
+    }
+    return values;
+  };
+  const hash = async (bytes) => hex((await sha256(bytes)).slice(0, 16));
+  const utf8 = (text) => new TextEncoder().encode(text);
+  const cis = allOf('ci');
+  const countries = javaBlank(iss) ? [] : [iss];
+  for (const co of allOf('co')) if (!countries.includes(co)) countries.push(co);
+  for (const list of lists) {
+    if (list.type === 'UCI') {
+      for (const ci of cis) if (list.hashes.has(await hash(utf8(ci)))) return true;
+    } else if (list.type === 'COUNTRYCODEUCI') {
+      for (const ci of cis) for (const country of countries) if (list.hashes.has(await hash(utf8(country + ci)))) return true;
+    } else {
+      const signed = alg === ALG_ES256 ? signature.slice(0, Math.floor(signature.length / 2)) : signature;
+      if (list.hashes.has(await hash(signed))) return true;
+    }
+  }
+  return false;
 }
 
 /** The DCC types a signer may sign: all unless its extended key usage names DCC OIDs (io.checkpass.core.foreign.dcc.DccSigner). */
@@ -314,7 +384,7 @@ async function readDcc(trust, text) {
   const iat = epochClaim(claims['6']);
   const exp = epochClaim(claims['4']);
   if (iat === null || exp === null) return refuse('MALFORMED');
-  if (claims['1'] !== undefined && typeof claims['1'] !== 'string') return refuse('MALFORMED');
+  // iss is optional and informational (hcert §3.3.3): one that is not text is left aside, as Java warns and does.
 
   // The verifying certificate was valid at iat.
   verified = verified.filter((s) => iat * 1000 >= s.notBefore && iat * 1000 <= s.notAfter);
@@ -322,11 +392,21 @@ async function readDcc(trust, text) {
 
   const dgc = readDgc(hcert);
   if (dgc === null) return refuse('MALFORMED');
-  if (!verified.some((s) => s.authorized.has(dgc.type))) return refuse('KEY_NOT_AUTHORIZED');
+  // Strict on trust: the key usage must allow every kind of entry the payload holds.
+  if (!verified.some((s) => dgc.types.every((type) => s.authorized.has(type)))) return refuse('KEY_NOT_AUTHORIZED');
+  const cwtIssuer = typeof claims['1'] === 'string' ? claims['1'] : '';
+  if (await dccRevoked(trust, kid, hcert, dgc.types, cwtIssuer, alg, cose.signature)) return refuse('REVOKED');
 
-  let issuer = typeof claims['1'] === 'string' ? claims['1'] : '';
-  if (javaBlank(issuer) || issuer.length > 32) issuer = verified[0].country !== '' ? verified[0].country : dgc.country;
-  return { issuer, serial: dgc.id, iat, exp, status: dgc.status, from: dgc.from, until: dgc.until, ...display(dgc.name, dgc.birthYear) };
+  let issuer = cwtIssuer;
+  const country = dgc.e === null ? null : javaText(dgc.e.co);
+  if (javaBlank(issuer) || issuer.length > 32) issuer = verified[0].country !== '' ? verified[0].country : (country || '');
+  // The pass id is the certificate id (UVCI); without one, a hash of the signature (HcertVerifier.signatureId).
+  const ci = dgc.e === null ? null : javaText(dgc.e.ci);
+  const serial = ci !== null ? ci : 'sig:' + hex((await sha256(cose.signature)).slice(0, 16));
+  return {
+    issuer, serial, iat, exp, status: dgc.status, from: dgc.proven ? dgc.from : iat, until: dgc.until,
+    statusProven: dgc.proven, ...display(dgc.name, dgc.birthYear),
+  };
 }
 
 async function verifyDcc(signer, data, signature) {
@@ -347,70 +427,195 @@ function epochClaim(value) {
 }
 
 /**
- * The DCC payload, leniently: the type with its entry (the latest of several), the name and birth year. Value-set
- * fields may be empty; a date of birth may be partial. What the status needs (dose numbers, dates, the test result)
- * must be there and readable; without it, null (MALFORMED).
+ * The DCC payload, read as leniently as the Java reader (io.checkpass.core.foreign.dcc.Dgc): only a payload that is
+ * not a map cannot be read (null, MALFORMED). Every entry of every kind is a candidate; the first kind in v, t, r
+ * order that has one is read, and of its entries the most recent (latest date, then highest dose; the first on a
+ * tie). Value-set fields may be empty, dates partial, numbers strings. What the status needs but cannot be read
+ * (no entry, no product, dose or date, a test without a known result) leaves the status unproven: UNVACCINATED
+ * from iat, which the dispatcher refuses as STATUS_NOT_PROVEN where the venue would refuse the unvaccinated.
+ * Schema deviations are Java's warnings; the page shows the verdict only, so they are not collected here.
  */
 function readDgc(dgc) {
   if (!isObject(dgc)) return null;
-  const nam = isObject(dgc.nam) ? dgc.nam : null;
-  if (nam === null) return null;
-  const text = (v) => (typeof v === 'string' && v.length <= DCC_MAX_TEXT ? v : null);
-  const types = ['v', 't', 'r'].filter((t) => dgc[t] !== undefined && dgc[t] !== null);
-  if (types.length === 0) return null;
-  // As the Java reader: the schema allows one kind; of several, the first in v, t, r order is read.
-  if (types.length > 1) console.warn(`DCC holds entries of ${types.length} kinds; reading '${types[0]}'`);
-  const type = types[0];
-  const list = dgc[type];
-  if (!Array.isArray(list) || list.length === 0) return null;
-  const readEntry = (e) => {
-    if (!isObject(e)) return null;
-    if (type === 'v') {
-      const dn = dose(e.dn);
-      const sd = dose(e.sd);
-      const dt = dccDate(e.dt);
-      if (dn === null || sd === null || dt === null) return null;
-      const complete = dn >= 1 && sd >= 1 && dn >= sd;
-      return { e, at: dt, status: complete ? 'vaccinated' : 'unvaccinated', from: complete && dn === sd ? dt + 14 * DAY : dt, until: null };
-    }
-    if (type === 't') {
-      const sc = dccInstant(e.sc);
-      const tr = text(e.tr);
-      if (sc === null || tr === null) return null;
-      const negative = tr === TEST_NOT_DETECTED;
-      return { e, at: sc, status: negative ? 'tested' : 'unvaccinated', from: sc, until: negative ? sc + 48 * 3600 : null };
-    }
-    const df = dccDate(e.df);
-    const du = dccDate(e.du);
-    if (df === null || du === null) return null;
-    return { e, at: df, status: 'recovered', from: df, until: du + DAY };
-  };
-  let chosen = null;
-  for (const e of list) {
-    const read = readEntry(e);
-    if (read === null) return null;
-    if (chosen === null || read.at >= chosen.at) chosen = read;
+  let name = '';
+  if (isObject(dgc.nam)) {
+    const nam = dgc.nam;
+    const fn = javaText(nam.fn);
+    const gn = javaText(nam.gn);
+    name = fn !== null || gn !== null ? join(gn, fn) : join(javaText(nam.gnt), javaText(nam.fnt)).replace(/</g, ' ');
   }
-  if (list.length > 1) console.warn(`DCC holds ${list.length} '${type}' entries; reading the latest`);
-  const id = text(chosen.e.ci); // the pass id, which check-ins carry: required, not a value-set field
-  if (id === null || id === '') return null;
-  const fn = text(nam.fn);
-  const gn = text(nam.gn);
-  const name = fn || gn ? join(gn, fn) : join(text(nam.gnt), text(nam.fnt)).replace(/</g, ' ');
-  const dob = typeof dgc.dob === 'string' ? dgc.dob : '';
-  const birthYear = /^(19|20)\d\d/.test(dob) ? Number(dob.substring(0, 4)) : null;
-  return { type, status: chosen.status, from: chosen.from, until: chosen.until, id, country: text(chosen.e.co) || '', name: name.trim(), birthYear };
+  // The year dob starts with, whatever follows it (Dgc reads it from any form issuers used).
+  const dobMatch = LENIENT_DATE.exec(dgc.dob === undefined || dgc.dob === null ? '' : javaAsText(dgc.dob));
+  const birthYear = dobMatch ? Number(dobMatch[1]) : null;
+
+  const types = [];
+  const candidates = [];
+  for (const type of ['v', 't', 'r']) {
+    const entries = dgc[type];
+    if (entries === undefined || entries === null) continue;
+    types.push(type);
+    if (!Array.isArray(entries)) continue;
+    for (const e of entries) if (isObject(e)) candidates.push({ type, e });
+  }
+  const base = { types, name: name.trim(), birthYear };
+  if (candidates.length === 0) return { ...base, type: null, e: null, ...unproven() };
+  const type = candidates[0].type;
+  let chosen = null;
+  let chosenKey = null;
+  for (const c of candidates) {
+    if (c.type !== type) continue;
+    const at = lenientInstant(c.e[{ v: 'dt', t: 'sc', r: 'df' }[type]], true);
+    const key = [at === null ? -Infinity : at, javaAsInt(c.e.dn)];
+    if (chosen === null || key[0] > chosenKey[0] || (key[0] === chosenKey[0] && key[1] > chosenKey[1])) {
+      chosen = c;
+      chosenKey = key;
+    }
+  }
+  return { ...base, type, e: chosen.e, ...dgcStatus(type, chosen.e) };
+}
+
+/** A status that is not proven: UNVACCINATED, from iat (filled in by readDcc), with no end. */
+function unproven() {
+  return { proven: false, status: 'unvaccinated', from: null, until: null };
+}
+
+/** The status one entry proves (Dgc.status, statusValidFrom, statusValidUntil), or unproven(). */
+function dgcStatus(type, e) {
+  if (type === 'v') {
+    const dn = doseValue(e.dn);
+    const sd = doseValue(e.sd);
+    const dt = e.dt === undefined || e.dt === null ? null : lenientInstant(e.dt, true);
+    if (javaText(e.mp) === null || dn === null || sd === null || dt === null) return unproven();
+    const complete = dn >= sd;
+    return { proven: true, status: complete ? 'vaccinated' : 'unvaccinated', from: complete && dn === sd ? dt + 14 * DAY : dt, until: null };
+  }
+  if (type === 't') {
+    const tr = javaText(e.tr);
+    const sc = lenientInstant(e.sc, true);
+    if (tr === null || (tr !== TEST_NOT_DETECTED && tr !== TEST_DETECTED) || sc === null) return unproven();
+    const negative = tr === TEST_NOT_DETECTED;
+    return { proven: true, status: negative ? 'tested' : 'unvaccinated', from: sc, until: negative ? sc + 48 * 3600 : null };
+  }
+  const df = lenientInstant(e.df, true);
+  const du = lenientInstant(e.du, false);
+  if (df === null || du === null) return unproven();
+  return { proven: true, status: 'recovered', from: df, until: du + DAY };
 }
 
 function join(first, last) {
   return ((first || '') + ' ' + (last || '')).trim();
 }
 
-function dose(v) {
-  return Number.isInteger(v) && v >= 0 && v <= 9 ? v : null;
+/** Jackson's asText of a CBOR scalar (numbers, booleans, byte strings as base64); '' for a map or a list. */
+function javaAsText(v) {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Uint8Array) {
+    let s = '';
+    for (const b of v) s += String.fromCharCode(b);
+    return btoa(s);
+  }
+  return '';
 }
 
-/** A DCC date (a date-time is cut to its date) as seconds at UTC midnight, or null. */
+/** A text field as Dgc reads it: any scalar as its text, null when missing, empty, too long or not a scalar. */
+function javaText(v) {
+  if (v === undefined || v === null || typeof v === 'object' && !(v instanceof Uint8Array)) return null;
+  const text = javaAsText(v);
+  return text === '' || text.length > DCC_MAX_TEXT ? null : text;
+}
+
+/** Jackson's asInt(0), as Dgc orders entries of the same date by dose. */
+function javaAsInt(v) {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v !== 'string') return 0;
+  const t = v.trim();
+  if (/^[+-]?\d{1,9}$/.test(t)) return Number(t);
+  const n = Number(t);
+  return t !== '' && Number.isFinite(n) ? Math.trunc(n) : 0;
+}
+
+/** A dose number of 1 to 99: an integer, an integral float or a string of up to 4 digits; else null. */
+function doseValue(v) {
+  let n;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && /^\d{1,4}$/.test(v)) n = Number(v);
+  else return null;
+  return Number.isInteger(n) && n >= 1 && n <= 99 ? n : null;
+}
+
+/** Dgc's LENIENT_DATE: a year, then an optional month and day, then anything. */
+const LENIENT_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(.*)$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(:?)(\d{2})?(?::(\d{2}))?)?$/;
+
+function daysIn(year, month) {
+  return new Date(utc(year, month + 1, 1) - DAY * 1000).getUTCDate();
+}
+
+function utc(year, month, day) {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getTime();
+}
+
+/**
+ * A DCC date or date-time as seconds, read as Dgc.lenientInstant reads it: epoch seconds; a date-time with an offset
+ * (Z, +HH:MM, +HHMM, +HH) or without one (UTC); else a date, possibly partial (a year, a year-month, or a 00 month or
+ * day), read at the end of the period it names when it starts a status ({@code start}) and at its beginning when it
+ * ends one. Null if unreadable.
+ */
+function lenientInstant(v, start) {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number') return v >= 0 && v < MAX_SECONDS_EXCLUSIVE ? Math.floor(v) : null;
+  if (typeof v !== 'string') return null;
+  const text = v.trim();
+  if (text.length > 64) return null;
+  const t = DATE_TIME.exec(text);
+  if (t) {
+    const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(t[i]));
+    const second = t[6] === undefined ? 0 : Number(t[6]);
+    const fraction = t[7] === undefined ? 0 : Number(t[7]);
+    const colon = t[11] === ':';
+    const offsetMinutes = t[9] === undefined ? 0 : (t[9] === '-' ? -1 : 1) * (Number(t[10]) * 60 + Number(t[12] || 0));
+    // Java's forms: none; Z or ±HH:MM[:SS] (strict, colons); ±HHMM or ±HH (and Z) with day and 24:00 made valid.
+    const form = t[8] !== undefined ? 'z' : t[9] === undefined ? 'none' : colon ? 'colon' : t[13] !== undefined ? 'bad' : 'compact';
+    const offsetOk = form !== 'bad' && (t[9] === undefined || (Number(t[10]) <= 18 && Number(t[12] || 0) <= 59
+      && (form !== 'colon' || t[12] !== undefined) && (form !== 'compact' || t[12] !== undefined || t[11] === '')
+      && Math.abs(offsetMinutes) <= 18 * 60 && Number(t[13] || 0) <= 59));
+    const timeOk = minute <= 59 && second <= 59;
+    const dateOk = month >= 1 && month <= 12 && day >= 1;
+    if (offsetOk && timeOk && dateOk) {
+      const smart = form === 'z' || form === 'compact';
+      let valid = day <= daysIn(year, month) && hour <= 23;
+      let d = day;
+      let h = hour;
+      if (!valid && smart && day <= 31 && (hour <= 23 || (hour === 24 && minute === 0 && second === 0 && fraction === 0))) {
+        d = Math.min(day, daysIn(year, month));
+        valid = true;
+      }
+      if (valid) {
+        const seconds = (t[13] === undefined ? 0 : (t[9] === '-' ? -1 : 1) * Number(t[13]));
+        return Math.floor(utc(year, month, d) / 1000) + h * 3600 + minute * 60 + second - offsetMinutes * 60 - seconds;
+      }
+    }
+  }
+  const m = LENIENT_DATE.exec(text);
+  if (!m) return null;
+  const rest = m[4];
+  if (rest !== '' && !rest.startsWith('T') && !rest.startsWith(' ')) return null;
+  const year = Number(m[1]);
+  const month = m[2] === undefined ? 0 : Number(m[2]);
+  const day = m[3] === undefined ? 0 : Number(m[3]);
+  if (month > 12 || day > 31) return null;
+  let ms;
+  if (month === 0) ms = start ? utc(year, 12, 31) : utc(year, 1, 1);
+  else if (day === 0) ms = start ? utc(year, month, daysIn(year, month)) : utc(year, month, 1);
+  else ms = utc(year, month, Math.min(day, daysIn(year, month)));
+  return Math.floor(ms / 1000);
+}
+
+/** A full date (a date-time is cut to its date) as seconds at UTC midnight, or null: SHC and NZCP dates. */
 function dccDate(v) {
   if (typeof v !== 'string') return null;
   const m = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(v);
@@ -421,7 +626,7 @@ function dccDate(v) {
   return ms / 1000;
 }
 
-/** A DCC date-time with an offset, or epoch seconds (CBOR tag 1), as seconds; else null. */
+/** A date-time with an offset, or epoch seconds, as seconds; else null: SHC dates. */
 function dccInstant(v) {
   if (typeof v === 'number') return Number.isFinite(v) ? Math.floor(v) : null;
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) return null;

@@ -1,6 +1,7 @@
 package io.checkpass.conformance.vectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import io.checkpass.conformance.vectors.NativeVectors.Case;
@@ -14,6 +15,8 @@ import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.EcJwk;
 import io.checkpass.core.foreign.ForeignTrust;
+import io.checkpass.core.foreign.dcc.DccRevocationList.HashType;
+import io.checkpass.core.foreign.dcc.DccRevocations;
 import io.checkpass.core.foreign.dcc.DccSigner;
 import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.core.foreign.shc.ShcIssuer;
@@ -38,13 +41,13 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.Deflater;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -70,6 +73,11 @@ public final class ForeignVectors {
     static final String NZCP_DID = "did:web:nzcp.vectors.checkpass.example";
     static final String NZCP_KID = "key-1";
     static final String REVOKED_RID = "revokedRid01";
+    static final String REVOKED_UCI = "URN:UVCI:01DE/VECTORS/REVOKED";
+    static final String REVOKED_CC_UCI = "URN:UVCI:01DE/VECTORS/REVOKED-CC";
+    /** The UCI of vaccination(2, 2, …), which an unusable list and another signer's list hold. */
+    static final String VACCINATED_UCI = "URN:UVCI:01DE/VECTORS/V22";
+
     private static final Instant CERTIFICATE_FROM = Instant.parse("2021-01-01T00:00:00Z");
     private static final Instant CERTIFICATE_UNTIL = Instant.parse("2023-01-01T00:00:00Z");
 
@@ -86,6 +94,10 @@ public final class ForeignVectors {
     private final KeyPair untrustedShcKey;
     private final ObjectNode untrustedShcJwk;
     private final KeyPair nzcpKey;
+    /** Passes whose COSE signature a SIGNATURE revocation list holds (ES256 by dcc, PS256 by rsaDcc). */
+    private final byte[] signatureRevoked;
+
+    private final byte[] signatureRevokedPs256;
     private final List<Case> cases = new ArrayList<>();
 
     /** A DCC document signer: its key pair and certificate. */
@@ -109,14 +121,26 @@ public final class ForeignVectors {
         this.untrustedShcKey = keyPair("EC");
         this.untrustedShcJwk = jwk(untrustedShcKey, false);
         this.nzcpKey = keyPair("EC");
+        byte[] vaccinated =
+                cwt(vaccination(2, 2, "2021-10-01"), at.minus(Duration.ofDays(1)), at.plus(Duration.ofDays(180)));
+        this.signatureRevoked = cose(dcc, KidIn.PROTECTED, vaccinated);
+        this.signatureRevokedPs256 = cose(rsaDcc, KidIn.PROTECTED, vaccinated);
     }
 
     /**
      * One valid pass per format, issued shortly before {@code at}, and the trust material that vouches for them:
-     * for tests that show foreign passes to a scanner (a DCC vaccination 2/2, an SHC with two Moderna doses, an NZCP).
+     * for tests that show foreign passes to a scanner (a DCC vaccination 2/2, an SHC with two Moderna doses, an NZCP),
+     * a DCC that bends the schema (its dose numbers as strings), read with warnings, and the DCC issuer's signing of
+     * any payload (issued a day before {@code at}, expiring 180 days after), for differential tests.
      */
     public record Samples(
-            ObjectNode trust, String dcc, String dccPs256, String shc, String nzcp, Map<String, String> lenientDccs) {}
+            ObjectNode trust,
+            String dcc,
+            String dccPs256,
+            String shc,
+            String nzcp,
+            String dccWithWarnings,
+            Function<JsonNode, String> signDcc) {}
 
     /** Fresh test issuers and one valid pass of each format at {@code at}. */
     public static Samples samples(Es256 es256, Instant at) {
@@ -147,29 +171,24 @@ public final class ForeignVectors {
                         at.minus(Duration.ofDays(30)).getEpochSecond(),
                         at.plus(Duration.ofDays(365)).getEpochSecond(),
                         false),
-                v.lenientDccs(at));
+                hc1(v.cose(
+                        v.dcc,
+                        KidIn.PROTECTED,
+                        cwt(
+                                dosesAsText(vaccination(2, 2, "2021-10-01")),
+                                at.minus(Duration.ofDays(1)),
+                                at.plus(Duration.ofDays(180))))),
+                dgc -> hc1(v.cose(
+                        v.dcc,
+                        KidIn.PROTECTED,
+                        cwt(dgc, at.minus(Duration.ofDays(1)), at.plus(Duration.ofDays(180))))));
     }
 
-    /**
-     * Validly signed DCCs whose payload bends the schema the way real issuers did, by what each shows: empty
-     * value-set fields, a date of birth with only a year, dose 0 of 2, two vaccination entries (1/2, then 2/2).
-     */
-    private Map<String, String> lenientDccs(Instant at) {
-        Instant iat = at.minus(Duration.ofDays(1));
-        Instant exp = at.plus(Duration.ofDays(180));
-        ObjectNode emptyValueSets = vaccination(2, 2, "2021-10-01");
-        ObjectNode entry = (ObjectNode) emptyValueSets.path("v").get(0);
-        entry.put("tg", "").put("vp", "").put("mp", "").put("ma", "");
-        ObjectNode yearOnly = vaccination(2, 2, "2021-10-01").put("dob", "1964");
-        ObjectNode doseZero = vaccination(0, 2, "2021-10-01");
-        ObjectNode twoEntries = vaccination(1, 2, "2021-09-01");
-        twoEntries.withArray("v").add(vaccination(2, 2, "2021-10-01").path("v").get(0));
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put("empty value-set fields", hc1(cose(dcc, KidIn.PROTECTED, cwt(emptyValueSets, iat, exp))));
-        out.put("date of birth 1964", hc1(cose(dcc, KidIn.PROTECTED, cwt(yearOnly, iat, exp))));
-        out.put("dose 0 of 2", hc1(cose(dcc, KidIn.PROTECTED, cwt(doseZero, iat, exp))));
-        out.put("doses 1/2 and 2/2", hc1(cose(dcc, KidIn.PROTECTED, cwt(twoEntries, iat, exp))));
-        return out;
+    /** The dose numbers as strings ("2"), which readers read with a warning for each. */
+    private static ObjectNode dosesAsText(ObjectNode dgc) {
+        ObjectNode entry = (ObjectNode) dgc.path("v").get(0);
+        entry.put("dn", entry.path("dn").asText()).put("sd", entry.path("sd").asText());
+        return dgc;
     }
 
     /**
@@ -179,6 +198,24 @@ public final class ForeignVectors {
      */
     ObjectNode bundleTrust() {
         ObjectNode trust = trust();
+        // DCC revocation lists: a UCI, a country and UCI, two signatures; a list under another signer's key id holding
+        // the UCI every valid vaccination case carries; and an unusable list (a hash twice) that would revoke them.
+        ArrayNode lists = trust.withArray(ForeignTrust.DCC_REVOCATIONS);
+        revocationList(lists, dcc, HashType.UCI, DccRevocations.hash(REVOKED_UCI));
+        revocationList(lists, dcc, HashType.COUNTRYCODEUCI, DccRevocations.hash("DE" + REVOKED_CC_UCI));
+        revocationList(
+                lists,
+                dcc,
+                HashType.SIGNATURE,
+                DccRevocations.signatureHash(CoseSign1.ALG_ES256, signatureOf(signatureRevoked)));
+        revocationList(
+                lists,
+                rsaDcc,
+                HashType.SIGNATURE,
+                DccRevocations.signatureHash(CoseSign1.ALG_PS256, signatureOf(signatureRevokedPs256)));
+        revocationList(lists, testsOnlyDcc, HashType.UCI, DccRevocations.hash(VACCINATED_UCI));
+        byte[] twice = DccRevocations.hash(VACCINATED_UCI);
+        revocationList(lists, dcc, HashType.UCI, twice, twice);
         trust.withArray("dcc")
                 .addObject()
                 .put("certificate", "bm90IGEgY2VydGlmaWNhdGU=")
@@ -189,6 +226,20 @@ public final class ForeignVectors {
         ObjectNode nzcp = trust.withArray("nzcp").addObject().put("did", "did:web:unusable.example");
         nzcp.set("didDocument", didDocument("did:web:unusable.example", NZCP_DID));
         return trust;
+    }
+
+    private static void revocationList(ArrayNode lists, DccIssuer issuer, HashType type, byte[]... hashes) {
+        ObjectNode list = lists.addObject()
+                .put("kid", Base64.getEncoder().encodeToString(issuer.kid()))
+                .put("hashType", type.name());
+        ArrayNode array = list.putArray("hashes");
+        for (byte[] hash : hashes) {
+            array.add(Base64.getEncoder().encodeToString(hash));
+        }
+    }
+
+    private static byte[] signatureOf(byte[] cose) {
+        return CoseSign1.decode(cose, 1024, 64 * 1024).signature();
     }
 
     /** The trust material of the test issuers (not of the untrusted ones), for the main bundle's foreign section. */
@@ -212,6 +263,8 @@ public final class ForeignVectors {
     /** Every foreign case, at lunch on the vectors' day (restaurants and karaoke bars require a pass). */
     List<Case> cases() {
         dccCases();
+        lenientDccCases();
+        revocationCases();
         shcCases();
         nzcpCases();
         return List.copyOf(cases);
@@ -343,6 +396,310 @@ public final class ForeignVectors {
                 Reason.MALFORMED);
         deny("DCC cut short: MALFORMED", valid.substring(0, valid.length() - 30), Reason.MALFORMED);
         deny("DCC prefix only: MALFORMED", "HC1:", Reason.MALFORMED);
+    }
+
+    /**
+     * Validly signed DCCs whose payload bends the schema the way real issuers did, one per class the readers read
+     * leniently (Dgc): the page must give Java's verdict, reason, pass id and display for each.
+     */
+    private void lenientDccCases() {
+        Instant iat = at.minus(Duration.ofDays(1));
+        Instant exp = at.plus(Duration.ofDays(180));
+        ObjectNode emptyValueSets = vaccination(2, 2, "2021-10-01");
+        ((ObjectNode) emptyValueSets.path("v").get(0))
+                .put("tg", "")
+                .put("vp", "")
+                .put("ma", "")
+                .put("co", "");
+        lenient(
+                "empty value-set codes (tg, vp, ma, co): CHECK_ID",
+                NativeVectors.RESTAURANT,
+                emptyValueSets,
+                iat,
+                exp,
+                ID);
+        ObjectNode noProduct = vaccination(2, 2, "2021-10-01");
+        ((ObjectNode) noProduct.path("v").get(0)).put("mp", "");
+        lenient(
+                "empty product (mp) at a karaoke: genuine, but proves no status: STATUS_NOT_PROVEN",
+                NativeVectors.KARAOKE,
+                noProduct,
+                iat,
+                exp,
+                NOT_PROVEN);
+        lenient(
+                "empty product (mp) at a restaurant: read as unvaccinated, ID check with the condition",
+                NativeVectors.RESTAURANT,
+                noProduct,
+                iat,
+                exp,
+                Expect.of(Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED).because("party_one_unvaccinated"));
+        for (String dob :
+                List.of("1964", "1964-08", "1963-00", "1964-00-00", "1964-08-12T00:00:00", "1964-08-12T00:00:00Z")) {
+            lenient(
+                    "date of birth " + dob + ": its year",
+                    NativeVectors.RESTAURANT,
+                    vaccination(2, 2, "2021-10-01").put("dob", dob),
+                    iat,
+                    exp,
+                    ID);
+        }
+        for (String dob : List.of("1850-01-01", "2100", "2101-01-01", "", "unknown")) {
+            lenient(
+                    "date of birth '" + dob + "': CHECK_ID, a birth year only from 1900 to 2100",
+                    NativeVectors.RESTAURANT,
+                    vaccination(2, 2, "2021-10-01").put("dob", dob),
+                    iat,
+                    exp,
+                    ID);
+        }
+        ObjectNode numericDob = vaccination(2, 2, "2021-10-01");
+        numericDob.put("dob", 1964);
+        lenient("date of birth as the number 1964: its year", NativeVectors.RESTAURANT, numericDob, iat, exp, ID);
+        ObjectNode noName = vaccination(2, 2, "2021-10-01");
+        noName.remove("nam");
+        lenient("no name (nam): CHECK_ID, nothing to show", NativeVectors.RESTAURANT, noName, iat, exp, ID);
+        ObjectNode transliterated = vaccination(2, 2, "2021-10-01");
+        ((ObjectNode) transliterated.path("nam")).remove(List.of("fn", "gn"));
+        ((ObjectNode) transliterated.path("nam")).put("fnt", "MUSTER<MANN").put("gnt", "ERIKA<MARIA");
+        lenient("only the transliterated name: shown", NativeVectors.RESTAURANT, transliterated, iat, exp, ID);
+        lenient(
+                "vaccination dated by its month (2021-10, read as its last day): CHECK_ID",
+                NativeVectors.KARAOKE,
+                vaccination(2, 2, "2021-10"),
+                iat,
+                exp,
+                ID);
+        lenient(
+                "vaccination dated by its year (2021, read as 31 December): not yet valid at a karaoke",
+                NativeVectors.KARAOKE,
+                vaccination(2, 2, "2021"),
+                iat,
+                exp,
+                Expect.of(Verdict.DENY, Reason.NOT_YET_VALID));
+        lenient(
+                "vaccination dated 2021-12-00 (read as 31 December): not yet valid at a karaoke",
+                NativeVectors.KARAOKE,
+                vaccination(2, 2, "2021-12-00"),
+                iat,
+                exp,
+                Expect.of(Verdict.DENY, Reason.NOT_YET_VALID));
+        lenient(
+                "vaccination dated with a date-time: CHECK_ID",
+                NativeVectors.KARAOKE,
+                vaccination(2, 2, "2021-10-01T10:00:00+02:00"),
+                iat,
+                exp,
+                ID);
+        lenient(
+                "vaccination dated 31 September (read as 30 September): CHECK_ID",
+                NativeVectors.KARAOKE,
+                vaccination(2, 2, "2021-09-31"),
+                iat,
+                exp,
+                ID);
+        lenient(
+                "vaccination with an unreadable date: STATUS_NOT_PROVEN at a karaoke",
+                NativeVectors.KARAOKE,
+                vaccination(2, 2, "1st October"),
+                iat,
+                exp,
+                NOT_PROVEN);
+        lenient(
+                "dose 0 of 2 at a karaoke: STATUS_NOT_PROVEN",
+                NativeVectors.KARAOKE,
+                vaccination(0, 2, "2021-10-01"),
+                iat,
+                exp,
+                NOT_PROVEN);
+        ObjectNode strings = vaccination(2, 2, "2021-10-01");
+        ((ObjectNode) strings.path("v").get(0)).put("dn", "2").put("sd", "2");
+        lenient("dose numbers as strings (\"2\" of \"2\"): CHECK_ID", NativeVectors.KARAOKE, strings, iat, exp, ID);
+        ObjectNode floats = vaccination(2, 2, "2021-10-01");
+        ((ObjectNode) floats.path("v").get(0)).put("dn", 3.0).put("sd", 2.0);
+        lenient(
+                "dose numbers as floats (3.0 of 2.0): a booster, CHECK_ID",
+                NativeVectors.KARAOKE,
+                floats,
+                iat,
+                exp,
+                ID);
+        ObjectNode twoEntries = vaccination(1, 2, "2021-09-01");
+        twoEntries.withArray("v").add(vaccination(2, 2, "2021-10-01").path("v").get(0));
+        lenient(
+                "two vaccination entries (1/2, then 2/2): the most recent is read",
+                NativeVectors.KARAOKE,
+                twoEntries,
+                iat,
+                exp,
+                ID);
+        ObjectNode reversed = vaccination(2, 2, "2021-10-01");
+        reversed.withArray("v").add(vaccination(1, 2, "2021-09-01").path("v").get(0));
+        lenient(
+                "two vaccination entries (2/2, then 1/2): the most recent is read",
+                NativeVectors.KARAOKE,
+                reversed,
+                iat,
+                exp,
+                ID);
+        ObjectNode sameDay = vaccination(2, 2, "2021-10-01");
+        sameDay.withArray("v").add(vaccination(3, 2, "2021-10-01").path("v").get(0));
+        lenient(
+                "two vaccination entries of one day (2/2, 3/2): the higher dose is read",
+                NativeVectors.KARAOKE,
+                sameDay,
+                iat,
+                exp,
+                ID);
+        ObjectNode testAndRecovery = recovery("2021-11-01", "2022-05-01");
+        testAndRecovery.set(
+                "t", test("260373001", at.minus(Duration.ofHours(5))).get("t"));
+        lenient(
+                "a recovery and a positive test: the test is read (v, then t, then r), not accepted at a karaoke",
+                NativeVectors.KARAOKE,
+                testAndRecovery,
+                iat,
+                exp,
+                Expect.of(Verdict.DENY, Reason.NOT_ACCEPTED_HERE));
+        ObjectNode brokenV = recovery("2021-11-01", "2022-05-01");
+        brokenV.put("v", "not a list");
+        lenient(
+                "a v that is not a list beside a recovery: the recovery is read",
+                NativeVectors.KARAOKE,
+                brokenV,
+                iat,
+                exp,
+                ID);
+        lenient(
+                "a recovery ending 2022-05 (read as its first day): CHECK_ID",
+                NativeVectors.KARAOKE,
+                recovery("2021-11", "2022-05"),
+                iat,
+                exp,
+                ID);
+        ObjectNode compactOffset = test("260415000", at.minus(Duration.ofHours(5)));
+        ((ObjectNode) compactOffset.path("t").get(0))
+                .put(
+                        "sc",
+                        at.minus(Duration.ofHours(5))
+                                        .atOffset(ZoneOffset.ofHours(9))
+                                        .toLocalDateTime() + "+0900");
+        lenient(
+                "a test sampled at a time with offset +0900: CHECK_ID",
+                NativeVectors.KARAOKE,
+                compactOffset,
+                iat,
+                exp,
+                ID);
+        ObjectNode emptyResult = test("", at.minus(Duration.ofHours(5)));
+        lenient(
+                "a test with an empty result at a karaoke: STATUS_NOT_PROVEN",
+                NativeVectors.KARAOKE,
+                emptyResult,
+                iat,
+                exp,
+                NOT_PROVEN);
+        ObjectNode unknownResult = test("1240581000000104", at.minus(Duration.ofHours(5)));
+        lenient(
+                "a test with a result outside the value set at a karaoke: STATUS_NOT_PROVEN",
+                NativeVectors.KARAOKE,
+                unknownResult,
+                iat,
+                exp,
+                NOT_PROVEN);
+        ObjectNode noEntry = person();
+        lenient(
+                "no v, t or r entry at a karaoke: STATUS_NOT_PROVEN",
+                NativeVectors.KARAOKE,
+                noEntry,
+                iat,
+                exp,
+                NOT_PROVEN);
+        ObjectNode noCi = vaccination(2, 2, "2021-10-01");
+        ((ObjectNode) noCi.path("v").get(0)).remove("ci");
+        lenient(
+                "no certificate id (ci): the pass id is a hash of the signature",
+                NativeVectors.KARAOKE,
+                noCi,
+                iat,
+                exp,
+                ID);
+        ObjectNode numericCi = vaccination(2, 2, "2021-10-01");
+        ((ObjectNode) numericCi.path("v").get(0)).put("ci", 12345);
+        lenient("a certificate id that is a number: read as its text", NativeVectors.KARAOKE, numericCi, iat, exp, ID);
+        ObjectNode testBesideVaccination = test("260415000", at.minus(Duration.ofHours(5)));
+        testBesideVaccination.set("v", vaccination(2, 2, "2021-10-01").get("v"));
+        deny(
+                "DCC lenient: a test beside a vaccination, signed by a tests-only certificate: KEY_NOT_AUTHORIZED",
+                hc1(cose(testsOnlyDcc, KidIn.PROTECTED, cwt(testBesideVaccination, iat, exp))),
+                Reason.KEY_NOT_AUTHORIZED);
+        ObjectNode testBesideBrokenV = test("260415000", at.minus(Duration.ofHours(5)));
+        testBesideBrokenV.put("v", "not a list");
+        deny(
+                "DCC lenient: a test beside a v that is not a list, by a tests-only certificate: KEY_NOT_AUTHORIZED",
+                hc1(cose(testsOnlyDcc, KidIn.PROTECTED, cwt(testBesideBrokenV, iat, exp))),
+                Reason.KEY_NOT_AUTHORIZED);
+        idCheck(
+                "CWT whose issuer (iss) is a number: left aside, CHECK_ID",
+                NativeVectors.RESTAURANT,
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, exp, -1, false))));
+        deny(
+                "a payload that is not a map: MALFORMED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(Json.MAPPER.getNodeFactory().textNode("v"), iat, exp))),
+                Reason.MALFORMED);
+        idCheck(
+                "DCC at its exp second, which hcert counts as valid: CHECK_ID",
+                NativeVectors.RESTAURANT,
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, at))));
+        deny(
+                "DCC a second after its exp: CREDENTIAL_EXPIRED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, at.minusSeconds(1)))),
+                Reason.CREDENTIAL_EXPIRED);
+    }
+
+    /** Revocation: each list of {@link #bundleTrust()} refuses what it holds, in Java and in the page. */
+    private void revocationCases() {
+        Instant iat = at.minus(Duration.ofDays(1));
+        Instant exp = at.plus(Duration.ofDays(180));
+        deny(
+                "DCC whose UCI a revocation list of its signer holds: REVOKED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(withCi(vaccination(2, 2, "2021-10-01"), REVOKED_UCI), iat, exp))),
+                Reason.REVOKED);
+        deny(
+                "DCC whose country (iss) and UCI a revocation list holds: REVOKED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(withCi(vaccination(2, 2, "2021-10-01"), REVOKED_CC_UCI), iat, exp))),
+                Reason.REVOKED);
+        deny(
+                "DCC whose iss is no text, its entry's co and UCI listed: REVOKED",
+                hc1(cose(
+                        dcc,
+                        KidIn.PROTECTED,
+                        cwt(withCi(vaccination(2, 2, "2021-10-01"), REVOKED_CC_UCI), iat, exp, -1, false))),
+                Reason.REVOKED);
+        deny("DCC whose ES256 signature (r) is listed: REVOKED", hc1(signatureRevoked), Reason.REVOKED);
+        deny("DCC whose PS256 signature is listed: REVOKED", hc1(signatureRevokedPs256), Reason.REVOKED);
+        ObjectNode olderListed = withCi(vaccination(1, 2, "2021-09-01"), REVOKED_UCI);
+        olderListed.withArray("v").add(vaccination(2, 2, "2021-10-01").path("v").get(0));
+        deny(
+                "DCC with two entries, the older one's UCI listed: REVOKED",
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(olderListed, iat, exp))),
+                Reason.REVOKED);
+        idCheck(
+                "DCC whose UCI only another signer's list holds: CHECK_ID",
+                NativeVectors.RESTAURANT,
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01"), iat, exp))));
+    }
+
+    private static ObjectNode withCi(ObjectNode dgc, String ci) {
+        ((ObjectNode) dgc.path("v").get(0)).put("ci", ci);
+        return dgc;
+    }
+
+    private static final Expect ID = Expect.of(Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED);
+    private static final Expect NOT_PROVEN = Expect.of(Verdict.DENY, Reason.STATUS_NOT_PROVEN);
+
+    private void lenient(String name, String venueType, JsonNode dgc, Instant iat, Instant exp, Expect expect) {
+        one("DCC lenient: " + name, venueType, hc1(cose(dcc, KidIn.PROTECTED, cwt(dgc, iat, exp))), expect);
     }
 
     private void shcCases() {
@@ -544,12 +901,21 @@ public final class ForeignVectors {
 
     /** The claims with an unknown claim 99 holding {@code pad} zero bytes (none when negative). */
     private static byte[] cwt(JsonNode dgc, Instant issuedAt, Instant expires, int pad) {
+        return cwt(dgc, issuedAt, expires, pad, true);
+    }
+
+    /** As above; without {@code textIssuer}, iss is the number 276 (Germany's ISO numeric code), not text. */
+    private static byte[] cwt(JsonNode dgc, Instant issuedAt, Instant expires, int pad, boolean textIssuer) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (CBORGenerator gen = Cbor.FACTORY.createGenerator(out)) {
                 gen.writeStartObject();
                 gen.writeFieldId(1);
-                gen.writeString("DE");
+                if (textIssuer) {
+                    gen.writeString("DE");
+                } else {
+                    gen.writeNumber(276);
+                }
                 gen.writeFieldId(4);
                 gen.writeNumber(expires.getEpochSecond());
                 gen.writeFieldId(6);

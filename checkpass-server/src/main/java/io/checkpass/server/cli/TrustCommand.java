@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.foreign.ForeignTrust;
+import io.checkpass.core.foreign.dcc.DccRevocationList;
 import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.core.foreign.shc.ShcIssuer;
 import java.io.ByteArrayInputStream;
@@ -46,7 +47,10 @@ final class TrustCommand {
                 "Check foreign issuers' material and merge it into a foreign-trust JSON file for 'bundle build --foreign'.",
                 "dcc: X.509 signer certificates (PEM, possibly several per file, or DER).",
                 "shc: the issuer's key set (jwks.json) and CRL files, with --iss.",
-                "nzcp: issuer DID documents."
+                "nzcp: issuer DID documents.",
+                "dcc-revocations: DCC revocation lists as JSON, each {\"kid\": base64, \"hashType\": \"UCI\",",
+                "  \"COUNTRYCODEUCI\" or \"SIGNATURE\", \"hashes\": [base64 of 16 bytes, ...]}, or a list of them",
+                "  (docs/foreign-passes.md)."
             },
             footerHeading = CheckpassCli.EXAMPLES,
             footer = {
@@ -57,13 +61,14 @@ final class TrustCommand {
                 "      testdata/shc/spec-examples/issuer/.well-known/jwks.json \\",
                 "      testdata/shc/spec-examples/issuer/.well-known/crl/*.json \\",
                 "      --into foreign.json",
+                "  ./checkpass trust import dcc-revocations revoked-de.json --into foreign.json",
                 "  ./checkpass bundle build --keys demo-keys --foreign foreign.json \\",
                 "      --out bundle.cose"
             })
     static final class Import implements Callable<Integer> {
         private final CliContext context;
 
-        @Parameters(index = "0", paramLabel = "FORMAT", description = "dcc, shc or nzcp.")
+        @Parameters(index = "0", paramLabel = "FORMAT", description = "dcc, dcc-revocations, shc or nzcp.")
         String format;
 
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "Material to import.")
@@ -92,15 +97,18 @@ final class TrustCommand {
             }
             ForeignTrust added = switch (kind) {
                 case "dcc" -> dcc();
+                case "dcc-revocations" -> dccRevocations();
                 case "shc" -> shc();
                 case "nzcp" -> nzcp();
-                default -> throw new CliException("unknown format '" + format + "'; use dcc, shc or nzcp");
+                default ->
+                    throw new CliException("unknown format '" + format + "'; use dcc, dcc-revocations, shc or nzcp");
             };
             ForeignTrust merged = trust.merge(added);
             CliFiles.writeAtomically(
                     into, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged.toJson()));
             context.out()
                     .println(into + ": " + merged.dccSigners().size() + " DCC signers, "
+                            + merged.dccRevocationLists().size() + " DCC revocation lists, "
                             + merged.shcIssuers().size() + " SHC issuers, "
                             + merged.nzcpIssuers().size() + " NZCP issuers");
             return 0;
@@ -119,6 +127,31 @@ final class TrustCommand {
             for (Path file : files) {
                 for (X509Certificate certificate : certificates(file)) {
                     trust = trust.withDccSigner(certificate);
+                }
+            }
+            return trust;
+        }
+
+        /** Revocation lists: a file holds one list, a JSON list of them, or a foreign-trust file's section. */
+        private ForeignTrust dccRevocations() {
+            ForeignTrust trust = ForeignTrust.empty();
+            for (Path file : files) {
+                JsonNode json = json(file);
+                if (json.isObject() && json.has(ForeignTrust.DCC_REVOCATIONS)) {
+                    json = json.get(ForeignTrust.DCC_REVOCATIONS);
+                }
+                List<JsonNode> lists = new ArrayList<>();
+                if (json.isArray()) {
+                    json.forEach(lists::add);
+                } else {
+                    lists.add(json);
+                }
+                for (int i = 0; i < lists.size(); i++) {
+                    try {
+                        trust = trust.withDccRevocations(DccRevocationList.fromJson(lists.get(i)));
+                    } catch (IllegalArgumentException e) {
+                        throw new CliException(file + (json.isArray() ? " [" + i + "]" : "") + ": " + e.getMessage());
+                    }
                 }
             }
             return trust;

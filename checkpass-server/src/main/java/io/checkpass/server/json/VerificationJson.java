@@ -1,13 +1,15 @@
 package io.checkpass.server.json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.verify.VerificationResult;
 import io.checkpass.core.verify.VerifiedPass;
 
 /**
  * The JSON shape of a verification result, shared by the CLI and the verify API: {@code verdict}, {@code reason},
- * the reason's text, and what staff may see of the pass.
+ * the reason's text, what staff may see of the pass, and the schema deviations a foreign reader read past
+ * ({@code warnings}, only when there are some).
  */
 public final class VerificationJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,6 +29,12 @@ public final class VerificationJson {
                         .put("ko", c.text().ko())
                         .put("en", c.text().en()));
         result.pass().ifPresent(pass -> writePass(node, pass));
+        if (!result.warnings().isEmpty()) {
+            // What a foreign reader read past (docs/foreign-passes.md): shown beside the verdict, never admitting.
+            ArrayNode warnings = node.putArray("warnings");
+            result.warnings()
+                    .forEach(w -> warnings.addObject().put("field", w.field()).put("message", w.message()));
+        }
         return node;
     }
 

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkpass.conformance.vectors.ForeignVectors;
+import io.checkpass.server.support.TestCentre;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,7 +143,7 @@ class ForeignPassCliTest {
         CliRun imported = CliRun.of(
                         LUNCH, "trust", "import", "dcc", certificate.toString(), "--into", foreign.toString())
                 .ok();
-        assertThat(imported.out()).contains("1 DCC signers, 0 SHC issuers, 0 NZCP issuers");
+        assertThat(imported.out()).contains("1 DCC signers, 0 DCC revocation lists, 0 SHC issuers, 0 NZCP issuers");
         String pass = testCase.path("PREFIX").asText();
 
         JsonNode trusted = verify(bundle("de.cose", foreign), LUNCH, pass);
@@ -148,6 +154,81 @@ class ForeignPassCliTest {
         assertThat(trusted.path("status").asText()).isEqualTo("vaccinated");
         assertThat(untrusted.path("verdict").asText()).isEqualTo("DENY");
         assertThat(untrusted.path("reason").asText()).isEqualTo("UNKNOWN_KEY");
+    }
+
+    @Test
+    void a_dcc_revocation_list_imported_through_the_cli_refuses_the_certificate_it_lists() throws Exception {
+        JsonNode testCase =
+                JSON.readTree(TESTDATA.resolve("dcc/DE/2DCode/raw/1.json").toFile());
+        String pem = testCase.path("TESTCTX").path("CERTIFICATE").asText();
+        Path certificate = dir.resolve("de-dsc-revoked.pem");
+        Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\n" + pem + "\n-----END CERTIFICATE-----\n");
+        // The HCERT key id: the first 8 bytes of SHA-256 of the certificate; a UCI hash: of the ci, first 16 bytes.
+        byte[] kid = Arrays.copyOf(
+                MessageDigest.getInstance("SHA-256")
+                        .digest(Base64.getMimeDecoder().decode(pem)),
+                8);
+        String ci = testCase.path("JSON").path("v").get(0).path("ci").asText();
+        byte[] uci =
+                Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(ci.getBytes(StandardCharsets.UTF_8)), 16);
+        Path list = Files.writeString(
+                dir.resolve("revoked-de.json"),
+                JSON.writeValueAsString(JSON.createObjectNode()
+                        .put("kid", Base64.getEncoder().encodeToString(kid))
+                        .put("hashType", "UCI")
+                        .set(
+                                "hashes",
+                                JSON.createArrayNode().add(Base64.getEncoder().encodeToString(uci)))));
+        Path foreign = dir.resolve("de-revoked-trust.json");
+        CliRun.of(LUNCH, "trust", "import", "dcc", certificate.toString(), "--into", foreign.toString())
+                .ok();
+        CliRun imported = CliRun.of(
+                        LUNCH, "trust", "import", "dcc-revocations", list.toString(), "--into", foreign.toString())
+                .ok();
+        assertThat(imported.out()).contains("1 DCC signers, 1 DCC revocation lists, 0 SHC issuers, 0 NZCP issuers");
+
+        JsonNode verdict = verify(
+                bundle("de-revoked.cose", foreign),
+                LUNCH,
+                testCase.path("PREFIX").asText());
+
+        assertThat(verdict.path("verdict").asText()).isEqualTo("DENY");
+        assertThat(verdict.path("reason").asText()).isEqualTo("REVOKED");
+    }
+
+    @Test
+    void checkpass_verify_prints_the_warnings_of_a_dcc_that_bends_the_schema() throws IOException {
+        ForeignVectors.Samples samples = ForeignVectors.samples(TestCentre.ES256, LUNCH);
+        Path foreign = Files.writeString(
+                dir.resolve("vectors-trust.json"), samples.trust().toString());
+        Path bundle = bundle("vectors.cose", foreign);
+
+        JsonNode bent = verify(bundle, LUNCH, samples.dccWithWarnings());
+        JsonNode clean = verify(bundle, LUNCH, samples.dcc());
+
+        assertThat(bent.path("verdict").asText()).isEqualTo("CHECK_ID");
+        assertThat(bent.path("warnings").findValuesAsText("field")).containsExactly("v[0].dn", "v[0].sd");
+        assertThat(bent.path("warnings").get(0).path("message").asText()).contains("read as 2");
+        assertThat(clean.path("verdict").asText()).isEqualTo("CHECK_ID");
+        assertThat(clean.has("warnings")).as("no warnings, no field").isFalse();
+    }
+
+    @Test
+    void a_dcc_revocation_list_with_a_short_hash_is_refused_naming_the_file() throws IOException {
+        Path list = Files.writeString(dir.resolve("short.json"), """
+                [{"kid": "AAAAAAAAAAA=", "hashType": "UCI", "hashes": ["AAAAAAAAAAA="]}]""");
+        CliRun run = CliRun.of(
+                LUNCH,
+                "trust",
+                "import",
+                "dcc-revocations",
+                list.toString(),
+                "--into",
+                dir.resolve("short-trust.json").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip().lines()).hasSize(1);
+        assertThat(run.err()).contains("short.json [0]").contains("16 bytes");
+        assertThat(dir.resolve("short-trust.json")).doesNotExist();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.checkpass.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkpass.conformance.vectors.ForeignVectors;
 import io.checkpass.core.foreign.ForeignTrust;
 import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.server.auth.Role;
@@ -60,6 +61,34 @@ class ForeignTrustApiTest {
             assertThat(invalid.statusCode()).isEqualTo(400);
             assertThat(centre.post("/api/v1/foreign-trust", scanner, "{}").statusCode())
                     .isEqualTo(403);
+        }
+    }
+
+    @Test
+    void the_verify_api_returns_the_warnings_of_a_dcc_that_bends_the_schema() throws Exception {
+        try (TestCentre centre = new TestCentre(NZ_PINNED)) {
+            String admin = centre.client("admin-dcc", Role.ISSUER_ADMIN);
+            Venues venues = centre.server.centre().venues();
+            venues.add(new Venues.Venue("dcc-venue", "1", "n", "a", "r", "restaurant_cafe", Optional.empty()));
+            String scanner = centre.adopt("scanner-dcc", venues.addScanner("dcc-venue", "scanner-dcc", "door"));
+            ForeignVectors.Samples samples = ForeignVectors.samples(TestCentre.ES256, NZ_PINNED);
+            var merged =
+                    centre.post("/api/v1/foreign-trust", admin, samples.trust().toString());
+            assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
+
+            var bent = TestCentre.json(centre.post(
+                    "/api/v1/verify",
+                    scanner,
+                    "{\"text\":\"" + samples.dccWithWarnings() + "\",\"venueType\":\"restaurant_cafe\"}"));
+            var clean = TestCentre.json(centre.post(
+                    "/api/v1/verify",
+                    scanner,
+                    "{\"text\":\"" + samples.dcc() + "\",\"venueType\":\"restaurant_cafe\"}"));
+
+            assertThat(bent.path("verdict").asText()).isIn("ADMIT", "CHECK_ID");
+            assertThat(bent.path("warnings").findValuesAsText("field")).containsExactly("v[0].dn", "v[0].sd");
+            assertThat(clean.path("verdict").asText()).isIn("ADMIT", "CHECK_ID");
+            assertThat(clean.has("warnings")).isFalse();
         }
     }
 }
