@@ -110,7 +110,9 @@ public final class CheckInJson {
                         throw new IllegalArgumentException("serial: " + e.getMessage());
                     }
                 } else {
-                    passRef = optionalText(r, "passRef", 200);
+                    // A DCC's certificate id may have 256 characters (the DCC schema's maxLength); a pass id the
+                    // page derives (urn:uuid:…, sig:…) is shorter.
+                    passRef = optionalText(r, "passRef", 256);
                 }
                 if (serial.isEmpty() && passRef.isEmpty() && !"DENY".equals(verdict.orElse(""))) {
                     throw new IllegalArgumentException(
