@@ -179,12 +179,13 @@ class PagesForeignOfflineBrowserTest {
                 """, passes.lenientDccs(), centre.clock.millis());
         JsonNode result = json((String) answer);
         assertThat(result.path("empty value-set fields").asText())
-                .isEqualTo("CHECK_ID ID_CHECK_REQUIRED vaccinated E*n 1964");
+                .as("read; with no product (mp) the Korean rules cannot count the dose, as in Java")
+                .isEqualTo("DENY STATUS_NOT_PROVEN unvaccinated E*n 1964");
         assertThat(result.path("date of birth 1964").asText())
                 .isEqualTo("CHECK_ID ID_CHECK_REQUIRED vaccinated E*n 1964");
         assertThat(result.path("dose 0 of 2").asText())
-                .as("read, and no complete series: refused at a karaoke, not MALFORMED")
-                .isEqualTo("DENY NOT_ACCEPTED_HERE unvaccinated E*n 1964");
+                .as("read, and no usable dose: refused at a karaoke as not proven, not MALFORMED, as in Java")
+                .isEqualTo("DENY STATUS_NOT_PROVEN unvaccinated E*n 1964");
         assertThat(result.path("doses 1/2 and 2/2").asText())
                 .as("the latest entry counts")
                 .isEqualTo("CHECK_ID ID_CHECK_REQUIRED vaccinated E*n 1964");

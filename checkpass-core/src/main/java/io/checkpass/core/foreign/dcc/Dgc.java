@@ -3,6 +3,8 @@ package io.checkpass.core.foreign.dcc;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.registry.TestRecord;
+import io.checkpass.core.verify.ForeignEvidence;
 import io.checkpass.core.verify.PassWarning;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -429,7 +432,62 @@ public final class Dgc {
         return entry == null ? Optional.empty() : textOf(entry.get("co"));
     }
 
-    /** The status this certificate states. */
+    /** SNOMED CT / LOINC test type: a nucleic acid amplification test (PCR). */
+    public static final String TEST_TYPE_NAAT = "LP6464-4";
+    /** LOINC test type: a rapid antigen test. */
+    public static final String TEST_TYPE_RAT = "LP217198-3";
+
+    /**
+     * What the certificate proves, for the door's status engine: the dose (product code, date, dose number), the test
+     * (kind, result, sample time) or the recovery (valid-from day), and the year of birth. Dates are the days the
+     * certificate writes; a partial date is read as for {@link #statusValidFrom}. Empty lists, and {@link
+     * #unprovenBecause()} as the reason, when the entry cannot prove its status.
+     */
+    public ForeignEvidence evidence() {
+        List<String> why = new ArrayList<>(unproven);
+        List<ForeignEvidence.Dose> doses = new ArrayList<>();
+        List<ForeignEvidence.Test> tests = new ArrayList<>();
+        List<ForeignEvidence.Recovery> recoveries = new ArrayList<>();
+        if (statusProven()) {
+            switch (type) {
+                case VACCINATION ->
+                    doses.add(new ForeignEvidence.Dose(
+                            day(lenientInstant(entry.get("dt"), true).orElseThrow()),
+                            ForeignEvidence.CodeSystem.DCC,
+                            textOf(entry.get("mp")).orElseThrow(),
+                            OptionalInt.of(dn())));
+                case TEST -> {
+                    String tt = textOf(entry.get("tt")).orElse("");
+                    TestRecord.Kind kind = switch (tt) {
+                        case TEST_TYPE_NAAT -> TestRecord.Kind.PCR;
+                        case TEST_TYPE_RAT -> TestRecord.Kind.RAPID_ANTIGEN;
+                        default -> null;
+                    };
+                    if (kind == null) {
+                        why.add("the test type '" + clip(tt) + "' is neither NAAT (PCR) nor a rapid antigen test");
+                    } else {
+                        tests.add(new ForeignEvidence.Test(
+                                lenientInstant(entry.get("sc"), true).orElseThrow(),
+                                kind,
+                                !TEST_NOT_DETECTED.equals(entry.get("tr").asText())));
+                    }
+                }
+                case RECOVERY ->
+                    recoveries.add(new ForeignEvidence.Recovery(
+                            day(lenientInstant(entry.get("df"), true).orElseThrow())));
+            }
+        }
+        return new ForeignEvidence(birthYear, doses, tests, recoveries, why);
+    }
+
+    private static LocalDate day(Instant utcMidnightOrInstant) {
+        return LocalDate.ofInstant(utcMidnightOrInstant, ZoneOffset.UTC);
+    }
+
+    /**
+     * The status this certificate states under the DCC's own reading (the issuer's series, 14 days, 48 hours). The
+     * door does not use it: it decides from {@link #evidence()} under the medical rules in force.
+     */
     public PassStatus status() {
         if (!statusProven()) {
             return PassStatus.UNVACCINATED;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.registry.VaccineProduct;
+import io.checkpass.core.verify.ForeignEvidence;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a SMART Health Card's FHIR bundle says about COVID-19 vaccination: the completed Immunization resources whose
@@ -23,7 +25,7 @@ import java.util.Optional;
  * is VACCINATED from 14 days after that dose, or from an earlier booster. Doses of unknown vaccines are ignored.
  * Anything else (lab results, an incomplete series) is UNVACCINATED.
  */
-record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthYear) {
+record FhirImmunizations(List<Dose> doses, List<ForeignEvidence.Dose> coded, String name, Optional<Integer> birthYear) {
     private static final String CVX = "http://hl7.org/fhir/sid/cvx";
     private static final Duration TAKES_EFFECT = Duration.ofDays(14);
     private static final int MAX_ENTRIES = 256;
@@ -45,6 +47,7 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
             throw new IllegalArgumentException("FHIR Bundle has no entry array of at most " + MAX_ENTRIES);
         }
         List<Dose> doses = new ArrayList<>();
+        List<ForeignEvidence.Dose> coded = new ArrayList<>();
         String name = "";
         Optional<Integer> birthYear = Optional.empty();
         for (JsonNode entry : entries) {
@@ -59,10 +62,48 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
                 birthYear = year(resource.path("birthDate").asText(""));
             } else if (type.equals("Immunization")) {
                 dose(resource).ifPresent(doses::add);
+                coded(resource).ifPresent(coded::add);
             }
         }
         doses.sort(Comparator.comparing(Dose::date));
-        return new FhirImmunizations(List.copyOf(doses), name, birthYear);
+        return new FhirImmunizations(List.copyOf(doses), List.copyOf(coded), name, birthYear);
+    }
+
+    /**
+     * A completed dose with its CVX code and day, whatever the vaccine: which vaccines count is the rules' to say. A
+     * date-time counts by the day it writes.
+     */
+    private static Optional<ForeignEvidence.Dose> coded(JsonNode immunization) {
+        if (!"completed".equals(immunization.path("status").asText())) {
+            return Optional.empty();
+        }
+        String code = null;
+        for (JsonNode coding : immunization.path("vaccineCode").path("coding")) {
+            if (CVX.equals(coding.path("system").asText()) && code == null) {
+                code = coding.path("code").asText();
+            }
+        }
+        Optional<LocalDate> day = day(immunization.path("occurrenceDateTime").asText(""));
+        return code == null || day.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        new ForeignEvidence.Dose(day.get(), ForeignEvidence.CodeSystem.CVX, code, OptionalInt.empty()));
+    }
+
+    /** What the card proves for the door's status engine: its doses and the year of birth. */
+    ForeignEvidence evidence() {
+        return new ForeignEvidence(birthYear, coded, List.of(), List.of(), List.of());
+    }
+
+    private static Optional<LocalDate> day(String text) {
+        try {
+            if (text.length() == 10) {
+                return Optional.of(LocalDate.parse(text));
+            }
+            return Optional.of(OffsetDateTime.parse(text).toLocalDate());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Dose> dose(JsonNode immunization) {

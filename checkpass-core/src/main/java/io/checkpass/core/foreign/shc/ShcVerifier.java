@@ -153,17 +153,19 @@ public final class ShcVerifier {
         FhirImmunizations immunizations =
                 FhirImmunizations.read(vc.path("credentialSubject").path("fhirBundle"));
         String id = HexFormat.of().formatHex(Digests.sha256(jws.getBytes(StandardCharsets.US_ASCII)), 0, 16);
-        return new FormatOutcome.Read(new PassFacts(
-                PassFormatKind.SHC,
-                signer.issuer().iss(),
-                id,
-                Optional.of(notBefore),
-                expires,
-                immunizations.status(),
-                immunizations.statusValidFrom(notBefore),
-                Optional.empty(),
-                immunizations.display(),
-                false));
+        return new FormatOutcome.Read(
+                new PassFacts(
+                        PassFormatKind.SHC,
+                        signer.issuer().iss(),
+                        id,
+                        Optional.of(notBefore),
+                        expires,
+                        immunizations.status(),
+                        immunizations.statusValidFrom(notBefore),
+                        Optional.empty(),
+                        immunizations.display(),
+                        false),
+                immunizations.evidence());
     }
 
     /** An SHC time: seconds since the epoch, possibly fractional. */
