@@ -81,12 +81,12 @@ public final class StatusEngine {
         Objects.requireNonNull(at, "at");
         MedicalRules current = rules.get();
         return current.inForceAt(at).map(set -> {
-            StatusDecision decided = decide(record, at, set, current);
+            StatusWindows builder = new StatusWindows(current.zone(), set);
+            List<StatusWindow> windows = builder.of(record);
+            StatusDecision decided = decide(windows, builder, at, set, current);
             if (decided.status() != UNVACCINATED) {
                 return decided;
             }
-            StatusWindows builder = new StatusWindows(current.zone(), set);
-            List<StatusWindow> windows = builder.of(record);
             Optional<StatusWindow> shown = windows.stream()
                     .filter(w -> w.status() != MINOR && w.startsAfter(at))
                     .min(Comparator.comparing(StatusWindow::from)
@@ -112,7 +112,11 @@ public final class StatusEngine {
 
     private StatusDecision decide(HealthRecord record, Instant at, MedicalRuleSet set, MedicalRules rules) {
         StatusWindows builder = new StatusWindows(rules.zone(), set);
-        List<StatusWindow> windows = builder.of(record);
+        return decide(builder.of(record), builder, at, set, rules);
+    }
+
+    private StatusDecision decide(
+            List<StatusWindow> windows, StatusWindows builder, Instant at, MedicalRuleSet set, MedicalRules rules) {
         Optional<StatusWindow> chosen =
                 windows.stream().filter(w -> w.holdsAt(at)).min(PRECEDENCE);
         Optional<Instant> nextChange = Stream.of(
