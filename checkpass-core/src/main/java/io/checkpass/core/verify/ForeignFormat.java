@@ -34,8 +34,9 @@ public interface ForeignFormat {
     /** What a reader concluded. */
     sealed interface FormatOutcome {
         /**
-         * The issuer signature verified; these are the facts. With {@code evidence}, the door decides the status
-         * from it under the bundle's medical rules, and the facts' own status is replaced; without, the facts'
+         * The issuer signature verified; these are the facts. With {@code evidence} (every foreign reader), the
+         * facts' status is only a stand-in (UNVACCINATED from issued-at, unbounded): the door decides the status from
+         * the evidence under the bundle's medical rules at the scan instant and replaces it. Without, the facts'
          * status stands.
          */
         record Read(PassFacts facts, Optional<ForeignEvidence> evidence) implements FormatOutcome {

@@ -29,7 +29,8 @@ import java.util.UUID;
  * Verifies NZ COVID Passes (NZCP spec v1): {@code NZCP:/1/} + Base32 (RFC 4648, no padding) of a COSE_Sign1 (ES256,
  * {@code kid} in the protected header) over CWT claims with a W3C verifiable credential of type
  * {@code PublicCovidPass}. The key is the issuer DID document's verification method {@code iss#kid}, which must be
- * an assertion method. A valid pass is VACCINATED from {@code nbf} to {@code exp}.
+ * an assertion method. A valid pass proves its holder's year of birth and a status under New Zealand's rules, which
+ * Korea's cannot check ({@link #STATUS_ONLY}).
  *
  * <p>Immutable and thread-safe; build one per trust bundle.
  */
@@ -128,9 +129,10 @@ public final class NzcpVerifier {
                         jti,
                         Optional.of(notBefore),
                         Optional.of(expires),
-                        PassStatus.VACCINATED,
+                        // Decided at the door from the evidence below, under the bundle's medical rules.
+                        PassStatus.UNVACCINATED,
                         notBefore,
-                        Optional.of(expires),
+                        Optional.empty(),
                         display,
                         false),
                 ForeignEvidence.statusOnly(Optional.of(birthYear), STATUS_ONLY));

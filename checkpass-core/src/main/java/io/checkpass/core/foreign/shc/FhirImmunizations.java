@@ -2,36 +2,23 @@ package io.checkpass.core.foreign.shc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.pass.DisplayHint;
-import io.checkpass.core.pass.PassStatus;
-import io.checkpass.core.registry.VaccineProduct;
 import io.checkpass.core.verify.ForeignEvidence;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * What a SMART Health Card's FHIR bundle says about COVID-19 vaccination: the completed Immunization resources whose
- * CVX code is a vaccine we know ({@link VaccineProduct}), and the Patient's name and birth date.
- *
- * <p>The series is complete at the dose whose count reaches its product's primary series (Janssen: one); the holder
- * is VACCINATED from 14 days after that dose, or from an earlier booster. Doses of unknown vaccines are ignored.
- * Anything else (lab results, an incomplete series) is UNVACCINATED.
+ * What a SMART Health Card's FHIR bundle proves: the completed Immunization resources, each with its CVX code and day,
+ * and the Patient's name and birth date. Which vaccines count, and from when, is the medical rules' to say at the
+ * door ({@link #evidence()}, docs/foreign-passes.md §3); lab results and other resources prove nothing here.
  */
-record FhirImmunizations(List<Dose> doses, List<ForeignEvidence.Dose> coded, String name, Optional<Integer> birthYear) {
+record FhirImmunizations(List<ForeignEvidence.Dose> coded, String name, Optional<Integer> birthYear) {
     private static final String CVX = "http://hl7.org/fhir/sid/cvx";
-    private static final Duration TAKES_EFFECT = Duration.ofDays(14);
     private static final int MAX_ENTRIES = 256;
-
-    /** One completed dose of a known vaccine. */
-    record Dose(Instant date, VaccineProduct product) {}
 
     /**
      * Reads a FHIR Bundle.
@@ -46,7 +33,6 @@ record FhirImmunizations(List<Dose> doses, List<ForeignEvidence.Dose> coded, Str
         if (entries == null || !entries.isArray() || entries.size() > MAX_ENTRIES) {
             throw new IllegalArgumentException("FHIR Bundle has no entry array of at most " + MAX_ENTRIES);
         }
-        List<Dose> doses = new ArrayList<>();
         List<ForeignEvidence.Dose> coded = new ArrayList<>();
         String name = "";
         Optional<Integer> birthYear = Optional.empty();
@@ -61,12 +47,10 @@ record FhirImmunizations(List<Dose> doses, List<ForeignEvidence.Dose> coded, Str
                 name = patientName(resource.path("name").path(0));
                 birthYear = year(resource.path("birthDate").asText(""));
             } else if (type.equals("Immunization")) {
-                dose(resource).ifPresent(doses::add);
                 coded(resource).ifPresent(coded::add);
             }
         }
-        doses.sort(Comparator.comparing(Dose::date));
-        return new FhirImmunizations(List.copyOf(doses), List.copyOf(coded), name, birthYear);
+        return new FhirImmunizations(List.copyOf(coded), name, birthYear);
     }
 
     /**
@@ -106,53 +90,11 @@ record FhirImmunizations(List<Dose> doses, List<ForeignEvidence.Dose> coded, Str
         }
     }
 
-    private static Optional<Dose> dose(JsonNode immunization) {
-        if (!"completed".equals(immunization.path("status").asText())) {
-            return Optional.empty();
-        }
-        VaccineProduct product = null;
-        for (JsonNode coding : immunization.path("vaccineCode").path("coding")) {
-            if (CVX.equals(coding.path("system").asText()) && product == null) {
-                product = VaccineProduct.ofCvx(coding.path("code").asText());
-            }
-        }
-        Optional<Instant> date = instant(immunization.path("occurrenceDateTime").asText(""));
-        return product == null || date.isEmpty() ? Optional.empty() : Optional.of(new Dose(date.get(), product));
-    }
-
-    /** The status, from when it holds, given the card's not-before (the start of any non-vaccinated status). */
-    PassStatus status() {
-        return completion().isPresent() ? PassStatus.VACCINATED : PassStatus.UNVACCINATED;
-    }
-
-    Instant statusValidFrom(Instant notBefore) {
-        Optional<Integer> complete = completion();
-        if (complete.isEmpty()) {
-            return notBefore;
-        }
-        Instant effective = doses.get(complete.get()).date().plus(TAKES_EFFECT);
-        if (complete.get() + 1 < doses.size()
-                && doses.get(complete.get() + 1).date().isBefore(effective)) {
-            return doses.get(complete.get() + 1).date();
-        }
-        return effective;
-    }
-
     Optional<DisplayHint> display() {
         if (name.isBlank() || birthYear.isEmpty() || birthYear.get() < 1900 || birthYear.get() > 2100) {
             return Optional.empty();
         }
         return Optional.of(DisplayHint.of(name, birthYear.get()));
-    }
-
-    /** The index of the dose that completes the primary series, if one does. */
-    private Optional<Integer> completion() {
-        for (int i = 0; i < doses.size(); i++) {
-            if (i + 1 >= doses.get(i).product().primaryDoses()) {
-                return Optional.of(i);
-            }
-        }
-        return Optional.empty();
     }
 
     private static String patientName(JsonNode name) {
@@ -168,17 +110,5 @@ record FhirImmunizations(List<Dose> doses, List<ForeignEvidence.Dose> coded, Str
             return Optional.of(Integer.parseInt(date.substring(0, 4)));
         }
         return Optional.empty();
-    }
-
-    private static Optional<Instant> instant(String text) {
-        try {
-            if (text.length() == 10) {
-                return Optional.of(
-                        LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
-            }
-            return Optional.of(OffsetDateTime.parse(text).toInstant());
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.checkpass.core.codec.BoundedInflater;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.verify.ForeignFormat;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.PassFacts;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * Verifies a SMART Health Card JWS (SHC spec): compact JWS, ES256 with the raw 64-byte {@code r‖s} signature (a DER
- * signature is rejected), raw-DEFLATE payload, and a verifiable credential whose FHIR bundle becomes our status.
+ * signature is rejected), raw-DEFLATE payload, and a verifiable credential whose FHIR bundle proves doses.
  *
  * <p>The signature is checked before anything in the payload is decompressed or believed: the key is found by
  * {@code kid} among the trusted issuers' keys, and only then must the payload's {@code iss} be that key's issuer.
@@ -160,8 +161,9 @@ public final class ShcVerifier {
                         id,
                         Optional.of(notBefore),
                         expires,
-                        immunizations.status(),
-                        immunizations.statusValidFrom(notBefore),
+                        // Decided at the door from the evidence below, under the bundle's medical rules.
+                        PassStatus.UNVACCINATED,
+                        notBefore,
                         Optional.empty(),
                         immunizations.display(),
                         false),
