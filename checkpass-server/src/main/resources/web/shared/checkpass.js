@@ -50,6 +50,7 @@ export const REASONS = {
   NOT_ACCEPTED_HERE: ['이 시설에서 인정되지 않는 상태', 'Status not accepted at this venue'],
   KEY_NOT_AUTHORIZED: ['해당 용도로 승인되지 않은 키', 'The signing key is not authorised for this kind of certificate'],
   STATUS_NOT_PROVEN: ['증명서에 필요한 정보 없음', 'The certificate is genuine but does not prove a status this venue needs'],
+  NO_MEDICAL_RULES: ['해외 증명서 판정 기준 없음: 번들을 갱신하세요', "No medical rules to judge a foreign pass by: update this scanner's bundle"],
 };
 
 /** Pass statuses by claim code (io.checkpass.core.pass.PassStatus). */
@@ -714,6 +715,8 @@ async function decodeBundlePayload(payload) {
     revoked,
     rules: parseVenueRules(plain(field('venueRules'))),
     foreign: await (await foreign()).readForeignTrust(fields.has('foreign') ? plain(fields.get('foreign')) : null),
+    // The rules that decide a foreign pass's status (docs/pass-format.md §6); absent from older bundles.
+    medical: fields.has('medicalRules') ? (await foreign()).readMedicalRules(plain(fields.get('medicalRules'))) : null,
   };
 }
 

@@ -11,8 +11,11 @@
 // checkpass.js loads this module on first use (import()), so the wallet page never fetches it.
 import {
   FormatError, base45Decode, concat, decodeCbor, decodeCoseSign1, deny, fromBase64 as decodeBase64, hex, importPoint,
-  sha256, sigStructure, untag, verifyEs256,
+  reasonText, sha256, sigStructure, untag, verifyEs256,
 } from './checkpass.js';
+import { decideAtDoor, epochDay, healthRecord, readMedicalRules } from './status.js';
+
+export { readMedicalRules };
 
 const DCC_MAX_TEXT_CHARS = 4096;
 const DCC_MAX_COSE_BYTES = 64 * 1024;
@@ -38,19 +41,13 @@ const DAY = 86400;
 const TEST_NOT_DETECTED = '260415000';
 /** SNOMED CT "detected". */
 const TEST_DETECTED = '260373001';
+/** DCC test types (LOINC) and the medical rules' test kinds. */
+const DCC_TEST_KINDS = { 'LP6464-4': 'pcr', 'LP217198-3': 'rapid_antigen' };
 /** DCC key-usage OIDs by type, in both encodings issuers used (HCERT spec §5.1). */
 const DCC_KEY_USAGE = {
   t: ['1.3.6.1.4.1.1847.2021.1.1', '1.3.6.1.4.1.0.1847.2021.1.1'],
   v: ['1.3.6.1.4.1.1847.2021.1.2', '1.3.6.1.4.1.0.1847.2021.1.2'],
   r: ['1.3.6.1.4.1.1847.2021.1.3', '1.3.6.1.4.1.0.1847.2021.1.3'],
-};
-/** CVX codes and primary-series doses (io.checkpass.core.registry.VaccineProduct). */
-const CVX_PRIMARY_DOSES = {
-  208: 2, 217: 2, 218: 2, 219: 2, // Pfizer
-  207: 2, 221: 2, 228: 2, // Moderna
-  210: 2, // AstraZeneca
-  212: 1, // Janssen
-  211: 2, // Novavax
 };
 
 /** A failure with its reason (never an admitting one); the dispatcher turns it into a DENY. */
@@ -92,11 +89,13 @@ async function judgeForeign(verifier, format, text, venueType, nowMs) {
   // A DCC is still valid at its exp instant (as upstream's own tests read it); other formats expire at theirs.
   const expired = facts.exp !== null && (format === 'DCC' ? nowMs > facts.exp * 1000 : nowMs >= facts.exp * 1000);
   if (expired) return deny('CREDENTIAL_EXPIRED');
-  const r = verifier.decideAtVenue({ ...facts, devicePoint: null }, venueType, nowMs);
-  // A genuine pass that proves no usable status reads as UNVACCINATED; say why it is refused (PassVerifier).
-  if (facts.statusProven === false && r.verdict === 'DENY' && r.reason === 'NOT_ACCEPTED_HERE') {
+  const judged = judgeStatus(verifier.bundle.medical, facts, nowMs);
+  if (judged === null) return deny('NO_MEDICAL_RULES');
+  const r = verifier.decideAtVenue({ ...judged, devicePoint: null }, venueType, nowMs);
+  // A genuine pass that proves no usable status reads as unvaccinated; say why it is refused.
+  if (!judged.statusProven && r.verdict === 'DENY' && r.reason === 'NOT_ACCEPTED_HERE') {
     r.reason = 'STATUS_NOT_PROVEN';
-    r.reasonText = deny('STATUS_NOT_PROVEN').reasonText;
+    r.reasonText = reasonText(r.reason);
   }
   if (r.serial !== undefined) {
     r.format = format;
@@ -107,6 +106,57 @@ async function judgeForeign(verifier, format, text, venueType, nowMs) {
     }
   }
   return r;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status mapping (docs/foreign-passes.md §3): each reader states what its pass proves (`evidence`); the bundle's
+// medical rules decide the status at the door, by the engine in status.js (io.checkpass.core.verify.PassVerifier).
+
+/** The facts with the status the medical rules give them at {@code nowMs}; null without rules in force. */
+function judgeStatus(rules, facts, nowMs) {
+  if (rules === null || rules === undefined) return null;
+  const mapped = healthRecord(facts.evidence, rules.products);
+  const decided = decideAtDoor(rules, mapped.record, nowMs);
+  if (decided === null) return null;
+  return {
+    ...facts,
+    status: decided.status,
+    from: decided.from / 1000,
+    until: decided.until === null ? null : decided.until / 1000,
+    statusProven: facts.statusProven !== false && mapped.unproven.length === 0,
+  };
+}
+
+/**
+ * What a read DCC proves (io.checkpass.core.foreign.dcc.Dgc#evidence): its dose (product code, day, dose number),
+ * its test (kind, result, sample time) or its recovery (valid-from day), and the year of birth.
+ */
+function dccEvidence(dgc) {
+  const evidence = { birthYear: dgc.birthYear, doses: [], tests: [], recoveries: [], unproven: [] };
+  if (!dgc.proven) {
+    // As Dgc.evidence: an entry that cannot prove its status proves nothing.
+    evidence.unproven.push(dgc.e === null ? 'the certificate holds no v, t or r entry' : 'the entry cannot prove a status');
+    return evidence;
+  }
+  const e = dgc.e;
+  // Dates are the days the certificate writes (a partial date read at the end of the period it names), in UTC.
+  const day = (seconds) => Math.floor(seconds / DAY);
+  if (dgc.type === 'v') {
+    evidence.doses.push({ day: day(lenientInstant(e.dt, true)), system: 'dcc', code: javaText(e.mp), doseNumber: doseValue(e.dn) });
+  } else if (dgc.type === 't') {
+    const tt = javaText(e.tt);
+    const kind = tt === null ? undefined : DCC_TEST_KINDS[tt];
+    if (kind === undefined) evidence.unproven.push('the test type is neither NAAT (PCR) nor a rapid antigen test');
+    else evidence.tests.push({ at: lenientInstant(e.sc, true) * 1000, kind, positive: javaText(e.tr) !== TEST_NOT_DETECTED });
+  } else {
+    evidence.recoveries.push({ day: day(lenientInstant(e.df, true)) });
+  }
+  return evidence;
+}
+
+/** An NZ COVID Pass states a status under New Zealand's rules, not the doses and dates Korea's rules need. */
+function statusOnly(birthYear) {
+  return { birthYear, doses: [], tests: [], recoveries: [], unproven: ['an NZ COVID Pass states a status, not the doses and dates the rules need'] };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -403,10 +453,7 @@ async function readDcc(trust, text) {
   // The pass id is the certificate id (UVCI); without one, a hash of the signature (HcertVerifier.signatureId).
   const ci = dgc.e === null ? null : javaText(dgc.e.ci);
   const serial = ci !== null ? ci : 'sig:' + hex((await sha256(cose.signature)).slice(0, 16));
-  return {
-    issuer, serial, iat, exp, status: dgc.status, from: dgc.proven ? dgc.from : iat, until: dgc.until,
-    statusProven: dgc.proven, ...display(dgc.name, dgc.birthYear),
-  };
+  return { issuer, serial, iat, exp, evidence: dccEvidence(dgc), ...display(dgc.name, dgc.birthYear) };
 }
 
 async function verifyDcc(signer, data, signature) {
@@ -679,9 +726,9 @@ async function readShc(trust, text) {
     }
   }
   const subject = isObject(vc.credentialSubject) ? vc.credentialSubject : {};
-  const fhir = readFhir(subject.fhirBundle, nbf);
+  const fhir = readFhir(subject.fhirBundle);
   const serial = hex((await sha256(new TextEncoder().encode(jws))).slice(0, 16));
-  return { issuer: signer.iss, serial, iat: nbf, exp, status: fhir.status, from: fhir.from, until: null, ...display(fhir.name, fhir.birthYear) };
+  return { issuer: signer.iss, serial, iat: nbf, exp, evidence: fhir.evidence, ...display(fhir.name, fhir.birthYear) };
 }
 
 /** One numeric QR text, or all chunks of a chunked card in any order (io.checkpass.core.foreign.shc.ShcNumeric). */
@@ -722,11 +769,11 @@ function shcTime(v) {
   return typeof v === 'number' && v >= 0 && v < MAX_SECONDS_EXCLUSIVE ? v : null;
 }
 
-/** io.checkpass.core.foreign.shc.FhirImmunizations: completed doses of known vaccines, the patient's name and year. */
-function readFhir(bundle, nbf) {
+/** io.checkpass.core.foreign.shc.FhirImmunizations: completed coded doses, the patient's name and year. */
+function readFhir(bundle) {
   if (!isObject(bundle) || bundle.resourceType !== 'Bundle') throw new FormatError('fhirBundle is not a FHIR Bundle');
   if (!Array.isArray(bundle.entry) || bundle.entry.length > SHC_MAX_FHIR_ENTRIES) throw new FormatError('FHIR Bundle has no entry array');
-  const doses = [];
+  const evidence = { birthYear: null, doses: [], tests: [], recoveries: [], unproven: [] };
   let name = '';
   let birthYear = null;
   for (const entry of bundle.entry) {
@@ -739,34 +786,34 @@ function readFhir(bundle, nbf) {
       const date = typeof resource.birthDate === 'string' ? resource.birthDate : '';
       birthYear = /^[0-9]{4}/.test(date) ? Number(date.substring(0, 4)) : null;
     } else if (resource.resourceType === 'Immunization' && resource.status === 'completed') {
-      let primary = null;
-      const codings = isObject(resource.vaccineCode) && Array.isArray(resource.vaccineCode.coding) ? resource.vaccineCode.coding : [];
-      for (const coding of codings) {
-        if (isObject(coding) && coding.system === 'http://hl7.org/fhir/sid/cvx' && primary === null) {
-          primary = CVX_PRIMARY_DOSES[jsonText(coding.code)] || null;
-        }
-      }
-      const at = fhirInstant(resource.occurrenceDateTime);
-      if (primary !== null && at !== null) doses.push({ at, primary });
+      const coded = fhirDose(resource);
+      if (coded !== null) evidence.doses.push(coded);
     }
   }
-  doses.sort((a, b) => a.at - b.at);
-  const complete = doses.findIndex((d, i) => i + 1 >= d.primary);
-  if (complete < 0) return { status: 'unvaccinated', from: nbf, name, birthYear };
-  const effective = doses[complete].at + 14 * DAY;
-  const booster = complete + 1 < doses.length && doses[complete + 1].at < effective ? doses[complete + 1].at : null;
-  return { status: 'vaccinated', from: booster !== null ? booster : effective, name, birthYear };
+  evidence.birthYear = birthYear;
+  return { evidence, name, birthYear };
+}
+
+/**
+ * A completed dose with its CVX code and day, whatever the vaccine (FhirImmunizations#coded): which vaccines count is
+ * the rules' to say. A date-time counts by the day it writes.
+ */
+function fhirDose(resource) {
+  let code = null;
+  const codings = isObject(resource.vaccineCode) && Array.isArray(resource.vaccineCode.coding) ? resource.vaccineCode.coding : [];
+  for (const coding of codings) {
+    if (isObject(coding) && coding.system === 'http://hl7.org/fhir/sid/cvx' && code === null) code = jsonText(coding.code);
+  }
+  const v = resource.occurrenceDateTime;
+  if (code === null || typeof v !== 'string') return null;
+  const date = v.length === 10 ? dccDate(v) : dccInstant(v) !== null ? dccDate(v.substring(0, 10)) : null;
+  return date === null ? null : { day: date / DAY, system: 'cvx', code, doseNumber: null };
 }
 
 function jsonText(v) {
   return v === null || v === undefined ? '' : typeof v === 'object' ? '' : String(v);
 }
 
-function fhirInstant(v) {
-  if (typeof v !== 'string') return null;
-  if (v.length === 10) return dccDate(v);
-  return dccInstant(v);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // NZ COVID Pass: NZCP:/1/ + Base32 + COSE_Sign1 (ES256, kid in the protected header) over CWT claims.
@@ -811,7 +858,7 @@ async function readNzcp(trust, text) {
   const name = (given + ' ' + jsonText(subject.familyName)).trim();
   const id = hex(cti);
   const jti = `urn:uuid:${id.substring(0, 8)}-${id.substring(8, 12)}-${id.substring(12, 16)}-${id.substring(16, 20)}-${id.substring(20)}`;
-  return { issuer: iss, serial: jti, iat: nbf, exp, status: 'vaccinated', from: nbf, until: exp, ...display(name, Number(dob.substring(0, 4))) };
+  return { issuer: iss, serial: jti, iat: nbf, exp, evidence: statusOnly(Number(dob.substring(0, 4))), ...display(name, Number(dob.substring(0, 4))) };
 }
 
 function nzcpTime(v) {

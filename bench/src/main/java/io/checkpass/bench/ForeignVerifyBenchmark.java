@@ -9,7 +9,11 @@ import io.checkpass.core.foreign.ForeignTrust;
 import io.checkpass.core.foreign.dcc.DccSigner;
 import io.checkpass.core.foreign.dcc.Hcert;
 import io.checkpass.core.foreign.dcc.HcertVerifier;
+import io.checkpass.core.rules.MedicalRules;
+import io.checkpass.core.status.StatusDecision;
+import io.checkpass.core.status.StatusEngine;
 import io.checkpass.core.verify.CredentialValidity;
+import io.checkpass.core.verify.ForeignEvidence;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.VerifierPolicy;
 import java.io.IOException;
@@ -51,7 +55,10 @@ import se.digg.dgc.signatures.impl.DefaultDGCSignatureVerifier;
  * case's certificate found by key id, its expiry checked at the case's own clock, and its payload decoded.
  * <ul>
  *   <li>{@code checkpass} — {@link HcertVerifier#read} with a verifier trusting every vector's certificate, then the
- *       verifier's validity check (what {@code PassVerifier} does for a foreign pass, before the venue rules);
+ *       verifier's validity check and the status under the Korean medical rules (the evidence mapped to a health
+ *       record with the accepted vaccines, then {@link StatusEngine#decideAtDoor}): what {@code PassVerifier} does
+ *       for a foreign pass, before the venue rules. The vectors' own clocks predate the Korean rules (1 Nov 2021),
+ *       so the status is decided at {@link #DECIDED_AT}, when the 180-day rules were in force;
  *   <li>{@code digg} — {@link DefaultDGCDecoder#decode}, with DIGG's own signature verifier pinned to the case's
  *       clock ({@code setTestValidationTime}), returning its {@link DigitalCovidCertificate}.
  * </ul>
@@ -81,8 +88,14 @@ public class ForeignVerifyBenchmark {
     /** One upstream vector, ready for both libraries. */
     private record Vector(String name, String text, Instant clock, DefaultDGCDecoder digg) {}
 
+    /** 20 Jan 2022, 12:00 KST: the instant the status is decided at, under KR-MED-2022-01-03. */
+    static final Instant DECIDED_AT = Instant.parse("2022-01-20T03:00:00Z");
+
+    private static final MedicalRules RULES = MedicalRules.korea();
+
     private List<Vector> vectors;
     private HcertVerifier ours;
+    private final StatusEngine engine = new StatusEngine(RULES);
     private int next;
 
     @Setup(Level.Trial)
@@ -139,8 +152,9 @@ public class ForeignVerifyBenchmark {
         System.out.println("left out (a library refuses them): " + left);
     }
 
+    /** The read and the validity check alone, without the status decision: what {@link #checkpass} adds to it. */
     @Benchmark
-    public FormatOutcome checkpass() {
+    public FormatOutcome checkpassReadOnly() {
         Vector vector = vectors.get(next++ % vectors.size());
         FormatOutcome outcome = ours.read(vector.text());
         if (!(outcome instanceof FormatOutcome.Read read)
@@ -153,6 +167,23 @@ public class ForeignVerifyBenchmark {
             throw new IllegalStateException(vector.name() + " did not verify: " + outcome);
         }
         return outcome;
+    }
+
+    @Benchmark
+    public StatusDecision checkpass() {
+        Vector vector = vectors.get(next++ % vectors.size());
+        FormatOutcome outcome = ours.read(vector.text());
+        if (!(outcome instanceof FormatOutcome.Read read)
+                || CredentialValidity.check(
+                                read.facts().issuedAt(),
+                                read.facts().expiresAt(),
+                                vector.clock(),
+                                VerifierPolicy.DEFAULT.clockSkew())
+                        .isPresent()) {
+            throw new IllegalStateException(vector.name() + " did not verify: " + outcome);
+        }
+        ForeignEvidence.Mapped record = read.evidence().orElseThrow().healthRecord(RULES.vaccineProducts());
+        return engine.decideAtDoor(record.record(), DECIDED_AT).orElseThrow();
     }
 
     @Benchmark

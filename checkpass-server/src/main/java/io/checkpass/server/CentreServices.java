@@ -87,6 +87,7 @@ public final class CentreServices implements AutoCloseable {
                     keys.bundle(),
                     config.issuance().issuerName(),
                     rules::venue,
+                    rules::medical,
                     foreignTrust::section,
                     es256,
                     clock,

@@ -265,6 +265,7 @@ public final class ForeignVectors {
         dccCases();
         lenientDccCases();
         revocationCases();
+        datedDccCases();
         shcCases();
         nzcpCases();
         return List.copyOf(cases);
@@ -276,10 +277,21 @@ public final class ForeignVectors {
         byte[] vaccinated = cwt(vaccination(2, 2, "2021-10-01"), iat, exp);
         String valid = hc1(cose(dcc, KidIn.PROTECTED, vaccinated));
         idCheck("DCC vaccination 2/2, ES256: CHECK_ID", NativeVectors.RESTAURANT, valid);
-        idCheck(
-                "DCC booster 3/2: CHECK_ID at a karaoke",
+        one(
+                "DCC booster 3/2 twelve days ago, before 3 Jan 2022, at a karaoke: the rules then told no booster apart,"
+                        + " and a DCC names only its latest dose, so it counts from 14 days after it",
                 NativeVectors.KARAOKE,
-                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(3, 2, "2021-12-01"), iat, exp))));
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(3, 2, "2021-12-01"), iat, exp))),
+                Expect.of(Verdict.DENY, Reason.NOT_YET_VALID));
+        one(
+                "DCC vaccination 2/2 of a vaccine Korea does not accept (Sputnik V): not proven at a karaoke",
+                NativeVectors.KARAOKE,
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01", "Sputnik-V"), iat, exp))),
+                Expect.of(Verdict.DENY, Reason.STATUS_NOT_PROVEN));
+        idCheck(
+                "DCC vaccination 2/2 of CoronaVac, a WHO EUL vaccine: CHECK_ID at a karaoke",
+                NativeVectors.KARAOKE,
+                hc1(cose(dcc, KidIn.PROTECTED, cwt(vaccination(2, 2, "2021-10-01", "CoronaVac"), iat, exp))));
         one(
                 "DCC vaccination 2/2 five days ago, at a karaoke: not valid until 14 days after the dose",
                 NativeVectors.KARAOKE,
@@ -394,6 +406,11 @@ public final class ForeignVectors {
                 "DCC whose zlib layer inflates to 2 MiB (a zip bomb): MALFORMED",
                 "HC1:" + Base45.encode(deflate(new byte[2 * 1024 * 1024], false)),
                 Reason.MALFORMED);
+        cases.add(new Case(
+                "DCC shown to a scanner whose bundle carries no medical rules (an older bundle): NO_MEDICAL_RULES",
+                NativeVectors.NO_MEDICAL_RULES_BUNDLE,
+                NativeVectors.RESTAURANT,
+                List.of(new Step(valid, at, Expect.of(Verdict.DENY, Reason.NO_MEDICAL_RULES)))));
         deny("DCC cut short: MALFORMED", valid.substring(0, valid.length() - 30), Reason.MALFORMED);
         deny("DCC prefix only: MALFORMED", "HC1:", Reason.MALFORMED);
     }
@@ -702,6 +719,100 @@ public final class ForeignVectors {
         one("DCC lenient: " + name, venueType, hc1(cose(dcc, KidIn.PROTECTED, cwt(dgc, iat, exp))), expect);
     }
 
+    /**
+     * DCCs at the instants where the Korean rules turn (docs/medical-rules.md), each judged at its own instant with a
+     * certificate issued the day before: the day 13/14 after the primary series, day 180/181 of its validity from
+     * 3 Jan 2022 (and the guidance week), the booster, a PCR at 47 h and 49 h (48 h, to midnight), rapid antigen
+     * tests before and from 3 Feb 2022, and a recovery's 180 days. At a karaoke bar, which asks for a pass throughout.
+     */
+    private void datedDccCases() {
+        // Dose 2 on 20 Nov 2021: vaccinated from 00:00 KST on 4 Dec, 14 days after.
+        dated(
+                "DCC 2/2 on 2021-11-20: day 13 after the primary series not yet, day 14 from 00:00 KST",
+                vaccination(2, 2, "2021-11-20"),
+                step(NativeVectors.kst(2021, 12, 3, 23, 59, 59), Verdict.DENY, Reason.NOT_YET_VALID),
+                step(NativeVectors.kst(2021, 12, 4, 0, 0, 0), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED));
+        // Dose 2 on 20 Jul 2021: valid through 24:00 on 16 Jan 2022, day 180 (after the guidance week).
+        dated(
+                "DCC 2/2 on 2021-07-20: valid through day 180 (2022-01-16 24:00 KST), expired on day 181",
+                vaccination(2, 2, "2021-07-20"),
+                step(NativeVectors.kst(2022, 1, 16, 23, 59, 59), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED),
+                step(NativeVectors.kst(2022, 1, 17, 0, 0, 0), Verdict.DENY, Reason.STATUS_EXPIRED));
+        // Dose 2 on 10 Jul 2021: the KDCA example, valid through 6 Jan 2022; day 181 falls in the guidance week.
+        dated(
+                "DCC 2/2 on 2021-07-10: day 180 valid, day 181 in the guidance week admitted with its notice",
+                vaccination(2, 2, "2021-07-10"),
+                step(NativeVectors.kst(2022, 1, 6, 23, 59, 59), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED),
+                step(NativeVectors.kst(2022, 1, 7, 0, 0, 0), Verdict.CHECK_ID, Reason.GUIDANCE_PERIOD));
+        dated(
+                "DCC booster 3/3 on 2021-08-01: from 3 Jan 2022 a booster counts at once and does not expire",
+                vaccination(3, 3, "2021-08-01"),
+                step(NativeVectors.kst(2022, 2, 20, 12, 0, 0), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED));
+        dated(
+                "DCC Janssen 1/1 on 2021-08-01: a complete series, expired after 180 days",
+                janssen(vaccination(1, 1, "2021-08-01")),
+                step(NativeVectors.kst(2022, 1, 28, 23, 59, 59), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED),
+                step(NativeVectors.kst(2022, 1, 29, 0, 0, 0), Verdict.DENY, Reason.STATUS_EXPIRED));
+        // A PCR sampled at 23:30: 48 hours end at 23:30 two days later, extended to that day's 24:00.
+        Instant late = NativeVectors.kst(2022, 1, 20, 23, 30, 0);
+        dated(
+                "DCC PCR sampled 2022-01-20 23:30 KST: valid at 47 h, expired at 49 h (past 24:00 of the 48th hour's day)",
+                test("260415000", late),
+                step(late.plus(Duration.ofHours(47)), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED),
+                step(late.plus(Duration.ofHours(49)), Verdict.DENY, Reason.STATUS_EXPIRED));
+        Instant morning = NativeVectors.kst(2022, 1, 20, 10, 0, 0);
+        dated(
+                "DCC PCR sampled 2022-01-20 10:00 KST: still valid at 49 h, to 24:00 of the day 48 hours end",
+                test("260415000", morning),
+                step(morning.plus(Duration.ofHours(47)), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED),
+                step(morning.plus(Duration.ofHours(49)), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED),
+                step(NativeVectors.kst(2022, 1, 23, 0, 0, 0), Verdict.DENY, Reason.STATUS_EXPIRED));
+        Instant beforeDecree = NativeVectors.kst(2022, 2, 2, 12, 0, 0);
+        dated(
+                "DCC rapid antigen test on 2022-02-02, before the decree of 3 Feb 2022: proves nothing Korea counts",
+                rapidAntigen(test("260415000", beforeDecree)),
+                step(beforeDecree.plus(Duration.ofHours(6)), Verdict.DENY, Reason.NOT_ACCEPTED_HERE));
+        Instant fromDecree = NativeVectors.kst(2022, 2, 3, 12, 0, 0);
+        dated(
+                "DCC rapid antigen test on 2022-02-03: valid 24 hours from 3 Feb 2022",
+                rapidAntigen(test("260415000", fromDecree)),
+                step(fromDecree.plus(Duration.ofHours(23)), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED),
+                step(fromDecree.plus(Duration.ofHours(25)), Verdict.DENY, Reason.STATUS_EXPIRED));
+        dated(
+                "DCC recovery valid from 2021-08-01: 180 days, through 2022-01-28 24:00 KST",
+                recovery("2021-08-01", "2022-08-01"),
+                step(NativeVectors.kst(2022, 1, 28, 23, 59, 59), Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED),
+                step(NativeVectors.kst(2022, 1, 29, 0, 0, 0), Verdict.DENY, Reason.STATUS_EXPIRED));
+    }
+
+    /** One step of a dated case: the instant and what the door must say then. */
+    private static Step step(Instant at, Verdict verdict, Reason reason) {
+        return new Step(null, at, Expect.of(verdict, reason));
+    }
+
+    /**
+     * A case at a karaoke bar whose steps show one DCC at their instants; each step gets a certificate issued a day
+     * before it (so that the credential itself is valid whenever the step is).
+     */
+    private void dated(String name, ObjectNode dgc, Step... steps) {
+        List<Step> out = new ArrayList<>();
+        for (Step s : steps) {
+            byte[] claims = cwt(dgc, s.at().minus(Duration.ofDays(1)), s.at().plus(Duration.ofDays(180)));
+            out.add(new Step(hc1(cose(dcc, KidIn.PROTECTED, claims)), s.at(), s.expect()));
+        }
+        cases.add(new Case(name, bundle, NativeVectors.KARAOKE, List.copyOf(out)));
+    }
+
+    private static ObjectNode janssen(ObjectNode dgc) {
+        ((ObjectNode) dgc.path("v").get(0)).put("mp", "EU/1/20/1525");
+        return dgc;
+    }
+
+    private static ObjectNode rapidAntigen(ObjectNode dgc) {
+        ((ObjectNode) dgc.path("t").get(0)).put("tt", "LP217198-3");
+        return dgc;
+    }
+
     private void shcCases() {
         long nbf = at.minus(Duration.ofDays(2)).getEpochSecond();
         String valid = ShcNumeric.encode(jws(shcKey, shcJwk, shcPayload(SHC_ISS, nbf, null, "207", 2), false));
@@ -712,6 +823,11 @@ public final class ForeignVectors {
                 NativeVectors.KARAOKE,
                 ShcNumeric.encode(jws(shcKey, shcJwk, shcPayload(SHC_ISS, nbf, null, "207", 1), false)),
                 Expect.of(Verdict.DENY, Reason.NOT_ACCEPTED_HERE));
+        one(
+                "SHC two doses of a vaccine Korea does not accept (CVX 500, unspecified): not proven at a karaoke",
+                NativeVectors.KARAOKE,
+                ShcNumeric.encode(jws(shcKey, shcJwk, shcPayload(SHC_ISS, nbf, null, "500", 2), false)),
+                Expect.of(Verdict.DENY, Reason.STATUS_NOT_PROVEN));
         idCheck(
                 "SHC one Janssen dose: a complete series, CHECK_ID",
                 NativeVectors.KARAOKE,
@@ -759,7 +875,18 @@ public final class ForeignVectors {
         long nbf = at.minus(Duration.ofDays(30)).getEpochSecond();
         long exp = at.plus(Duration.ofDays(365)).getEpochSecond();
         String valid = nzcp(NZCP_DID, nbf, exp, false);
-        idCheck("NZCP: CHECK_ID", NativeVectors.RESTAURANT, valid);
+        // An NZCP states "vaccinated" without doses or dates: Korea's rules cannot check it, so it counts as
+        // unvaccinated, which a restaurant admits under its condition and a karaoke bar refuses as not proven.
+        one(
+                "NZCP at a restaurant: proves no status Korea can check, ID check with the unvaccinated condition",
+                NativeVectors.RESTAURANT,
+                valid,
+                Expect.of(Verdict.CHECK_ID, Reason.ID_CHECK_REQUIRED).because("party_one_unvaccinated"));
+        one(
+                "NZCP at a karaoke: STATUS_NOT_PROVEN",
+                NativeVectors.KARAOKE,
+                valid,
+                Expect.of(Verdict.DENY, Reason.STATUS_NOT_PROVEN));
         deny(
                 "NZCP with one signature byte changed: BAD_SIGNATURE",
                 nzcp(NZCP_DID, nbf, exp, true),
@@ -849,12 +976,16 @@ public final class ForeignVectors {
     }
 
     private static ObjectNode vaccination(int dn, int sd, String dt) {
+        return vaccination(dn, sd, dt, "EU/1/20/1528");
+    }
+
+    private static ObjectNode vaccination(int dn, int sd, String dt, String mp) {
         ObjectNode dgc = person();
         dgc.putArray("v")
                 .addObject()
                 .put("tg", "840539006")
                 .put("vp", "1119349007")
-                .put("mp", "EU/1/20/1528")
+                .put("mp", mp)
                 .put("ma", "ORG-100030215")
                 .put("dn", dn)
                 .put("sd", sd)

@@ -17,6 +17,7 @@ import io.checkpass.core.pass.PassIssuer;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.pass.Presentation;
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.rules.VenueRules;
 import io.checkpass.core.rules.VenueType;
 import io.checkpass.core.trust.IssuerKey;
@@ -68,6 +69,11 @@ public final class NativeVectors {
     public static final String ROTATED_BUNDLE = "bundle-rotated.cose";
     /** Signed by another bundle key than the anchor: a verifier must refuse to load it. */
     public static final String FOREIGN_SIGNER_BUNDLE = "bundle-other-signer.cose";
+    /**
+     * The main bundle as made before bundles carried medical rules: it loads, native passes verify as before, and
+     * every foreign pass is refused with NO_MEDICAL_RULES.
+     */
+    public static final String NO_MEDICAL_RULES_BUNDLE = "bundle-no-medical-rules.cose";
     /** The main bundle with one byte of its payload changed: its signature fails. */
     public static final String TAMPERED_BUNDLE = "bundle-tampered.cose";
 
@@ -144,8 +150,11 @@ public final class NativeVectors {
                 List.copyOf(v.cases),
                 v.bundles(),
                 List.of(
-                        new BundleCheck(MAIN_BUNDLE, true), new BundleCheck(ROTATED_BUNDLE, true),
-                        new BundleCheck(FOREIGN_SIGNER_BUNDLE, false), new BundleCheck(TAMPERED_BUNDLE, false)),
+                        new BundleCheck(MAIN_BUNDLE, true),
+                        new BundleCheck(ROTATED_BUNDLE, true),
+                        new BundleCheck(NO_MEDICAL_RULES_BUNDLE, true),
+                        new BundleCheck(FOREIGN_SIGNER_BUNDLE, false),
+                        new BundleCheck(TAMPERED_BUNDLE, false)),
                 v.bundleKey.publicKey());
     }
 
@@ -1157,8 +1166,9 @@ public final class NativeVectors {
     private Map<String, byte[]> bundles() {
         VenueRules rules = VenueRules.korea();
         Instant created = LUNCH.minus(Duration.ofDays(1));
-        TrustBundle main =
+        TrustBundle withoutMedical =
                 new TrustBundle(1, created, List.of(issuerKey(issuer)), Set.of(revoked), rules, foreign.bundleTrust());
+        TrustBundle main = withoutMedical.withMedicalRules(MedicalRules.korea());
         TrustBundle rotated = new TrustBundle(2, created, List.of(issuerKey(rotatedIssuer)), Set.of(), rules);
         byte[] signedMain = TrustBundles.sign(main, bundleKey, es256);
         byte[] tampered = signedMain.clone();
@@ -1167,6 +1177,7 @@ public final class NativeVectors {
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put(MAIN_BUNDLE, signedMain);
         out.put(ROTATED_BUNDLE, TrustBundles.sign(rotated, bundleKey, es256));
+        out.put(NO_MEDICAL_RULES_BUNDLE, TrustBundles.sign(withoutMedical, bundleKey, es256));
         out.put(FOREIGN_SIGNER_BUNDLE, TrustBundles.sign(main, otherBundleKey, es256));
         out.put(TAMPERED_BUNDLE, tampered);
         return out;

@@ -42,12 +42,19 @@ public final class MedicalRules {
     private final String jurisdiction;
     private final ZoneId zone;
     private final Timeline<MedicalRuleSet> ruleSets;
+    private final VaccineProducts vaccineProducts;
     private final JsonNode document;
 
-    private MedicalRules(String jurisdiction, ZoneId zone, Timeline<MedicalRuleSet> ruleSets, JsonNode document) {
+    private MedicalRules(
+            String jurisdiction,
+            ZoneId zone,
+            Timeline<MedicalRuleSet> ruleSets,
+            VaccineProducts vaccineProducts,
+            JsonNode document) {
         this.jurisdiction = jurisdiction;
         this.zone = zone;
         this.ruleSets = ruleSets;
+        this.vaccineProducts = vaccineProducts;
         this.document = document;
     }
 
@@ -57,12 +64,14 @@ public final class MedicalRules {
     }
 
     /**
-     * Loads a packaged index whose {@code ruleSetFiles} name rule-set files beside it.
+     * Loads a packaged index whose {@code ruleSetFiles} name rule-set files beside it, and whose
+     * {@code vaccineProductsFile}, if any, names the accepted vaccines beside it.
      *
      * @throws RulesFormatException if a file is missing or invalid
      */
     public static MedicalRules loadPackaged(String indexResource) {
-        return fromDocument(PackagedRules.document(indexResource));
+        return fromDocument(PackagedRules.inline(
+                PackagedRules.document(indexResource), indexResource, "vaccineProductsFile", "vaccineProducts"));
     }
 
     /**
@@ -84,7 +93,10 @@ public final class MedicalRules {
         for (JsonNode s : array(document, "ruleSets", "medical rules")) {
             sets.add(ruleSet(s));
         }
-        return new MedicalRules(jurisdiction, zone, Timeline.of(sets), document.deepCopy());
+        VaccineProducts products = document.has("vaccineProducts")
+                ? VaccineProducts.fromDocument(document.get("vaccineProducts"))
+                : VaccineProducts.none();
+        return new MedicalRules(jurisdiction, zone, Timeline.of(sets), products, document.deepCopy());
     }
 
     private static MedicalRuleSet ruleSet(JsonNode s) {
@@ -173,6 +185,14 @@ public final class MedicalRules {
     /** The first set that takes force after {@code instant}, if one is known. */
     public Optional<MedicalRuleSet> nextAfter(Instant instant) {
         return ruleSets.nextAfter(instant);
+    }
+
+    /**
+     * The vaccines accepted on a foreign pass and their primary doses; {@link VaccineProducts#none()} when the
+     * document has no {@code vaccineProducts} section (then no foreign vaccination counts).
+     */
+    public VaccineProducts vaccineProducts() {
+        return vaccineProducts;
     }
 
     /** The document form, for the trust bundle and the API. A copy: callers may not change these rules. */

@@ -32,6 +32,27 @@ final class PackagedRules {
         return document;
     }
 
+    /**
+     * The document with the file its index names in {@code fileField} (beside the index) inlined as {@code field};
+     * unchanged when the index names none.
+     *
+     * @throws RulesFormatException if the file is missing or not a JSON object
+     */
+    static ObjectNode inline(ObjectNode document, String indexResource, String fileField, String field) {
+        JsonNode file = document.get(fileField);
+        if (file == null) {
+            return document;
+        }
+        if (!file.isTextual()) {
+            throw new RulesFormatException(indexResource + ": '" + fileField + "' must be a file name");
+        }
+        String dir = indexResource.substring(0, indexResource.lastIndexOf('/') + 1);
+        ObjectNode out = document.deepCopy();
+        out.remove(fileField);
+        out.set(field, read(dir + file.asText()));
+        return out;
+    }
+
     private static ObjectNode read(String resource) {
         try (InputStream in = PackagedRules.class.getResourceAsStream(resource)) {
             if (in == null) {

@@ -69,6 +69,39 @@ public final class StatusEngine {
     }
 
     /**
+     * The status of a pass shown at the door, decided from the facts it proves (a foreign pass): as {@link #decide},
+     * except that when no status holds (and the guidance week keeps none), the answer is the status still to come
+     * (the earliest), else the one that ended last, with its window. The door then says "not valid yet" or "expired"
+     * where a credential would state UNVACCINATED; {@link StatusDecision#statusAt} is UNVACCINATED either way.
+     *
+     * @return empty if no medical rule set is in force at {@code at}
+     */
+    public Optional<StatusDecision> decideAtDoor(HealthRecord record, Instant at) {
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(at, "at");
+        MedicalRules current = rules.get();
+        return current.inForceAt(at).map(set -> {
+            StatusWindows builder = new StatusWindows(current.zone(), set);
+            List<StatusWindow> windows = builder.of(record);
+            StatusDecision decided = decide(windows, builder, at, set, current);
+            if (decided.status() != UNVACCINATED) {
+                return decided;
+            }
+            Optional<StatusWindow> shown = windows.stream()
+                    .filter(w -> w.status() != MINOR && w.startsAfter(at))
+                    .min(Comparator.comparing(StatusWindow::from)
+                            .thenComparingInt((StatusWindow w) -> RANK.indexOf(w.status()))
+                            .thenComparing(StatusWindow::tieBreak))
+                    .or(() -> windows.stream()
+                            .filter(w -> w.status() != MINOR && w.endedBy(at))
+                            .max(Comparator.comparing(StatusWindow::end).thenComparing(StatusWindow::tieBreak)));
+            return shown.map(w -> new StatusDecision(
+                            w.status(), w.from(), w.until(), set.id(), decided.explanation(), decided.nextChange()))
+                    .orElse(decided);
+        });
+    }
+
+    /**
      * When the next known medical rule set takes force after {@code at}, if one is known. A credential issued before
      * then states its status under the rules in force; it must not outlive them (the 3 Jan 2022 switch turned
      * open-ended vaccinations into 180-day ones).
@@ -79,7 +112,11 @@ public final class StatusEngine {
 
     private StatusDecision decide(HealthRecord record, Instant at, MedicalRuleSet set, MedicalRules rules) {
         StatusWindows builder = new StatusWindows(rules.zone(), set);
-        List<StatusWindow> windows = builder.of(record);
+        return decide(builder.of(record), builder, at, set, rules);
+    }
+
+    private StatusDecision decide(
+            List<StatusWindow> windows, StatusWindows builder, Instant at, MedicalRuleSet set, MedicalRules rules) {
         Optional<StatusWindow> chosen =
                 windows.stream().filter(w -> w.holdsAt(at)).min(PRECEDENCE);
         Optional<Instant> nextChange = Stream.of(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.crypto.KeyId;
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.rules.VenueRules;
 import java.time.Instant;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Everything a scanner needs to judge passes offline: issuer keys, revoked serials, venue rules and foreign
- * trust material, with a version and the centre's clock at the time it was made. It travels signed
+ * Everything a scanner needs to judge passes offline: issuer keys, revoked serials, venue rules, foreign trust
+ * material and the medical rules that decide a foreign pass's status, with a version and the centre's clock at the time it was made. It travels signed
  * (see {@link TrustBundles}); an instance of this class has either been built by the centre or been verified.
  *
  * @param version     increases with every bundle the centre publishes
@@ -25,6 +26,9 @@ import java.util.stream.Collectors;
  * @param revoked     serials of revoked, unexpired credentials
  * @param venueRules  the venue rules in their versioned form
  * @param foreign     foreign trust material by format ("dcc", "shc", "nzcp"), opaque to the native verifier
+ * @param medicalRules the medical rules (and accepted vaccines) by which the door decides a foreign pass's status;
+ *                    empty in a bundle made before they were carried, where every foreign pass is refused
+ *                    ({@link io.checkpass.core.verify.Reason#NO_MEDICAL_RULES}). Native passes state their own status.
  */
 public record TrustBundle(
         long version,
@@ -32,7 +36,8 @@ public record TrustBundle(
         List<IssuerKey> issuerKeys,
         Set<Serial> revoked,
         VenueRules venueRules,
-        ObjectNode foreign) {
+        ObjectNode foreign,
+        Optional<MedicalRules> medicalRules) {
 
     public TrustBundle {
         if (version < 0) {
@@ -41,12 +46,24 @@ public record TrustBundle(
         issuerKeys = List.copyOf(issuerKeys);
         revoked = Set.copyOf(revoked);
         foreign = foreign == null ? JsonNodeFactory.instance.objectNode() : foreign.deepCopy();
+        medicalRules = medicalRules == null ? Optional.empty() : medicalRules;
+    }
+
+    /** A bundle without medical rules: foreign passes are refused by it. */
+    public TrustBundle(
+            long version,
+            Instant createdAt,
+            List<IssuerKey> issuerKeys,
+            Set<Serial> revoked,
+            VenueRules venueRules,
+            ObjectNode foreign) {
+        this(version, createdAt, issuerKeys, revoked, venueRules, foreign, Optional.empty());
     }
 
     /** A bundle with no foreign trust material. */
     public TrustBundle(
             long version, Instant createdAt, List<IssuerKey> issuerKeys, Set<Serial> revoked, VenueRules venueRules) {
-        this(version, createdAt, issuerKeys, revoked, venueRules, null);
+        this(version, createdAt, issuerKeys, revoked, venueRules, null, Optional.empty());
     }
 
     /** The issuer keys by id (ids are unique in a valid bundle). */
@@ -61,6 +78,11 @@ public record TrustBundle(
     /** The foreign trust section for one format, if the bundle carries one. */
     public Optional<JsonNode> foreign(String format) {
         return Optional.ofNullable(foreign.get(format));
+    }
+
+    /** The same bundle carrying {@code rules} as its medical rules. */
+    public TrustBundle withMedicalRules(MedicalRules rules) {
+        return new TrustBundle(version, createdAt, issuerKeys, revoked, venueRules, foreign, Optional.of(rules));
     }
 
     @Override

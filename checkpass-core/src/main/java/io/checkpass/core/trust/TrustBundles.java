@@ -10,6 +10,7 @@ import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.crypto.KeyId;
 import io.checkpass.core.crypto.SigningKey;
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.rules.VenueRules;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -132,6 +133,7 @@ public final class TrustBundles {
         bundle.revoked().stream().map(Serial::hex).sorted().map(Serial::parse).forEach(s -> revoked.add(s.bytes()));
         root.set("venueRules", bundle.venueRules().document());
         root.set("foreign", bundle.foreign());
+        bundle.medicalRules().ifPresent(rules -> root.set("medicalRules", rules.document()));
         try {
             return Cbor.MAPPER.writeValueAsBytes(root);
         } catch (IOException e) {
@@ -165,12 +167,17 @@ public final class TrustBundles {
             revoked.add(Serial.fromBytes(s.binaryValue()));
         }
         JsonNode foreign = root.path("foreign");
+        // Additive: a bundle made before it carried medical rules has none, and its scanner refuses foreign passes.
+        JsonNode medical = root.get("medicalRules");
         return new TrustBundle(
                 root.path("version").asLong(),
                 Instant.ofEpochSecond(root.path("createdAt").asLong()),
                 keys,
                 revoked,
                 VenueRules.fromDocument(root.path("venueRules")),
-                foreign instanceof ObjectNode object ? object : null);
+                foreign instanceof ObjectNode object ? object : null,
+                medical == null || medical.isNull()
+                        ? Optional.empty()
+                        : Optional.of(MedicalRules.fromDocument(medical)));
     }
 }

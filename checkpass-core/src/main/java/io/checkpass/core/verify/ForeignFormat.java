@@ -2,6 +2,7 @@ package io.checkpass.core.verify;
 
 import io.checkpass.core.trust.TrustBundle;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A foreign pass format the verifier can read (EU DCC, SMART Health Cards, NZ COVID Pass). Implementations
@@ -32,8 +33,28 @@ public interface ForeignFormat {
 
     /** What a reader concluded. */
     sealed interface FormatOutcome {
-        /** The issuer signature verified; these are the facts. */
-        record Read(PassFacts facts) implements FormatOutcome {}
+        /**
+         * The issuer signature verified; these are the facts. With {@code evidence} (every foreign reader), the
+         * facts' status is only a stand-in (UNVACCINATED from issued-at, unbounded): the door decides the status from
+         * the evidence under the bundle's medical rules at the scan instant and replaces it. Without, the facts'
+         * status stands.
+         */
+        record Read(PassFacts facts, Optional<ForeignEvidence> evidence) implements FormatOutcome {
+            public Read {
+                java.util.Objects.requireNonNull(facts, "facts");
+                java.util.Objects.requireNonNull(evidence, "evidence");
+            }
+
+            /** Facts whose status stands as they state it. */
+            public Read(PassFacts facts) {
+                this(facts, Optional.empty());
+            }
+
+            /** Facts whose status the door decides from {@code evidence}. */
+            public Read(PassFacts facts, ForeignEvidence evidence) {
+                this(facts, Optional.of(evidence));
+            }
+        }
 
         /** It failed, for this reason (never an admitting one). */
         record Failed(Reason reason) implements FormatOutcome {}

@@ -13,8 +13,10 @@ import io.checkpass.core.pass.PassClaims;
 import io.checkpass.core.pass.PassFormat;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.pass.Presentation;
+import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.rules.VenueDecision;
 import io.checkpass.core.rules.VenueType;
+import io.checkpass.core.status.StatusEngine;
 import io.checkpass.core.trust.IssuerKey;
 import io.checkpass.core.trust.TrustBundle;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
@@ -60,7 +62,8 @@ public final class PassVerifier {
             TrustBundle bundle,
             Map<KeyId, IssuerKey> keys,
             Cache<CredentialHash, CheckedCredential> signatures,
-            Map<String, ForeignFormat.Reader> foreignReaders) {}
+            Map<String, ForeignFormat.Reader> foreignReaders,
+            Optional<StatusEngine> foreignStatus) {}
 
     /** A credential whose issuer signature verified, kept so the next presentation skips that work. */
     private record CheckedCredential(PassClaims claims, PassFacts facts) {}
@@ -99,7 +102,12 @@ public final class PassVerifier {
                 .maximumSize(policy.signatureCacheSize())
                 .executor(Runnable::run)
                 .build();
-        state = new BundleState(bundle, bundle.issuerKeysById(), cache, Map.copyOf(readers));
+        state = new BundleState(
+                bundle,
+                bundle.issuerKeysById(),
+                cache,
+                Map.copyOf(readers),
+                bundle.medicalRules().map(StatusEngine::new));
     }
 
     public TrustBundle bundle() {
@@ -271,16 +279,55 @@ public final class PassVerifier {
                 if (invalid != null) {
                     yield invalid;
                 }
+                PassFacts facts = read.facts();
+                if (read.evidence().isPresent()) {
+                    Optional<PassFacts> judged =
+                            judgeStatus(facts, read.evidence().get(), now, current);
+                    if (judged.isEmpty()) {
+                        yield Denied.because(Reason.NO_MEDICAL_RULES);
+                    }
+                    facts = judged.get();
+                }
                 VerificationResult decided =
-                        decideAtVenue(new VerifiedPass(read.facts(), Optional.empty()), venueType, now, current);
+                        decideAtVenue(new VerifiedPass(facts, Optional.empty()), venueType, now, current);
                 // A genuine pass that proves no usable status reads as UNVACCINATED; say why it is refused.
-                yield !read.facts().statusProven()
+                yield !facts.statusProven()
                                 && decided instanceof Denied denied
                                 && denied.reason() == Reason.NOT_ACCEPTED_HERE
                         ? new Denied(Reason.STATUS_NOT_PROVEN, denied.pass())
                         : decided;
             }
         };
+    }
+
+    /**
+     * A foreign pass's status under the bundle's medical rules at {@code now}: the status engine decides on what the
+     * pass proves, as it does on a registry record, so Korea's rules apply and not the issuing country's. Empty when
+     * the bundle has no medical rules, or none in force at {@code now}.
+     */
+    private static Optional<PassFacts> judgeStatus(
+            PassFacts read, ForeignEvidence evidence, Instant now, BundleState current) {
+        if (current.foreignStatus().isEmpty()) {
+            return Optional.empty();
+        }
+        MedicalRules rules = current.bundle().medicalRules().orElseThrow();
+        ForeignEvidence.Mapped mapped = evidence.healthRecord(rules.vaccineProducts());
+        return current.foreignStatus()
+                .get()
+                .decideAtDoor(mapped.record(), now)
+                .map(d -> new PassFacts(
+                        read.format(),
+                        read.issuer(),
+                        read.id(),
+                        read.issuedAt(),
+                        read.expiresAt(),
+                        d.status(),
+                        d.validFrom(),
+                        d.validUntil(),
+                        read.display(),
+                        read.deviceBound(),
+                        read.warnings(),
+                        read.statusProven() && mapped.unproven().isEmpty()));
     }
 
     /** Step 4: issued-at not in the future (beyond skew), credential not expired. Null when valid. */

@@ -31,7 +31,13 @@ public enum Reason {
      * A genuine certificate that does not prove a status the venue needs: a test with an empty or unknown result, a
      * vaccination without a product or dose number. Read as UNVACCINATED; the rules refuse it with this reason.
      */
-    STATUS_NOT_PROVEN("증명서에 필요한 정보 없음", "The certificate is genuine but does not prove a status this venue needs");
+    STATUS_NOT_PROVEN("증명서에 필요한 정보 없음", "The certificate is genuine but does not prove a status this venue needs"),
+    /**
+     * A foreign pass shown to a scanner whose bundle carries no medical rules (one made before bundles carried them),
+     * or none in force yet: nothing to decide its status by. Updating the bundle cures it.
+     */
+    NO_MEDICAL_RULES(
+            "해외 증명서 판정 기준 없음: 번들을 갱신하세요", "No medical rules to judge a foreign pass by: update this scanner's bundle");
 
     private final LocalizedText text;
 

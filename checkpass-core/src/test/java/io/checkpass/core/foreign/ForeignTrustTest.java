@@ -17,6 +17,7 @@ import io.checkpass.core.foreign.nzcp.NzcpIssuer;
 import io.checkpass.core.foreign.shc.ShcIssuer;
 import io.checkpass.core.foreign.shc.ShcNumeric;
 import io.checkpass.core.pass.PassFormat;
+import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.trust.TrustBundle;
 import io.checkpass.core.trust.TrustBundles;
 import io.checkpass.core.verify.PassVerifier;
@@ -46,7 +47,8 @@ class ForeignTrustTest {
     }
 
     static PassVerifier verifier(ForeignTrust trust, Instant at) throws Exception {
-        TrustBundle bundle = new TrustBundle(1, at, List.of(issuerKey()), Set.of(), KOREA, trust.toJson());
+        TrustBundle bundle = new TrustBundle(1, at, List.of(issuerKey()), Set.of(), KOREA, trust.toJson())
+                .withMedicalRules(MedicalRules.korea());
         // Through the signed CBOR form, as a scanner receives it.
         TrustBundle received = TrustBundles.open(
                         TrustBundles.sign(bundle, PassFixture.BUNDLE_KEY, ES256), Optional.empty(), ES256)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.core.registry.TestRecord;
+import io.checkpass.core.registry.VaccineProduct;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.OptionalInt;
@@ -150,5 +151,44 @@ class MedicalRulesTest {
     void a_missing_packaged_file_is_named() {
         assertThatThrownBy(() -> MedicalRules.loadPackaged("/io/checkpass/core/rules/kr/no-such-index.json"))
                 .hasMessageContaining("no-such-index.json is missing");
+    }
+
+    @Test
+    void the_korean_rules_carry_the_vaccines_accepted_on_a_foreign_pass_by_dcc_and_cvx_code() {
+        VaccineProducts products = KOREA.vaccineProducts();
+        assertThat(products.byDccCode("EU/1/20/1528")).contains(VaccineProduct.PFIZER);
+        assertThat(products.byDccCode("Covishield")).contains(VaccineProduct.ASTRAZENECA);
+        assertThat(products.byDccCode("EU/1/20/1525")).contains(VaccineProduct.JANSSEN);
+        assertThat(products.byDccCode("CoronaVac")).contains(VaccineProduct.SINOVAC);
+        assertThat(products.byCvx("510")).contains(VaccineProduct.SINOPHARM);
+        assertThat(products.byDccCode("Sputnik-V")).isEmpty();
+        // The document carries them, so a bundle does; and reads back the same.
+        assertThat(MedicalRules.fromDocument(KOREA.document()).vaccineProducts().byCvx("212"))
+                .contains(VaccineProduct.JANSSEN);
+    }
+
+    @Test
+    void a_vaccine_list_that_disagrees_with_the_products_doses_or_names_a_code_twice_is_rejected() {
+        ObjectNode doses = (ObjectNode) KOREA.document();
+        ((ObjectNode) doses.path("vaccineProducts").path("products").get(0)).put("primaryDoses", 1);
+        assertThatThrownBy(() -> MedicalRules.fromDocument(doses))
+                .hasMessageContaining("products[0]: 'primaryDoses' = 1 but pfizer has 2");
+
+        ObjectNode twice = (ObjectNode) KOREA.document();
+        ((ObjectNode) twice.path("vaccineProducts").path("products").get(1))
+                .withArray("dcc")
+                .add("EU/1/20/1528");
+        assertThatThrownBy(() -> MedicalRules.fromDocument(twice))
+                .hasMessageContaining("DCC code 'EU/1/20/1528' is listed twice");
+
+        ObjectNode unknown = (ObjectNode) KOREA.document();
+        ((ObjectNode) unknown.path("vaccineProducts").path("products").get(0)).put("product", "sputnik");
+        assertThatThrownBy(() -> MedicalRules.fromDocument(unknown))
+                .hasMessageContaining("'product' = 'sputnik' is not a checkpass vaccine");
+
+        ObjectNode none = (ObjectNode) KOREA.document();
+        none.remove("vaccineProducts");
+        assertThat(MedicalRules.fromDocument(none).vaccineProducts().byDccCode("EU/1/20/1528"))
+                .isEmpty();
     }
 }

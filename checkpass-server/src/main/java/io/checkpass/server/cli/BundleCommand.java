@@ -3,6 +3,7 @@ package io.checkpass.server.cli;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.foreign.ForeignTrust;
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.rules.VenueRules;
 import io.checkpass.core.trust.IssuerKey;
 import io.checkpass.core.trust.TrustBundle;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -104,7 +106,8 @@ final class BundleCommand {
                     List.of(new IssuerKey(key.id(), issuer, key.publicKey(), key.notBefore(), key.notAfter())),
                     revoked,
                     VenueRules.korea(),
-                    foreignTrust.toJson());
+                    foreignTrust.toJson(),
+                    Optional.of(MedicalRules.korea()));
             byte[] signed = TrustBundles.sign(bundle, keyDirectory.bundle(), context.es256());
             Files.write(out, signed);
             context.out()

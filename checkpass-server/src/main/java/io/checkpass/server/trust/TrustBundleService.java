@@ -6,6 +6,7 @@ import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.crypto.SigningKey;
 import io.checkpass.core.pass.Serial;
+import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.rules.VenueRules;
 import io.checkpass.core.trust.IssuerKey;
 import io.checkpass.core.trust.TrustBundle;
@@ -46,6 +47,7 @@ public final class TrustBundleService {
     private final SigningKey bundleKey;
     private final String issuerName;
     private final Supplier<VenueRules> venueRules;
+    private final Supplier<MedicalRules> medicalRules;
     private final Supplier<ObjectNode> foreignTrust;
     private final Es256 es256;
     private final Clock clock;
@@ -61,6 +63,7 @@ public final class TrustBundleService {
             SigningKey bundleKey,
             String issuerName,
             Supplier<VenueRules> venueRules,
+            Supplier<MedicalRules> medicalRules,
             Supplier<ObjectNode> foreignTrust,
             Es256 es256,
             Clock clock,
@@ -70,6 +73,7 @@ public final class TrustBundleService {
         this.bundleKey = bundleKey;
         this.issuerName = issuerName;
         this.venueRules = venueRules;
+        this.medicalRules = medicalRules;
         this.foreignTrust = foreignTrust;
         this.es256 = es256;
         this.clock = clock;
@@ -145,7 +149,9 @@ public final class TrustBundleService {
                             issuerKey.notAfter())),
                     revokedAt(c, now),
                     venueRules.get(),
-                    foreignTrust.get());
+                    foreignTrust.get(),
+                    // The door decides a foreign pass's status by these, offline (docs/pass-format.md §6).
+                    Optional.of(medicalRules.get()));
             byte[] signed = TrustBundles.sign(bundle, bundleKey, es256);
             byte[] sha256 = Digests.sha256(signed);
             try (PreparedStatement s = c.prepareStatement(

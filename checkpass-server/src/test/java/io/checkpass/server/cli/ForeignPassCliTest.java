@@ -122,9 +122,12 @@ class ForeignPassCliTest {
 
         JsonNode verdict = verify(bundle, LUNCH, pass);
 
+        // An NZCP states a status, not the doses and dates Korea's rules need (docs/foreign-passes.md §3): at a
+        // restaurant it is admitted as an unvaccinated guest would be, under the condition.
         assertThat(verdict.path("verdict").asText()).isEqualTo("CHECK_ID");
         assertThat(verdict.path("format").asText()).isEqualTo("NZCP");
-        assertThat(verdict.path("status").asText()).isEqualTo("vaccinated");
+        assertThat(verdict.path("status").asText()).isEqualTo("unvaccinated");
+        assertThat(verdict.path("condition").path("id").asText()).isEqualTo("alone_only");
         assertThat(verdict.path("maskedName").asText()).isEqualTo("J*w");
         assertThat(verdict.path("birthYear").asInt()).isEqualTo(1960);
         assertThat(verdict.path("serial").asText()).isEqualTo("urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4b");

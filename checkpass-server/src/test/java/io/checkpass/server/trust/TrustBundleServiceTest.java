@@ -3,6 +3,7 @@ package io.checkpass.server.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.rules.VenueRules;
 import io.checkpass.server.support.TestCentre;
 import java.lang.reflect.InvocationTargetException;
@@ -55,6 +56,7 @@ class TrustBundleServiceTest {
                 keys.bundle(),
                 "test issuer",
                 VenueRules::korea,
+                MedicalRules::korea,
                 centre.server.centre().foreignTrust()::section,
                 TestCentre.ES256,
                 centre.clock,

@@ -2,9 +2,9 @@ package io.checkpass.core.foreign.dcc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.pass.DisplayHint;
-import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.registry.TestRecord;
+import io.checkpass.core.verify.ForeignEvidence;
 import io.checkpass.core.verify.PassWarning;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -20,43 +20,33 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The payload of an EU Digital COVID Certificate (hcert claim −260, key 1), read leniently and mapped onto our
- * statuses.
+ * The payload of an EU Digital COVID Certificate (hcert claim −260, key 1), read leniently for what it proves.
  *
  * <p>Strict on trust, lenient on payload: once the signature holds, the issuer said what the payload says, and real
  * issuers sign payloads that bend the DCC JSON schema (empty value-set codes, dates as a year or {@code 1963-00}, a
  * date-time in {@code dob}, dose number 0, several entries). Every deviation from the schema becomes a
  * {@link PassWarning} naming the field, and the payload is read for what it holds. Only a payload that is not a map
  * at all cannot be read ({@link #parse} throws). A payload that cannot prove a status (no entry, a test without a
- * known result, a vaccination without a product, dose or date) reads as UNVACCINATED with {@link #statusProven()}
- * false, so the venue rules refuse it with its own reason.
+ * known result, a vaccination without a product, dose or date) has {@link #statusProven()} false and proves
+ * nothing, so the venue rules refuse it with its own reason.
  *
- * <p>Status mapping (docs/foreign-passes.md):
- * <ul>
- *   <li>{@code v}: dose {@code dn} of {@code sd} — a complete series ({@code dn = sd}) is VACCINATED from 14 days after
- *       {@code dt}, a booster ({@code dn > sd}) at once; a partial series is UNVACCINATED.
- *   <li>{@code t}: "not detected" (SNOMED 260415000) is TESTED for 48 h from the sample time {@code sc}; "detected"
- *       (260373001) is UNVACCINATED, which venue rules refuse or restrict; any other result proves nothing.
- *   <li>{@code r}: RECOVERED from {@code df} to the end of {@code du}.
- * </ul>
- * Dates without a time are read as UTC midnight. A date given only in part (a year, a year-month, a day or month
- * of {@code 00}) is read so that the status holds no longer than any reading of it allows: a start at the end of the
- * period named, an end at its beginning.
+ * <p>What it proves ({@link #evidence()}) is a dose, a test or a recovery; the door decides the status from it under
+ * the medical rules its bundle carries (docs/foreign-passes.md §3): the DCC's own series count, 14 days, 48 hours or
+ * {@code du} play no part. Dates without a time are read as UTC midnight, which is the day written. A date given only
+ * in part (a year, a year-month, a day or month of {@code 00}) is read so that a status holds no longer than any
+ * reading of it allows: a start at the end of the period named, an end at its beginning.
  */
 public final class Dgc {
     /** SNOMED CT "not detected". */
     public static final String TEST_NOT_DETECTED = "260415000";
     /** SNOMED CT "detected". */
     public static final String TEST_DETECTED = "260373001";
-    /** How long a vaccination takes to protect, before a complete series counts. */
-    public static final Duration VACCINATION_TAKES_EFFECT = Duration.ofDays(14);
-    /** How long a negative test counts, from the sample time. */
-    public static final Duration TEST_VALIDITY = Duration.ofHours(48);
 
     private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
     /** The schema's dob pattern (DCC schema 1.3: year, year-month or date, years 1900–2099). */
@@ -348,7 +338,7 @@ public final class Dgc {
     }
 
     /**
-     * The kind of certificate read, empty when the payload holds no entry (then {@link #status()} is UNVACCINATED).
+     * The kind of certificate read, empty when the payload holds no entry (which proves nothing).
      */
     public Optional<DccType> type() {
         return Optional.ofNullable(type);
@@ -392,7 +382,7 @@ public final class Dgc {
         return fitsSchema;
     }
 
-    /** False when the certificate cannot prove a status: its status is then UNVACCINATED. */
+    /** False when the certificate cannot prove a status: it then proves nothing ({@link #evidence()} is empty). */
     public boolean statusProven() {
         return unproven.isEmpty();
     }
@@ -429,57 +419,56 @@ public final class Dgc {
         return entry == null ? Optional.empty() : textOf(entry.get("co"));
     }
 
-    /** The status this certificate states. */
-    public PassStatus status() {
-        if (!statusProven()) {
-            return PassStatus.UNVACCINATED;
-        }
-        return switch (type) {
-            case VACCINATION -> dn() >= sd() ? PassStatus.VACCINATED : PassStatus.UNVACCINATED;
-            case TEST ->
-                TEST_NOT_DETECTED.equals(entry.get("tr").asText()) ? PassStatus.TESTED : PassStatus.UNVACCINATED;
-            case RECOVERY -> PassStatus.RECOVERED;
-        };
-    }
+    /** SNOMED CT / LOINC test type: a nucleic acid amplification test (PCR). */
+    public static final String TEST_TYPE_NAAT = "LP6464-4";
+    /** LOINC test type: a rapid antigen test. */
+    public static final String TEST_TYPE_RAT = "LP217198-3";
 
-    /** When the status starts to hold; {@code otherwise} when the certificate proves no status. */
-    public Instant statusValidFrom(Instant otherwise) {
-        if (!statusProven()) {
-            return otherwise;
-        }
-        return switch (type) {
-            case VACCINATION -> {
-                Instant dose = lenientInstant(entry.get("dt"), true).orElseThrow();
-                boolean booster = dn() > sd();
-                yield booster || status() != PassStatus.VACCINATED ? dose : dose.plus(VACCINATION_TAKES_EFFECT);
+    /**
+     * What the certificate proves, for the door's status engine: the dose (product code, date, dose number), the test
+     * (kind, result, sample time) or the recovery (valid-from day), and the year of birth. Dates are the days the
+     * certificate writes; a partial date is read at the end of the period it names. Empty lists, and {@link
+     * #unprovenBecause()} as the reason, when the entry cannot prove its status.
+     */
+    public ForeignEvidence evidence() {
+        List<String> why = new ArrayList<>(unproven);
+        List<ForeignEvidence.Dose> doses = new ArrayList<>();
+        List<ForeignEvidence.Test> tests = new ArrayList<>();
+        List<ForeignEvidence.Recovery> recoveries = new ArrayList<>();
+        if (statusProven()) {
+            switch (type) {
+                case VACCINATION ->
+                    doses.add(new ForeignEvidence.Dose(
+                            day(lenientInstant(entry.get("dt"), true).orElseThrow()),
+                            ForeignEvidence.CodeSystem.DCC,
+                            textOf(entry.get("mp")).orElseThrow(),
+                            OptionalInt.of(dn())));
+                case TEST -> {
+                    String tt = textOf(entry.get("tt")).orElse("");
+                    TestRecord.Kind kind = switch (tt) {
+                        case TEST_TYPE_NAAT -> TestRecord.Kind.PCR;
+                        case TEST_TYPE_RAT -> TestRecord.Kind.RAPID_ANTIGEN;
+                        default -> null;
+                    };
+                    if (kind == null) {
+                        why.add("the test type '" + clip(tt) + "' is neither NAAT (PCR) nor a rapid antigen test");
+                    } else {
+                        tests.add(new ForeignEvidence.Test(
+                                lenientInstant(entry.get("sc"), true).orElseThrow(),
+                                kind,
+                                !TEST_NOT_DETECTED.equals(entry.get("tr").asText())));
+                    }
+                }
+                case RECOVERY ->
+                    recoveries.add(new ForeignEvidence.Recovery(
+                            day(lenientInstant(entry.get("df"), true).orElseThrow())));
             }
-            case TEST -> lenientInstant(entry.get("sc"), true).orElseThrow();
-            case RECOVERY -> lenientInstant(entry.get("df"), true).orElseThrow();
-        };
-    }
-
-    /** When the status starts to hold (the Unix epoch when the certificate proves no status). */
-    public Instant statusValidFrom() {
-        return statusValidFrom(Instant.EPOCH);
-    }
-
-    /** When the status stops holding, if it does. */
-    public Optional<Instant> statusValidUntil() {
-        if (!statusProven()) {
-            return Optional.empty();
         }
-        return switch (type) {
-            case VACCINATION -> Optional.empty();
-            case TEST ->
-                status() == PassStatus.TESTED
-                        ? Optional.of(lenientInstant(entry.get("sc"), true)
-                                .orElseThrow()
-                                .plus(TEST_VALIDITY))
-                        : Optional.empty();
-            // The end of du's day: a partial du is read at its earliest, so the window is never longer than meant.
-            case RECOVERY ->
-                Optional.of(lenientInstant(entry.get("du"), false).orElseThrow().plus(Duration.ofDays(1)));
-        };
+        return new ForeignEvidence(birthYear, doses, tests, recoveries, why);
+    }
+
+    private static LocalDate day(Instant utcMidnightOrInstant) {
+        return LocalDate.ofInstant(utcMidnightOrInstant, ZoneOffset.UTC);
     }
 
     /** The masked name and birth year for staff, when the certificate has both. */
@@ -492,10 +481,6 @@ public final class Dgc {
 
     private int dn() {
         return doseValue(entry.get("dn")).orElseThrow();
-    }
-
-    private int sd() {
-        return doseValue(entry.get("sd")).orElseThrow();
     }
 
     private static Optional<Integer> dose(JsonNode entry, String field, String p, Reading r) {

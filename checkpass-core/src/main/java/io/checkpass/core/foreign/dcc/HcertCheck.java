@@ -134,6 +134,6 @@ public final class HcertCheck {
             // Every step passed, so facts exist; a missing one is a bug, and fails closed.
             return new FormatOutcome.Failed(Reason.MALFORMED);
         }
-        return new FormatOutcome.Read(facts);
+        return new FormatOutcome.Read(facts, dgc.evidence());
     }
 }

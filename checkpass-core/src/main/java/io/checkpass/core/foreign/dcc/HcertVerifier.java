@@ -6,6 +6,7 @@ import io.checkpass.core.codec.CoseSign1;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.dcc.HcertCheck.Step;
+import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.PassFacts;
 import io.checkpass.core.verify.PassFormatKind;
@@ -203,9 +204,10 @@ public final class HcertVerifier {
                     Optional.of(issuedAt),
                     // hcert: valid up to and including exp (whole seconds); the verifier's end is exclusive.
                     Optional.of(HcertCheck.exclusiveEnd(expiresAt)),
-                    dgc.status(),
-                    dgc.statusValidFrom(issuedAt),
-                    dgc.statusValidUntil(),
+                    // Decided at the door from dgc.evidence() under the bundle's medical rules (ForeignFormat.Read).
+                    PassStatus.UNVACCINATED,
+                    issuedAt,
+                    Optional.empty(),
                     dgc.display(),
                     false,
                     warnings(dgc, iss),

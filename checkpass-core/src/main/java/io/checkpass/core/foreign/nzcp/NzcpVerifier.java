@@ -9,6 +9,7 @@ import io.checkpass.core.crypto.Es256;
 import io.checkpass.core.foreign.EcJwk;
 import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.verify.ForeignEvidence;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.PassFacts;
 import io.checkpass.core.verify.PassFormatKind;
@@ -28,7 +29,8 @@ import java.util.UUID;
  * Verifies NZ COVID Passes (NZCP spec v1): {@code NZCP:/1/} + Base32 (RFC 4648, no padding) of a COSE_Sign1 (ES256,
  * {@code kid} in the protected header) over CWT claims with a W3C verifiable credential of type
  * {@code PublicCovidPass}. The key is the issuer DID document's verification method {@code iss#kid}, which must be
- * an assertion method. A valid pass is VACCINATED from {@code nbf} to {@code exp}.
+ * an assertion method. A valid pass proves its holder's year of birth and a status under New Zealand's rules, which
+ * Korea's cannot check ({@link #STATUS_ONLY}).
  *
  * <p>Immutable and thread-safe; build one per trust bundle.
  */
@@ -36,6 +38,15 @@ public final class NzcpVerifier {
     public static final String PREFIX = "NZCP:/1/";
     /** A pass is about 400 characters; the spec's limit for the whole QR payload is far below this. */
     public static final int MAX_TEXT_CHARS = 2048;
+
+    /**
+     * Why an NZ COVID Pass proves less than Korea's rules need: it states "vaccinated" under New Zealand's rules, with
+     * no product, dose or date, so the 14 days after the primary series and the 180 days of validity cannot be
+     * checked. The door counts only the holder's year of birth (the minor rule); venues refuse it with
+     * STATUS_NOT_PROVEN, or admit it as they would an unvaccinated holder (docs/foreign-passes.md §3).
+     */
+    static final String STATUS_ONLY =
+            "an NZ COVID Pass states a status under New Zealand's rules, not the doses and dates Korea's rules need";
 
     private static final String CREDENTIALS_CONTEXT = "https://www.w3.org/2018/credentials/v1";
 
@@ -111,17 +122,20 @@ public final class NzcpVerifier {
                 : Optional.empty();
         ByteBuffer uuid = ByteBuffer.wrap(cti.binaryValue());
         String jti = "urn:uuid:" + new UUID(uuid.getLong(), uuid.getLong());
-        return new FormatOutcome.Read(new PassFacts(
-                PassFormatKind.NZCP,
-                claims.path("1").asText(),
-                jti,
-                Optional.of(notBefore),
-                Optional.of(expires),
-                PassStatus.VACCINATED,
-                notBefore,
-                Optional.of(expires),
-                display,
-                false));
+        return new FormatOutcome.Read(
+                new PassFacts(
+                        PassFormatKind.NZCP,
+                        claims.path("1").asText(),
+                        jti,
+                        Optional.of(notBefore),
+                        Optional.of(expires),
+                        // Decided at the door from the evidence below, under the bundle's medical rules.
+                        PassStatus.UNVACCINATED,
+                        notBefore,
+                        Optional.empty(),
+                        display,
+                        false),
+                ForeignEvidence.statusOnly(Optional.of(birthYear), STATUS_ONLY));
     }
 
     private static JsonNode claims(byte[] payload) {

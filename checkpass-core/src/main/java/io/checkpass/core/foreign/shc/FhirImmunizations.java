@@ -2,34 +2,23 @@ package io.checkpass.core.foreign.shc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.pass.DisplayHint;
-import io.checkpass.core.pass.PassStatus;
-import io.checkpass.core.registry.VaccineProduct;
-import java.time.Duration;
-import java.time.Instant;
+import io.checkpass.core.verify.ForeignEvidence;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * What a SMART Health Card's FHIR bundle says about COVID-19 vaccination: the completed Immunization resources whose
- * CVX code is a vaccine we know ({@link VaccineProduct}), and the Patient's name and birth date.
- *
- * <p>The series is complete at the dose whose count reaches its product's primary series (Janssen: one); the holder
- * is VACCINATED from 14 days after that dose, or from an earlier booster. Doses of unknown vaccines are ignored.
- * Anything else (lab results, an incomplete series) is UNVACCINATED.
+ * What a SMART Health Card's FHIR bundle proves: the completed Immunization resources, each with its CVX code and day,
+ * and the Patient's name and birth date. Which vaccines count, and from when, is the medical rules' to say at the
+ * door ({@link #evidence()}, docs/foreign-passes.md §3); lab results and other resources prove nothing here.
  */
-record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthYear) {
+record FhirImmunizations(List<ForeignEvidence.Dose> coded, String name, Optional<Integer> birthYear) {
     private static final String CVX = "http://hl7.org/fhir/sid/cvx";
-    private static final Duration TAKES_EFFECT = Duration.ofDays(14);
     private static final int MAX_ENTRIES = 256;
-
-    /** One completed dose of a known vaccine. */
-    record Dose(Instant date, VaccineProduct product) {}
 
     /**
      * Reads a FHIR Bundle.
@@ -44,7 +33,7 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
         if (entries == null || !entries.isArray() || entries.size() > MAX_ENTRIES) {
             throw new IllegalArgumentException("FHIR Bundle has no entry array of at most " + MAX_ENTRIES);
         }
-        List<Dose> doses = new ArrayList<>();
+        List<ForeignEvidence.Dose> coded = new ArrayList<>();
         String name = "";
         Optional<Integer> birthYear = Optional.empty();
         for (JsonNode entry : entries) {
@@ -58,43 +47,47 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
                 name = patientName(resource.path("name").path(0));
                 birthYear = year(resource.path("birthDate").asText(""));
             } else if (type.equals("Immunization")) {
-                dose(resource).ifPresent(doses::add);
+                coded(resource).ifPresent(coded::add);
             }
         }
-        doses.sort(Comparator.comparing(Dose::date));
-        return new FhirImmunizations(List.copyOf(doses), name, birthYear);
+        return new FhirImmunizations(List.copyOf(coded), name, birthYear);
     }
 
-    private static Optional<Dose> dose(JsonNode immunization) {
+    /**
+     * A completed dose with its CVX code and day, whatever the vaccine: which vaccines count is the rules' to say. A
+     * date-time counts by the day it writes.
+     */
+    private static Optional<ForeignEvidence.Dose> coded(JsonNode immunization) {
         if (!"completed".equals(immunization.path("status").asText())) {
             return Optional.empty();
         }
-        VaccineProduct product = null;
+        String code = null;
         for (JsonNode coding : immunization.path("vaccineCode").path("coding")) {
-            if (CVX.equals(coding.path("system").asText()) && product == null) {
-                product = VaccineProduct.ofCvx(coding.path("code").asText());
+            if (CVX.equals(coding.path("system").asText()) && code == null) {
+                code = coding.path("code").asText();
             }
         }
-        Optional<Instant> date = instant(immunization.path("occurrenceDateTime").asText(""));
-        return product == null || date.isEmpty() ? Optional.empty() : Optional.of(new Dose(date.get(), product));
+        Optional<LocalDate> day = day(immunization.path("occurrenceDateTime").asText(""));
+        return code == null || day.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        new ForeignEvidence.Dose(day.get(), ForeignEvidence.CodeSystem.CVX, code, OptionalInt.empty()));
     }
 
-    /** The status, from when it holds, given the card's not-before (the start of any non-vaccinated status). */
-    PassStatus status() {
-        return completion().isPresent() ? PassStatus.VACCINATED : PassStatus.UNVACCINATED;
+    /** What the card proves for the door's status engine: its doses and the year of birth. */
+    ForeignEvidence evidence() {
+        return new ForeignEvidence(birthYear, coded, List.of(), List.of(), List.of());
     }
 
-    Instant statusValidFrom(Instant notBefore) {
-        Optional<Integer> complete = completion();
-        if (complete.isEmpty()) {
-            return notBefore;
+    private static Optional<LocalDate> day(String text) {
+        try {
+            if (text.length() == 10) {
+                return Optional.of(LocalDate.parse(text));
+            }
+            return Optional.of(OffsetDateTime.parse(text).toLocalDate());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
         }
-        Instant effective = doses.get(complete.get()).date().plus(TAKES_EFFECT);
-        if (complete.get() + 1 < doses.size()
-                && doses.get(complete.get() + 1).date().isBefore(effective)) {
-            return doses.get(complete.get() + 1).date();
-        }
-        return effective;
     }
 
     Optional<DisplayHint> display() {
@@ -102,16 +95,6 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
             return Optional.empty();
         }
         return Optional.of(DisplayHint.of(name, birthYear.get()));
-    }
-
-    /** The index of the dose that completes the primary series, if one does. */
-    private Optional<Integer> completion() {
-        for (int i = 0; i < doses.size(); i++) {
-            if (i + 1 >= doses.get(i).product().primaryDoses()) {
-                return Optional.of(i);
-            }
-        }
-        return Optional.empty();
     }
 
     private static String patientName(JsonNode name) {
@@ -127,17 +110,5 @@ record FhirImmunizations(List<Dose> doses, String name, Optional<Integer> birthY
             return Optional.of(Integer.parseInt(date.substring(0, 4)));
         }
         return Optional.empty();
-    }
-
-    private static Optional<Instant> instant(String text) {
-        try {
-            if (text.length() == 10) {
-                return Optional.of(
-                        LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
-            }
-            return Optional.of(OffsetDateTime.parse(text).toInstant());
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 }

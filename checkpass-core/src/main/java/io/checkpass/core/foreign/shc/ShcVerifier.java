@@ -5,6 +5,7 @@ import io.checkpass.core.codec.BoundedInflater;
 import io.checkpass.core.codec.Json;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.verify.ForeignFormat;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.PassFacts;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * Verifies a SMART Health Card JWS (SHC spec): compact JWS, ES256 with the raw 64-byte {@code r‖s} signature (a DER
- * signature is rejected), raw-DEFLATE payload, and a verifiable credential whose FHIR bundle becomes our status.
+ * signature is rejected), raw-DEFLATE payload, and a verifiable credential whose FHIR bundle proves doses.
  *
  * <p>The signature is checked before anything in the payload is decompressed or believed: the key is found by
  * {@code kid} among the trusted issuers' keys, and only then must the payload's {@code iss} be that key's issuer.
@@ -153,17 +154,20 @@ public final class ShcVerifier {
         FhirImmunizations immunizations =
                 FhirImmunizations.read(vc.path("credentialSubject").path("fhirBundle"));
         String id = HexFormat.of().formatHex(Digests.sha256(jws.getBytes(StandardCharsets.US_ASCII)), 0, 16);
-        return new FormatOutcome.Read(new PassFacts(
-                PassFormatKind.SHC,
-                signer.issuer().iss(),
-                id,
-                Optional.of(notBefore),
-                expires,
-                immunizations.status(),
-                immunizations.statusValidFrom(notBefore),
-                Optional.empty(),
-                immunizations.display(),
-                false));
+        return new FormatOutcome.Read(
+                new PassFacts(
+                        PassFormatKind.SHC,
+                        signer.issuer().iss(),
+                        id,
+                        Optional.of(notBefore),
+                        expires,
+                        // Decided at the door from the evidence below, under the bundle's medical rules.
+                        PassStatus.UNVACCINATED,
+                        notBefore,
+                        Optional.empty(),
+                        immunizations.display(),
+                        false),
+                immunizations.evidence());
     }
 
     /** An SHC time: seconds since the epoch, possibly fractional. */

@@ -6,18 +6,31 @@ import static io.checkpass.core.foreign.ForeignFixtures.vaccination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.verify.ForeignEvidence;
 import io.checkpass.core.verify.PassWarning;
 import java.time.Instant;
+import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
 /**
  * Lenient on payload: what real issuers signed that bends the DCC schema is read for what it holds, with a warning
- * naming the field; a certificate that cannot prove a status reads as UNVACCINATED, not as unreadable.
+ * naming the field; a certificate that cannot prove a status proves nothing, and is not unreadable.
  */
 class DgcLenientTest {
     static ObjectNode entry(ObjectNode dgc, String field) {
         return (ObjectNode) dgc.withArray(field).get(0);
+    }
+
+    /** The one dose the certificate proves. */
+    static ForeignEvidence.Dose dose(Dgc read) {
+        assertThat(read.evidence().doses()).hasSize(1);
+        return read.evidence().doses().getFirst();
+    }
+
+    /** The one test the certificate proves. */
+    static ForeignEvidence.Test theTest(Dgc read) {
+        assertThat(read.evidence().tests()).hasSize(1);
+        return read.evidence().tests().getFirst();
     }
 
     @Test
@@ -26,7 +39,7 @@ class DgcLenientTest {
         entry(dgc, "v").put("co", "").put("vp", "").put("ma", "");
         Dgc read = Dgc.parse(dgc);
 
-        assertThat(read.status()).isEqualTo(PassStatus.VACCINATED);
+        assertThat(dose(read).productCode()).isEqualTo("EU/1/20/1528");
         assertThat(read.warnings())
                 .extracting(PassWarning::field)
                 .containsExactlyInAnyOrder("v[0].co", "v[0].vp", "v[0].ma");
@@ -40,7 +53,7 @@ class DgcLenientTest {
         entry(dgc, "v").put("mp", "");
         Dgc read = Dgc.parse(dgc);
         assertThat(read.statusProven()).isFalse();
-        assertThat(read.status()).isEqualTo(PassStatus.UNVACCINATED);
+        assertThat(read.evidence().doses()).isEmpty();
         assertThat(read.unprovenBecause()).containsExactly("the vaccination names no product (mp)");
     }
 
@@ -54,8 +67,11 @@ class DgcLenientTest {
         assertThat(Dgc.parse(unknown).statusProven()).isFalse();
         assertThat(Dgc.parse(unknown).warnings()).extracting(PassWarning::field).containsExactly("t[0].tr");
         assertThat(Dgc.parse(positive).statusProven()).isTrue();
+        // None proves a status the rules could admit: no dose, and no negative test.
         for (var dgc : new ObjectNode[] {empty, unknown, positive}) {
-            assertThat(Dgc.parse(dgc).status()).isEqualTo(PassStatus.UNVACCINATED);
+            ForeignEvidence evidence = Dgc.parse(dgc).evidence();
+            assertThat(evidence.doses()).isEmpty();
+            assertThat(evidence.tests()).allMatch(ForeignEvidence.Test::positive);
         }
     }
 
@@ -65,7 +81,7 @@ class DgcLenientTest {
         assertThat(read.fitsSchema()).isFalse();
         assertThat(read.warnings()).extracting(PassWarning::field).containsExactly("v[0].dn");
         assertThat(read.statusProven()).isFalse();
-        assertThat(read.status()).isEqualTo(PassStatus.UNVACCINATED);
+        assertThat(read.evidence().doses()).isEmpty();
     }
 
     @Test
@@ -80,7 +96,7 @@ class DgcLenientTest {
             Dgc read = Dgc.parse(vaccination(2, 2, "2021-10-01").put("dob", dob));
             assertThat(read.fitsSchema()).as(dob).isFalse();
             assertThat(read.warnings()).as(dob).extracting(PassWarning::field).containsExactly("dob");
-            assertThat(read.status()).as(dob).isEqualTo(PassStatus.VACCINATED);
+            assertThat(read.evidence().doses()).as(dob).hasSize(1);
         }
         assertThat(Dgc.parse(vaccination(2, 2, "2021-10-01").put("dob", "")).birthYear())
                 .isEmpty();
@@ -91,39 +107,38 @@ class DgcLenientTest {
     }
 
     @Test
-    void a_partial_date_starts_a_status_no_earlier_and_ends_it_no_later_than_any_reading_allows() {
-        // Vaccinated some time in 2021-10: counts from the end of October + 14 days.
-        assertThat(Dgc.parse(vaccination(2, 2, "2021-10")).statusValidFrom())
-                .isEqualTo(Instant.parse("2021-11-14T00:00:00Z"));
-        assertThat(Dgc.parse(vaccination(3, 2, "2021-10-00")).statusValidFrom())
-                .isEqualTo(Instant.parse("2021-10-31T00:00:00Z"));
-        assertThat(Dgc.parse(vaccination(3, 2, "2021")).statusValidFrom())
-                .isEqualTo(Instant.parse("2021-12-31T00:00:00Z"));
-        // Recovered until some time in 2022-04: ends at the start of April's first day + 1 day.
-        Dgc recovered = Dgc.parse(recovery("2021-11-01", "2022-04"));
-        assertThat(recovered.statusValidUntil()).contains(Instant.parse("2022-04-02T00:00:00Z"));
+    void a_partial_date_starts_a_status_no_earlier_than_any_reading_allows() {
+        // Vaccinated some time in 2021-10: the dose counts as given on 31 October.
+        assertThat(dose(Dgc.parse(vaccination(2, 2, "2021-10"))).date()).isEqualTo(LocalDate.of(2021, 10, 31));
+        assertThat(dose(Dgc.parse(vaccination(3, 2, "2021-10-00"))).date()).isEqualTo(LocalDate.of(2021, 10, 31));
+        assertThat(dose(Dgc.parse(vaccination(3, 2, "2021"))).date()).isEqualTo(LocalDate.of(2021, 12, 31));
+        // Recovered from some time in 2021-11: from its last day. The issuer's du plays no part (the rules' 180 days
+        // do).
+        Dgc recovered = Dgc.parse(recovery("2021-11", "2022-04"));
+        assertThat(recovered.evidence().recoveries())
+                .containsExactly(new ForeignEvidence.Recovery(LocalDate.of(2021, 11, 30)));
         assertThat(recovered.fitsSchema()).isFalse();
     }
 
     @Test
     void a_date_time_where_a_date_belongs_and_a_date_where_a_date_time_belongs_are_read() {
         Dgc vaccinated = Dgc.parse(vaccination(3, 2, "2021-10-01T10:00:00Z"));
-        assertThat(vaccinated.statusValidFrom()).isEqualTo(Instant.parse("2021-10-01T10:00:00Z"));
+        assertThat(dose(vaccinated).date()).isEqualTo(LocalDate.of(2021, 10, 1));
         assertThat(vaccinated.warnings()).extracting(PassWarning::field).containsExactly("v[0].dt");
 
         Dgc tested = Dgc.parse(test(Dgc.TEST_NOT_DETECTED, "2021-12-19T08:00:00"));
-        assertThat(tested.status()).isEqualTo(PassStatus.TESTED);
-        assertThat(tested.statusValidFrom()).isEqualTo(Instant.parse("2021-12-19T08:00:00Z"));
+        assertThat(theTest(tested).positive()).isFalse();
+        assertThat(theTest(tested).sampledAt()).isEqualTo(Instant.parse("2021-12-19T08:00:00Z"));
         assertThat(tested.warnings()).extracting(PassWarning::field).containsExactly("t[0].sc");
     }
 
     @Test
     void an_offset_without_a_colon_is_read_as_the_offset_it_names() {
         Dgc tested = Dgc.parse(test(Dgc.TEST_NOT_DETECTED, "2021-12-19T10:00:00.000+0200"));
-        assertThat(tested.statusValidFrom()).isEqualTo(Instant.parse("2021-12-19T08:00:00Z"));
+        assertThat(theTest(tested).sampledAt()).isEqualTo(Instant.parse("2021-12-19T08:00:00Z"));
         assertThat(tested.fitsSchema()).isFalse();
-        assertThat(Dgc.parse(test(Dgc.TEST_NOT_DETECTED, "2021-12-19T10:00:00+02"))
-                        .statusValidFrom())
+        assertThat(theTest(Dgc.parse(test(Dgc.TEST_NOT_DETECTED, "2021-12-19T10:00:00+02")))
+                        .sampledAt())
                 .isEqualTo(Instant.parse("2021-12-19T08:00:00Z"));
     }
 
@@ -138,8 +153,8 @@ class DgcLenientTest {
 
         Dgc read = Dgc.parse(dgc);
         assertThat(read.warnings()).extracting(PassWarning::field).containsExactly("v");
-        assertThat(read.status()).isEqualTo(PassStatus.VACCINATED);
-        assertThat(read.statusValidFrom()).isEqualTo(Instant.parse("2021-12-01T00:00:00Z"));
+        assertThat(dose(read).doseNumber()).hasValue(3);
+        assertThat(dose(read).date()).isEqualTo(LocalDate.of(2021, 12, 1));
     }
 
     @Test
@@ -148,7 +163,7 @@ class DgcLenientTest {
         entry(dgc, "v").put("dn", "2").put("sd", 2.0);
         dgc.remove("nam");
         Dgc read = Dgc.parse(dgc);
-        assertThat(read.status()).isEqualTo(PassStatus.VACCINATED);
+        assertThat(dose(read).doseNumber()).hasValue(2);
         assertThat(read.name()).isEmpty();
         assertThat(read.display()).isEmpty();
         assertThat(read.warnings()).extracting(PassWarning::field).containsExactly("nam", "v[0].dn", "v[0].sd");
@@ -160,6 +175,6 @@ class DgcLenientTest {
         entry(dgc, "v").remove("ci");
         Dgc read = Dgc.parse(dgc);
         assertThat(read.certificateId()).isEmpty();
-        assertThat(read.status()).isEqualTo(PassStatus.VACCINATED);
+        assertThat(read.evidence().doses()).hasSize(1);
     }
 }

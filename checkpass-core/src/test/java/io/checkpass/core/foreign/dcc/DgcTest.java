@@ -6,50 +6,51 @@ import static io.checkpass.core.foreign.ForeignFixtures.vaccination;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.checkpass.core.pass.PassStatus;
+import io.checkpass.core.registry.TestRecord;
+import io.checkpass.core.verify.ForeignEvidence;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-/** How a DCC's v, t or r entry becomes our status and its window (docs/foreign-passes.md). */
+/** What a DCC's v, t or r entry proves, for the door's status engine (docs/foreign-passes.md §3). */
 class DgcTest {
     @Test
-    void a_complete_series_counts_fourteen_days_after_the_last_dose() {
-        Dgc dgc = Dgc.parse(vaccination(2, 2, "2021-10-01"));
-        assertThat(dgc.status()).isEqualTo(PassStatus.VACCINATED);
-        assertThat(dgc.statusValidFrom()).isEqualTo(Instant.parse("2021-10-15T00:00:00Z"));
-        assertThat(dgc.statusValidUntil()).isEmpty();
+    void a_vaccination_proves_its_dose_product_and_day_whatever_the_issuers_series_count() {
+        ForeignEvidence evidence = Dgc.parse(vaccination(3, 2, "2021-12-01")).evidence();
+        assertThat(evidence.doses())
+                .containsExactly(new ForeignEvidence.Dose(
+                        LocalDate.of(2021, 12, 1), ForeignEvidence.CodeSystem.DCC, "EU/1/20/1528", OptionalInt.of(3)));
+        assertThat(evidence.tests()).isEmpty();
+        assertThat(evidence.unproven()).isEmpty();
+        assertThat(evidence.birthYear()).contains(1964);
     }
 
     @Test
-    void a_booster_counts_at_once() {
-        Dgc dgc = Dgc.parse(vaccination(3, 2, "2021-12-01"));
-        assertThat(dgc.status()).isEqualTo(PassStatus.VACCINATED);
-        assertThat(dgc.statusValidFrom()).isEqualTo(Instant.parse("2021-12-01T00:00:00Z"));
-    }
-
-    @Test
-    void a_partial_series_is_unvaccinated() {
-        assertThat(Dgc.parse(vaccination(1, 2, "2021-10-01")).status()).isEqualTo(PassStatus.UNVACCINATED);
-    }
-
-    @Test
-    void a_negative_test_holds_for_48_hours_from_the_sample_and_a_positive_one_is_unvaccinated() {
+    void a_test_proves_its_kind_result_and_sample_time() {
         Dgc negative = Dgc.parse(test("260415000", "2021-12-19T08:00:00+09:00"));
-        assertThat(negative.status()).isEqualTo(PassStatus.TESTED);
-        assertThat(negative.statusValidFrom()).isEqualTo(Instant.parse("2021-12-18T23:00:00Z"));
-        assertThat(negative.statusValidUntil()).contains(Instant.parse("2021-12-20T23:00:00Z"));
+        assertThat(negative.evidence().tests())
+                .containsExactly(
+                        new ForeignEvidence.Test(Instant.parse("2021-12-18T23:00:00Z"), TestRecord.Kind.PCR, false));
 
-        assertThat(Dgc.parse(test("260373001", "2021-12-19T08:00:00+09:00")).status())
-                .isEqualTo(PassStatus.UNVACCINATED);
+        var rat = test(Dgc.TEST_DETECTED, "2021-12-19T08:00:00Z");
+        ((ObjectNode) rat.path("t").get(0)).put("tt", Dgc.TEST_TYPE_RAT);
+        assertThat(Dgc.parse(rat).evidence().tests())
+                .containsExactly(new ForeignEvidence.Test(
+                        Instant.parse("2021-12-19T08:00:00Z"), TestRecord.Kind.RAPID_ANTIGEN, true));
+
+        var antibody = test("260415000", "2021-12-19T08:00:00Z");
+        ((ObjectNode) antibody.path("t").get(0)).put("tt", "LP-ANTIBODY");
+        assertThat(Dgc.parse(antibody).evidence().tests()).isEmpty();
+        assertThat(Dgc.parse(antibody).evidence().unproven()).isNotEmpty();
     }
 
     @Test
-    void recovery_holds_from_df_to_the_end_of_du() {
-        Dgc dgc = Dgc.parse(recovery("2021-11-01", "2022-04-30"));
-        assertThat(dgc.status()).isEqualTo(PassStatus.RECOVERED);
-        assertThat(dgc.statusValidFrom()).isEqualTo(Instant.parse("2021-11-01T00:00:00Z"));
-        assertThat(dgc.statusValidUntil()).contains(Instant.parse("2022-05-01T00:00:00Z"));
+    void a_recovery_proves_its_first_valid_day() {
+        assertThat(Dgc.parse(recovery("2021-11-01", "2022-04-30")).evidence().recoveries())
+                .containsExactly(new ForeignEvidence.Recovery(LocalDate.of(2021, 11, 1)));
     }
 
     @Test
@@ -60,14 +61,15 @@ class DgcTest {
         assertThat(two.fitsSchema()).isFalse();
         assertThat(two.types()).containsExactlyInAnyOrder(DccType.VACCINATION, DccType.RECOVERY);
         assertThat(two.type()).contains(DccType.VACCINATION);
-        assertThat(two.status()).isEqualTo(PassStatus.VACCINATED);
+        assertThat(two.evidence().doses()).hasSize(1);
+        assertThat(two.evidence().recoveries()).isEmpty();
 
         var none = vaccination(2, 2, "2021-10-01");
         none.remove("v");
         Dgc empty = Dgc.parse(none);
         assertThat(empty.type()).isEmpty();
         assertThat(empty.statusProven()).isFalse();
-        assertThat(empty.status()).isEqualTo(PassStatus.UNVACCINATED);
+        assertThat(empty.evidence().doses()).isEmpty();
         assertThat(empty.unprovenBecause()).containsExactly("holds no v, t or r entry");
     }
 

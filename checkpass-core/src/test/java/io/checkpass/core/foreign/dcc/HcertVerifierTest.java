@@ -7,7 +7,6 @@ import io.checkpass.core.codec.Base45;
 import io.checkpass.core.foreign.ForeignFixtures.DccIssuer;
 import io.checkpass.core.foreign.ForeignFixtures.KidIn;
 import io.checkpass.core.foreign.dcc.HcertCheck.Step;
-import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.verify.ForeignFormat.FormatOutcome;
 import io.checkpass.core.verify.Reason;
 import java.time.Duration;
@@ -29,13 +28,16 @@ class HcertVerifierTest {
     }
 
     @Test
-    void a_dcc_signed_by_a_trusted_certificate_reads_as_a_vaccinated_pass_for_an_id_check() {
+    void a_dcc_signed_by_a_trusted_certificate_reads_with_what_it_proves() {
         DccIssuer issuer = dccIssuer();
         FormatOutcome outcome = read(List.of(issuer.signer()), cose(issuer, issuer.kid(), KidIn.PROTECTED, VACCINATED));
 
-        var facts = ((FormatOutcome.Read) outcome).facts();
-        assertThat(facts.status()).isEqualTo(PassStatus.VACCINATED);
-        assertThat(facts.statusValidFrom()).isEqualTo(Instant.parse("2021-10-15T00:00:00Z"));
+        var read = (FormatOutcome.Read) outcome;
+        var facts = read.facts();
+        // The status is the door's to decide, from what the certificate proves.
+        assertThat(read.evidence().orElseThrow().doses())
+                .extracting(d -> d.date().toString())
+                .containsExactly("2021-10-01");
         assertThat(facts.issuedAt()).contains(SIGNED);
         // hcert: valid up to and including exp, so the verifier's exclusive end is one second later.
         assertThat(facts.expiresAt()).contains(EXPIRES.plusSeconds(1));
@@ -156,9 +158,13 @@ class HcertVerifierTest {
         assertThat(check.passed(Step.PAYLOAD)).isTrue();
         assertThat(check.warnings()).extracting(w -> w.field()).containsExactly("v");
         var facts = ((FormatOutcome.Read) check.outcome()).facts();
-        // The most recent entry is read: the second dose completes the series.
-        assertThat(facts.status()).isEqualTo(PassStatus.VACCINATED);
-        assertThat(facts.statusValidFrom()).isEqualTo(Instant.parse("2021-10-15T00:00:00Z"));
+        // The most recent entry is read: the second dose, which completes the series.
+        assertThat(((FormatOutcome.Read) check.outcome())
+                        .evidence()
+                        .orElseThrow()
+                        .doses())
+                .extracting(d -> d.doseNumber().getAsInt())
+                .containsExactly(2);
         assertThat(facts.warnings()).isEqualTo(check.warnings());
     }
 
