@@ -44,10 +44,14 @@ create trigger person_revision before update on person for each row
     when ((old.name, old.birth_date, old.phone) is distinct from (new.name, new.birth_date, new.phone))
     execute function person_revision_on_change();
 
+-- A person row this transaction wrote already (inserted, or its revision bumped) needs no second bump: a new person
+-- has no credential to invalidate, and a bumped revision already differs from every one on record. This keeps a first
+-- bulk import, where every dose follows its person in the same transaction, from rewriting each person per dose.
 create function person_revision_of_record() returns trigger language plpgsql as $$
 begin
     update person set revision = nextval('registry_revision')
-        where person_id = case when tg_op = 'DELETE' then old.person_id else new.person_id end;
+        where person_id = case when tg_op = 'DELETE' then old.person_id else new.person_id end
+          and xmin::text::bigint <> txid_current() % 4294967296;
     return null;
 end;
 $$;
