@@ -58,16 +58,4 @@ final class Timeline<S extends RuleSet> {
     Optional<S> nextAfter(Instant instant) {
         return sets.stream().filter(set -> set.effectiveFrom().isAfter(instant)).findFirst();
     }
-
-    /**
-     * The next instant after {@code instant} at which the set in force may change: a set takes force, or a temporary
-     * one lapses.
-     */
-    Optional<Instant> nextChangeAfter(Instant instant) {
-        return sets.stream()
-                .flatMap(set -> java.util.stream.Stream.concat(
-                        java.util.stream.Stream.of(set.effectiveFrom()), set.until().stream()))
-                .filter(t -> t.isAfter(instant))
-                .min(Instant::compareTo);
-    }
 }

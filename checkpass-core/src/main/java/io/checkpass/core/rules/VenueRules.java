@@ -213,11 +213,6 @@ public final class VenueRules {
                 .orElseGet(VenueDecision.NotRequired::new);
     }
 
-    /** The next instant after {@code instant} at which the set in force may change, if one is known. */
-    public Optional<Instant> nextChangeAfter(Instant instant) {
-        return ruleSets.nextChangeAfter(instant);
-    }
-
     /** The document form, for the trust bundle and the API. A copy: callers may not change these rules. */
     public JsonNode document() {
         return document.deepCopy();

@@ -121,29 +121,44 @@ public final class PublishedRules {
         return true;
     }
 
+    /**
+     * The newest version of each kind; its document is read and validated only when it is not the one in force here,
+     * so the refresh every 15 s costs one small query.
+     */
     private Current load() {
         try (Connection c = db.getConnection()) {
-            Map<String, JsonNode> documents = new LinkedHashMap<>();
             Map<String, Long> versions = new LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement("""
-                    select distinct on (kind) kind, version, document::text from rules_version
-                    order by kind, version desc""");
+            try (PreparedStatement s =
+                            c.prepareStatement("select kind, max(version) from rules_version group by kind");
                     ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     versions.put(r.getString(1), r.getLong(2));
-                    documents.put(r.getString(1), JSON.readTree(r.getString(3)));
                 }
             }
             Current was = current;
-            VenueRules venue = was != null && was.venueVersion() == versions.get("venue")
+            long venueVersion = versions.get(Decree.Kind.VENUE.id());
+            long medicalVersion = versions.get(Decree.Kind.MEDICAL.id());
+            VenueRules venue = was != null && was.venueVersion() == venueVersion
                     ? was.venue()
-                    : VenueRules.fromDocument(documents.get("venue"));
-            MedicalRules medical = was != null && was.medicalVersion() == versions.get("medical")
+                    : VenueRules.fromDocument(document(c, Decree.Kind.VENUE, venueVersion));
+            MedicalRules medical = was != null && was.medicalVersion() == medicalVersion
                     ? was.medical()
-                    : MedicalRules.fromDocument(documents.get("medical"));
-            return new Current(venue, versions.get("venue"), medical, versions.get("medical"));
+                    : MedicalRules.fromDocument(document(c, Decree.Kind.MEDICAL, medicalVersion));
+            return new Current(venue, venueVersion, medical, medicalVersion);
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot read the published rules", e);
+        }
+    }
+
+    private static JsonNode document(Connection c, Decree.Kind kind, long version) throws SQLException, IOException {
+        try (PreparedStatement s =
+                c.prepareStatement("select document::text from rules_version where kind = ? and version = ?")) {
+            s.setString(1, kind.id());
+            s.setLong(2, version);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return JSON.readTree(r.getString(1));
+            }
         }
     }
 
