@@ -16,6 +16,7 @@ import io.checkpass.server.http.Readiness;
 import io.checkpass.server.http.RouteClasses;
 import io.checkpass.server.http.RulesRoutes;
 import io.checkpass.server.http.ScannerSessionRoutes;
+import io.checkpass.server.http.ServerTls;
 import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
@@ -81,6 +82,7 @@ public final class CheckpassServer implements AutoCloseable {
                     config.limits().perClient(),
                     bodies);
             var api = new HttpApi(RouteClasses.of(config.limits(), bodies, metrics), guard, metrics, new Readiness(db))
+                    .strictTransportSecurity(config.server().tls().isPresent())
                     .add(new CentreRoutes(
                             centre.bundles(),
                             centre.issuance(),
@@ -133,14 +135,14 @@ public final class CheckpassServer implements AutoCloseable {
                                     config.sip().trustedPeers())
                             .start())
                     : null;
-            this.webServer = WebServer.builder()
+            var server = WebServer.builder()
                     .host(config.server().host())
                     .port(config.server().port())
                     .maxPayloadSize(Guard.MAX_BODY_BYTES)
                     .shutdownHook(false)
-                    .routing(api::routing)
-                    .build()
-                    .start();
+                    .routing(api::routing);
+            config.server().tls().ifPresent(tls -> server.tls(ServerTls.of(tls)));
+            this.webServer = server.build().start();
             opened.add(webServer::stop);
         } catch (IOException e) {
             opened.close();
@@ -173,7 +175,7 @@ public final class CheckpassServer implements AutoCloseable {
         String host = config.server().host().equals("0.0.0.0")
                 ? "localhost"
                 : config.server().host();
-        return URI.create("http://" + host + ":" + port());
+        return URI.create(config.server().scheme() + "://" + host + ":" + port());
     }
 
     public CheckpassConfig config() {

@@ -5,6 +5,7 @@ import io.checkpass.server.LogSetup;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.demo.DemoSeeder;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Option;
             "  # replay the pass era: the pages get the clock offset they need",
             "  ./checkpass serve --demo --clock-start 2022-01-20T11:55:00+09:00",
             "  # another data directory, on free ports (printed at start)",
-            "  ./checkpass serve --data /tmp/checkpass-data --port 0 --sip-port 0"
+            "  ./checkpass serve --data /tmp/checkpass-data --port 0 --sip-port 0",
+            "  # HTTPS and HTTP/2 on 8443 with a PEM certificate and key",
+            "  ./checkpass serve --port 8443 --tls-cert /etc/checkpass/tls/chain.pem --tls-key /etc/checkpass/tls/key.pem"
         })
 final class ServeCommand implements Callable<Integer> {
     private final CliContext context;
@@ -49,6 +52,18 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "N",
             description = "안심콜 SIP port, UDP and TCP (default 5060; 0 picks a free one).")
     Integer sipPort;
+
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "PEM",
+            description = "Serve HTTPS (and HTTP/2) with this PEM certificate chain; needs --tls-key.")
+    Path tlsCert;
+
+    @Option(
+            names = "--tls-key",
+            paramLabel = "PEM",
+            description = "The unencrypted PKCS#8 PEM private key of --tls-cert (keep it 0600).")
+    Path tlsKey;
 
     @Option(
             names = "--demo",
@@ -84,6 +99,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (sipPort != null) {
             overrides.put("sip.port", sipPort.toString());
+        }
+        if (tlsCert != null) {
+            overrides.put("server.tls-cert", tlsCert.toString());
+        }
+        if (tlsKey != null) {
+            overrides.put("server.tls-key", tlsKey.toString());
         }
         if (demo) {
             overrides.put("demo.wallet", "true");

@@ -30,8 +30,19 @@ public record CheckpassConfig(
     /**
      * @param readTimeout how long a request body may take to arrive in full; a slower one is cut off, and its client
      *                    holds no concurrency permit meanwhile
+     * @param tls         HTTPS with these PEM files, or empty for plain HTTP (behind a TLS-terminating proxy)
      */
-    public record Server(String host, int port, Duration readTimeout) {}
+    public record Server(String host, int port, Duration readTimeout, Optional<Tls> tls) {
+        public String scheme() {
+            return tls.isPresent() ? "https" : "http";
+        }
+    }
+
+    /**
+     * @param certificateChain PEM: the server certificate first, then any intermediates
+     * @param privateKey       PEM: its private key (PKCS#8, unencrypted; keep the file 0600)
+     */
+    public record Tls(Path certificateChain, Path privateKey) {}
 
     /**
      * @param url      a {@code jdbc:postgresql:} URL, or empty for the embedded PostgreSQL in {@code data/pg}

@@ -36,6 +36,8 @@ public final class ConfigLoader {
         d.put("server.host", "0.0.0.0");
         d.put("server.port", "8080");
         d.put("server.read-timeout", "PT10S");
+        d.put("server.tls-cert", "");
+        d.put("server.tls-key", "");
         d.put("data.dir", "./data");
         d.put("database.url", "");
         d.put("database.user", "checkpass");
@@ -116,6 +118,27 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** HTTPS needs both PEM files or neither; each must be a readable file. Their contents are read at start. */
+    private static Optional<CheckpassConfig.Tls> tls(String cert, String key, List<String> problems) {
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            problems.add("server.tls-cert and server.tls-key go together: give both PEM files (the certificate chain"
+                    + " and its private key), or neither to serve plain HTTP behind a TLS proxy");
+            return Optional.empty();
+        }
+        boolean readable = true;
+        for (var entry : Map.of("server.tls-cert", cert, "server.tls-key", key).entrySet()) {
+            if (!Files.isReadable(Path.of(entry.getValue()))) {
+                problems.add(entry.getKey() + " = " + entry.getValue() + " is not a readable file; give the path of"
+                        + " a PEM file (--tls-cert / --tls-key)");
+                readable = false;
+            }
+        }
+        return readable ? Optional.of(new CheckpassConfig.Tls(Path.of(cert), Path.of(key))) : Optional.empty();
     }
 
     private static String firstNonEmpty(String... values) {
@@ -205,9 +228,10 @@ public final class ConfigLoader {
         if (issuerName.isBlank() || issuerName.length() > 32) {
             problems.add("issuance.issuer-name must be 1..32 characters, e.g. KR");
         }
+        Optional<CheckpassConfig.Tls> tls = tls(v.get("server.tls-cert"), v.get("server.tls-key"), problems);
         return new CheckpassConfig(
                 new CheckpassConfig.Server(
-                        v.get("server.host"), integer(v, "server.port", 0, 65535, problems), readTimeout),
+                        v.get("server.host"), integer(v, "server.port", 0, 65535, problems), readTimeout, tls),
                 dataDir,
                 new CheckpassConfig.Database(
                         url.isEmpty() ? Optional.empty() : Optional.of(url),

@@ -36,12 +36,22 @@ public final class HttpApi {
     private final Guard guard;
     private final PrometheusMeterRegistry metrics;
     private final Readiness readiness;
+    private boolean strictTransportSecurity;
 
     public HttpApi(RouteClasses classes, Guard guard, PrometheusMeterRegistry metrics, Readiness readiness) {
         this.classes = classes;
         this.guard = guard;
         this.metrics = metrics;
         this.readiness = readiness;
+    }
+
+    /**
+     * Whether every response carries {@code Strict-Transport-Security}: only when this server itself speaks TLS. Behind
+     * a TLS-terminating proxy the proxy sends it (docs/operations.md); a plain-HTTP answer must not, browsers ignore it.
+     */
+    public HttpApi strictTransportSecurity(boolean on) {
+        this.strictTransportSecurity = on;
+        return this;
     }
 
     public HttpApi add(RouteModule module) {
@@ -55,6 +65,9 @@ public final class HttpApi {
             try {
                 // A response is what its Content-Type says, never sniffed into something a browser would run.
                 res.header(NOSNIFF, "nosniff");
+                if (strictTransportSecurity) {
+                    res.header(HSTS, ServerTls.STRICT_TRANSPORT_SECURITY);
+                }
                 Optional<String> foreign = crossOriginWrite(req);
                 if (foreign.isPresent()) {
                     Problems.send(
@@ -135,6 +148,7 @@ public final class HttpApi {
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
     private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
+    private static final HeaderName HSTS = HeaderNames.create("Strict-Transport-Security");
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
     /**
