@@ -4,6 +4,7 @@ import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
 import { fromBase64, staticText, statusById } from '/shared/checkpass.js';
 import { drawQr } from '/shared/qr.js';
+import { earliest, formatValidUntil } from '/shared/dates.js';
 import { lineChart, barChart } from './charts.js';
 
 const $ = (id) => document.getElementById(id);
@@ -258,8 +259,10 @@ async function printAtCounter() {
     $('counterPaperBirthYear').textContent = String(pass.birthYear);
     const s = statusById(pass.status);
     $('counterPaperStatus').textContent = s ? `${s.ko} · ${s.en}` : pass.status;
-    $('counterPaperUntil').textContent = new Date(pass.expiresAt).toLocaleDateString('ko-KR', { timeZone: 'Asia/Seoul', dateStyle: 'long' });
-    $('counterPaperUntil').dataset.expiresAt = pass.expiresAt;
+    // The printed pass holds while both its status and the credential do; it states the earlier, as its last valid day.
+    const until = earliest(pass.statusValidUntil, pass.expiresAt);
+    $('counterPaperUntil').textContent = formatValidUntil(until, 'ko');
+    $('counterPaperUntil').dataset.until = new Date(until).toISOString();
     $('counterPaper').dataset.serial = pass.serial;
     $('counterPaper').classList.remove('hidden');
   } catch (e) {

@@ -6,12 +6,12 @@ import { pageClock } from '/shared/clock.js';
 import { request, ApiError } from '/shared/api.js';
 import { REFRESH_TAG, inForce, openWalletStore, refreshDue as due, refreshStored } from './refresh.js';
 import { drawQr } from '/shared/qr.js';
+import { daysLeft as daysLeftUntil, earliest, formatDay, formatValidUntil, lastValidDay } from '/shared/dates.js';
 
 const RESIGN_SECONDS = 15;
 const REMINDER_DAYS = [14, 7, 1];
 const SESSION = 'checkpass.wallet.session';
 const REMINDED = 'checkpass.wallet.reminded';
-const DAY_MS = 86400000;
 
 const $ = (id) => document.getElementById(id);
 const clock = pageClock('wallet');
@@ -52,9 +52,12 @@ setupLanguage({
   close: ['닫기', 'Close'],
   online: ['온라인', 'Online'],
   offline: ['오프라인', 'Offline'],
-  reminder: ['{what} 유효기간이 {days}일 남았습니다 ({until}까지). 추가 접종이나 검사를 예약하세요.',
-    'Your {what} status ends in {days} day(s) ({until}). Book a booster or a test.'],
-  reminderLast: ['{what} 유효기간이 내일 끝납니다 ({until}).', 'Your {what} status ends tomorrow ({until}).'],
+  reminder: ['{what} 유효기간 마지막 날은 {day}입니다 ({days}일 남음). 추가 접종이나 검사를 예약하세요.',
+    'Your {what} status holds until {day} ({days} days left). Book a booster or a test.'],
+  reminderTomorrow: ['{what} 유효기간은 내일({day})까지입니다. 추가 접종이나 검사를 예약하세요.',
+    'Your {what} status holds until tomorrow, {day}. Book a booster or a test.'],
+  reminderToday: ['{what} 유효기간은 오늘({day})까지입니다. 내일부터는 미접종자로 확인됩니다.',
+    'Your {what} status holds until today, {day}: from tomorrow doors treat you as unvaccinated.'],
   statusEnded: ['{what} 유효기간이 끝났습니다. 출입 시 미접종자로 확인됩니다.', 'Your {what} status has ended: doors treat you as unvaccinated.'],
   noConnection: ['연결할 수 없습니다. 잠시 후 다시 시도하세요.', 'Cannot reach the centre; try again shortly.'],
   signInAgain: ['패스를 갱신하려면 다시 로그인하세요. 지금 패스는 만료 전까지 쓸 수 있습니다.',
@@ -65,9 +68,6 @@ function formatTime(ms) {
   return new Date(ms).toLocaleString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', dateStyle: 'medium', timeStyle: 'short' });
 }
 
-function formatDate(ms) {
-  return new Date(ms).toLocaleDateString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', dateStyle: 'long' });
-}
 
 function session() {
   const s = JSON.parse(localStorage.getItem(SESSION) || 'null');
@@ -160,12 +160,14 @@ function reminder(json) {
   if (!json.statusValidUntil || json.status === 'unvaccinated') return null;
   const until = Date.parse(json.statusValidUntil);
   const what = pick(statusById(json.status));
-  const daysLeft = Math.ceil((until - clock.now()) / DAY_MS);
-  if (daysLeft <= 0) return { level: 0, text: t('statusEnded', { what }) };
+  // Counted in Korean calendar days to the last valid day, the same day the status line and the paper pass show.
+  const daysLeft = daysLeftUntil(until, clock.now());
+  if (daysLeft < 0) return { level: 0, text: t('statusEnded', { what }) };
   const level = REMINDER_DAYS.filter((d) => daysLeft <= d).pop();
   if (level === undefined) return null;
-  const text = level === 1 ? t('reminderLast', { what, until: formatDate(until) }) : t('reminder', { what, days: daysLeft, until: formatDate(until) });
-  return { level, text, until };
+  const day = formatDay(lastValidDay(until), lang());
+  const key = daysLeft === 0 ? 'reminderToday' : daysLeft === 1 ? 'reminderTomorrow' : 'reminder';
+  return { level, text: t(key, { what, day, days: daysLeft }), until };
 }
 
 /** In-page notice always; a system notification once per threshold (14, 7, 1 days) when the holder allowed it. */
@@ -193,7 +195,7 @@ function render() {
   $('birthYear').textContent = '(' + json.birthYear + ')';
   $('status').textContent = pick(statusById(json.status));
   $('status').dataset.status = json.status;
-  $('statusUntil').textContent = json.statusValidUntil ? formatTime(Date.parse(json.statusValidUntil)) : t('openEnded');
+  $('statusUntil').textContent = json.statusValidUntil ? formatValidUntil(Date.parse(json.statusValidUntil), lang()) : t('openEnded');
   $('statusUntil').dataset.until = json.statusValidUntil || '';
   $('expiresAt').textContent = formatTime(Date.parse(json.expiresAt));
   $('fetchedAt').textContent = formatTime(credential.fetchedAt);
@@ -236,8 +238,10 @@ async function printPaper() {
     $('paperName').textContent = json.maskedName;
     $('paperBirthYear').textContent = String(json.birthYear);
     $('paperStatus').textContent = pick(statusById(json.status));
-    $('paperUntil').textContent = json.statusValidUntil ? formatTime(Date.parse(json.statusValidUntil)) : t('openEnded');
-    $('paperExpires').textContent = formatTime(Date.parse(json.expiresAt));
+    // The paper pass holds while both the status and the credential do: it states the earlier, once.
+    const until = earliest(json.statusValidUntil, json.expiresAt);
+    $('paperUntil').textContent = formatValidUntil(until, lang());
+    $('paperUntil').dataset.until = new Date(until).toISOString();
     $('paper').classList.remove('hidden');
     $('pass').classList.add('hidden');
   } catch (e) {

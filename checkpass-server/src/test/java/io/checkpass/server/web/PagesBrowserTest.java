@@ -354,25 +354,37 @@ class PagesBrowserTest {
 
     @Test
     @Order(6)
-    void the_wallet_reminds_the_holder_7_days_and_1_day_before_the_status_ends() {
+    void the_wallet_reminds_the_holder_7_days_and_1_day_before_the_status_ends_naming_the_same_last_day() {
         browser.get(page("/wallet/", clockOffset));
+        browser.executeScript("localStorage.setItem('checkpass.lang', 'ko')");
+        browser.navigate().refresh();
         Instant until = Instant.parse(waitFor(browser, () -> {
             String u = browser.findElement(By.id("statusUntil")).getDomAttribute("data-until");
             return u == null || u.isEmpty() ? null : u;
         }));
-        for (var expected :
-                List.of(Map.entry(Duration.ofHours(6 * 24 + 12), "7"), Map.entry(Duration.ofHours(12), "1"))) {
-            long secondsBefore = Duration.between(centre.clock.instant(), until.minus(expected.getKey()))
+        // The status holds up to an exclusive instant (midnight in Korea); a person reads the day before it.
+        LocalDate last = LocalDate.ofInstant(until.minusMillis(1), ZoneOffset.ofHours(9));
+        String lastDay = "%d년 %d월 %d일".formatted(last.getYear(), last.getMonthValue(), last.getDayOfMonth());
+        assertThat(browser.findElement(By.id("statusUntil")).getText()).isEqualTo(lastDay + "까지");
+        record Expected(Duration before, String level, String says) {}
+        for (var expected : List.of(
+                new Expected(Duration.ofHours(6 * 24 + 12), "7", lastDay + "입니다 (6일 남음)"),
+                new Expected(Duration.ofHours(36), "1", "내일(" + lastDay + ")까지"),
+                new Expected(Duration.ofHours(12), "1", "오늘(" + lastDay + ")까지"))) {
+            long secondsBefore = Duration.between(centre.clock.instant(), until.minus(expected.before()))
                     .toSeconds();
             browser.get(page("/wallet/", clockOffset + secondsBefore));
             WebElement reminder = waitFor(browser, () -> {
                 WebElement r = browser.findElement(By.id("reminder"));
-                return expected.getValue().equals(r.getDomAttribute("data-level")) && r.isDisplayed() ? r : null;
+                return expected.level().equals(r.getDomAttribute("data-level")) && r.isDisplayed() ? r : null;
             });
-            assertThat(reminder.getText()).isNotBlank();
+            assertThat(reminder.getText())
+                    .as(expected.before() + " before the end")
+                    .contains(expected.says());
+            assertThat(browser.findElement(By.id("statusUntil")).getText()).isEqualTo(lastDay + "까지");
             assertThat(reminder.getDomAttribute("class"))
-                    .as("the last day is urgent")
-                    .matches(expected.getValue().equals("1") ? ".*urgent.*" : "^(?!.*urgent).*$");
+                    .as("the last days are urgent")
+                    .matches(expected.level().equals("1") ? ".*urgent.*" : "^(?!.*urgent).*$");
         }
         browser.get(page("/wallet/", clockOffset));
     }
@@ -437,6 +449,9 @@ class PagesBrowserTest {
         assertThat(browser.findElement(By.id("counterPaper")).getText())
                 .contains("방역패스")
                 .contains("홍*동");
+        assertThat(browser.findElement(By.id("counterPaperUntil")).getText())
+                .as("the paper states its last valid day, the earlier of the status's and the credential's")
+                .matches("\\d{4}년 \\d{1,2}월 \\d{1,2}일( 오[전후] \\d{1,2}:\\d{2})?까지");
         screenshot(browser, "console-counter-paper");
         assertThat(centre
                         .server
