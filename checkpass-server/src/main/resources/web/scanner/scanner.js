@@ -7,6 +7,7 @@ import { openStore } from '/shared/store.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
 import { uuid7 } from '/shared/uuid7.js';
 import { canonicalPhone } from '/shared/phone.mjs';
+import { testHooks } from '/shared/test-hooks.js';
 
 const CREDS = 'checkpass.scanner.signin';
 const VENUE_TYPE = 'checkpass.scanner.venueType';
@@ -26,6 +27,7 @@ let scanTimer = null;
 let judged = { text: null, at: 0, lastSeen: 0 };
 let verdictTimer = null;
 let audio = null;
+let speechUnlocked = false;
 let scans = 0;
 const sync = { uploading: false, failures: 0, nextAttempt: 0, lastSync: null, error: null, rejected: 0, duplicates: 0, refusedWhy: null };
 
@@ -71,10 +73,16 @@ setupLanguage({
   bundleState: ['버전 {v} · {at} 확인', 'version {v} · checked {at}'],
   bundleStale: ['버전 {v} · 갱신 실패 ({why})', 'version {v} · refresh failed ({why})'],
   tapToClose: ['화면을 누르면 닫힙니다', 'Tap to close'],
-  ADMIT: ['입장', 'ADMIT'],
-  ADMIT_LIMITED: ['조건부 입장', 'ADMIT, WITH CONDITION'],
+  tapToKeep: ['확인했으면 화면을 누르세요', 'Tap when checked'],
+  soundOff: ['소리가 꺼져 있습니다. 여기를 눌러 켜세요.', 'Sound is off. Tap here to turn it on.'],
+  ADMIT: ['통과', 'ADMIT'],
+  ADMIT_LIMITED: ['조건 확인', 'ADMIT IF CONDITION MET'],
   CHECK_ID: ['신분증 확인', 'CHECK ID'],
-  DENY: ['입장 불가', 'DENY'],
+  DENY: ['입장 불가', 'STOP: NOT ADMITTED'],
+  say_ADMIT: ['통과입니다', 'Admitted'],
+  say_ADMIT_LIMITED: ['조건을 확인하세요', 'Check the condition'],
+  say_CHECK_ID: ['신분증을 확인하세요', 'Check the ID card'],
+  say_DENY: ['입장할 수 없습니다', 'Not admitted'],
 }, () => { renderStatus(); fillVenueTypes(); });
 
 function formatTime(ms) {
@@ -256,33 +264,74 @@ function checkIn(result) {
   return record;
 }
 
-const COLORS = { ADMIT: 'green', ADMIT_LIMITED: 'amber', CHECK_ID: 'amber', DENY: 'red' };
+// Each verdict reads without colour: its own mark and word, and a background that differs in lightness as well as
+// hue (light green, striped amber, mid blue, dark red), so it holds in greyscale and for colour-blind staff. The
+// verdicts that ask staff to do something (look at the ID card, check the condition) stay until tapped.
+const VERDICTS = {
+  ADMIT: { mark: '✓', look: 'admit', color: 'green', sticky: false },
+  ADMIT_LIMITED: { mark: '✓!', look: 'limited', color: 'blue', sticky: true },
+  CHECK_ID: { mark: '!', look: 'checkid', color: 'amber', sticky: true },
+  DENY: { mark: '✕', look: 'deny', color: 'red', sticky: false },
+};
 
 function show(result) {
   const v = $('verdict');
-  v.dataset.color = COLORS[result.verdict] || 'red';
+  const look = VERDICTS[result.verdict] || VERDICTS.DENY;
+  v.dataset.color = look.color;
+  v.dataset.look = look.look;
   v.dataset.verdict = result.verdict;
   v.dataset.reason = result.reason;
   v.dataset.scan = String(scans);
+  $('verdictMark').textContent = look.mark;
   $('verdictTitle').textContent = t(result.verdict);
   $('verdictReason').textContent = pick(result.reasonText || reasonText(result.reason));
   $('verdictCondition').textContent = result.condition ? pick(result.condition) : result.notice ? pick(result.notice) : '';
+  // For staff, in small print: the queue hears and sees the verdict, not who it was.
   const status = result.status ? statusById(result.status) : null;
   $('verdictWho').textContent = result.maskedName ? `${result.maskedName} (${result.birthYear})${status ? ' · ' + pick(status) : ''}` : '';
+  $('verdictHint').textContent = look.sticky ? t('tapToKeep') : t('tapToClose');
   v.classList.remove('hidden');
-  beep(v.dataset.color);
+  announce(result.verdict, look.color);
   renderStatus();
   clearTimeout(verdictTimer);
-  verdictTimer = setTimeout(() => v.classList.add('hidden'), VERDICT_MS);
+  if (!look.sticky) verdictTimer = setTimeout(() => v.classList.add('hidden'), VERDICT_MS);
 }
 
+// Sound. Browsers play it only after a tap on the page; until then (and after every reload) a banner says so.
 function unlockAudio() {
   if (!audio && window.AudioContext) audio = new AudioContext();
+  if (audio && audio.state === 'suspended') audio.resume().then(renderSound, renderSound);
+  // Speech, too, needs a tap before its first sentence: an empty one inside the tap unlocks it.
+  if (window.speechSynthesis && !speechUnlocked && navigator.userActivation && navigator.userActivation.isActive) {
+    speechSynthesis.speak(new SpeechSynthesisUtterance(''));
+    speechUnlocked = true;
+  }
+  renderSound();
+}
+
+function soundOn() {
+  return audio !== null && audio.state === 'running';
+}
+
+function renderSound() {
+  $('soundOff').classList.toggle('hidden', soundOn());
+  document.body.dataset.sound = soundOn() ? 'on' : 'off';
+}
+
+/** A short tone, then the verdict spoken in the page's language; the tone alone where there is no speech. */
+function announce(verdict, color) {
+  beep(color);
+  if (!window.speechSynthesis) return;
+  const sentence = new SpeechSynthesisUtterance(t('say_' + (VERDICTS[verdict] ? verdict : 'DENY')));
+  sentence.lang = lang() === 'ko' ? 'ko-KR' : 'en-US';
+  sentence.rate = 1.05;
+  speechSynthesis.cancel();
+  speechSynthesis.speak(sentence);
 }
 
 function beep(color) {
-  if (!audio) return;
-  const tones = { green: [[880, 0.15]], amber: [[660, 0.12], [880, 0.12]], red: [[220, 0.5]], grey: [[440, 0.2]] }[color];
+  if (!soundOn()) return;
+  const tones = { green: [[880, 0.15]], blue: [[660, 0.12], [880, 0.12]], amber: [[660, 0.12], [660, 0.12], [660, 0.12]], red: [[220, 0.5]] }[color];
   let at = audio.currentTime;
   for (const [frequency, seconds] of tones) {
     const osc = audio.createOscillator();
@@ -430,8 +479,13 @@ async function start() {
   $('manual').addEventListener('submit', manualEntry);
   $('venueType').addEventListener('change', () => localStorage.setItem(VENUE_TYPE, $('venueType').value));
   $('verdict').addEventListener('click', () => $('verdict').classList.add('hidden'));
-  // Browsers allow sound only after a tap on the page: the first one anywhere enables the verdict beeps.
+  // Browsers allow sound only after a tap on the page: the first one anywhere turns the verdicts' sound on.
   document.addEventListener('pointerdown', unlockAudio);
+  $('soundOff').addEventListener('click', unlockAudio);
+  $('soundOff').addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') unlockAudio(); });
+  unlockAudio();
+  // Test and replay hook (only where the centre turns hooks on): show a verdict as if a pass had been scanned.
+  if (testHooks) window.checkpassTest = { show, onScanned };
   window.addEventListener('online', renderStatus);
   window.addEventListener('offline', renderStatus);
   if ('serviceWorker' in navigator) {
