@@ -773,6 +773,27 @@ function decide(rules, venueType, status, lapsed, nowMs) {
   return { kind: 'notAccepted' };
 }
 
+/**
+ * What a holder of {@code status} may do today under the venue rules: the venue types that need a pass and admit
+ * them on a condition (e.g. restaurants alone), those that refuse them (or admit them during a guidance period,
+ * with its notice), and whether a negative test would admit them. Venue types that need no pass are open to all.
+ */
+export function whatStatusMayDo(rules, status, nowMs) {
+  const set = ruleSetAt(rules, nowMs);
+  const names = new Map(rules.venueTypes.map((v) => [v.code, v]));
+  const conditional = [];
+  const refused = [];
+  const guidance = [];
+  for (const code of set ? set.passRequired : []) {
+    const venueType = names.get(code) || { code, ko: code, en: code };
+    const d = decide(rules, code, status, false, nowMs);
+    if (d.kind === 'condition') conditional.push({ venueType, condition: d.condition });
+    else if (d.kind === 'guidance') guidance.push({ venueType, notice: d.notice });
+    else if (d.kind === 'notAccepted') refused.push(venueType);
+  }
+  return { conditional, refused, guidance, testAdmits: set !== null && set.admit.has('tested') };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The verifier (§5).
 

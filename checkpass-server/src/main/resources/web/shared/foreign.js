@@ -8,7 +8,8 @@
 // ES256 (raw r‖s) and PS256; DecompressionStream inflates zlib (DCC) and raw DEFLATE (SHC), read in chunks and cut at
 // the limit, so a zip bomb costs no memory.
 //
-// checkpass.js loads this module on first use (import()), so the wallet page never fetches it.
+// checkpass.js loads this module on first use (import()): the wallet page fetches it only to read a trust bundle's
+// rules for a holder the doors treat as unvaccinated.
 import {
   FormatError, base45Decode, concat, decodeCbor, decodeCoseSign1, deny, fromBase64 as decodeBase64, hex, importPoint,
   reasonText, sha256, sigStructure, untag, verifyEs256,

@@ -1,6 +1,6 @@
 // The holder's wallet: a demo provider sign-in, a non-extractable P-256 device key in IndexedDB, the credential
 // from the centre, and a QR re-signed every 15 s. Works offline until the credential expires (docs/pages.md).
-import { fromBase64, presentText, staticText, statusById } from '/shared/checkpass.js';
+import { fromBase64, openBundle, pointOfPem, presentText, staticText, statusById, whatStatusMayDo } from '/shared/checkpass.js';
 import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
 import { pageClock } from '/shared/clock.js';
 import { request, ApiError } from '/shared/api.js';
@@ -28,6 +28,19 @@ setupLanguage({
   signinHelp: ['데모 제공자: 등록번호와 생년월일로 로그인합니다.', 'Demo provider: sign in with your registry id and birth date.'],
   personId: ['등록번호', 'Registry id'],
   birthDate: ['생년월일', 'Birth date'],
+  birthDateHelp: ['8자리 숫자로 입력하세요 (예: 19850301)', 'Eight digits, year month day (e.g. 19850301)'],
+  badBirthDate: ['생년월일을 8자리 숫자로 입력하세요 (예: 19850301).', 'Enter the birth date as eight digits (e.g. 19850301).'],
+  statusEndedBadge: ['유효기간 지남', 'Status ended'],
+  todayTitle: ['오늘 이용할 수 있는 곳', 'Where you may go today'],
+  todayOpen: ['방역패스가 필요 없는 시설은 모두 이용할 수 있습니다.', 'Every venue that needs no pass is open to you.'],
+  todayConditional: ['{venue}: {condition}', '{venue}: {condition}'],
+  todayGuidance: ['{venue}: {notice}', '{venue}: {notice}'],
+  todayRefused: ['이용할 수 없는 곳: {venues}', 'Not open to you: {venues}'],
+  todayTest: ['PCR 검사 음성 결과가 있으면 그 유효기간 동안 모두 이용할 수 있습니다.', 'A negative PCR test admits you everywhere while it is valid.'],
+  todayUnknown: ['오늘의 방역 수칙을 아직 받지 못했습니다. 인터넷에 연결하면 보여 드립니다.', 'Today\'s rules have not arrived yet; they show once you are online.'],
+  signoutQuestion: ['로그아웃하면 이 기기에서 패스가 지워집니다. 로그아웃할까요?', 'Signing out deletes the pass from this phone. Sign out?'],
+  signoutYes: ['로그아웃하고 패스 지우기', 'Sign out and delete the pass'],
+  cancel: ['취소', 'Cancel'],
   signin: ['로그인', 'Sign in'],
   signinFailed: ['등록번호 또는 생년월일이 맞지 않습니다.', 'No registered person has that id and birth date.'],
   credentialExpired: ['패스가 만료되었습니다. 인터넷에 연결하면 새로 받습니다.', 'This pass has expired. Connect to the internet to get a new one.'],
@@ -195,6 +208,13 @@ function render() {
   $('birthYear').textContent = '(' + json.birthYear + ')';
   $('status').textContent = pick(statusById(json.status));
   $('status').dataset.status = json.status;
+  const ended = json.statusValidUntil && clock.now() >= Date.parse(json.statusValidUntil);
+  const refused = json.status === 'unvaccinated' || ended;
+  $('statusBadge').dataset.look = refused ? 'refused' : 'admitted';
+  $('statusBadge').dataset.status = json.status;
+  $('statusMark').textContent = refused ? '✕' : '✓';
+  $('statusBadgeText').textContent = ended ? t('statusEndedBadge') : pick(statusById(json.status));
+  renderToday(refused);
   $('statusUntil').textContent = json.statusValidUntil ? formatValidUntil(Date.parse(json.statusValidUntil), lang()) : t('openEnded');
   $('statusUntil').dataset.until = json.statusValidUntil || '';
   $('expiresAt').textContent = formatTime(Date.parse(json.expiresAt));
@@ -207,9 +227,14 @@ function render() {
 async function signIn(event) {
   event.preventDefault();
   $('signinError').textContent = '';
+  const birthDate = parseBirthDate($('birthDate').value);
+  if (birthDate === null) {
+    $('signinError').textContent = t('badBirthDate');
+    return;
+  }
   try {
     const response = await request('/wallet/api/session', { method: 'POST',
-      json: { personId: $('personId').value.trim(), birthDate: $('birthDate').value } });
+      json: { personId: $('personId').value.trim(), birthDate } });
     const s = await response.json();
     localStorage.setItem(SESSION, JSON.stringify(s));
     // The service worker renews the credential in the background with this session (it cannot read localStorage).
@@ -222,7 +247,18 @@ async function signIn(event) {
   }
 }
 
+/** 생년월일 as people type it: eight digits (19850301), with or without separators (1985-03-01, 1985.3.1). */
+function parseBirthDate(text) {
+  const parts = text.trim().match(/^(\d{4})[-./ ]?(\d{1,2})[-./ ]?(\d{1,2})$/);
+  if (!parts || (!/[-./ ]/.test(text) && text.trim().length !== 8)) return null;
+  const [y, m, d] = parts.slice(1).map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || y < 1900) return null;
+  return date.toISOString().slice(0, 10);
+}
+
 async function signOut() {
+  $('signoutConfirm').classList.add('hidden');
   localStorage.removeItem(SESSION);
   credential = null;
   stored = null;
@@ -247,6 +283,52 @@ async function printPaper() {
   } catch (e) {
     $('passError').textContent = e instanceof ApiError ? e.message : t('noConnection');
   }
+}
+
+let rules = null; // the venue rules from the trust bundle, for what an unvaccinated holder may do today
+let rulesLoading = false;
+
+/** Fetches the public trust bundle (verified against the centre's anchor) for its venue rules; keeps the last one. */
+async function loadRules() {
+  if (rulesLoading) return;
+  rulesLoading = true;
+  try {
+    try {
+      const pem = await (await request('/api/v1/trust-anchor')).text();
+      const bytes = new Uint8Array(await (await request('/api/v1/trust-bundle')).arrayBuffer());
+      await store.put('credential', 'bundle', { pem, bytes });
+    } catch (e) {
+      // offline or the centre down: the last bundle kept
+    }
+    const kept = await store.get('credential', 'bundle');
+    if (kept) rules = (await openBundle(kept.bytes, await pointOfPem(kept.pem))).rules;
+  } catch (e) {
+    rules = null;
+  } finally {
+    rulesLoading = false;
+    render();
+  }
+}
+
+/** For a holder the doors treat as unvaccinated: where they may go today, from the rules in force. */
+function renderToday(refused) {
+  $('today').classList.toggle('hidden', !refused);
+  if (!refused) return;
+  if (rules === null) {
+    $('todayIntro').textContent = t('todayUnknown');
+    $('todayList').replaceChildren();
+    if (!rulesLoading) loadRules();
+    return;
+  }
+  const may = whatStatusMayDo(rules, 'unvaccinated', clock.now());
+  $('todayIntro').textContent = t('todayOpen');
+  const items = [
+    ...may.conditional.map((c) => t('todayConditional', { venue: pick(c.venueType), condition: pick(c.condition) })),
+    ...may.guidance.map((g) => t('todayGuidance', { venue: pick(g.venueType), notice: pick(g.notice) })),
+  ];
+  if (may.refused.length > 0) items.push(t('todayRefused', { venues: may.refused.map(pick).join(', ') }));
+  if (may.testAdmits) items.push(t('todayTest'));
+  $('todayList').replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
 }
 
 function tick() {
@@ -276,7 +358,9 @@ async function start() {
   const s = session();
   if (s) await store.put('keys', 'session', s);
   $('signinForm').addEventListener('submit', signIn);
-  $('signout').addEventListener('click', signOut);
+  $('signout').addEventListener('click', () => $('signoutConfirm').classList.remove('hidden'));
+  $('signoutYes').addEventListener('click', signOut);
+  $('signoutNo').addEventListener('click', () => $('signoutConfirm').classList.add('hidden'));
   $('resign').addEventListener('click', () => resign(true));
   $('print').addEventListener('click', printPaper);
   $('paperPrint').addEventListener('click', () => window.print());

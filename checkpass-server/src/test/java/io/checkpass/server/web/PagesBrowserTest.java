@@ -173,11 +173,15 @@ class PagesBrowserTest {
     void a_wallet_qr_shown_to_the_scanner_camera_admits_green_and_lands_in_postgresql() throws Exception {
         browser.get(page("/wallet/", clockOffset));
         browser.findElement(By.id("personId")).sendKeys(HOLDER);
-        browser.executeScript("arguments[0].value = '1985-03-01'", browser.findElement(By.id("birthDate")));
+        browser.findElement(By.id("birthDate")).sendKeys("19850301");
         browser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
         String shownAt = waitFor(browser, () -> browser.findElement(By.id("qr")).getDomAttribute("data-time"));
         assertThat(browser.findElement(By.id("status")).getDomAttribute("data-status"))
                 .isEqualTo("vaccinated");
+        assertThat(browser.findElement(By.id("statusMark")).getText()).isEqualTo("✓");
+        assertThat(browser.findElement(By.id("today")).isDisplayed())
+                .as("no 'where you may go' for a holder every door admits")
+                .isFalse();
         assertThat(browser.findElement(By.id("countdown")).getText()).matches("\\d{1,2}");
         assertThat(browser.findElement(By.id("reminder")).getDomAttribute("data-level"))
                 .as("12 days left: the 14-day reminder")
