@@ -1,6 +1,7 @@
 // The operators' console: sign in with an API client, then the views its roles allow — check-in pictures
 // (per minute, verdict mix, upload lag), person lookup, traces with CSV download, the purge and the audit log.
-import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
+import { setupLanguage, t, pick, lang, both, showText } from '/shared/i18n.js';
+import { explain } from '/shared/problems.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
 import { fromBase64, staticText, statusById } from '/shared/checkpass.js';
 import { drawQr } from '/shared/qr.js';
@@ -21,6 +22,14 @@ setupLanguage({
   signin: ['로그인', 'Sign in'],
   signinFailed: ['ID 또는 비밀번호가 맞지 않습니다.', 'Wrong id or secret.'],
   signout: ['로그아웃', 'Sign out'],
+  'role_wallet-provider': ['지갑 제공자', 'wallet provider'],
+  role_scanner: ['스캐너', 'scanner'],
+  role_lab: ['검사 기관', 'lab'],
+  'role_issuer-admin': ['발급 관리자', 'issuer admin'],
+  role_tracer: ['역학조사관', 'tracer'],
+  role_auditor: ['감사관', 'auditor'],
+  role_monitoring: ['모니터링', 'monitoring'],
+  'role_counter-clerk': ['창구 직원', 'counter clerk'],
   dashboard: ['현황', 'Dashboard'],
   person: ['인물 조회', 'Person lookup'],
   trace: ['역학조사', 'Trace'],
@@ -80,7 +89,7 @@ setupLanguage({
   issuePaper: ['종이 패스 발급', 'Issue the paper pass'],
   printNow: ['인쇄', 'Print'],
   openEnded: ['기한 없음', 'No end date'],
-}, () => { if (me) route(); });
+}, () => { if (me) route(); renderWho(); renderTrace(); });
 
 const fmt = (iso) => new Date(iso).toLocaleString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul' });
 
@@ -125,7 +134,7 @@ function facts(el, pairs) {
 
 async function signIn(event) {
   event.preventDefault();
-  $('signinError').textContent = '';
+  showText($('signinError'), null);
   try {
     signin = { id: $('clientId').value.trim(), secret: $('secret').value };
     me = await getJson('/api/v1/me', { auth: auth() });
@@ -133,7 +142,7 @@ async function signIn(event) {
     enter();
   } catch (e) {
     signin = null;
-    $('signinError').textContent = e instanceof ApiError && e.status === 401 ? t('signinFailed') : e.message;
+    showText($('signinError'), e instanceof ApiError && e.status === 401 ? both('signinFailed') : explain(e));
   }
 }
 
@@ -141,7 +150,7 @@ function enter() {
   $('signin').classList.add('hidden');
   $('tabs').classList.remove('hidden');
   $('who').classList.remove('hidden');
-  $('who').textContent = `${me.clientId} · ${me.roles.join(', ')}`;
+  renderWho();
   document.querySelectorAll('#tabs [data-tab]').forEach((b) => b.classList.toggle('hidden', !has(...b.dataset.roles.split(' '))));
   const first = document.querySelector('#tabs [data-tab]:not(.hidden)');
   // The centre's day, not this computer's: operators read the centre's records (and a replayed centre runs in 2021).
@@ -155,6 +164,13 @@ function enter() {
   const allowed = document.querySelector(`#tabs [data-tab="${location.hash.slice(1)}"]:not(.hidden)`);
   if (first && !allowed) location.hash = first.dataset.tab;
   route();
+}
+
+/** Who is signed in: the client id as it is (an identifier, not text to translate) and its roles in words. */
+function renderWho() {
+  if (!me) return;
+  const id = Object.assign(document.createElement('span'), { textContent: me.clientId, translate: false });
+  $('who').replaceChildren(id, document.createTextNode(' · ' + me.roles.map((r) => t('role_' + r)).join(', ')));
 }
 
 function route() {
@@ -203,7 +219,7 @@ function hourTicks() {
 
 async function lookUpPerson(event) {
   event.preventDefault();
-  $('personError').textContent = '';
+  showText($('personError'), null);
   try {
     const p = await getJson('/api/v1/persons/' + encodeURIComponent($('personQuery').value.trim()), { auth: auth() });
     const pairs = [[t('personIdOption'), p.personId], [t('name'), p.name], [t('birthDate'), p.birthDate],
@@ -215,7 +231,7 @@ async function lookUpPerson(event) {
     }
     facts($('personResult'), pairs);
   } catch (e) {
-    $('personError').textContent = e.message;
+    showText($('personError'), explain(e));
   }
 }
 
@@ -223,7 +239,7 @@ let counterPerson = null;
 
 async function lookUpAtCounter(event) {
   event.preventDefault();
-  $('counterError').textContent = '';
+  showText($('counterError'), null);
   $('counterCheck').classList.add('hidden');
   $('counterPaper').classList.add('hidden');
   $('idChecked').checked = false;
@@ -239,15 +255,15 @@ async function lookUpAtCounter(event) {
     facts($('counterPerson'), pairs);
     $('counterCheck').classList.remove('hidden');
   } catch (e) {
-    $('counterError').textContent = e.message;
+    showText($('counterError'), explain(e));
   }
 }
 
 /** Records the ID check and shows the paper pass, in Korean with English, ready to print. */
 async function printAtCounter() {
-  $('counterError').textContent = '';
+  showText($('counterError'), null);
   if (!$('idChecked').checked) {
-    $('counterError').textContent = t('idNotChecked');
+    showText($('counterError'), both('idNotChecked'));
     return;
   }
   try {
@@ -266,8 +282,28 @@ async function printAtCounter() {
     $('counterPaper').dataset.serial = pass.serial;
     $('counterPaper').classList.remove('hidden');
   } catch (e) {
-    $('counterError').textContent = e.message;
+    showText($('counterError'), explain(e));
   }
+}
+
+let lastTrace = null; // kept so a language switch redraws the tables in the new language
+
+/** The trace's tables; a person met several times (or by QR and by phone) is one row with every encounter. */
+function renderTrace() {
+  const r = lastTrace;
+  if (!r) return;
+  $('traceResult').classList.remove('hidden');
+  $('traceResult').dataset.traceId = r.traceId;
+  table($('caseVisits'), [t('venue'), t('at'), t('channel')], r.caseVisits.map((v) => [`${v.venueName || ''} (${v.venueId})`, fmt(v.at), v.channel]));
+  const people = new Map();
+  for (const c of r.contacts) {
+    const key = c.identity || c.phone || c.name;
+    const person = people.get(key) || { ...c, encounters: [] };
+    person.encounters.push(...c.encounters);
+    people.set(key, person);
+  }
+  table($('contacts'), [t('identity'), t('name'), t('phone'), t('encounters')], [...people.values()].map((c) => [c.identity, c.name, c.phone,
+    c.encounters.map((e) => `${e.venueName || e.venueId} ${fmt(e.contactVisitAt)} (${e.channel})`).join('; ')]));
 }
 
 function traceBody() {
@@ -279,21 +315,18 @@ function traceBody() {
 
 async function runTrace(event) {
   event.preventDefault();
-  $('traceError').textContent = '';
+  showText($('traceError'), null);
   try {
     const r = await getJson('/api/v1/traces', { method: 'POST', json: traceBody(), auth: auth(), timeoutMs: 60000 });
-    $('traceResult').classList.remove('hidden');
-    $('traceResult').dataset.traceId = r.traceId;
-    table($('caseVisits'), [t('venue'), t('at'), t('channel')], r.caseVisits.map((v) => [`${v.venueName || ''} (${v.venueId})`, fmt(v.at), v.channel]));
-    table($('contacts'), [t('identity'), t('name'), t('phone'), t('encounters')], r.contacts.map((c) => [c.identity, c.name, c.phone,
-      c.encounters.map((e) => `${e.venueName || e.venueId} ${fmt(e.contactVisitAt)} (${e.channel})`).join('; ')]));
+    lastTrace = r;
+    renderTrace();
   } catch (e) {
-    $('traceError').textContent = e.message;
+    showText($('traceError'), explain(e));
   }
 }
 
 async function downloadCsv() {
-  $('traceError').textContent = '';
+  showText($('traceError'), null);
   try {
     const response = await request('/api/v1/traces', { method: 'POST', json: traceBody(), auth: auth(), headers: { Accept: 'text/csv' }, timeoutMs: 60000 });
     const url = URL.createObjectURL(await response.blob());
@@ -305,19 +338,19 @@ async function downloadCsv() {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   } catch (e) {
-    $('traceError').textContent = e.message;
+    showText($('traceError'), explain(e));
   }
 }
 
 async function purgeNow() {
   if (!confirm(t('purgeConfirm'))) return;
-  $('purgeError').textContent = '';
+  showText($('purgeError'), null);
   try {
     const r = await getJson('/api/v1/retention/purge', { method: 'POST', auth: auth(), timeoutMs: 120000 });
     facts($('purgeResult'), Object.entries(r));
     await purges();
   } catch (e) {
-    $('purgeError').textContent = e.message;
+    showText($('purgeError'), explain(e));
   }
 }
 
@@ -328,7 +361,7 @@ async function purges() {
 
 async function showAudit(event) {
   event.preventDefault();
-  $('auditError').textContent = '';
+  showText($('auditError'), null);
   try {
     const q = new URLSearchParams({ from: fromLocal($('auditFrom').value), to: fromLocal($('auditTo').value), limit: '500' });
     if ($('auditAction').value.trim()) q.set('action', $('auditAction').value.trim());
@@ -336,7 +369,7 @@ async function showAudit(event) {
     table($('auditEntries'), [t('at'), t('actor'), t('action'), t('identity'), t('detail')],
       r.entries.map((e) => [fmt(e.at), e.actor, e.action, e.subject, JSON.stringify(e.detail)]));
   } catch (e) {
-    $('auditError').textContent = e.message;
+    showText($('auditError'), explain(e));
   }
 }
 

@@ -1,7 +1,8 @@
 // The venue's scanner: verifies CP1: passes and foreign ones (EU DCC, SHC, NZCP) in the page against the cached,
 // pinned trust bundle (no server call on the door path), shows a full-screen verdict, and queues check-ins in IndexedDB for batched upload with backoff.
 import { Verifier, ReplayMemory, openBundle, pointOfPem, hex, fromHex, reasonText, statusById } from '/shared/checkpass.js';
-import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
+import { setupLanguage, t, pick, lang, both, showText } from '/shared/i18n.js';
+import { explain } from '/shared/problems.js';
 import { pageClock } from '/shared/clock.js';
 import { openStore } from '/shared/store.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
@@ -29,6 +30,7 @@ let verdictTimer = null;
 let audio = null;
 let speechUnlocked = false;
 let scans = 0;
+const centre = { reachable: null }; // null until the first answer or failure
 const sync = { uploading: false, failures: 0, nextAttempt: 0, lastSync: null, error: null, rejected: 0, duplicates: 0, refusedWhy: null };
 
 setupLanguage({
@@ -44,7 +46,6 @@ setupLanguage({
   cameraStop: ['카메라 끄기', 'Stop camera'],
   cameraOn: ['QR 코드를 비춰 주세요', 'Show a QR code'],
   cameraOff: ['카메라 꺼짐', 'Camera off'],
-  cameraDenied: ['카메라를 쓸 수 없습니다: {why}', 'No camera: {why}'],
   manual: ['수기 출입 등록', 'Manual entry'],
   manualTitle: ['수기 출입 등록', 'Manual entry'],
   manualHelp: ['휴대폰이 없는 방문자: 연락처를 받고 확인 방법을 고르세요.', 'Visitors without a phone app: take a contact number and say how you checked their pass.'],
@@ -61,17 +62,19 @@ setupLanguage({
   recorded: ['등록되었습니다.', 'Recorded.'],
   queue: ['전송 대기', 'Waiting to upload'],
   lastSync: ['마지막 전송', 'Last upload'],
-  bundle: ['신뢰 목록', 'Trust bundle'],
+  bundle: ['출입 기준', 'Door rules'],
   scans: ['확인 건수', 'Scans'],
   signout: ['로그아웃', 'Sign out'],
-  online: ['온라인', 'Online'],
-  offline: ['오프라인', 'Offline'],
+  centreUp: ['센터 연결됨', 'Centre reachable'],
+  centreDown: ['센터 연결 안 됨 · 계속 확인 가능', 'Centre unreachable · still checking'],
+  recordUnreadable: ['센터가 읽을 수 없는 기록', 'a record the centre cannot read'],
   uploading: ['전송 중', 'uploading'],
   alreadyStored: ['{n}건은 이미 저장되어 있었음', '{n} were already stored'],
   refused: ['{n}건은 센터가 거부함 (예: {why})', '{n} refused by the centre (e.g. {why})'],
   retryIn: ['{s}초 후 재시도', 'retry in {s} s'],
-  bundleState: ['버전 {v} · {at} 확인', 'version {v} · checked {at}'],
-  bundleStale: ['버전 {v} · 갱신 실패 ({why})', 'version {v} · refresh failed ({why})'],
+  bundleState: ['최신 ({at} 확인)', 'Up to date (checked {at})'],
+  bundleKept: ['이 기기에 보관된 기준으로 확인 중 · {why}', 'Checking with the rules kept on this device · {why}'],
+  bundleStale: ['{at}에 받은 기준으로 확인 중 · {why}', 'Checking with the rules of {at} · {why}'],
   tapToClose: ['화면을 누르면 닫힙니다', 'Tap to close'],
   tapToKeep: ['확인했으면 화면을 누르세요', 'Tap when checked'],
   soundOff: ['소리가 꺼져 있습니다. 여기를 눌러 켜세요.', 'Sound is off. Tap here to turn it on.'],
@@ -136,7 +139,7 @@ async function signIn(event) {
     await refreshBundle();
     await enterDoor();
   } catch (e) {
-    $('signinError').textContent = e instanceof ApiError && e.status === 401 ? t('signinFailed') : e.message;
+    showText($('signinError'), e instanceof ApiError && e.status === 401 ? both('signinFailed') : explain(e));
   }
 }
 
@@ -160,8 +163,10 @@ async function refreshBundle() {
     }
     bundleInfo.checkedAt = clock.now();
     bundleInfo.error = null;
+    centre.reachable = true;
   } catch (e) {
-    bundleInfo.error = e.message;
+    bundleInfo.error = explain(e);
+    centre.reachable = e instanceof ApiError && e.status < 500;
   }
   renderStatus();
 }
@@ -188,12 +193,12 @@ async function startCamera() {
     stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment', width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
     $('video').srcObject = stream;
     await $('video').play();
-    $('cameraState').textContent = t('cameraOn');
-    $('cameraToggle').textContent = t('cameraStop');
+    showText($('cameraState'), both('cameraOn'));
+    showText($('cameraToggle'), both('cameraStop'));
     document.body.dataset.camera = 'on';
     scanTimer = setInterval(scanFrame, 120);
   } catch (e) {
-    $('cameraState').textContent = t('cameraDenied', { why: e.message });
+    showText($('cameraState'), explain(e));
   }
 }
 
@@ -202,8 +207,8 @@ function stopCamera() {
   if (stream) stream.getTracks().forEach((track) => track.stop());
   stream = null;
   $('video').srcObject = null;
-  $('cameraState').textContent = t('cameraOff');
-  $('cameraToggle').textContent = t('cameraStart');
+  showText($('cameraState'), both('cameraOff'));
+  showText($('cameraToggle'), both('cameraStart'));
   document.body.dataset.camera = 'off';
 }
 
@@ -391,7 +396,8 @@ async function upload() {
     }
     await store.deleteAll('queue', batch.map(([id]) => id));
     sync.rejected += outcome.rejected.length;
-    if (outcome.rejected.length > 0) sync.refusedWhy = outcome.rejected[0].problem;
+    if (outcome.rejected.length > 0) sync.refusedWhy = { ko: t('recordUnreadable'), en: String(outcome.rejected[0].problem) };
+    centre.reachable = true;
     // A batch whose answer was lost is sent again; the centre stores nothing twice and says so.
     sync.duplicates += outcome.duplicates;
     sync.failures = 0;
@@ -404,7 +410,7 @@ async function upload() {
       // record behind it. Set it aside, tell staff, and move on to the next.
       for (const [id, record] of batch) await store.put('refused', id, { record, problem: e.message });
       await store.deleteAll('queue', batch.map(([id]) => id));
-      sync.refusedWhy = e.message;
+      sync.refusedWhy = explain(e);
       sync.failures = 0;
       sync.nextAttempt = 0;
       sync.error = null;
@@ -416,6 +422,7 @@ async function upload() {
     if (e instanceof ApiError && e.retryAfter) wait = Math.max(wait, e.retryAfter * 1000 + Math.random() * 1000);
     sync.nextAttempt = Date.now() + wait;
     sync.error = e.message;
+    centre.reachable = e instanceof ApiError && e.status < 500;
   } finally {
     sync.uploading = false;
     renderStatus();
@@ -428,7 +435,10 @@ function refusedForGood(e) {
 }
 
 async function renderStatus() {
-  $('net').textContent = navigator.onLine ? t('online') : t('offline');
+  // Whether the centre answered lately, in plain words: the door keeps working either way.
+  const up = navigator.onLine && centre.reachable !== false;
+  $('net').textContent = up ? t('centreUp') : t('centreDown');
+  $('net').dataset.state = up ? 'up' : 'down';
   if (!store) return;
   const length = await store.count('queue');
   $('queueLength').textContent = String(length);
@@ -438,12 +448,14 @@ async function renderStatus() {
   $('lastSync').textContent = formatTime(sync.lastSync) + (sync.duplicates > 0 ? ' · ' + t('alreadyStored', { n: sync.duplicates }) : '');
   $('lastSync').dataset.duplicates = String(sync.duplicates);
   const refused = await store.count('refused');
-  $('refused').textContent = refused > 0 ? t('refused', { n: refused, why: sync.refusedWhy || '-' }) : '';
+  $('refused').textContent = refused > 0 ? t('refused', { n: refused, why: sync.refusedWhy ? pick(sync.refusedWhy) : '-' }) : '';
   $('refused').dataset.count = String(refused);
   $('scanCount').textContent = String(scans);
+  $('bundleState').dataset.version = bundleInfo.version === null ? '' : String(bundleInfo.version);
   $('bundleState').textContent = bundleInfo.version === null ? '-'
-    : bundleInfo.error ? t('bundleStale', { v: bundleInfo.version, why: bundleInfo.error })
-      : t('bundleState', { v: bundleInfo.version, at: formatTime(bundleInfo.checkedAt) });
+    : bundleInfo.error && bundleInfo.checkedAt === null ? t('bundleKept', { why: pick(bundleInfo.error) })
+    : bundleInfo.error ? t('bundleStale', { at: formatTime(bundleInfo.checkedAt), why: pick(bundleInfo.error) })
+      : t('bundleState', { at: formatTime(bundleInfo.checkedAt) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -22,8 +22,32 @@ export function pick(texts) {
   return texts ? texts[current] || texts.en || texts.ko || '' : '';
 }
 
+/** The text for key in both languages, as {ko, en}, for showText. */
+export function both(key, vars = {}) {
+  const entry = dictionary[key] || [key, key];
+  const fill = (text) => text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? vars[name] : m));
+  return { ko: fill(entry[0]), en: fill(entry[1]) };
+}
+
+/**
+ * Shows a {ko, en} text (an explained error, a status) in an element, in the current language; the language switch
+ * redraws it, so dynamic text never stays in the other language. An empty or null text clears the element.
+ */
+export function showText(el, texts) {
+  if (!texts) {
+    delete el.dataset.textKo;
+    delete el.dataset.textEn;
+    el.textContent = '';
+    return;
+  }
+  el.dataset.textKo = texts.ko;
+  el.dataset.textEn = texts.en;
+  el.textContent = pick(texts);
+}
+
 export function apply(root = document) {
   document.documentElement.lang = current;
+  root.querySelectorAll('[data-text-ko]').forEach((el) => { el.textContent = current === 'ko' ? el.dataset.textKo : el.dataset.textEn; });
   root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   root.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
   const button = document.getElementById('lang');

@@ -6,7 +6,7 @@ import { REFRESH_TAG, openWalletStore, refreshDue, refreshStored } from './refre
 serveShell('checkpass-wallet:v3', [
   '/wallet/', '/wallet/wallet.js', '/wallet/refresh.js', '/wallet/wallet.css', '/wallet/manifest.webmanifest', '/wallet/icon.svg',
   '/shared/style.css', '/shared/checkpass.js', '/shared/i18n.js', '/shared/clock.js', '/shared/test-hooks.js', '/shared/store.js', '/shared/api.js',
-  '/shared/qr.js', '/shared/dates.js', '/shared/foreign.js', '/shared/status.js', '/shared/vendor/qrcode.mjs',
+  '/shared/qr.js', '/shared/dates.js', '/shared/problems.js', '/shared/foreign.js', '/shared/status.js', '/shared/vendor/qrcode.mjs',
 ]);
 
 /** Refreshes if due (always when {@code force}); a failure waits for the next occasion: the pass in hand still works. */

@@ -1,7 +1,8 @@
 // The holder's wallet: a demo provider sign-in, a non-extractable P-256 device key in IndexedDB, the credential
 // from the centre, and a QR re-signed every 15 s. Works offline until the credential expires (docs/pages.md).
 import { fromBase64, openBundle, pointOfPem, presentText, staticText, statusById, whatStatusMayDo } from '/shared/checkpass.js';
-import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
+import { setupLanguage, t, pick, lang, both, showText } from '/shared/i18n.js';
+import { explain } from '/shared/problems.js';
 import { pageClock } from '/shared/clock.js';
 import { request, ApiError } from '/shared/api.js';
 import { REFRESH_TAG, inForce, openWalletStore, refreshDue as due, refreshStored } from './refresh.js';
@@ -124,17 +125,17 @@ async function refreshCredential() {
     credential = null;
     switchIfDue();
     signedAt = 0;
-    $('passError').textContent = '';
+    showText($('passError'), null);
     render();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       // The session ended; the pass in hand stays usable until it expires, and the form asks to sign in again.
       localStorage.removeItem(SESSION);
       await store.del('keys', 'session');
-      $('passError').textContent = t('signInAgain');
+      showText($('passError'), both('signInAgain'));
       render();
     } else {
-      $('passError').textContent = t('noConnection');
+      showText($('passError'), both('noConnection'));
     }
   } finally {
     refreshing = false;
@@ -202,6 +203,7 @@ function render() {
   $('signin').classList.toggle('hidden', session() !== null);
   $('pass').classList.toggle('hidden', !credential);
   $('net').textContent = navigator.onLine ? t('online') : t('offline');
+  $('net').dataset.state = navigator.onLine ? 'up' : 'down';
   if (!credential) return;
   const json = credential.json;
   $('name').textContent = json.maskedName;
@@ -226,10 +228,10 @@ function render() {
 
 async function signIn(event) {
   event.preventDefault();
-  $('signinError').textContent = '';
+  showText($('signinError'), null);
   const birthDate = parseBirthDate($('birthDate').value);
   if (birthDate === null) {
-    $('signinError').textContent = t('badBirthDate');
+    showText($('signinError'), both('badBirthDate'));
     return;
   }
   try {
@@ -243,7 +245,7 @@ async function signIn(event) {
     render();
     tick();
   } catch (e) {
-    $('signinError').textContent = e instanceof ApiError && e.status !== 401 ? e.message : e instanceof ApiError ? t('signinFailed') : t('noConnection');
+    showText($('signinError'), e instanceof ApiError && e.status === 401 ? both('signinFailed') : explain(e));
   }
 }
 
@@ -281,7 +283,7 @@ async function printPaper() {
     $('paper').classList.remove('hidden');
     $('pass').classList.add('hidden');
   } catch (e) {
-    $('passError').textContent = e instanceof ApiError ? e.message : t('noConnection');
+    showText($('passError'), explain(e));
   }
 }
 
@@ -315,13 +317,13 @@ function renderToday(refused) {
   $('today').classList.toggle('hidden', !refused);
   if (!refused) return;
   if (rules === null) {
-    $('todayIntro').textContent = t('todayUnknown');
+    showText($('todayIntro'), both('todayUnknown'));
     $('todayList').replaceChildren();
     if (!rulesLoading) loadRules();
     return;
   }
   const may = whatStatusMayDo(rules, 'unvaccinated', clock.now());
-  $('todayIntro').textContent = t('todayOpen');
+  showText($('todayIntro'), both('todayOpen'));
   const items = [
     ...may.conditional.map((c) => t('todayConditional', { venue: pick(c.venueType), condition: pick(c.condition) })),
     ...may.guidance.map((g) => t('todayGuidance', { venue: pick(g.venueType), notice: pick(g.notice) })),
@@ -333,7 +335,7 @@ function renderToday(refused) {
 
 function tick() {
   switchIfDue();
-  resign(false).catch((e) => { $('passError').textContent = e.message; });
+  resign(false).catch((e) => showText($('passError'), explain(e)));
 }
 
 /** Asks the browser to run the worker's refresh in the background; where it cannot, the page's timers do. */
