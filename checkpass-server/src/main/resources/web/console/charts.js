@@ -13,7 +13,8 @@ function niceMax(v) {
 }
 
 /** points: [[x, y]] with x in 0..xMax; a gap of more than a minute drops the line to zero between points. */
-export function lineChart(points, { xMax, xTicks = [], label = '' }) {
+/** summary: the chart in words, for screen readers (its text alternative); defaults to the label. */
+export function lineChart(points, { xMax, xTicks = [], label = '', summary = label }) {
   const yMax = niceMax(Math.max(0, ...points.map((p) => p[1])));
   const x = (v) => PAD.l + (v / xMax) * (W - PAD.l - PAD.r);
   const y = (v) => H - PAD.b - (v / yMax) * (H - PAD.t - PAD.b);
@@ -32,14 +33,17 @@ export function lineChart(points, { xMax, xTicks = [], label = '' }) {
     + `<text x="${PAD.l - 6}" y="${y(f * yMax) + 4}" text-anchor="end">${esc(Math.round(f * yMax * 10) / 10)}</text>`).join('');
   const anchor = (v) => (v <= 0 ? 'start' : v >= xMax ? 'end' : 'middle');
   const ticks = xTicks.map(([v, text]) => `<text x="${x(v)}" y="${H - 8}" text-anchor="${anchor(v)}">${esc(text)}</text>`).join('');
-  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label)}" data-points="${points.length}">${grid}${ticks}`
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(summary)}" data-points="${points.length}">${grid}${ticks}`
     + `<path d="${path.join('')}" fill="none" stroke="#1f5fbf" stroke-width="1.5"/>`
     + (label ? `<text x="${PAD.l + 4}" y="${PAD.t + 10}">${esc(label)}</text>` : '') + '</svg>';
 }
 
-/** bars: [[label, value, colour]], longest bar = the largest value; each bar shows its count and share. */
+/**
+ * bars: [[label, value, colour]], longest bar = the largest value; each bar shows its count and share. Its text
+ * alternative lists every bar with its count and share.
+ */
 export function barChart(bars, empty = '') {
-  if (bars.length === 0) return `<svg viewBox="0 0 ${W} 40" role="img" data-bars="0"><text x="0" y="24">${esc(empty)}</text></svg>`;
+  if (bars.length === 0) return `<svg viewBox="0 0 ${W} 40" role="img" aria-label="${esc(empty)}" data-bars="0"><text x="0" y="24">${esc(empty)}</text></svg>`;
   const total = bars.reduce((n, b) => n + b[1], 0) || 1;
   const max = Math.max(1, ...bars.map((b) => b[1]));
   const rowH = 30;
@@ -50,5 +54,6 @@ export function barChart(bars, empty = '') {
     return `<text x="0" y="${yy + 18}">${esc(name)}</text><rect x="130" y="${yy + 4}" width="${w}" height="${rowH - 10}" fill="${colour}" rx="3"/>`
       + `<text x="${136 + w}" y="${yy + 18}">${value.toLocaleString()} (${Math.round((100 * value) / total)}%)</text>`;
   }).join('');
-  return `<svg viewBox="0 0 ${W} ${height}" role="img" data-bars="${bars.length}">${rows}</svg>`;
+  const summary = bars.map(([name, value]) => `${name} ${value.toLocaleString()} (${Math.round((100 * value) / total)}%)`).join(', ');
+  return `<svg viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(summary)}" data-bars="${bars.length}">${rows}</svg>`;
 }

@@ -76,6 +76,17 @@ setupLanguage({
   detail: ['내용', 'Detail'],
   show: ['보기', 'Show'],
   none: ['없음', 'None'],
+  day: ['날짜', 'Day'],
+  subjectValue: ['조회할 값', 'Value to look up'],
+  auditFrom: ['시작', 'From'],
+  auditTo: ['끝', 'To'],
+  auditAction: ['작업 코드', 'Action code'],
+  perMinuteSummary: ['합계 {n}건, 가장 많은 분 {peak}건 ({at})', '{n} check-ins; busiest minute {peak} ({at})'],
+  verdict_ADMIT: ['통과', 'Admit'],
+  verdict_ADMIT_LIMITED: ['조건부 통과', 'Admit with condition'],
+  verdict_CHECK_ID: ['신분증 확인', 'Check ID'],
+  verdict_DENY: ['입장 불가', 'Deny'],
+  verdict_NONE: ['판정 없음 (전화·수기)', 'No verdict (call, manual)'],
   counter: ['종이 패스 발급', 'Paper pass'],
   counterHelp: ['주민센터·보건소 창구: 등록번호로 조회하고, 신분증의 이름과 생년월일을 확인한 뒤 종이 패스를 인쇄합니다. 조회와 확인은 감사 기록에 남습니다.',
     'Community or health centre counter: look the person up, check their ID card against the name and birth date, then print the paper pass. Lookups and checks are written to the audit log.'],
@@ -195,19 +206,27 @@ function signOut() {
 // ---------------------------------------------------------------------------------------------------------------
 // Dashboard.
 
+function hhmm(iso) {
+  return new Date(iso).toLocaleTimeString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', hour: '2-digit', minute: '2-digit' });
+}
+
 async function dashboard() {
   const day = $('day').value;
   const stats = await getJson('/api/v1/stats/checkins?day=' + encodeURIComponent(day), { auth: auth() });
   $('total').textContent = t('total', { n: stats.total.toLocaleString() });
   const dayStart = Date.parse(stats.from);
   const minuteOf = (m) => (Date.parse(m.minute) - dayStart) / 60000;
-  $('perMinute').innerHTML = lineChart(stats.perMinute.map((m) => [minuteOf(m), m.count]), { xMax: 1440, xTicks: hourTicks() });
+  const peak = stats.perMinute.reduce((best, m) => (m.count > best.count ? m : best), { count: 0, minute: null });
+  const perMinuteSummary = peak.minute === null ? t('none')
+    : t('perMinuteSummary', { n: stats.total.toLocaleString(), peak: peak.count.toLocaleString(), at: hhmm(peak.minute) });
+  $('perMinute').innerHTML = lineChart(stats.perMinute.map((m) => [minuteOf(m), m.count]), { xMax: 1440, xTicks: hourTicks(), summary: perMinuteSummary });
   const order = ['ADMIT', 'ADMIT_LIMITED', 'CHECK_ID', 'DENY', 'NONE'];
   const colours = { ADMIT: '#0a7d32', ADMIT_LIMITED: '#b86e00', CHECK_ID: '#d99a1e', DENY: '#c0262d', NONE: '#8a939e' };
-  $('verdicts').innerHTML = barChart(order.filter((v) => stats.verdicts[v]).map((v) => [v, stats.verdicts[v], colours[v]]), t('none'));
-  $('lag').innerHTML = lineChart(stats.perMinute.map((m) => [minuteOf(m), m.lagP95Seconds]), { xMax: 1440, xTicks: hourTicks(), label: t('lagP95') });
+  $('verdicts').innerHTML = barChart(order.filter((v) => stats.verdicts[v]).map((v) => [t('verdict_' + v), stats.verdicts[v], colours[v]]), t('none'));
   const r = (x) => (Math.round(x * 10) / 10).toString();
-  $('lagFigures').textContent = t('lagFigures', { p50: r(stats.lag.p50Seconds), p90: r(stats.lag.p90Seconds), p99: r(stats.lag.p99Seconds), max: r(stats.lag.maxSeconds) });
+  const lagFigures = t('lagFigures', { p50: r(stats.lag.p50Seconds), p90: r(stats.lag.p90Seconds), p99: r(stats.lag.p99Seconds), max: r(stats.lag.maxSeconds) });
+  $('lag').innerHTML = lineChart(stats.perMinute.map((m) => [minuteOf(m), m.lagP95Seconds]), { xMax: 1440, xTicks: hourTicks(), label: t('lagP95'), summary: t('lagP95') + ': ' + lagFigures });
+  $('lagFigures').textContent = lagFigures;
 }
 
 function hourTicks() {

@@ -49,6 +49,7 @@ export function apply(root = document) {
   document.documentElement.lang = current;
   root.querySelectorAll('[data-text-ko]').forEach((el) => { el.textContent = current === 'ko' ? el.dataset.textKo : el.dataset.textEn; });
   root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll('[data-i18n-label]').forEach((el) => el.setAttribute('aria-label', t(el.dataset.i18nLabel)));
   root.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
   const button = document.getElementById('lang');
   if (button) button.textContent = current === 'ko' ? 'English' : '한국어';

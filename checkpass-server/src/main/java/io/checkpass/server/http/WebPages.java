@@ -46,6 +46,12 @@ public final class WebPages {
             res.header(HeaderNames.create("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
             res.send(testHooks);
         });
+        // Browsers ask for /favicon.ico on their own; the pages' icon answers it rather than a 404 in their console.
+        routing.get("/favicon.ico", (req, res) -> {
+            res.status(Status.MOVED_PERMANENTLY_301);
+            res.header(HeaderNames.LOCATION, "/shared/icon.svg");
+            res.send();
+        });
         for (String page : PAGES) {
             // The service workers' scope is /page/, which /page (no slash) is outside of.
             routing.get("/" + page, (req, res) -> {

@@ -32,7 +32,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Every page state a holder, a door and an operator meet, walked in Korean: no English word reaches the screen.
+ * Every page state a holder, a door and an operator meet, walked in Korean: no English word reaches the screen, and
+ * axe-core finds no accessibility violation.
  * Identifiers (a client id, a venue id) are data, marked {@code translate="no"}, and not counted; nor are the names
  * Korean itself writes in Latin letters (QR, ID, PCR) and the language switch's own label, "English".
  */
@@ -51,6 +52,8 @@ class KoreanPagesBrowserTest {
     static long offset;
     /** English words found, by page state. */
     static final Map<String, List<String>> leaks = new LinkedHashMap<>();
+    /** axe-core's violations, by page state. */
+    static final Map<String, List<String>> inaccessible = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -92,6 +95,7 @@ class KoreanPagesBrowserTest {
         scanner();
         console();
         assertThat(leaks).as("English words on Korean pages, by state").isEmpty();
+        assertThat(inaccessible).as("axe-core violations, by state").isEmpty();
         assertThat(states).as("states walked").isGreaterThan(20);
     }
 
@@ -215,6 +219,10 @@ class KoreanPagesBrowserTest {
         List<String> found = englishWords();
         if (!found.isEmpty()) {
             leaks.put(state, found);
+        }
+        List<String> violations = Axe.violations(browser);
+        if (!violations.isEmpty()) {
+            inaccessible.put(state, violations);
         }
     }
 
