@@ -13,7 +13,8 @@ import java.util.List;
  * content service: plain HTML, CSS and JavaScript modules, no build step. {@code /shared} holds the verifier and
  * the vendored libraries all three use.
  *
- * <p>Every page file is sent with {@code Cache-Control: no-cache}: the browser revalidates (Helidon answers 304 by
+ * <p>Text files go gzip-compressed to browsers that accept it ({@link CompressedPages}). Every page file is sent
+ * with {@code Cache-Control: no-cache}: the browser revalidates (Helidon answers 304 by
  * ETag), and the service workers keep their own copies for offline use (docs/pages.md).
  */
 public final class WebPages {
@@ -31,6 +32,7 @@ public final class WebPages {
                     + " form-action 'self'; frame-ancestors 'none'";
 
     private final byte[] testHooks;
+    private final CompressedPages compressed = new CompressedPages();
 
     /** @param testHooks whether the pages honour their test and replay hooks (config {@code pages.test-hooks}) */
     public WebPages(boolean testHooks) {
@@ -61,12 +63,12 @@ public final class WebPages {
                         "/" + page + "/" + req.query().rawValue().transform(q -> q.isEmpty() ? "" : "?" + q));
                 res.send();
             });
-            register(routing, page);
+            register(routing, page, compressed);
         }
-        register(routing, "shared");
+        register(routing, "shared", compressed);
     }
 
-    private static void register(HttpRouting.Builder routing, String folder) {
+    private static void register(HttpRouting.Builder routing, String folder, CompressedPages compressed) {
         // Only the scanner uses the camera; no page needs the microphone or location.
         String permissions = folder.equals("scanner")
                 ? "camera=(self), microphone=(), geolocation=()"
@@ -76,7 +78,9 @@ public final class WebPages {
             res.header(HeaderNames.create("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
             res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
             res.header(HeaderNames.create("Permissions-Policy"), permissions);
-            res.next();
+            if (!compressed.send(req, res, folder)) {
+                res.next();
+            }
         });
         routing.register(
                 "/" + folder,

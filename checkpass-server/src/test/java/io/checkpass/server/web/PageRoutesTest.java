@@ -12,6 +12,7 @@ import io.checkpass.server.auth.Role;
 import io.checkpass.server.http.DemoWalletRoutes;
 import io.checkpass.server.support.TestCentre;
 import io.checkpass.server.visits.Venues;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.interfaces.ECPublicKey;
@@ -64,6 +65,51 @@ class PageRoutesTest {
     @AfterAll
     static void stop() {
         centre.close();
+    }
+
+    @Test
+    void text_files_go_gzip_compressed_to_browsers_that_accept_it_and_revalidate() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/scanner/", "/scanner/scanner.js", "/shared/checkpass.js", "/shared/style.css")) {
+            byte[] plain = http.send(
+                            HttpRequest.newBuilder(centre.uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray())
+                    .body();
+            HttpResponse<byte[]> gzip = http.send(
+                    HttpRequest.newBuilder(centre.uri(path))
+                            .header("Accept-Encoding", "br, gzip, deflate")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gzip.statusCode()).as(path).isEqualTo(200);
+            assertThat(gzip.headers().firstValue("Content-Encoding")).as(path).hasValue("gzip");
+            assertThat(gzip.headers().firstValue("Vary")).as(path).hasValue("Accept-Encoding");
+            assertThat(gzip.headers().firstValue("Content-Security-Policy"))
+                    .as(path)
+                    .isPresent();
+            assertThat(gzip.body().length).as(path + " compressed").isLessThan(plain.length / 2);
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body()))) {
+                assertThat(in.readAllBytes()).as(path).isEqualTo(plain);
+            }
+            String etag = gzip.headers().firstValue("ETag").orElseThrow();
+            HttpResponse<byte[]> again = http.send(
+                    HttpRequest.newBuilder(centre.uri(path))
+                            .header("Accept-Encoding", "gzip")
+                            .header("If-None-Match", etag)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(again.statusCode()).as(path).isEqualTo(304);
+        }
+        HttpResponse<byte[]> refused = http.send(
+                HttpRequest.newBuilder(centre.uri("/shared/style.css"))
+                        .header("Accept-Encoding", "gzip;q=0, identity")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+        HttpResponse<byte[]> missing = http.send(
+                HttpRequest.newBuilder(centre.uri("/shared/no-such-file.js"))
+                        .header("Accept-Encoding", "gzip")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(missing.statusCode()).isEqualTo(404);
     }
 
     @Test
