@@ -3,7 +3,7 @@
 import { serveShell } from '/shared/sw-shell.js';
 import { REFRESH_TAG, openWalletStore, refreshDue, refreshStored } from './refresh.js';
 
-serveShell('checkpass-wallet:v3', [
+serveShell('checkpass-wallet:v4', [
   '/wallet/', '/wallet/wallet.js', '/wallet/refresh.js', '/wallet/wallet.css', '/wallet/manifest.webmanifest', '/wallet/icon.svg',
   '/shared/style.css', '/shared/checkpass.js', '/shared/i18n.js', '/shared/clock.js', '/shared/test-hooks.js', '/shared/store.js', '/shared/api.js',
   '/shared/qr.js', '/shared/dates.js', '/shared/problems.js', '/shared/foreign.js', '/shared/status.js', '/shared/vendor/qrcode.mjs',

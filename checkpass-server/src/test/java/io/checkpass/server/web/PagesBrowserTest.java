@@ -201,6 +201,12 @@ class PagesBrowserTest {
         assertThat(verdict.getDomAttribute("data-verdict")).isEqualTo("ADMIT");
         assertThat(verdict.getDomAttribute("data-reason")).isEqualTo("VALID");
         assertThat(verdict.getDomAttribute("data-color")).isEqualTo("green");
+        assertThat(scannerBrowser.findElement(By.tagName("body")).getDomAttribute("data-qr-decoder"))
+                .as("decoded off the main thread: Linux Chromium has no BarcodeDetector, so the worker")
+                .isEqualTo("worker");
+        assertThat(scannerBrowser.executeScript("return typeof self.jsQR"))
+                .as("jsQR never loads on the page's main thread")
+                .isEqualTo("undefined");
         assertThat(scannerBrowser.findElement(By.id("verdictWho")).getText())
                 .contains("홍*동")
                 .contains("1985");
