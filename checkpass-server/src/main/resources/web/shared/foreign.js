@@ -201,6 +201,13 @@ export async function readForeignTrust(doc) {
   return trust;
 }
 
+/** Ends the current task so the page can paint and handle input (a long task is what makes a page feel stuck). */
+function yieldToPage() {
+  return globalThis.scheduler && typeof globalThis.scheduler.yield === 'function'
+    ? globalThis.scheduler.yield()
+    : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 async function each(list, section, read) {
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) {
@@ -208,6 +215,8 @@ async function each(list, section, read) {
     return;
   }
   for (let i = 0; i < list.length; i++) {
+    // Hundreds of signer certificates are parsed on the page's thread: let it paint and answer taps in between.
+    if (i % 8 === 7) await yieldToPage();
     try {
       await read(list[i]);
     } catch (e) {
