@@ -126,7 +126,7 @@ final class ServeCommand implements Callable<Integer> {
         if (demo) {
             var seeded = new DemoSeeder(
                             server.centre().registry(),
-                            server.centre().apiClients(),
+                            server.centre().clientAdministration(),
                             server.centre().venues())
                     .seed(demoPersons, cfg.dataDir());
             context.out()
