@@ -26,10 +26,7 @@ final class AdminCommand {
                 "'checkpass clients create', the console's Clients tab or POST /api/v1/clients."
             },
             footerHeading = CheckpassCli.EXAMPLES,
-            footer = {
-                "  ./checkpass admin init",
-                "  ./checkpass admin init --id ops-kim --name '김 운영자' --data /tmp/checkpass-data"
-            })
+            footer = {"  ./checkpass admin init", "  ./checkpass admin init --id ops-kim --name '김 운영자'"})
     static final class Init implements Callable<Integer> {
         private final CliContext context;
 

@@ -40,8 +40,8 @@ import picocli.CommandLine.Parameters;
         },
         footerHeading = CheckpassCli.EXAMPLES,
         footer = {
-            "  ./checkpass clients create naver --name 'Naver wallet' --role wallet-provider",
-            "  ./checkpass clients create door-1 --name '입구 태블릿' --role scanner --venue venue-01",
+            "  ./checkpass clients create naver --name Naver --role wallet-provider",
+            "  ./checkpass clients create door-1 --role scanner --venue venue-01",
             "  ./checkpass clients list",
             "  ./checkpass clients rotate naver"
         })
@@ -109,9 +109,9 @@ final class ClientsCommand {
             },
             footerHeading = CheckpassCli.EXAMPLES,
             footer = {
-                "  ./checkpass clients create naver --name 'Naver wallet' --role wallet-provider",
-                "  ./checkpass clients create kim --name '김 역학조사관' --role tracer --role auditor",
-                "  ./checkpass clients create door-1 --name '입구 태블릿' --role scanner --venue venue-01"
+                "  ./checkpass clients create naver --name Naver --role wallet-provider",
+                "  ./checkpass clients create kim --name 김수진 --role tracer,auditor",
+                "  ./checkpass clients create door-1 --role scanner --venue venue-01"
             })
     static final class Create implements Callable<Integer> {
         private final CliContext context;
