@@ -93,6 +93,7 @@ public final class CheckpassServer implements AutoCloseable {
                     .add(new VisitRoutes(
                             centre.ingest(),
                             centre.venues(),
+                            centre.clientAdministration(),
                             centre.fraud(),
                             centre.retention(),
                             centre.audit(),
