@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.support.TestCentre;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -64,7 +66,7 @@ class ConsoleClientsBrowserTest {
     }
 
     @Test
-    void an_admin_creates_rotates_and_disables_clients_and_each_secret_is_shown_once() {
+    void an_admin_creates_rotates_and_disables_clients_and_each_secret_is_shown_once() throws Exception {
         signIn("admin-console");
         browser.findElement(By.cssSelector("#tabs [data-tab=clients]")).click();
         waitFor(() -> browser.findElement(By.cssSelector("#clientList tr[data-client-id=admin-console]")));
@@ -102,6 +104,7 @@ class ConsoleClientsBrowserTest {
         new Select(browser.findElement(By.id("newClientVenue"))).selectByValue("pc-1");
         browser.findElement(By.cssSelector("#clientForm button[type=submit]")).click();
         centre.adopt("pc-door", shownSecret("pc-door"));
+        screenshot("console-clients");
         JsonNode me = TestCentre.json(centre.get("/api/v1/me", "pc-door"));
         assertThat(me.path("venue").path("venueId").asText()).isEqualTo("pc-1");
 
@@ -152,6 +155,16 @@ class ConsoleClientsBrowserTest {
         assertThat(browser.findElement(By.cssSelector("#tabs [data-tab=clients]"))
                         .isDisplayed())
                 .isFalse();
+    }
+
+    /** What the tab shows at phone width, for people to look at: {@code target/screenshots/NAME.png}. */
+    private static void screenshot(String name) throws Exception {
+        Object overflow = browser.executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(((Number) overflow).intValue())
+                .as(name + ": the page must not scroll sideways on a phone")
+                .isLessThanOrEqualTo(0);
+        Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+        Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     private static void signIn(String clientId) {
