@@ -38,7 +38,7 @@ public final class ClientAdministration {
     public static final Pattern CLIENT_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     /** Serialises {@code admin init}s: two at once cannot both find no admin and both make one. */
-    private static final long INIT_LOCK = 0x636b_7061_7373_0001L;
+    static final long INIT_LOCK = 0x636b_7061_7373_0001L;
 
     private static final int MAX_NAME = 200;
 
