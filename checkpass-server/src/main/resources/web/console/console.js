@@ -1,5 +1,6 @@
 // The operators' console: sign in with an API client, then the views its roles allow — check-in pictures
-// (per minute, verdict mix, upload lag), person lookup, traces with CSV download, the purge and the audit log.
+// (per minute, verdict mix, upload lag), person lookup, traces with CSV download, the purge, the audit log and, for
+// issuer-admins, the API clients (secrets shown once).
 import { setupLanguage, t, pick, lang, both, showText } from '/shared/i18n.js';
 import { explain } from '/shared/problems.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
@@ -22,14 +23,6 @@ setupLanguage({
   signin: ['로그인', 'Sign in'],
   signinFailed: ['ID 또는 비밀번호가 맞지 않습니다.', 'Wrong id or secret.'],
   signout: ['로그아웃', 'Sign out'],
-  'role_wallet-provider': ['지갑 제공자', 'wallet provider'],
-  role_scanner: ['스캐너', 'scanner'],
-  role_lab: ['검사 기관', 'lab'],
-  'role_issuer-admin': ['발급 관리자', 'issuer admin'],
-  role_tracer: ['역학조사관', 'tracer'],
-  role_auditor: ['감사관', 'auditor'],
-  role_monitoring: ['모니터링', 'monitoring'],
-  'role_counter-clerk': ['창구 직원', 'counter clerk'],
   dashboard: ['현황', 'Dashboard'],
   person: ['인물 조회', 'Person lookup'],
   trace: ['역학조사', 'Trace'],
@@ -76,6 +69,7 @@ setupLanguage({
   detail: ['내용', 'Detail'],
   show: ['보기', 'Show'],
   none: ['없음', 'None'],
+  actions: ['작업', 'Actions'],
   day: ['날짜', 'Day'],
   subjectValue: ['조회할 값', 'Value to look up'],
   auditFrom: ['시작', 'From'],
@@ -99,6 +93,36 @@ setupLanguage({
   idNotChecked: ['먼저 신분증을 확인하고 표시하세요.', 'Check the ID card and tick the box first.'],
   issuePaper: ['종이 패스 발급', 'Issue the paper pass'],
   printNow: ['인쇄', 'Print'],
+  clients: ['API 클라이언트', 'API clients'],
+  newClient: ['새 클라이언트', 'New client'],
+  newClientId: ['클라이언트 ID', 'Client id'],
+  clientIdShort: ['ID', 'Id'],
+  displayName: ['표시 이름', 'Display name'],
+  roles: ['역할', 'Roles'],
+  scannerVenue: ['스캐너가 설치된 시설', 'Venue the scanner serves'],
+  createClient: ['만들기', 'Create'],
+  secretOnce: ['비밀번호 (한 번만 표시됩니다)', 'Secret (shown this once)'],
+  secretOnceHelp: ['지금 복사해 안전하게 전달하세요. 다시 볼 수 없으며, 잃어버리면 재발급해야 합니다.',
+    'Copy it now and hand it over safely. It cannot be shown again; if it is lost, rotate it.'],
+  copy: ['복사', 'Copy'],
+  copied: ['복사했습니다', 'Copied'],
+  done: ['확인, 닫기', 'Done, hide it'],
+  state: ['상태', 'State'],
+  enabled: ['사용 중', 'Enabled'],
+  disabled: ['사용 중지', 'Disabled'],
+  rotate: ['비밀번호 재발급', 'Rotate secret'],
+  disable: ['사용 중지', 'Disable'],
+  enable: ['다시 사용', 'Enable'],
+  rotateConfirm: ['{id}의 비밀번호를 재발급할까요? 지금 쓰는 비밀번호는 바로 쓸 수 없게 됩니다.', 'Rotate the secret of {id}? The secret in use stops working at once.'],
+  disableConfirm: ['{id}을(를) 사용 중지할까요? 이 클라이언트는 더 이상 인증할 수 없습니다.', 'Disable {id}? It will no longer be able to authenticate.'],
+  roleWalletProvider: ['지갑 앱 사업자', 'Wallet provider'],
+  roleScanner: ['출입 스캐너', 'Scanner'],
+  roleLab: ['검사 기관', 'Laboratory'],
+  roleIssuerAdmin: ['운영 관리자', 'Issuer admin'],
+  roleTracer: ['역학조사관', 'Tracer'],
+  roleAuditor: ['감사자', 'Auditor'],
+  roleMonitoring: ['모니터링', 'Monitoring'],
+  roleCounterClerk: ['창구 담당자', 'Counter clerk'],
   openEnded: ['기한 없음', 'No end date'],
 }, () => { if (me) route(); renderWho(); renderTrace(); });
 
@@ -121,13 +145,21 @@ function has(...roles) {
   return me && roles.some((r) => me.roles.includes(r));
 }
 
-function table(el, headers, rows) {
+/** dataColumns: the columns that hold records as stored (ids, codes, JSON), shown as they are, not translated. */
+function table(el, headers, rows, dataColumns = []) {
   el.innerHTML = '';
   const head = el.createTHead().insertRow();
   headers.forEach((h) => { const th = document.createElement('th'); th.textContent = h; head.appendChild(th); });
   const body = el.createTBody();
   if (rows.length === 0) body.insertRow().insertCell().textContent = t('none');
-  rows.forEach((cells) => { const row = body.insertRow(); cells.forEach((c) => { row.insertCell().textContent = c === undefined ? '' : String(c); }); });
+  rows.forEach((cells) => {
+    const row = body.insertRow();
+    cells.forEach((c, i) => {
+      const cell = row.insertCell();
+      cell.textContent = c === undefined ? '' : String(c);
+      if (dataColumns.includes(i)) cell.translate = false;
+    });
+  });
 }
 
 function facts(el, pairs) {
@@ -181,7 +213,7 @@ function enter() {
 function renderWho() {
   if (!me) return;
   const id = Object.assign(document.createElement('span'), { textContent: me.clientId, translate: false });
-  $('who').replaceChildren(id, document.createTextNode(' · ' + me.roles.map((r) => t('role_' + r)).join(', ')));
+  $('who').replaceChildren(id, document.createTextNode(' · ' + me.roles.map(roleName).join(', ')));
 }
 
 function route() {
@@ -194,6 +226,8 @@ function route() {
     dashboardTimer = setInterval(dashboard, 30000);
   } else if (tab === 'purge') {
     purges();
+  } else if (tab === 'clients') {
+    showClients();
   }
 }
 
@@ -375,7 +409,7 @@ async function purgeNow() {
 
 async function purges() {
   const r = await getJson('/api/v1/retention/purges', { auth: auth() });
-  table($('purges'), [t('at'), t('actor'), t('detail')], r.purges.map((p) => [fmt(p.at), p.actor, JSON.stringify(p.detail)]));
+  table($('purges'), [t('at'), t('actor'), t('detail')], r.purges.map((p) => [fmt(p.at), p.actor, JSON.stringify(p.detail)]), [1, 2]);
 }
 
 async function showAudit(event) {
@@ -386,9 +420,170 @@ async function showAudit(event) {
     if ($('auditAction').value.trim()) q.set('action', $('auditAction').value.trim());
     const r = await getJson('/api/v1/audit?' + q, { auth: auth() });
     table($('auditEntries'), [t('at'), t('actor'), t('action'), t('identity'), t('detail')],
-      r.entries.map((e) => [fmt(e.at), e.actor, e.action, e.subject, JSON.stringify(e.detail)]));
+      r.entries.map((e) => [fmt(e.at), e.actor, e.action, e.subject, JSON.stringify(e.detail)]), [1, 2, 3, 4]);
   } catch (e) {
     showText($('auditError'), explain(e));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// API clients (issuer-admin): list, create with the secret shown once, rotate, disable, enable.
+
+const ROLES = [['wallet-provider', 'roleWalletProvider'], ['scanner', 'roleScanner'], ['lab', 'roleLab'],
+  ['issuer-admin', 'roleIssuerAdmin'], ['tracer', 'roleTracer'], ['auditor', 'roleAuditor'],
+  ['monitoring', 'roleMonitoring'], ['counter-clerk', 'roleCounterClerk']];
+
+/** A role in words (the role ids are the API's, not text for people). */
+function roleName(id) {
+  const key = new Map(ROLES).get(id);
+  return key ? t(key) : id;
+}
+
+function roleBoxes() {
+  const box = $('newClientRoles');
+  if (box.querySelector('input')) return;
+  for (const [id, key] of ROLES) {
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.value = id;
+    input.id = 'role-' + id;
+    const text = document.createElement('span');
+    text.dataset.i18n = key;
+    text.textContent = t(key);
+    label.append(input, text);
+    box.appendChild(label);
+  }
+  box.addEventListener('change', scannerVenueRow);
+}
+
+function chosenRoles() {
+  return [...$('newClientRoles').querySelectorAll('input:checked')].map((i) => i.value);
+}
+
+async function scannerVenueRow() {
+  const scanner = chosenRoles().includes('scanner');
+  $('newClientVenueRow').classList.toggle('hidden', !scanner);
+  if (scanner && !$('newClientVenue').options.length) {
+    const r = await getJson('/api/v1/venues', { auth: auth() });
+    for (const v of r.venues) {
+      const o = document.createElement('option');
+      o.value = v.venueId;
+      o.textContent = `${v.name} (${v.venueId})`;
+      $('newClientVenue').appendChild(o);
+    }
+  }
+}
+
+async function showClients() {
+  roleBoxes();
+  showText($('clientError'), null);
+  try {
+    const r = await getJson('/api/v1/clients', { auth: auth() });
+    const el = $('clientList');
+    el.innerHTML = '';
+    const head = el.createTHead().insertRow();
+    [t('clientIdShort'), t('displayName'), t('roles'), t('venue'), t('state'), t('actions')].forEach((h) => {
+      const th = document.createElement('th');
+      th.textContent = h;
+      head.appendChild(th);
+    });
+    const body = el.createTBody();
+    for (const c of r.clients) {
+      const row = body.insertRow();
+      row.dataset.clientId = c.clientId;
+      row.dataset.disabled = String(c.disabled);
+      [c.clientId, c.displayName, c.roles.map(roleName).join(', '), c.venueId || '', c.disabled ? t('disabled') : t('enabled')]
+        .forEach((v, i) => {
+          const cell = row.insertCell();
+          cell.textContent = v;
+          if (i <= 1 || i === 3) cell.translate = false; // identifiers and names: data, not words to translate
+        });
+      const actions = row.insertCell();
+      const button = (key, action, cls) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = t(key);
+        b.dataset.action = action;
+        if (cls) b.className = cls;
+        b.addEventListener('click', () => clientAction(c.clientId, action));
+        actions.appendChild(b);
+      };
+      button('rotate', 'rotate');
+      if (c.disabled) button('enable', 'enable');
+      else if (c.clientId !== me.clientId) button('disable', 'disable', 'danger');
+    }
+  } catch (e) {
+    showText($('clientError'), explain(e));
+  }
+}
+
+function showSecret(issued) {
+  $('clientSecretId').textContent = issued.clientId;
+  $('clientSecretValue').textContent = issued.secret;
+  $('clientSecret').classList.remove('hidden');
+  $('clientSecretCopy').textContent = t('copy');
+  $('clientSecret').scrollIntoView();
+}
+
+function hideSecret() {
+  $('clientSecretValue').textContent = '';
+  $('clientSecretId').textContent = '';
+  $('clientSecret').classList.add('hidden');
+}
+
+async function copySecret() {
+  const secret = $('clientSecretValue').textContent;
+  try {
+    await navigator.clipboard.writeText(secret);
+  } catch (e) {
+    // No clipboard permission (plain http, an old browser): select it for Ctrl-C instead.
+    const range = document.createRange();
+    range.selectNodeContents($('clientSecretValue'));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+  $('clientSecretCopy').textContent = t('copied');
+}
+
+async function createClient(event) {
+  event.preventDefault();
+  showText($('clientError'), null);
+  hideSecret();
+  const roles = chosenRoles();
+  const body = { clientId: $('newClientId').value.trim(), roles };
+  if ($('newClientName').value.trim()) body.displayName = $('newClientName').value.trim();
+  if (roles.includes('scanner')) body.venueId = $('newClientVenue').value;
+  try {
+    const issued = await getJson('/api/v1/clients', { method: 'POST', json: body, auth: auth() });
+    $('clientForm').reset();
+    $('newClientVenueRow').classList.add('hidden');
+    showSecret(issued);
+    await showClients();
+  } catch (e) {
+    showText($('clientError'), explain(e));
+  }
+}
+
+async function clientAction(clientId, action) {
+  if (action === 'rotate' && !confirm(t('rotateConfirm', { id: clientId }))) return;
+  if (action === 'disable' && !confirm(t('disableConfirm', { id: clientId }))) return;
+  showText($('clientError'), null);
+  hideSecret();
+  try {
+    const r = await getJson(`/api/v1/clients/${encodeURIComponent(clientId)}/${action}`, { method: 'POST', json: {}, auth: auth() });
+    if (action === 'rotate') {
+      showSecret(r);
+      // Our own secret: keep this sign-in working with the new one.
+      if (clientId === signin.id) {
+        signin = { id: signin.id, secret: r.secret };
+        sessionStorage.setItem(SIGNIN, JSON.stringify(signin));
+      }
+    }
+    await showClients();
+  } catch (e) {
+    showText($('clientError'), explain(e));
   }
 }
 
@@ -406,6 +601,9 @@ async function start() {
   $('counterForm').addEventListener('submit', lookUpAtCounter);
   $('counterPrint').addEventListener('click', printAtCounter);
   $('counterPrintNow').addEventListener('click', () => window.print());
+  $('clientForm').addEventListener('submit', createClient);
+  $('clientSecretCopy').addEventListener('click', copySecret);
+  $('clientSecretDone').addEventListener('click', hideSecret);
   if (signin) {
     try {
       me = await getJson('/api/v1/me', { auth: auth() });

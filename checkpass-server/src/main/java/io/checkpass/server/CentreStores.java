@@ -3,15 +3,18 @@ package io.checkpass.server;
 import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.audit.PostgresAuditLog;
 import io.checkpass.server.auth.ApiClients;
+import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.PostgresApiClients;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.db.Database;
 import io.checkpass.server.registry.PostgresRegistry;
 import io.checkpass.server.registry.Registry;
+import io.checkpass.server.visits.Venues;
 import java.time.Clock;
 
 /**
- * The centre's stores over its database (migrated on open): registry, audit log and API clients. Commands that only move data in or out (registry import) open this and nothing else: no keys, no
+ * The centre's stores over its database (migrated on open): registry, audit log, API clients and their
+ * administration. Commands that only move data in or out (registry import) open this and nothing else: no keys, no
  * services, no threads.
  */
 public final class CentreStores implements AutoCloseable {
@@ -20,6 +23,7 @@ public final class CentreStores implements AutoCloseable {
     private final PostgresRegistry registry;
     private final PostgresAuditLog audit;
     private final PostgresApiClients apiClients;
+    private final ClientAdministration clientAdministration;
 
     private CentreStores(CheckpassConfig config, Clock clock) {
         this.database = opened.add(Database.open(config.database(), config.dataDir()));
@@ -27,6 +31,7 @@ public final class CentreStores implements AutoCloseable {
         this.registry = new PostgresRegistry(db);
         this.audit = new PostgresAuditLog(db, clock);
         this.apiClients = new PostgresApiClients(db);
+        this.clientAdministration = new ClientAdministration(db, apiClients, new Venues(db, apiClients), audit);
     }
 
     /** Opens (and migrates) the configured database; the caller closes it. */
@@ -48,6 +53,11 @@ public final class CentreStores implements AutoCloseable {
 
     public ApiClients apiClients() {
         return apiClients;
+    }
+
+    /** Creates, lists, rotates and disables API clients, audited: CLI, HTTP routes and the demo all use it. */
+    public ClientAdministration clientAdministration() {
+        return clientAdministration;
     }
 
     /** Closes the database. */

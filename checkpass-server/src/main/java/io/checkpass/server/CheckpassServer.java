@@ -6,6 +6,7 @@ import io.checkpass.server.auth.SessionTokens;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.http.BodyReader;
 import io.checkpass.server.http.CentreRoutes;
+import io.checkpass.server.http.ClientRoutes;
 import io.checkpass.server.http.CounterRoutes;
 import io.checkpass.server.http.DemoWalletRoutes;
 import io.checkpass.server.http.Guard;
@@ -76,11 +77,9 @@ public final class CheckpassServer implements AutoCloseable {
             var bodies = opened.add(new BodyReader(config.server().readTimeout()));
             var scannerSessions =
                     SessionTokens.open(config.keysDir(), SessionTokens.SCANNER_KEY_FILE, clock, Duration.ofDays(30));
-            var guard = new Guard(
-                    new Authenticator(centre.apiClients(), Duration.ofSeconds(5)),
-                    scannerSessions,
-                    config.limits().perClient(),
-                    bodies);
+            var authenticator = new Authenticator(centre.apiClients(), Duration.ofSeconds(5));
+            var guard =
+                    new Guard(authenticator, scannerSessions, config.limits().perClient(), bodies);
             var api = new HttpApi(RouteClasses.of(config.limits(), bodies, metrics), guard, metrics, new Readiness(db))
                     .strictTransportSecurity(config.server().tls().isPresent())
                     .add(new CentreRoutes(
@@ -96,6 +95,7 @@ public final class CheckpassServer implements AutoCloseable {
                     .add(new VisitRoutes(
                             centre.ingest(),
                             centre.venues(),
+                            centre.clientAdministration(),
                             centre.fraud(),
                             centre.retention(),
                             centre.audit(),
@@ -115,6 +115,7 @@ public final class CheckpassServer implements AutoCloseable {
                                             centre.audit(),
                                             clock)::register)
                     .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
+                    .add(new ClientRoutes(centre.clientAdministration(), authenticator::forget)::register)
                     .add(new ScannerSessionRoutes(scannerSessions)::register)
                     .add(new WebPages(config.pagesTestHooks())::register);
             if (config.demoWallet()) {

@@ -42,6 +42,14 @@ public final class Authenticator {
     }
 
     /**
+     * Drops a client from the cache, so its next request reads it afresh: the centre's own client routes call it
+     * after a rotation or a disablement, which then take effect at once rather than within {@code refreshAfter}.
+     */
+    public void forget(String clientId) {
+        clients.invalidate(clientId);
+    }
+
+    /**
      * The principal of a client whose sign-in a session already proved (a scanner page's cookie): empty if the
      * client has since been disabled or removed, which takes effect as for Basic credentials.
      */

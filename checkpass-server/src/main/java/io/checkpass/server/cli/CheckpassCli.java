@@ -43,6 +43,8 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             ImportCommand.class,
             IssueAheadCommand.class,
             AuditCommand.class,
+            AdminCommand.class,
+            ClientsCommand.class,
             RulesCommand.class,
             TrustCommand.class,
             ConformanceCommand.class,

@@ -2,6 +2,7 @@ package io.checkpass.server.cli;
 
 import io.checkpass.server.CheckpassServer;
 import io.checkpass.server.LogSetup;
+import io.checkpass.server.auth.Role;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.demo.DemoSeeder;
 import java.io.IOException;
@@ -139,15 +140,26 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    private static boolean noEnabledAdmin(CheckpassServer server) {
+        return server.centre().clientAdministration().list().stream()
+                .noneMatch(c -> !c.disabled() && c.roles().contains(Role.ISSUER_ADMIN));
+    }
+
     private int serve(CheckpassServer server, CheckpassConfig cfg, CountDownLatch stopped, Clock clock)
             throws IOException, InterruptedException {
         String base = server.baseUri().toString();
         context.out().println("checkpass serving at " + base);
         server.sipPort().ifPresent(p -> context.out().println("안심콜 SIP endpoint on port " + p + " (UDP and TCP)"));
+        if (!demo && noEnabledAdmin(server)) {
+            context.out()
+                    .println("이 센터에는 아직 관리자가 없습니다. / This centre has no issuer-admin yet: run"
+                            + " './checkpass admin init --data " + cfg.dataDir()
+                            + "' on this machine (docs/operations.md).");
+        }
         if (demo) {
             var seeded = new DemoSeeder(
                             server.centre().registry(),
-                            server.centre().apiClients(),
+                            server.centre().clientAdministration(),
                             server.centre().venues())
                     .seed(demoPersons, cfg.dataDir());
             context.out()

@@ -12,7 +12,7 @@ import io.checkpass.core.registry.RecoveryRecord;
 import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.core.registry.TestRecord;
 import io.checkpass.core.registry.VaccineProduct;
-import io.checkpass.server.auth.ApiClients;
+import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.visits.Venues;
@@ -75,13 +75,17 @@ public final class DemoSeeder {
             new String[] {"venue-09", "부산 해운대 목욕탕", "bathhouse", "부산 해운대구"},
             new String[] {"venue-10", "대구 동성로 카페", "restaurant_cafe", "대구 중구"});
 
+    /** The actor of the demo clients' audit entries. */
+    public static final String ACTOR = "demo-seeder";
+
     private final Registry registry;
-    private final ApiClients apiClients;
+    private final ClientAdministration clients;
     private final Venues venues;
 
-    public DemoSeeder(Registry registry, ApiClients apiClients, Venues venues) {
+    /** @param clients the same administration an issuer-admin uses: demo clients are made, and audited, as theirs are */
+    public DemoSeeder(Registry registry, ClientAdministration clients, Venues venues) {
         this.registry = registry;
-        this.apiClients = apiClients;
+        this.clients = clients;
         this.venues = venues;
     }
 
@@ -107,13 +111,15 @@ public final class DemoSeeder {
         Path file = dataDir.resolve("demo-credentials.json");
         Map<String, String> secrets = readSecrets(file);
         for (var client : CLIENTS.entrySet()) {
-            if (apiClients.find(client.getKey()).isEmpty()) {
-                secrets.put(
-                        client.getKey(),
-                        apiClients.create(
+            if (clients.find(client.getKey()).isEmpty()) {
+                var created = clients.create(
+                        ACTOR,
+                        new ClientAdministration.NewClient(
                                 client.getKey(),
                                 client.getValue().displayName(),
-                                client.getValue().roles()));
+                                client.getValue().roles(),
+                                Optional.empty()));
+                secrets.put(client.getKey(), created.secret());
             }
         }
         for (int i = 0; i < VENUES.size(); i++) {
@@ -129,8 +135,12 @@ public final class DemoSeeder {
                         Optional.of("08000000%02d".formatted(i + 1))));
             }
             String scanner = "scanner-" + v[0];
-            if (apiClients.find(scanner).isEmpty()) {
-                secrets.put(scanner, venues.addScanner(v[0], scanner, v[1] + " 입구 태블릿"));
+            if (clients.find(scanner).isEmpty()) {
+                var created = clients.create(
+                        ACTOR,
+                        new ClientAdministration.NewClient(
+                                scanner, v[1] + " 입구 태블릿", Set.of(Role.SCANNER), Optional.of(v[0])));
+                secrets.put(scanner, created.secret());
             }
         }
         writeSecrets(file, secrets);

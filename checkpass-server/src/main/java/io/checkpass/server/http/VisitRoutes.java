@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.checkpass.core.registry.PhoneNumber;
 import io.checkpass.core.rules.VenueRules;
 import io.checkpass.server.audit.AuditLog;
+import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.visits.CheckInIngest;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -36,6 +38,7 @@ public final class VisitRoutes {
 
     private final CheckInIngest ingest;
     private final Venues venues;
+    private final ClientAdministration clients;
     private final FraudSignals fraud;
     private final Retention retention;
     private final AuditLog audit;
@@ -46,6 +49,7 @@ public final class VisitRoutes {
     public VisitRoutes(
             CheckInIngest ingest,
             Venues venues,
+            ClientAdministration clients,
             FraudSignals fraud,
             Retention retention,
             AuditLog audit,
@@ -53,6 +57,7 @@ public final class VisitRoutes {
             Clock clock) {
         this.ingest = ingest;
         this.venues = venues;
+        this.clients = clients;
         this.fraud = fraud;
         this.retention = retention;
         this.audit = audit;
@@ -158,8 +163,15 @@ public final class VisitRoutes {
         if (!VENUE_ID.matcher(scannerId).matches()) {
             throw ApiException.badRequest("scannerId must be 1..64 of a-z, 0-9, '.', '_', '-'");
         }
-        String secret = venues.addScanner(venueId, scannerId, b.path("label").asText(scannerId));
-        audit.record(operator.clientId(), "scanner-add", "venue:" + venueId, Map.of("scannerId", scannerId));
+        // The same audited creation as POST /api/v1/clients with role scanner and this venue.
+        String secret = clients.create(
+                        operator.clientId(),
+                        new ClientAdministration.NewClient(
+                                scannerId,
+                                b.path("label").asText(scannerId),
+                                Set.of(Role.SCANNER),
+                                Optional.of(venueId)))
+                .secret();
         Responses.json(
                 res,
                 201,

@@ -1,6 +1,7 @@
 package io.checkpass.server.refusal;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Why the centre refuses a request, as data: services return or throw these (inside {@link Refused}) and know
@@ -90,6 +91,49 @@ public sealed interface Refusal {
         @Override
         public String detail() {
             return problem;
+        }
+    }
+
+    /** An API client with this id exists already. */
+    record ClientExists(String clientId) implements Refusal {
+        @Override
+        public String detail() {
+            return "client id '" + clientId + "' is taken; choose another id, or rotate that client's secret";
+        }
+    }
+
+    /** No API client has this id. */
+    record UnknownClient(String clientId) implements Refusal {
+        @Override
+        public String detail() {
+            return "no API client '" + clientId + "'; list them with GET /api/v1/clients or 'checkpass clients list'";
+        }
+    }
+
+    /** A client to create is not well formed: its id, name, roles or venue. */
+    record ClientRejected(String problem) implements Refusal {
+        @Override
+        public String detail() {
+            return problem;
+        }
+    }
+
+    /**
+     * The centre has an enabled issuer-admin already: {@code admin init} makes the first one only; further clients
+     * are made by an issuer-admin (console, API or {@code checkpass clients create}).
+     */
+    record AlreadyInitialised(List<String> enabledAdmins) implements Refusal {
+        public AlreadyInitialised {
+            enabledAdmins = List.copyOf(enabledAdmins);
+        }
+
+        @Override
+        public String detail() {
+            return "이미 초기화된 센터입니다: 활성 issuer-admin " + enabledAdmins
+                    + " 이(가) 있습니다. 새 클라이언트는 'checkpass clients create'로 만드세요. / The centre is"
+                    + " initialised already: it has enabled issuer-admin " + enabledAdmins
+                    + "; make further clients with 'checkpass clients create' (or rotate an admin's secret with"
+                    + " 'checkpass clients rotate ID').";
         }
     }
 }

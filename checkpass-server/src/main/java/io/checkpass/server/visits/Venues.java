@@ -2,6 +2,7 @@ package io.checkpass.server.visits;
 
 import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.auth.ScannerBindings;
 import io.checkpass.server.db.Transactions;
 import io.checkpass.server.refusal.Refusal;
 import io.checkpass.server.refusal.Refused;
@@ -10,13 +11,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
 /** Venues, their scanners and their call-in numbers, in PostgreSQL. */
-public final class Venues {
+public final class Venues implements ScannerBindings {
 
     /** A venue. {@code callNumber} is digits only. */
     public record Venue(
@@ -78,6 +81,7 @@ public final class Venues {
     }
 
     /** The venue a scanner client is bound to. */
+    @Override
     public Optional<String> venueOfScanner(String scannerId) {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("select venue_id from scanner where scanner_id = ?")) {
@@ -92,21 +96,21 @@ public final class Venues {
 
     /**
      * Creates a scanner for a venue: an API client with the scanner role, bound to the venue, in one transaction (a
-     * failure leaves neither, so the same request can be retried). Returns its secret (shown once).
+     * failure leaves neither, so the same request can be retried). Returns its secret (shown once). Operators create
+     * scanners through {@code auth/ClientAdministration}, which also audits; this is the bare store operation.
      *
      * @throws Refused ({@link Refusal.ScannerExists}) if a client with that id exists
+     * @throws IllegalStateException if there is no such venue
      */
     public String addScanner(String venueId, String scannerId, String label) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement s =
-                    c.prepareStatement("insert into scanner (scanner_id, venue_id, label) values (?, ?, ?)")) {
+            try {
                 String secret = clients.create(c, scannerId, label, Set.of(Role.SCANNER))
                         .orElseThrow(() -> new Refused(new Refusal.ScannerExists(scannerId)));
-                s.setString(1, scannerId);
-                s.setString(2, venueId);
-                s.setString(3, label);
-                s.executeUpdate();
+                if (!bind(c, scannerId, venueId, label)) {
+                    throw new IllegalStateException("no venue '" + venueId + "' to bind scanner " + scannerId + " to");
+                }
                 c.commit();
                 return secret;
             } catch (SQLException | RuntimeException e) {
@@ -115,6 +119,32 @@ public final class Venues {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot add scanner " + scannerId + " to venue " + venueId, e);
+        }
+    }
+
+    @Override
+    public boolean bind(Connection c, String scannerId, String venueId, String label) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into scanner (scanner_id, venue_id, label) select ?, venue_id, ? from venue where venue_id = ?")) {
+            s.setString(1, scannerId);
+            s.setString(2, label);
+            s.setString(3, venueId);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    @Override
+    public Map<String, String> venuesOfScanners() {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select scanner_id, venue_id from scanner");
+                ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.put(r.getString(1), r.getString(2));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read scanners", e);
         }
     }
 

@@ -53,7 +53,7 @@ class DoorVerdictsBrowserTest {
         var server = centre.server;
         Map<String, String> secrets = new DemoSeeder(
                         server.centre().registry(),
-                        server.centre().apiClients(),
+                        server.centre().clientAdministration(),
                         server.centre().venues())
                 .seed(5, centre.dataDir)
                 .secrets();

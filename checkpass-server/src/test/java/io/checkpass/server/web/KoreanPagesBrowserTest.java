@@ -41,7 +41,7 @@ class KoreanPagesBrowserTest {
     static final Instant LUNCH = Instant.parse("2022-01-20T02:55:00Z");
     static final String HOLDER = "P-KOREAN-1";
     static final List<String> LATIN_IN_KOREAN =
-            List.of("English", "QR", "ID", "PCR", "PC", "checkpass", "DCC", "SHC", "NZCP", "CSV", "SMS", "KST");
+            List.of("English", "QR", "ID", "PCR", "PC", "API", "checkpass", "DCC", "SHC", "NZCP", "CSV", "SMS", "KST");
 
     @TempDir
     static Path temp;
@@ -64,7 +64,7 @@ class KoreanPagesBrowserTest {
         var server = centre.server;
         secrets = new java.util.HashMap<>(new DemoSeeder(
                         server.centre().registry(),
-                        server.centre().apiClients(),
+                        server.centre().clientAdministration(),
                         server.centre().venues())
                 .seed(5, centre.dataDir)
                 .secrets());

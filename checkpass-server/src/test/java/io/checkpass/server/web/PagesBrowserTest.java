@@ -99,7 +99,7 @@ class PagesBrowserTest {
         var server = centre.server;
         secrets = new DemoSeeder(
                         server.centre().registry(),
-                        server.centre().apiClients(),
+                        server.centre().clientAdministration(),
                         server.centre().venues())
                 .seed(20, centre.dataDir)
                 .secrets();
