@@ -12,6 +12,9 @@ import { testHooks } from '/shared/test-hooks.js';
 
 const CREDS = 'checkpass.scanner.signin';
 const VENUE_TYPE = 'checkpass.scanner.venueType';
+const KIOSK = 'checkpass.scanner.kiosk';
+const UNLOCKED_MS = 60000;
+const PIN_ITERATIONS = 210000;
 const REPLAYS = 'checkpass.scanner.replays';
 const BATCH = 1000;
 const VERDICT_MS = 3000;
@@ -76,6 +79,20 @@ setupLanguage({
   bundleKept: ['이 기기에 보관된 기준으로 확인 중 · {why}', 'Checking with the rules kept on this device · {why}'],
   bundleStale: ['{at}에 받은 기준으로 확인 중 · {why}', 'Checking with the rules of {at} · {why}'],
   tapToClose: ['화면을 누르면 닫힙니다', 'Tap to close'],
+  lockNone: ['잠금 번호가 없습니다: 누구나 시설 유형을 바꾸고 로그아웃할 수 있습니다.', 'No lock PIN: anyone can change the venue type or sign out.'],
+  lockOn: ['잠김: 시설 유형과 로그아웃은 잠금 번호로 엽니다.', 'Locked: the venue type and sign-out need the PIN.'],
+  lockOff: ['잠금 해제됨: 1분 뒤 다시 잠깁니다.', 'Unlocked: locks again in a minute.'],
+  pinSet: ['잠금 번호 설정', 'Set a lock PIN'],
+  unlock: ['잠금 해제', 'Unlock'],
+  lockNow: ['지금 잠그기', 'Lock now'],
+  pinLabel: ['잠금 번호 (숫자 4~8자리)', 'Lock PIN (4 to 8 digits)'],
+  pinAgainLabel: ['잠금 번호 한 번 더', 'The PIN again'],
+  confirm: ['확인', 'OK'],
+  cancel: ['취소', 'Cancel'],
+  pinFormat: ['잠금 번호는 숫자 4~8자리입니다.', 'The PIN is 4 to 8 digits.'],
+  pinMismatch: ['두 번호가 다릅니다. 다시 입력하세요.', 'The two PINs differ. Enter them again.'],
+  pinWrong: ['잠금 번호가 맞지 않습니다.', 'Wrong PIN.'],
+  pinWait: ['잠금 번호를 여러 번 틀렸습니다. {s}초 뒤에 다시 시도하세요.', 'Too many wrong PINs. Try again in {s} s.'],
   tapToKeep: ['확인했으면 화면을 누르세요', 'Tap when checked'],
   soundOff: ['소리가 꺼져 있습니다. 여기를 눌러 켜세요.', 'Sound is off. Tap here to turn it on.'],
   ADMIT: ['통과', 'ADMIT'],
@@ -196,6 +213,7 @@ async function startCamera() {
     showText($('cameraState'), both('cameraOn'));
     showText($('cameraToggle'), both('cameraStop'));
     document.body.dataset.camera = 'on';
+    keepAwake();
     scanTimer = setInterval(scanFrame, 120);
   } catch (e) {
     showText($('cameraState'), explain(e));
@@ -210,6 +228,8 @@ function stopCamera() {
   showText($('cameraState'), both('cameraOff'));
   showText($('cameraToggle'), both('cameraStart'));
   document.body.dataset.camera = 'off';
+  if (wakeLock) wakeLock.release().catch(() => {});
+  wakeLock = null;
 }
 
 // QR decoding stays off the page's main thread, so the verdict screen never stutters: the browser's own
@@ -486,6 +506,107 @@ async function renderStatus() {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------------------------
+// Kiosk: the venue type and sign-out behind a PIN the owner sets on the tablet, and a screen that stays awake.
+// The PIN never leaves the tablet: only a PBKDF2 hash of it is kept (localStorage). A forgotten PIN is reset by
+// clearing the page's data (the browser's site settings) and signing in or pairing again.
+
+let unlockedUntil = 0;
+let relockTimer = null;
+let pinMode = null; // 'set' | 'unlock'
+const pinFailures = { count: 0, until: 0 };
+
+function kiosk() {
+  return JSON.parse(localStorage.getItem(KIOSK) || 'null');
+}
+
+function locked() {
+  return kiosk() !== null && Date.now() >= unlockedUntil;
+}
+
+function renderLock() {
+  const isLocked = locked();
+  $('venueType').disabled = isLocked;
+  $('signout').disabled = isLocked;
+  document.body.dataset.locked = String(isLocked);
+  showText($('lockToggle'), both(kiosk() === null ? 'pinSet' : isLocked ? 'unlock' : 'lockNow'));
+  showText($('lockState'), both(kiosk() === null ? 'lockNone' : isLocked ? 'lockOn' : 'lockOff'));
+}
+
+async function pinHash(pin, salt, iterations) {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveBits']);
+  return hex(new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256)));
+}
+
+function openPinForm(mode) {
+  pinMode = mode;
+  $('pin').value = '';
+  $('pinAgain').value = '';
+  showText($('pinError'), null);
+  $('pinAgainRow').classList.toggle('hidden', mode !== 'set');
+  $('pinForm').classList.remove('hidden');
+  $('pin').focus();
+}
+
+function closePinForm() {
+  pinMode = null;
+  $('pinForm').classList.add('hidden');
+}
+
+function lockToggle() {
+  if (kiosk() === null) openPinForm('set');
+  else if (locked()) openPinForm('unlock');
+  else {
+    unlockedUntil = 0;
+    renderLock();
+  }
+}
+
+async function submitPin(event) {
+  event.preventDefault();
+  const pin = $('pin').value;
+  if (!/^[0-9]{4,8}$/.test(pin)) return showText($('pinError'), both('pinFormat'));
+  if (pinMode === 'set') {
+    if (pin !== $('pinAgain').value) return showText($('pinError'), both('pinMismatch'));
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    localStorage.setItem(KIOSK, JSON.stringify({ salt: hex(salt), iterations: PIN_ITERATIONS, hash: await pinHash(pin, salt, PIN_ITERATIONS) }));
+    unlockedUntil = 0;
+  } else {
+    const wait = Math.ceil((pinFailures.until - Date.now()) / 1000);
+    if (wait > 0) return showText($('pinError'), both('pinWait', { s: wait }));
+    const k = kiosk();
+    if ((await pinHash(pin, fromHex(k.salt), k.iterations)) !== k.hash) {
+      // A guesser gets five tries, then waits half a minute, and longer each time after.
+      pinFailures.count++;
+      if (pinFailures.count % 5 === 0) pinFailures.until = Date.now() + 30000 * (pinFailures.count / 5);
+      return showText($('pinError'), both('pinWrong'));
+    }
+    pinFailures.count = 0;
+    unlockedUntil = Date.now() + UNLOCKED_MS;
+    clearTimeout(relockTimer);
+    relockTimer = setTimeout(renderLock, UNLOCKED_MS + 50);
+  }
+  closePinForm();
+  renderLock();
+}
+
+let wakeLock = null;
+
+/** Keeps the screen on while the camera runs: a door tablet that sleeps misses the next guest. */
+async function keepAwake() {
+  if (!('wakeLock' in navigator)) {
+    document.body.dataset.wakeLock = 'unsupported';
+    return;
+  }
+  try {
+    wakeLock = await navigator.wakeLock.request('screen');
+    document.body.dataset.wakeLock = 'on';
+    wakeLock.addEventListener('release', () => { document.body.dataset.wakeLock = 'off'; });
+  } catch (e) {
+    document.body.dataset.wakeLock = 'denied';
+  }
+}
+
 async function enterDoor() {
   $('signin').classList.add('hidden');
   $('door').classList.remove('hidden');
@@ -499,6 +620,7 @@ function signOut() {
   stopCamera();
   request('/api/v1/scanner-sessions', { method: 'DELETE' }).catch(() => {}); // the cookie ends at the centre too
   localStorage.removeItem(CREDS);
+  localStorage.removeItem(KIOSK); // the lock belongs to this sign-in; the next one sets its own
   creds = null;
   verifier = null;
   document.body.dataset.ready = 'false';
@@ -510,12 +632,18 @@ async function start() {
   // Version 2 adds 'refused': records the centre will never take, set aside with why, kept for staff to see.
   store = await openStore('checkpass-scanner', ['bundle', 'queue', 'refused'], 2);
   $('signinForm').addEventListener('submit', signIn);
-  $('signout').addEventListener('click', signOut);
+  $('signout').addEventListener('click', () => { if (!locked()) signOut(); });
+  $('lockToggle').addEventListener('click', lockToggle);
+  $('pinForm').addEventListener('submit', submitPin);
+  $('pinCancel').addEventListener('click', closePinForm);
+  // The wake lock ends when the tablet shows another app or its screen goes off; take it again on return.
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && stream) keepAwake(); });
+  renderLock();
   $('cameraToggle').addEventListener('click', () => { unlockAudio(); return stream ? stopCamera() : startCamera(); });
   $('manualOpen').addEventListener('click', () => $('manual').classList.toggle('hidden'));
   $('manualClose').addEventListener('click', () => $('manual').classList.add('hidden'));
   $('manual').addEventListener('submit', manualEntry);
-  $('venueType').addEventListener('change', () => localStorage.setItem(VENUE_TYPE, $('venueType').value));
+  $('venueType').addEventListener('change', () => { if (!locked()) localStorage.setItem(VENUE_TYPE, $('venueType').value); });
   $('verdict').addEventListener('click', () => $('verdict').classList.add('hidden'));
   // Browsers allow sound only after a tap on the page: the first one anywhere turns the verdicts' sound on.
   document.addEventListener('pointerdown', unlockAudio);

@@ -92,6 +92,45 @@ class DoorVerdictsBrowserTest {
     }
 
     @Test
+    void an_owner_locks_the_venue_type_and_sign_out_behind_a_pin_that_a_guess_does_not_open() {
+        var lock = scanner.findElement(By.id("lockToggle"));
+        assertThat(body("data-locked")).as("no PIN yet").isEqualTo("false");
+        lock.click();
+        scanner.findElement(By.id("pin")).sendKeys("2468");
+        scanner.findElement(By.id("pinAgain")).sendKeys("2469");
+        scanner.findElement(By.cssSelector("#pinForm button[type=submit]")).click();
+        assertThat(scanner.findElement(By.id("pinError")).getText()).contains("다릅니다");
+        scanner.findElement(By.id("pinAgain")).clear();
+        scanner.findElement(By.id("pinAgain")).sendKeys("2468");
+        scanner.findElement(By.cssSelector("#pinForm button[type=submit]")).click();
+        waitFor(() -> "true".equals(body("data-locked")) ? true : null);
+
+        // Locked, and still locked after a reload: the venue type and sign-out do not move.
+        scanner.navigate().refresh();
+        waitFor(() -> "true".equals(body("data-ready")) ? true : null);
+        assertThat(body("data-locked")).isEqualTo("true");
+        assertThat(scanner.findElement(By.id("venueType")).isEnabled()).isFalse();
+        assertThat(scanner.findElement(By.id("signout")).isEnabled()).isFalse();
+        assertThat(scanner.findElement(By.id("lockState")).getText()).contains("잠김");
+
+        scanner.findElement(By.id("lockToggle")).click();
+        scanner.findElement(By.id("pin")).sendKeys("1234");
+        scanner.findElement(By.cssSelector("#pinForm button[type=submit]")).click();
+        waitFor(() -> scanner.findElement(By.id("pinError")).getText().contains("맞지 않습니다") ? true : null);
+        assertThat(body("data-locked")).as("a wrong PIN opens nothing").isEqualTo("true");
+
+        scanner.findElement(By.id("pin")).clear();
+        scanner.findElement(By.id("pin")).sendKeys("2468");
+        scanner.findElement(By.cssSelector("#pinForm button[type=submit]")).click();
+        waitFor(() -> "false".equals(body("data-locked")) ? true : null);
+        assertThat(scanner.findElement(By.id("venueType")).isEnabled()).isTrue();
+        assertThat(scanner.findElement(By.id("signout")).isEnabled()).isTrue();
+
+        scanner.findElement(By.id("lockToggle")).click();
+        assertThat(body("data-locked")).as("locked again at once").isEqualTo("true");
+    }
+
+    @Test
     void each_verdict_has_its_mark_and_word_is_spoken_in_korean_and_the_asking_ones_stay_until_tapped()
             throws Exception {
         record Expected(String mark, String word, String spoken, boolean stays) {}

@@ -204,6 +204,9 @@ class PagesBrowserTest {
         assertThat(scannerBrowser.findElement(By.tagName("body")).getDomAttribute("data-qr-decoder"))
                 .as("decoded off the main thread: Linux Chromium has no BarcodeDetector, so the worker")
                 .isEqualTo("worker");
+        assertThat(scannerBrowser.findElement(By.tagName("body")).getDomAttribute("data-wake-lock"))
+                .as("the camera asked the screen to stay awake (headless Chromium may refuse)")
+                .isIn("on", "denied");
         assertThat(scannerBrowser.executeScript("return typeof self.jsQR"))
                 .as("jsQR never loads on the page's main thread")
                 .isEqualTo("undefined");
