@@ -7,6 +7,7 @@ import io.checkpass.core.status.StatusEngine;
 import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.ClientAdministration;
+import io.checkpass.server.auth.ScannerPairing;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.db.Database;
 import io.checkpass.server.issuance.ClientRateLimiter;
@@ -181,6 +182,10 @@ public final class CentreServices implements AutoCloseable {
 
     public ApiClients apiClients() {
         return stores.apiClients();
+    }
+
+    public ScannerPairing scannerPairing() {
+        return stores.scannerPairing();
     }
 
     public ClientAdministration clientAdministration() {

@@ -5,6 +5,7 @@ import io.checkpass.server.audit.PostgresAuditLog;
 import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.PostgresApiClients;
+import io.checkpass.server.auth.ScannerPairing;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.db.Database;
 import io.checkpass.server.registry.PostgresRegistry;
@@ -24,6 +25,7 @@ public final class CentreStores implements AutoCloseable {
     private final PostgresAuditLog audit;
     private final PostgresApiClients apiClients;
     private final ClientAdministration clientAdministration;
+    private final ScannerPairing scannerPairing;
 
     private CentreStores(CheckpassConfig config, Clock clock) {
         this.database = opened.add(Database.open(config.database(), config.dataDir()));
@@ -31,7 +33,10 @@ public final class CentreStores implements AutoCloseable {
         this.registry = new PostgresRegistry(db);
         this.audit = new PostgresAuditLog(db, clock);
         this.apiClients = new PostgresApiClients(db);
-        this.clientAdministration = new ClientAdministration(db, apiClients, new Venues(db, apiClients), audit);
+        Venues venues = new Venues(db, apiClients);
+        this.clientAdministration = new ClientAdministration(db, apiClients, venues, audit);
+        this.scannerPairing = new ScannerPairing(
+                db, clientAdministration, venueId -> venues.find(venueId).isPresent(), audit, clock);
     }
 
     /** Opens (and migrates) the configured database; the caller closes it. */
@@ -53,6 +58,11 @@ public final class CentreStores implements AutoCloseable {
 
     public ApiClients apiClients() {
         return apiClients;
+    }
+
+    /** One-time codes that pair a door tablet with its venue as a new scanner. */
+    public ScannerPairing scannerPairing() {
+        return scannerPairing;
     }
 
     /** Creates, lists, rotates and disables API clients, audited: CLI, HTTP routes and the demo all use it. */

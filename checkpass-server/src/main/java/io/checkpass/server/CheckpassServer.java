@@ -13,6 +13,7 @@ import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
 import io.checkpass.server.http.LabRoutes;
 import io.checkpass.server.http.OperatorRoutes;
+import io.checkpass.server.http.PairingRoutes;
 import io.checkpass.server.http.Readiness;
 import io.checkpass.server.http.RouteClasses;
 import io.checkpass.server.http.RulesRoutes;
@@ -117,6 +118,7 @@ public final class CheckpassServer implements AutoCloseable {
                     .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
                     .add(new ClientRoutes(centre.clientAdministration(), authenticator::forget)::register)
                     .add(new ScannerSessionRoutes(scannerSessions)::register)
+                    .add(new PairingRoutes(centre.scannerPairing(), scannerSessions)::register)
                     .add(new WebPages(config.pagesTestHooks())::register);
             if (config.demoWallet()) {
                 api.add(new DemoWalletRoutes(

@@ -143,6 +143,16 @@ public final class ClientAdministration {
         return inTransaction(c -> insert(c, actor, client, "client-create"));
     }
 
+    /**
+     * Creates a client inside the caller's transaction on {@code c} (a pairing claims its code in the same one).
+     *
+     * @throws Refused as {@link #create}
+     */
+    public Issued createIn(Connection c, String actor, NewClient client) throws SQLException {
+        validate(client);
+        return insert(c, actor, client, "client-create");
+    }
+
     /** Every client, by id; never a secret. */
     public List<Client> list() {
         Map<String, String> venues = scanners.venuesOfScanners();
@@ -284,26 +294,7 @@ public final class ClientAdministration {
                 Optional.ofNullable(venues.get(id)));
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                Transactions.rollbackAfter(c, e);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot change API clients", e);
-        }
+    private <T> T inTransaction(Transactions.Work<T> work) {
+        return Transactions.inTransaction(db, "cannot change API clients", work);
     }
 }

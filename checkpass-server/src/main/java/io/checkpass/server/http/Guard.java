@@ -128,10 +128,12 @@ public final class Guard {
                 : String.valueOf(req.remotePeer().address());
     }
 
-    private Principal authorise(ServerRequest req, ServerResponse res, Set<Role> allowed) {
-        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
-        String source = source(req);
-        AtomicInteger failures = failedLogins.getIfPresent(source);
+    /**
+     * Refuses (429) a source address that has failed {@link #FAILED_LOGINS_BEFORE_THROTTLE} sign-ins, or pairing
+     * codes, in the window. Routes that take a guessable secret without authenticating (a pairing code) call it first.
+     */
+    public void refuseIfThrottled(ServerRequest req, ServerResponse res) {
+        AtomicInteger failures = failedLogins.getIfPresent(source(req));
         if (failures != null && failures.get() >= FAILED_LOGINS_BEFORE_THROTTLE) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(FAILED_LOGIN_WINDOW.toSeconds()));
             throw new ApiException(
@@ -142,23 +144,38 @@ public final class Guard {
                             + FAILED_LOGIN_WINDOW.toMinutes() + " minutes",
                     Map.of("retryAfterSeconds", FAILED_LOGIN_WINDOW.toSeconds()));
         }
+    }
+
+    /** Counts a failed sign-in (or a pairing code that paired nothing) against the request's source address. */
+    public void countFailure(ServerRequest req) {
+        countFailure(req, source(req));
+    }
+
+    private void countFailure(ServerRequest req, String source) {
+        int count = failedLogins.get(source, s -> new AtomicInteger()).incrementAndGet();
+        // The first failure and the one that throttles are worth a line each; the ones between would flood the log.
+        if (count == 1 || count == FAILED_LOGINS_BEFORE_THROTTLE) {
+            log.warn(
+                    "failed sign-in from {} on {} {} ({} in this window{})",
+                    source,
+                    req.prologue().method().text(),
+                    req.path().path(),
+                    count,
+                    count == FAILED_LOGINS_BEFORE_THROTTLE ? "; throttled" : "");
+        }
+    }
+
+    private Principal authorise(ServerRequest req, ServerResponse res, Set<Role> allowed) {
+        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
+        String source = source(req);
+        refuseIfThrottled(req, res);
         var principal = authorization.isPresent()
                 ? authenticator.authenticate(authorization)
                 : cookie(req, SCANNER_COOKIE)
                         .flatMap(scannerSessions::subjectOf)
                         .flatMap(authenticator::bySession);
         if (principal.isEmpty() && authorization.isPresent()) {
-            int count = failedLogins.get(source, s -> new AtomicInteger()).incrementAndGet();
-            // The first failure and the one that throttles are worth a line each; the ones between would flood the log.
-            if (count == 1 || count == FAILED_LOGINS_BEFORE_THROTTLE) {
-                log.warn(
-                        "failed sign-in from {} on {} {} ({} in this window{})",
-                        source,
-                        req.prologue().method().text(),
-                        req.path().path(),
-                        count,
-                        count == FAILED_LOGINS_BEFORE_THROTTLE ? "; throttled" : "");
-            }
+            countFailure(req, source);
         }
         if (principal.isEmpty()) {
             // A browser that sees a Basic challenge opens its own password dialog and then sends what was typed with

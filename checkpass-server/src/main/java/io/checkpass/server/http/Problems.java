@@ -55,6 +55,8 @@ public final class Problems {
             case Refusal.PersonRevoked r -> new ApiException(403, "revoked", "Revoked", detail);
             case Refusal.NotRevoked r -> ApiException.notFound("not-revoked", detail);
             case Refusal.RulesRejected r -> new ApiException(422, "rules-rejected", "Rules rejected", detail);
+            case Refusal.UnknownVenue r -> ApiException.notFound("unknown-venue", detail);
+            case Refusal.PairingCodeInvalid r -> ApiException.notFound("pairing-code-invalid", detail);
             case Refusal.ClientExists r -> new ApiException(409, "client-exists", "Client exists", detail);
             case Refusal.UnknownClient r -> ApiException.notFound("unknown-client", detail);
             case Refusal.ClientRejected r -> new ApiException(422, "client-rejected", "Client rejected", detail);

@@ -51,7 +51,7 @@ public final class ScannerSessionRoutes {
     }
 
     /** Sent back only to the API, never readable by script, never on another site's requests; Secure over TLS. */
-    private static String cookie(ServerRequest req, String value, long maxAgeSeconds) {
+    static String cookie(ServerRequest req, String value, long maxAgeSeconds) {
         return Guard.SCANNER_COOKIE + "=" + value + "; Path=/api/; Max-Age=" + maxAgeSeconds
                 + "; HttpOnly; SameSite=Strict" + (req.isSecure() ? "; Secure" : "");
     }

@@ -136,4 +136,23 @@ public sealed interface Refusal {
                     + " 'checkpass clients rotate ID').";
         }
     }
+
+    /** No venue has this id. */
+    record UnknownVenue(String venueId) implements Refusal {
+        @Override
+        public String detail() {
+            return "no venue '" + venueId + "'";
+        }
+    }
+
+    /**
+     * A pairing code that pairs nothing: unknown, used, or expired. One answer for all three, so a guesser learns
+     * nothing from it.
+     */
+    record PairingCodeInvalid() implements Refusal {
+        @Override
+        public String detail() {
+            return "this pairing code is unknown, used or expired; ask for a new one";
+        }
+    }
 }
