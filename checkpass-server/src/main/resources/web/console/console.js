@@ -69,6 +69,12 @@ setupLanguage({
   detail: ['내용', 'Detail'],
   show: ['보기', 'Show'],
   none: ['없음', 'None'],
+  pairingTitle: ['출입구 태블릿 연결', 'Pair a door tablet'],
+  pairingHelp: ['태블릿 카메라로 아래 QR을 찍거나, 태블릿의 스캐너 화면에 연결 코드를 입력하면 그 시설의 스캐너가 됩니다. 비밀번호를 입력할 필요가 없습니다. 코드는 10분 동안 한 번만 쓸 수 있습니다.',
+    'Point the tablet\'s camera at the QR below, or type the code on its scanner page: it becomes a scanner of the venue, with no secret to type. The code works once, for 10 minutes.'],
+  pairingVenue: ['시설', 'Venue'],
+  pairingCreate: ['연결 코드 만들기', 'Make a pairing code'],
+  pairingExpires: ['{at}까지 한 번 쓸 수 있습니다.', 'Works once, until {at}.'],
   actions: ['작업', 'Actions'],
   day: ['날짜', 'Day'],
   subjectValue: ['조회할 값', 'Value to look up'],
@@ -461,22 +467,42 @@ function chosenRoles() {
   return [...$('newClientRoles').querySelectorAll('input:checked')].map((i) => i.value);
 }
 
+async function venueOptions(select) {
+  if (select.options.length) return;
+  const r = await getJson('/api/v1/venues', { auth: auth() });
+  for (const v of r.venues) {
+    const o = document.createElement('option');
+    o.value = v.venueId;
+    o.textContent = `${v.name} (${v.venueId})`;
+    select.appendChild(o);
+  }
+}
+
+/** A one-time code that makes a door tablet a scanner of the venue: shown large, and as a QR its camera opens. */
+async function makePairing(event) {
+  event.preventDefault();
+  showText($('pairingError'), null);
+  try {
+    const venueId = $('pairingVenue').value;
+    const made = await getJson('/api/v1/venues/' + encodeURIComponent(venueId) + '/pairings', { method: 'POST', json: {}, auth: auth() });
+    drawQr($('pairingQr'), location.origin + made.pairPath, 320, 'Byte');
+    $('pairingCode').textContent = made.code;
+    showText($('pairingExpires'), both('pairingExpires', { at: new Date(made.expiresAt).toLocaleTimeString('ko-KR', { timeZone: 'Asia/Seoul', hour: '2-digit', minute: '2-digit' }) }));
+    $('pairingResult').classList.remove('hidden');
+  } catch (e) {
+    showText($('pairingError'), explain(e));
+  }
+}
+
 async function scannerVenueRow() {
   const scanner = chosenRoles().includes('scanner');
   $('newClientVenueRow').classList.toggle('hidden', !scanner);
-  if (scanner && !$('newClientVenue').options.length) {
-    const r = await getJson('/api/v1/venues', { auth: auth() });
-    for (const v of r.venues) {
-      const o = document.createElement('option');
-      o.value = v.venueId;
-      o.textContent = `${v.name} (${v.venueId})`;
-      $('newClientVenue').appendChild(o);
-    }
-  }
+  if (scanner) await venueOptions($('newClientVenue'));
 }
 
 async function showClients() {
   roleBoxes();
+  venueOptions($('pairingVenue')).catch((e) => showText($('pairingError'), explain(e)));
   showText($('clientError'), null);
   try {
     const r = await getJson('/api/v1/clients', { auth: auth() });
@@ -602,6 +628,7 @@ async function start() {
   $('counterPrint').addEventListener('click', printAtCounter);
   $('counterPrintNow').addEventListener('click', () => window.print());
   $('clientForm').addEventListener('submit', createClient);
+  $('pairingForm').addEventListener('submit', makePairing);
   $('clientSecretCopy').addEventListener('click', copySecret);
   $('clientSecretDone').addEventListener('click', hideSecret);
   if (signin) {

@@ -38,7 +38,11 @@ const sync = { uploading: false, failures: 0, nextAttempt: 0, lastSync: null, er
 
 setupLanguage({
   title: ['출입 확인', 'Door check'],
-  signinTitle: ['스캐너 로그인', 'Scanner sign-in'],
+  signinTitle: ['또는 스캐너 ID와 비밀번호로', 'Or with a scanner id and secret'],
+  pairTitle: ['이 태블릿 연결하기', 'Pair this tablet'],
+  pairHelp: ['관리자가 보여 준 연결 QR을 이 태블릿의 카메라로 찍거나, 연결 코드 8자리를 입력하세요.', 'Point this tablet\'s camera at the pairing QR the administrator shows, or type the 8-character code.'],
+  pairCode: ['연결 코드', 'Pairing code'],
+  pair: ['연결', 'Pair'],
   scannerId: ['스캐너 ID', 'Scanner id'],
   secret: ['비밀번호', 'Secret'],
   signin: ['로그인', 'Sign in'],
@@ -134,9 +138,40 @@ async function forgetKeptSecret() {
 // ---------------------------------------------------------------------------------------------------------------
 // Sign-in and the trust bundle.
 
+/** Keeps what a signed-in door needs (its id, the pinned anchor, its venue), then opens the door. */
+async function enterAs(scannerId, anchor, me) {
+  creds = { scannerId, anchor: hex(anchor), venue: me.venue || null };
+  localStorage.setItem(CREDS, JSON.stringify(creds));
+  if (me.venue) localStorage.setItem(VENUE_TYPE, me.venue.venueType);
+  await refreshBundle();
+  await enterDoor();
+}
+
+/**
+ * Pairing (docs/pages.md): the code an administrator showed (typed here, or in the ?pair= link the tablet's camera
+ * opened) makes this tablet a scanner of the venue; the centre answers with the session cookie, and no secret is
+ * ever typed or kept. A new pairing replaces the tablet's earlier sign-in and its lock number.
+ */
+async function pair(code) {
+  showText($('pairError'), null);
+  unlockAudio();
+  try {
+    const pem = await (await request('/api/v1/trust-anchor')).text();
+    const anchor = await pointOfPem(pem);
+    const paired = await getJson('/api/v1/scanner-pairings', { method: 'POST', json: { code } });
+    const me = await getJson('/api/v1/me');
+    localStorage.removeItem(KIOSK);
+    history.replaceState(null, '', location.pathname);
+    await enterAs(paired.scannerId, anchor, me);
+  } catch (e) {
+    showText($('pairError'), explain(e));
+    $('signin').classList.remove('hidden');
+  }
+}
+
 async function signIn(event) {
   event.preventDefault();
-  $('signinError').textContent = '';
+  showText($('signinError'), null);
   unlockAudio();
   const scannerId = $('scannerId').value.trim();
   const secret = $('secret').value;
@@ -146,15 +181,11 @@ async function signIn(event) {
     const anchor = await pointOfPem(pem);
     const me = await getJson('/api/v1/me', { auth: basic(scannerId, secret) });
     if (!me.roles.includes('scanner')) {
-      $('signinError').textContent = t('notScanner');
+      showText($('signinError'), both('notScanner'));
       return;
     }
     await startSession(basic(scannerId, secret));
-    creds = { scannerId, anchor: hex(anchor), venue: me.venue || null };
-    localStorage.setItem(CREDS, JSON.stringify(creds));
-    if (me.venue) localStorage.setItem(VENUE_TYPE, me.venue.venueType);
-    await refreshBundle();
-    await enterDoor();
+    await enterAs(scannerId, anchor, me);
   } catch (e) {
     showText($('signinError'), e instanceof ApiError && e.status === 401 ? both('signinFailed') : explain(e));
   }
@@ -485,6 +516,13 @@ async function renderStatus() {
   const up = navigator.onLine && centre.reachable !== false;
   $('net').textContent = up ? t('centreUp') : t('centreDown');
   $('net').dataset.state = up ? 'up' : 'down';
+  // Everything that needs no database first, so a language switch redraws it at once.
+  $('scanCount').textContent = String(scans);
+  $('bundleState').dataset.version = bundleInfo.version === null ? '' : String(bundleInfo.version);
+  $('bundleState').textContent = bundleInfo.version === null ? '-'
+    : bundleInfo.error && bundleInfo.checkedAt === null ? t('bundleKept', { why: pick(bundleInfo.error) })
+    : bundleInfo.error ? t('bundleStale', { at: formatTime(bundleInfo.checkedAt), why: pick(bundleInfo.error) })
+      : t('bundleState', { at: formatTime(bundleInfo.checkedAt) });
   if (!store) return;
   const length = await store.count('queue');
   $('queueLength').textContent = String(length);
@@ -496,12 +534,6 @@ async function renderStatus() {
   const refused = await store.count('refused');
   $('refused').textContent = refused > 0 ? t('refused', { n: refused, why: sync.refusedWhy ? pick(sync.refusedWhy) : '-' }) : '';
   $('refused').dataset.count = String(refused);
-  $('scanCount').textContent = String(scans);
-  $('bundleState').dataset.version = bundleInfo.version === null ? '' : String(bundleInfo.version);
-  $('bundleState').textContent = bundleInfo.version === null ? '-'
-    : bundleInfo.error && bundleInfo.checkedAt === null ? t('bundleKept', { why: pick(bundleInfo.error) })
-    : bundleInfo.error ? t('bundleStale', { at: formatTime(bundleInfo.checkedAt), why: pick(bundleInfo.error) })
-      : t('bundleState', { at: formatTime(bundleInfo.checkedAt) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -632,6 +664,7 @@ async function start() {
   // Version 2 adds 'refused': records the centre will never take, set aside with why, kept for staff to see.
   store = await openStore('checkpass-scanner', ['bundle', 'queue', 'refused'], 2);
   $('signinForm').addEventListener('submit', signIn);
+  $('pairForm').addEventListener('submit', (event) => { event.preventDefault(); pair($('pairCode').value); });
   $('signout').addEventListener('click', () => { if (!locked()) signOut(); });
   $('lockToggle').addEventListener('click', lockToggle);
   $('pinForm').addEventListener('submit', submitPin);
@@ -663,6 +696,12 @@ async function start() {
   setInterval(upload, 2000);
   setInterval(refreshBundle, BUNDLE_REFRESH_MS);
   setInterval(renderStatus, 1000);
+  const pairing = new URLSearchParams(location.search).get('pair');
+  if (pairing) {
+    $('pairCode').value = pairing;
+    await pair(pairing);
+    return;
+  }
   if (!creds) {
     $('signin').classList.remove('hidden');
     return;

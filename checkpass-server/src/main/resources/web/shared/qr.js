@@ -7,10 +7,13 @@ import qrcode from './vendor/qrcode.mjs';
 
 const MARGIN = 4;
 
-/** Draws text as large as fits in maxCssPixels (CSS pixels); returns the module count. */
-export function drawQr(canvas, text, maxCssPixels = 340) {
+/**
+ * Draws text as large as fits in maxCssPixels (CSS pixels); returns the module count. Passes are alphanumeric; a
+ * link (a pairing URL) is 'Byte'. On a screen narrower than the code it scales down to fit rather than being cut off.
+ */
+export function drawQr(canvas, text, maxCssPixels = 340, mode = 'Alphanumeric') {
   const qr = qrcode(0, 'M');
-  qr.addData(text, 'Alphanumeric');
+  qr.addData(text, mode);
   qr.make();
   const count = qr.getModuleCount();
   const ratio = window.devicePixelRatio || 1;
@@ -19,7 +22,8 @@ export function drawQr(canvas, text, maxCssPixels = 340) {
   canvas.width = size;
   canvas.height = size;
   canvas.style.width = size / ratio + 'px';
-  canvas.style.height = size / ratio + 'px';
+  canvas.style.height = 'auto';
+  canvas.style.maxWidth = '100%';
   const g = canvas.getContext('2d');
   g.fillStyle = '#fff';
   g.fillRect(0, 0, size, size);

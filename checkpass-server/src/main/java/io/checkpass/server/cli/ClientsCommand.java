@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkpass.server.CentreStores;
 import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.auth.ScannerPairing;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.refusal.Refusal;
 import io.checkpass.server.refusal.Refused;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +38,7 @@ import picocli.CommandLine.Parameters;
             ClientsCommand.Rotate.class,
             ClientsCommand.Disable.class,
             ClientsCommand.Enable.class,
+            ClientsCommand.Pair.class,
             HelpCommand.class
         },
         footerHeading = CheckpassCli.EXAMPLES,
@@ -43,7 +46,8 @@ import picocli.CommandLine.Parameters;
             "  ./checkpass clients create naver --name Naver --role wallet-provider",
             "  ./checkpass clients create door-1 --role scanner --venue venue-01",
             "  ./checkpass clients list",
-            "  ./checkpass clients rotate naver"
+            "  ./checkpass clients rotate naver",
+            "  ./checkpass clients pair --venue venue-01"
         })
 final class ClientsCommand {
     private ClientsCommand() {}
@@ -67,6 +71,7 @@ final class ClientsCommand {
             case Refusal.ClientExists r -> "이미 있는 클라이언트 ID입니다";
             case Refusal.UnknownClient r -> "그런 클라이언트가 없습니다";
             case Refusal.ClientRejected r -> "클라이언트를 만들 수 없습니다";
+            case Refusal.UnknownVenue r -> "등록되지 않은 시설입니다";
             case Refusal.AlreadyInitialised r -> null; // says it in both languages itself
             default -> "거부되었습니다";
         };
@@ -212,6 +217,51 @@ final class ClientsCommand {
                                 c.disabled() ? "disabled" : "enabled",
                                 c.displayName());
             }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "pair",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Make a one-time code that pairs a door tablet with a venue: typed on the tablet's scanner page (or",
+                "opened as /scanner/?pair=CODE), it makes the tablet a new scanner of the venue. Nobody sees a secret."
+            },
+            footerHeading = CheckpassCli.EXAMPLES,
+            footer = "  ./checkpass clients pair --venue venue-01 --minutes 30")
+    static final class Pair implements Callable<Integer> {
+        private final CliContext context;
+
+        @Mixin
+        CentreOptions centre;
+
+        @Option(names = "--venue", required = true, paramLabel = "VENUE", description = "The venue the tablet serves.")
+        String venueId;
+
+        @Option(
+                names = "--minutes",
+                defaultValue = "10",
+                paramLabel = "N",
+                description = "How long the code works, 1 to 1440 (default ${DEFAULT-VALUE}).")
+        int minutes;
+
+        Pair(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            ScannerPairing.Pairing made;
+            try (CentreStores stores = centre.openStores(context)) {
+                made = stores.scannerPairing().create(actor(), venueId, Duration.ofMinutes(minutes));
+            } catch (Refused refused) {
+                throw new CliException(explain(refused.refusal()));
+            }
+            context.out().println("연결 코드 · pairing code: " + made.code());
+            context.out().println("  유효 · valid until " + made.expiresAt() + " (once)");
+            context.out().println("  태블릿의 스캐너 화면에 입력하거나 · type it on the tablet's scanner page, or open");
+            context.out().println("  <centre>/scanner/?pair=" + made.code());
             return 0;
         }
     }

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
             "  # another data directory, on free ports (printed at start)",
             "  ./checkpass serve --data /tmp/checkpass-data --port 0 --sip-port 0",
             "  # HTTPS and HTTP/2 on 8443 with a PEM certificate and key",
-            "  ./checkpass serve --port 8443 --tls-cert /etc/checkpass/tls/chain.pem --tls-key /etc/checkpass/tls/key.pem"
+            "  ./checkpass serve --port 8443 --tls-cert chain.pem --tls-key key.pem"
         })
 final class ServeCommand implements Callable<Integer> {
     private final CliContext context;

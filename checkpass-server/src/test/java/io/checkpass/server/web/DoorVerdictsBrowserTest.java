@@ -62,6 +62,7 @@ class DoorVerdictsBrowserTest {
         scanner.get(centre.uri("/scanner/") + "?clockOffset=" + clockOffset);
         scanner.executeScript("localStorage.setItem('checkpass.lang', 'ko')");
         scanner.navigate().refresh();
+        waitFor(() -> scanner.findElement(By.id("scannerId")).isDisplayed() ? true : null);
         scanner.findElement(By.id("scannerId")).sendKeys("scanner-venue-01");
         scanner.findElement(By.id("secret")).sendKeys(secrets.get("scanner-venue-01"));
         scanner.findElement(By.cssSelector("#signinForm button[type=submit]")).click();

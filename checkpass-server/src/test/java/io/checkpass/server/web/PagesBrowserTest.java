@@ -191,6 +191,9 @@ class PagesBrowserTest {
 
         scannerBrowser = Chromium.start(temp.resolve("profile-scanner"), camera);
         scannerBrowser.get(page("/scanner/", clockOffset));
+        waitFor(
+                scannerBrowser,
+                () -> scannerBrowser.findElement(By.id("scannerId")).isDisplayed() ? true : null);
         scannerBrowser.findElement(By.id("scannerId")).sendKeys(SCANNER);
         scannerBrowser.findElement(By.id("secret")).sendKeys(secrets.get(SCANNER));
         scannerBrowser

@@ -367,6 +367,7 @@ class PagesForeignOfflineBrowserTest {
     @Order(3)
     void with_the_centre_down_the_scanner_admits_a_dcc_an_shc_and_an_nzcp_for_an_id_check() throws Exception {
         scanner.get(page());
+        waitFor(() -> scanner.findElement(By.id("scannerId")).isDisplayed() ? true : null);
         scanner.findElement(By.id("scannerId")).sendKeys(SCANNER);
         scanner.findElement(By.id("secret")).sendKeys(secret);
         scanner.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
