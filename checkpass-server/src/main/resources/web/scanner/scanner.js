@@ -1,6 +1,6 @@
 // The venue's scanner: verifies CP1: passes and foreign ones (EU DCC, SHC, NZCP) in the page against the cached,
 // pinned trust bundle (no server call on the door path), shows a full-screen verdict, and queues check-ins in IndexedDB for batched upload with backoff.
-import { Verifier, ReplayMemory, openBundle, pointOfPem, hex, fromHex, reasonText, statusById } from '/shared/checkpass.js';
+import { Verifier, ReplayMemory, acceptBundle, pointOfPem, hex, reasonText, statusById } from '/shared/checkpass.js';
 import { setupLanguage, t, pick, lang } from '/shared/i18n.js';
 import { pageClock } from '/shared/clock.js';
 import { openStore } from '/shared/store.js';
@@ -132,8 +132,14 @@ async function signIn(event) {
   }
 }
 
+/**
+ * Accepts a bundle signed by the pinned key or by the next key a bundle announced (then pinned instead), never one
+ * older than the version held (docs/adr/0014-key-rotation.md); what is held survives restarts with the credentials.
+ */
 async function installBundle(bytes) {
-  const bundle = await openBundle(bytes, fromHex(creds.anchor));
+  const { bundle, held } = await acceptBundle(bytes, creds.trust || { anchor: creds.anchor, version: null, next: null });
+  creds = { ...creds, anchor: held.anchor, trust: held };
+  localStorage.setItem(CREDS, JSON.stringify(creds));
   if (verifier) verifier.install(bundle);
   else verifier = new Verifier(bundle, {}, new ReplayMemory(90000, 100000, JSON.parse(localStorage.getItem(REPLAYS) || '[]')));
   bundleInfo.version = bundle.version;
