@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,10 @@ public final class KeyLifecycle implements IssuerKeys {
     private final Map<KeyId, PassIssuer> issuers = new ConcurrentHashMap<>();
     private volatile KeyRing ring;
     private volatile Instant checkedAt = Instant.MIN;
+    /** One issuer key, unrevoked: every credential on record was signed by it (read with {@link #ring}). */
+    private volatile boolean neverRotated;
+
+    private final ReentrantLock reloading = new ReentrantLock();
 
     /** A change made: the key it concerns and, for a rotation or a revocation of the current key, the new one. */
     public record Changed(SigningKeyRecord key, Optional<SigningKeyRecord> successor) {}
@@ -151,14 +156,22 @@ public final class KeyLifecycle implements IssuerKeys {
         }
     }
 
-    /** The lifecycle as this node knows it: re-read from the database at most every {@code refresh}. */
+    /**
+     * The lifecycle as this node knows it: re-read from the database at most every {@code refresh}, by one caller
+     * while the others go on with the known one (issuance calls this on every request). When the database cannot be
+     * read the known lifecycle stays in force.
+     */
     public KeyRing ring() {
-        if (!clock.instant().isBefore(checkedAt.plus(refresh))) {
+        if (!clock.instant().isBefore(checkedAt.plus(refresh)) && reloading.tryLock()) {
             try {
-                reload();
+                if (!clock.instant().isBefore(checkedAt.plus(refresh))) {
+                    reload();
+                }
             } catch (RuntimeException e) {
                 log.warn("signing keys: cannot re-read the lifecycle; keeping the known one ({})", e.getMessage());
                 checkedAt = clock.instant();
+            } finally {
+                reloading.unlock();
             }
         }
         return ring;
@@ -167,9 +180,12 @@ public final class KeyLifecycle implements IssuerKeys {
     /** Re-reads the lifecycle now. */
     public KeyRing reload() {
         try (Connection c = db.getConnection()) {
-            ring = new KeyRing(load(c), maxCredentialLifetime);
+            KeyRing fresh = new KeyRing(load(c), maxCredentialLifetime);
+            List<SigningKeyRecord> issuerKeys = fresh.of(KeyRole.ISSUER);
+            neverRotated = issuerKeys.size() == 1 && !issuerKeys.getFirst().revoked();
+            ring = fresh;
             checkedAt = clock.instant();
-            return ring;
+            return fresh;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the signing keys: " + e.getMessage(), e);
         }
@@ -186,9 +202,8 @@ public final class KeyLifecycle implements IssuerKeys {
     @Override
     public boolean stillTrusted(byte[] credential, Instant issuedAt) {
         KeyRing known = ring();
-        List<SigningKeyRecord> issuerKeys = known.of(KeyRole.ISSUER);
-        if (issuerKeys.size() == 1 && !issuerKeys.getFirst().revoked()) {
-            return true; // never rotated: the only key signed it (and the hot path parses nothing)
+        if (neverRotated) {
+            return true; // the only key there is signed it: the hot path parses nothing
         }
         KeyId kid;
         try {

@@ -128,9 +128,4 @@ public final class ScannerVerification {
             return fresh;
         }
     }
-
-    /** What this centre's own scanner trust holds: the pinned bundle key, the version, the announced next key. */
-    public synchronized ScannerTrust.State trust() {
-        return trust == null ? null : trust.state();
-    }
 }
