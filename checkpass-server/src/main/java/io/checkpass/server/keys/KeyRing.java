@@ -24,16 +24,16 @@ import java.util.stream.Collectors;
  */
 public record KeyRing(List<SigningKeyRecord> keys, Duration maxCredentialLifetime) {
 
+    /** Sorted once, oldest first, so the rules below (issuance asks on every signature) only filter. */
     public KeyRing {
-        keys = List.copyOf(keys);
+        keys = keys.stream()
+                .sorted(Comparator.comparing(SigningKeyRecord::activeFrom).thenComparing(SigningKeyRecord::createdAt))
+                .toList();
     }
 
     /** The keys of one role, oldest first. */
     public List<SigningKeyRecord> of(KeyRole role) {
-        return keys.stream()
-                .filter(k -> k.role() == role)
-                .sorted(Comparator.comparing(SigningKeyRecord::activeFrom).thenComparing(SigningKeyRecord::createdAt))
-                .toList();
+        return keys.stream().filter(k -> k.role() == role).toList();
     }
 
     public Optional<SigningKeyRecord> byKid(KeyId kid) {
