@@ -150,7 +150,8 @@ async function installBundle(bytes) {
 async function refreshBundle() {
   const stored = await store.get('bundle', 'current');
   try {
-    const response = await request('/api/v1/trust-bundle', { headers: stored && stored.etag ? { 'If-None-Match': stored.etag } : {} });
+    // Without a verifier (the cached bundle was refused), ask for the bundle in full rather than for a 304.
+    const response = await request('/api/v1/trust-bundle', { headers: verifier && stored && stored.etag ? { 'If-None-Match': stored.etag } : {} });
     if (response.status === 200) {
       const bytes = new Uint8Array(await response.arrayBuffer());
       await installBundle(bytes);
@@ -456,7 +457,12 @@ async function start() {
   await forgetKeptSecret();
   // Signed in before: the cached bundle is enough to work at the door, whether or not the centre answers.
   const stored = await store.get('bundle', 'current');
-  if (stored) await installBundle(stored.bytes);
+  try {
+    if (stored) await installBundle(stored.bytes);
+  } catch (e) {
+    // Older than the version held (the page stopped between accepting a bundle and caching it): fetch the newest.
+    console.warn('cached bundle refused', e);
+  }
   await refreshBundle();
   if (!verifier) {
     signOut();
