@@ -128,8 +128,7 @@ class KeyRotationBrowserTest {
     }
 
     static byte[] printedPass(String personId) {
-        var response =
-                centre.post("/api/v1/passes", wallet, "{\"personId\":\"" + personId + "\",\"static\":true}");
+        var response = centre.post("/api/v1/passes", wallet, "{\"personId\":\"" + personId + "\",\"static\":true}");
         assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
         return Base64.getUrlDecoder()
                 .decode(TestCentre.json(response).path("credential").asText());
@@ -185,7 +184,9 @@ class KeyRotationBrowserTest {
             throws Exception {
         byte[] before = printedPass("P-ROT");
         String beforeText = Presentation.ofStatic(before).toText();
-        assertThat(inPage(publishedBundle(), List.of(beforeText)).path("reasons").toString())
+        assertThat(inPage(publishedBundle(), List.of(beforeText))
+                        .path("reasons")
+                        .toString())
                 .isEqualTo("[\"ID_CHECK_REQUIRED\"]");
 
         var keys = centre.server.centre().keys();
@@ -207,8 +208,9 @@ class KeyRotationBrowserTest {
         assertThat(kidOf(again)).as("not the revoked credential on record").isEqualTo(kidOf(after));
 
         reloadAndAwaitVersion(revoked);
-        JsonNode verdicts =
-                inPage(publishedBundle(), List.of(beforeText, afterText, Presentation.ofStatic(again).toText()));
+        JsonNode verdicts = inPage(
+                publishedBundle(),
+                List.of(beforeText, afterText, Presentation.ofStatic(again).toText()));
         assertThat(verdicts.path("reasons").toString())
                 .isEqualTo("[\"ISSUER_KEY_REVOKED\",\"ID_CHECK_REQUIRED\",\"ID_CHECK_REQUIRED\"]");
         assertThat(scanner.findElement(By.id("bundleState")).getText()).doesNotContain("갱신 실패", "failed");
