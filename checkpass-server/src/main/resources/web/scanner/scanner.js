@@ -1,6 +1,6 @@
 // The venue's scanner: verifies CP1: passes and foreign ones (EU DCC, SHC, NZCP) in the page against the cached,
 // pinned trust bundle (no server call on the door path), shows a full-screen verdict, and queues check-ins in IndexedDB for batched upload with backoff.
-import { Verifier, ReplayMemory, openBundle, pointOfPem, hex, fromHex, reasonText, statusById } from '/shared/checkpass.js';
+import { Verifier, ReplayMemory, acceptBundle, pointOfPem, hex, fromHex, reasonText, statusById } from '/shared/checkpass.js';
 import { setupLanguage, t, pick, lang, both, showText } from '/shared/i18n.js';
 import { explain } from '/shared/problems.js';
 import { pageClock } from '/shared/clock.js';
@@ -191,8 +191,14 @@ async function signIn(event) {
   }
 }
 
+/**
+ * Accepts a bundle signed by the pinned key or by the next key a bundle announced (then pinned instead), never one
+ * older than the version held (docs/adr/0014-key-rotation.md); what is held survives restarts with the credentials.
+ */
 async function installBundle(bytes) {
-  const bundle = await openBundle(bytes, fromHex(creds.anchor));
+  const { bundle, held } = await acceptBundle(bytes, creds.trust || { anchor: creds.anchor, version: null, next: null });
+  creds = { ...creds, anchor: held.anchor, trust: held };
+  localStorage.setItem(CREDS, JSON.stringify(creds));
   if (verifier) verifier.install(bundle);
   else verifier = new Verifier(bundle, {}, new ReplayMemory(90000, 100000, JSON.parse(localStorage.getItem(REPLAYS) || '[]')));
   bundleInfo.version = bundle.version;
@@ -203,7 +209,8 @@ async function installBundle(bytes) {
 async function refreshBundle() {
   const stored = await store.get('bundle', 'current');
   try {
-    const response = await request('/api/v1/trust-bundle', { headers: stored && stored.etag ? { 'If-None-Match': stored.etag } : {} });
+    // Without a verifier (the cached bundle was refused), ask for the bundle in full rather than for a 304.
+    const response = await request('/api/v1/trust-bundle', { headers: verifier && stored && stored.etag ? { 'If-None-Match': stored.etag } : {} });
     if (response.status === 200) {
       const bytes = new Uint8Array(await response.arrayBuffer());
       await installBundle(bytes);
@@ -709,7 +716,12 @@ async function start() {
   await forgetKeptSecret();
   // Signed in before: the cached bundle is enough to work at the door, whether or not the centre answers.
   const stored = await store.get('bundle', 'current');
-  if (stored) await installBundle(stored.bytes);
+  try {
+    if (stored) await installBundle(stored.bytes);
+  } catch (e) {
+    // Older than the version held (the page stopped between accepting a bundle and caching it): fetch the newest.
+    console.warn('cached bundle refused', e);
+  }
   await refreshBundle();
   if (!verifier) {
     signOut();

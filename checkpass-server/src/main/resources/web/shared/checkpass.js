@@ -51,6 +51,7 @@ export const REASONS = {
   KEY_NOT_AUTHORIZED: ['해당 용도로 승인되지 않은 키', 'The signing key is not authorised for this kind of certificate'],
   STATUS_NOT_PROVEN: ['증명서에 필요한 정보 없음', 'The certificate is genuine but does not prove a status this venue needs'],
   NO_MEDICAL_RULES: ['해외 증명서 판정 기준 없음: 번들을 갱신하세요', "No medical rules to judge a foreign pass by: update this scanner's bundle"],
+  ISSUER_KEY_REVOKED: ['폐기된 발급 키로 서명됨: 앱에서 새로 받으세요', 'Signed by a revoked issuer key: refresh the pass in the app'],
 };
 
 /** Pass statuses by claim code (io.checkpass.core.pass.PassStatus). */
@@ -681,6 +682,38 @@ export async function openBundle(signed, anchorPoint) {
   }
 }
 
+/**
+ * What a scanner trusts about bundles (io.checkpass.core.trust.ScannerTrust): the pinned bundle key (hex of its
+ * 65-byte point), the newest version accepted, and the next bundle key announced by an accepted bundle.
+ * @typedef {{anchor: string, version: number, next: ({point: string, from: number}|null)}} HeldTrust
+ */
+
+/**
+ * Opens a bundle as a scanner holding {@code held} may: signed by the pinned key, or by the announced next key
+ * (which is then pinned instead: the bundle key rolls over without a reinstall), and never older than the version
+ * held (no rollback). Throws BundleError otherwise; the scanner keeps what it had.
+ * @returns {Promise<{bundle: object, held: HeldTrust}>}
+ */
+export async function acceptBundle(signed, held) {
+  let anchor = held.anchor;
+  let bundle;
+  try {
+    bundle = await openBundle(signed, fromHex(anchor));
+  } catch (notPinned) {
+    if (!held.next) throw notPinned;
+    anchor = held.next.point;
+    try {
+      bundle = await openBundle(signed, fromHex(anchor));
+    } catch (notNext) {
+      throw notPinned;
+    }
+  }
+  if (held.version !== null && held.version !== undefined && bundle.version < held.version) {
+    throw new BundleError(`bundle version ${bundle.version} is older than the held version ${held.version}: refused`);
+  }
+  return { bundle, held: { anchor, version: bundle.version, next: bundle.nextBundleKey ? { point: hex(bundle.nextBundleKey.point), from: bundle.nextBundleKey.from } : null } };
+}
+
 async function decodeBundlePayload(payload) {
   const fields = new Map();
   for (const [k, v] of expectType(decodeCbor(payload), 'map', 'the bundle payload')) {
@@ -708,7 +741,23 @@ async function decodeBundlePayload(payload) {
     if (b.length !== 12) throw new FormatError('a revoked serial is 12 bytes');
     return hex(b);
   }));
+  // Additive (docs/pass-format.md §6): issuer keys revoked after a compromise, and the next bundle key announced.
+  const revokedKeys = new Set((fields.has('revokedKeys') ? expectType(fields.get('revokedKeys'), 'array', 'revokedKeys') : []).map((k) => {
+    const b = readBytes(k, 8);
+    if (b.length !== 8) throw new FormatError('a revoked key id is 8 bytes');
+    return hex(b);
+  }));
+  for (const kid of revokedKeys) if (keys.has(kid)) throw new FormatError('issuer key both listed and revoked');
+  let nextBundleKey = null;
+  if (fields.has('nextBundleKey')) {
+    const n = new Map(expectType(fields.get('nextBundleKey'), 'map', 'nextBundleKey').map(([name, v]) => [expectType(name, 'text', 'a text key'), v]));
+    const point = readBytes(n.get('key'), 65);
+    if (point.length !== 65 || !equalBytes(readBytes(n.get('kid'), 8), await keyId(point))) throw new FormatError('next bundle key id does not match its key');
+    nextBundleKey = { point, from: readInt(n.get('from'), 0, MAX_SECONDS) };
+  }
   return {
+    revokedKeys,
+    nextBundleKey,
     version: readInt(field('version'), 0, Number.MAX_SAFE_INTEGER),
     createdAt: readInt(field('createdAt'), 0, MAX_SECONDS),
     keys,
@@ -950,6 +999,7 @@ export class Verifier {
       throw e;
     }
     if (cose.alg !== ALG_ES256 || cose.kid === null || cose.kid.length !== 8) return { failure: 'MALFORMED' };
+    if (this.bundle.revokedKeys.has(hex(cose.kid))) return { failure: 'ISSUER_KEY_REVOKED' };
     const key = this.bundle.keys.get(hex(cose.kid));
     if (!key) return { failure: 'UNKNOWN_KEY' };
     if (!(await verifyEs256(key.key, sigStructure(cose.protectedBytes, CREDENTIAL_AAD, cose.payload), cose.signature))) {

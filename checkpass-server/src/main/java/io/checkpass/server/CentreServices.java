@@ -1,7 +1,6 @@
 package io.checkpass.server;
 
 import io.checkpass.core.crypto.Es256;
-import io.checkpass.core.pass.PassIssuer;
 import io.checkpass.core.rules.Decree;
 import io.checkpass.core.status.StatusEngine;
 import io.checkpass.server.audit.AuditLog;
@@ -15,6 +14,9 @@ import io.checkpass.server.issuance.IssuanceLedger;
 import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.issuance.PostgresIssuanceLedger;
 import io.checkpass.server.keys.KeyDirectory;
+import io.checkpass.server.keys.KeyLifecycle;
+import io.checkpass.server.keys.KeyVault;
+import io.checkpass.server.keys.Pkcs12Vault;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.rules.PublishedRules;
 import io.checkpass.server.tracing.Tracer;
@@ -31,11 +33,8 @@ import io.checkpass.server.visits.Venues;
 import io.checkpass.server.visits.VisitPartitions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +53,8 @@ public final class CentreServices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CentreServices.class);
 
     private final OpenedResources opened = new OpenedResources();
-    private final KeyDirectory keys;
+    private final KeyVault vault;
+    private final KeyLifecycle keys;
     private final CentreStores stores;
     private final PostgresIssuanceLedger ledger;
     private final PublishedRules rules;
@@ -73,10 +73,14 @@ public final class CentreServices implements AutoCloseable {
     private final Tracer tracer;
 
     private CentreServices(CheckpassConfig config, Clock clock, Es256 es256) {
-        this.keys = openOrCreateKeys(config, es256, clock.instant());
+        this.vault = opened.add(openVault(config, es256));
         this.stores = opened.add(CentreStores.open(config, clock));
         try {
             var db = stores.database().dataSource();
+            // A retired issuer key stays in bundles while anything it signed may be valid: a wallet credential, or a
+            // printed pass (up to a year).
+            this.keys = KeyLifecycle.open(
+                    db, vault, stores.audit(), es256, clock, maxCredentialLifetime(config), Duration.ofSeconds(2));
             this.contacts =
                     ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
             this.ledger = opened.add(new PostgresIssuanceLedger(db));
@@ -85,8 +89,7 @@ public final class CentreServices implements AutoCloseable {
             this.foreignTrust = new ForeignTrustStore(db, stores.audit(), clock);
             this.bundles = new TrustBundleService(
                     db,
-                    keys.issuer(),
-                    keys.bundle(),
+                    keys,
                     config.issuance().issuerName(),
                     rules::venue,
                     rules::medical,
@@ -99,7 +102,7 @@ public final class CentreServices implements AutoCloseable {
                     stores.registry(),
                     ledger,
                     statusEngine,
-                    new PassIssuer(keys.issuer(), es256, new SecureRandom()),
+                    keys,
                     new ClientRateLimiter(config.issuance().clientRatePerSecond(), clock),
                     config.issuance().personDevicesPerDay(),
                     config.issuance().credentialLifetime(),
@@ -149,19 +152,24 @@ public final class CentreServices implements AutoCloseable {
         return new CentreServices(config, clock, es256);
     }
 
-    private static KeyDirectory openOrCreateKeys(CheckpassConfig config, Es256 es256, Instant now) {
+    /**
+     * The vault of the centre's private keys: the keys directory's PKCS#12 file. The first keys are made by the key
+     * lifecycle on first start.
+     */
+    private static KeyVault openVault(CheckpassConfig config, Es256 es256) {
         try {
-            Optional<char[]> password = KeyDirectory.externalPassword(null);
-            if (Files.isRegularFile(config.keysDir().resolve(KeyDirectory.KEYSTORE))) {
-                return KeyDirectory.open(config.keysDir(), es256, password);
-            }
-            log.info("first start: generating issuer and bundle keys into {}", config.keysDir());
-            // Valid from five years back, so a clock set in the 2021-22 pass era (demo, drills, tests) can still issue.
-            return KeyDirectory.create(
-                    config.keysDir(), es256, now.minus(Duration.ofDays(1826)), Duration.ofDays(3652), password);
+            return Pkcs12Vault.open(config.keysDir(), es256, KeyDirectory.externalPassword(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /** The longest any credential lives: a wallet credential, or a printed pass. */
+    private static Duration maxCredentialLifetime(CheckpassConfig config) {
+        Duration wallet = config.issuance().credentialLifetime();
+        return wallet.compareTo(IssuanceService.STATIC_PASS_MAX_LIFETIME) > 0
+                ? wallet
+                : IssuanceService.STATIC_PASS_MAX_LIFETIME;
     }
 
     public CentreStores stores() {
@@ -192,7 +200,8 @@ public final class CentreServices implements AutoCloseable {
         return stores.clientAdministration();
     }
 
-    public KeyDirectory keys() {
+    /** The signing keys' lifecycle: which key signs what, and when; rotation, rollover, revocation. */
+    public KeyLifecycle keys() {
         return keys;
     }
 

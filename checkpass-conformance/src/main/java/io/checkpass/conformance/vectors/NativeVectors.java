@@ -67,6 +67,11 @@ public final class NativeVectors {
     public static final String MAIN_BUNDLE = "bundle.cose";
     /** The issuer key rotated out: a newer key only, so credentials of the first key are unknown. */
     public static final String ROTATED_BUNDLE = "bundle-rotated.cose";
+    /**
+     * After a compromise drill: the first issuer key revoked (listed under revokedKeys, gone from issuerKeys), the
+     * rotated key in its place.
+     */
+    public static final String REVOKED_KEY_BUNDLE = "bundle-revoked-key.cose";
     /** Signed by another bundle key than the anchor: a verifier must refuse to load it. */
     public static final String FOREIGN_SIGNER_BUNDLE = "bundle-other-signer.cose";
     /**
@@ -152,6 +157,7 @@ public final class NativeVectors {
                 List.of(
                         new BundleCheck(MAIN_BUNDLE, true),
                         new BundleCheck(ROTATED_BUNDLE, true),
+                        new BundleCheck(REVOKED_KEY_BUNDLE, true),
                         new BundleCheck(NO_MEDICAL_RULES_BUNDLE, true),
                         new BundleCheck(FOREIGN_SIGNER_BUNDLE, false),
                         new BundleCheck(TAMPERED_BUNDLE, false)),
@@ -688,6 +694,19 @@ public final class NativeVectors {
                 .sign(claims(PassStatus.VACCINATED, Optional.of(device), LUNCH.minus(Duration.ofHours(1)), LIFETIME))
                 .encoded();
         cases.add(new Case(
+                "ISSUER_KEY_REVOKED: the issuer key was revoked after a compromise",
+                REVOKED_KEY_BUNDLE,
+                RESTAURANT,
+                List.of(new Step(fresh, LUNCH, Expect.of(Verdict.DENY, Reason.ISSUER_KEY_REVOKED)))));
+        cases.add(new Case(
+                "VALID: issued under the key that took over from the revoked one",
+                REVOKED_KEY_BUNDLE,
+                RESTAURANT,
+                List.of(new Step(
+                        present(rotated, LUNCH.plusSeconds(1)),
+                        LUNCH.plusSeconds(1),
+                        Expect.of(Verdict.ADMIT, Reason.VALID)))));
+        cases.add(new Case(
                 "VALID: issued under the rotated key",
                 ROTATED_BUNDLE,
                 RESTAURANT,
@@ -1170,6 +1189,16 @@ public final class NativeVectors {
                 new TrustBundle(1, created, List.of(issuerKey(issuer)), Set.of(revoked), rules, foreign.bundleTrust());
         TrustBundle main = withoutMedical.withMedicalRules(MedicalRules.korea());
         TrustBundle rotated = new TrustBundle(2, created, List.of(issuerKey(rotatedIssuer)), Set.of(), rules);
+        TrustBundle revokedKey = new TrustBundle(
+                3,
+                created,
+                List.of(issuerKey(rotatedIssuer)),
+                Set.of(),
+                rules,
+                null,
+                Optional.of(MedicalRules.korea()),
+                Set.of(issuer.id()),
+                Optional.empty());
         byte[] signedMain = TrustBundles.sign(main, bundleKey, es256);
         byte[] tampered = signedMain.clone();
         int at = indexOf(tampered, "KR-2021-12-18".getBytes(StandardCharsets.US_ASCII));
@@ -1177,6 +1206,7 @@ public final class NativeVectors {
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put(MAIN_BUNDLE, signedMain);
         out.put(ROTATED_BUNDLE, TrustBundles.sign(rotated, bundleKey, es256));
+        out.put(REVOKED_KEY_BUNDLE, TrustBundles.sign(revokedKey, bundleKey, es256));
         out.put(NO_MEDICAL_RULES_BUNDLE, TrustBundles.sign(withoutMedical, bundleKey, es256));
         out.put(FOREIGN_SIGNER_BUNDLE, TrustBundles.sign(main, otherBundleKey, es256));
         out.put(TAMPERED_BUNDLE, tampered);

@@ -163,7 +163,7 @@ class NativeVectorsTest {
             }
         }
         assertThat(wrong).isEmpty();
-        assertThat(cases.path("bundles").size()).isEqualTo(5);
+        assertThat(cases.path("bundles").size()).isEqualTo(6);
     }
 
     @Test

@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  * @param medicalRules the medical rules (and accepted vaccines) by which the door decides a foreign pass's status;
  *                    empty in a bundle made before they were carried, where every foreign pass is refused
  *                    ({@link io.checkpass.core.verify.Reason#NO_MEDICAL_RULES}). Native passes state their own status.
+ * @param revokedKeys ids of issuer keys revoked after a compromise: they are not in {@code issuerKeys}, and a
+ *                    credential signed by one is refused as {@link io.checkpass.core.verify.Reason#ISSUER_KEY_REVOKED}
+ * @param nextBundleKey the bundle key that takes over, announced ahead of the switch (docs/adr/0014-key-rotation.md)
  */
 public record TrustBundle(
         long version,
@@ -37,7 +40,9 @@ public record TrustBundle(
         Set<Serial> revoked,
         VenueRules venueRules,
         ObjectNode foreign,
-        Optional<MedicalRules> medicalRules) {
+        Optional<MedicalRules> medicalRules,
+        Set<KeyId> revokedKeys,
+        Optional<NextBundleKey> nextBundleKey) {
 
     public TrustBundle {
         if (version < 0) {
@@ -47,6 +52,25 @@ public record TrustBundle(
         revoked = Set.copyOf(revoked);
         foreign = foreign == null ? JsonNodeFactory.instance.objectNode() : foreign.deepCopy();
         medicalRules = medicalRules == null ? Optional.empty() : medicalRules;
+        revokedKeys = revokedKeys == null ? Set.of() : Set.copyOf(revokedKeys);
+        nextBundleKey = nextBundleKey == null ? Optional.empty() : nextBundleKey;
+        for (IssuerKey key : issuerKeys) {
+            if (revokedKeys.contains(key.id())) {
+                throw new IllegalArgumentException("issuer key " + key.id() + " is both listed and revoked");
+            }
+        }
+    }
+
+    /** A bundle with no revoked issuer keys and no announced bundle key. */
+    public TrustBundle(
+            long version,
+            Instant createdAt,
+            List<IssuerKey> issuerKeys,
+            Set<Serial> revoked,
+            VenueRules venueRules,
+            ObjectNode foreign,
+            Optional<MedicalRules> medicalRules) {
+        this(version, createdAt, issuerKeys, revoked, venueRules, foreign, medicalRules, Set.of(), Optional.empty());
     }
 
     /** A bundle without medical rules: foreign passes are refused by it. */
@@ -82,7 +106,21 @@ public record TrustBundle(
 
     /** The same bundle carrying {@code rules} as its medical rules. */
     public TrustBundle withMedicalRules(MedicalRules rules) {
-        return new TrustBundle(version, createdAt, issuerKeys, revoked, venueRules, foreign, Optional.of(rules));
+        return new TrustBundle(
+                version,
+                createdAt,
+                issuerKeys,
+                revoked,
+                venueRules,
+                foreign,
+                Optional.of(rules),
+                revokedKeys,
+                nextBundleKey);
+    }
+
+    /** Whether a credential signed by this key must be refused because the key was revoked. */
+    public boolean isKeyRevoked(KeyId id) {
+        return revokedKeys.contains(id);
     }
 
     @Override

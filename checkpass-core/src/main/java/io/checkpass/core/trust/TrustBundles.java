@@ -134,6 +134,20 @@ public final class TrustBundles {
         root.set("venueRules", bundle.venueRules().document());
         root.set("foreign", bundle.foreign());
         bundle.medicalRules().ifPresent(rules -> root.set("medicalRules", rules.document()));
+        // Both additive and only present when in use: a bundle without them is byte-for-byte what it was before.
+        if (!bundle.revokedKeys().isEmpty()) {
+            ArrayNode revokedKeys = root.putArray("revokedKeys");
+            bundle.revokedKeys().stream()
+                    .map(KeyId::hex)
+                    .sorted()
+                    .map(KeyId::parse)
+                    .forEach(k -> revokedKeys.add(k.bytes()));
+        }
+        bundle.nextBundleKey()
+                .ifPresent(next -> root.putObject("nextBundleKey")
+                        .put("kid", next.id().bytes())
+                        .put("key", EcPoints.uncompressed(next.publicKey()))
+                        .put("from", next.from().getEpochSecond()));
         try {
             return Cbor.MAPPER.writeValueAsBytes(root);
         } catch (IOException e) {
@@ -166,6 +180,17 @@ public final class TrustBundles {
         for (JsonNode s : root.path("revoked")) {
             revoked.add(Serial.fromBytes(s.binaryValue()));
         }
+        Set<KeyId> revokedKeys = new HashSet<>();
+        for (JsonNode k : root.path("revokedKeys")) {
+            revokedKeys.add(KeyId.fromBytes(k.binaryValue()));
+        }
+        JsonNode next = root.get("nextBundleKey");
+        Optional<NextBundleKey> nextBundleKey = next == null || next.isNull()
+                ? Optional.empty()
+                : Optional.of(new NextBundleKey(
+                        KeyId.fromBytes(next.path("kid").binaryValue()),
+                        es256.publicKey(next.path("key").binaryValue()),
+                        Instant.ofEpochSecond(next.path("from").asLong())));
         JsonNode foreign = root.path("foreign");
         // Additive: a bundle made before it carried medical rules has none, and its scanner refuses foreign passes.
         JsonNode medical = root.get("medicalRules");
@@ -178,6 +203,8 @@ public final class TrustBundles {
                 foreign instanceof ObjectNode object ? object : null,
                 medical == null || medical.isNull()
                         ? Optional.empty()
-                        : Optional.of(MedicalRules.fromDocument(medical)));
+                        : Optional.of(MedicalRules.fromDocument(medical)),
+                revokedKeys,
+                nextBundleKey);
     }
 }

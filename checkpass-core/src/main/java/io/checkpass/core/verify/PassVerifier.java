@@ -237,7 +237,11 @@ public final class PassVerifier {
         if (cose.algorithm() != CoseSign1.ALG_ES256 || cose.protectedKid() == null || cose.protectedKid().length != 8) {
             return IssuerCheck.failed(Reason.MALFORMED);
         }
-        IssuerKey key = current.keys().get(KeyId.fromBytes(cose.protectedKid()));
+        KeyId kid = KeyId.fromBytes(cose.protectedKid());
+        if (current.bundle().isKeyRevoked(kid)) {
+            return IssuerCheck.failed(Reason.ISSUER_KEY_REVOKED);
+        }
+        IssuerKey key = current.keys().get(kid);
         if (key == null) {
             return IssuerCheck.failed(Reason.UNKNOWN_KEY);
         }

@@ -37,7 +37,12 @@ public enum Reason {
      * or none in force yet: nothing to decide its status by. Updating the bundle cures it.
      */
     NO_MEDICAL_RULES(
-            "해외 증명서 판정 기준 없음: 번들을 갱신하세요", "No medical rules to judge a foreign pass by: update this scanner's bundle");
+            "해외 증명서 판정 기준 없음: 번들을 갱신하세요", "No medical rules to judge a foreign pass by: update this scanner's bundle"),
+    /**
+     * Signed by an issuer key the centre revoked after a compromise (the bundle lists it as revoked): every credential
+     * it signed is refused, whatever it says. The holder gets a new one from the app.
+     */
+    ISSUER_KEY_REVOKED("폐기된 발급 키로 서명됨: 앱에서 새로 받으세요", "Signed by a revoked issuer key: refresh the pass in the app");
 
     private final LocalizedText text;
 

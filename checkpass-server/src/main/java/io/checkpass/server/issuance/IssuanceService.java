@@ -11,13 +11,13 @@ import io.checkpass.core.pass.DisplayHint;
 import io.checkpass.core.pass.IssuedCredential;
 import io.checkpass.core.pass.PassClaims;
 import io.checkpass.core.pass.PassFormat;
-import io.checkpass.core.pass.PassIssuer;
 import io.checkpass.core.pass.PassRequest;
 import io.checkpass.core.pass.PassStatus;
 import io.checkpass.core.registry.HealthRecord;
 import io.checkpass.core.status.StatusDecision;
 import io.checkpass.core.status.StatusEngine;
 import io.checkpass.server.db.GroupCommit;
+import io.checkpass.server.keys.IssuerKeys;
 import io.checkpass.server.refusal.Refusal;
 import io.checkpass.server.refusal.Refused;
 import io.checkpass.server.registry.Registry;
@@ -46,12 +46,12 @@ public final class IssuanceService implements AutoCloseable {
     /** The device hash of a static (printed) pass. */
     private static final byte[] STATIC_DEVICE = new byte[32];
     /** A printed pass whose status has no end lasts a year at most (or until the rules change). */
-    static final Duration STATIC_PASS_MAX_LIFETIME = Duration.ofDays(365);
+    public static final Duration STATIC_PASS_MAX_LIFETIME = Duration.ofDays(365);
 
     private final Registry registry;
     private final IssuanceLedger ledger;
     private final StatusEngine statusEngine;
-    private final PassIssuer issuer;
+    private final IssuerKeys issuer;
     private final ClientRateLimiter clientLimits;
     private final int devicesPerPersonPerDay;
     private final Duration lifetime;
@@ -81,7 +81,7 @@ public final class IssuanceService implements AutoCloseable {
             Registry registry,
             IssuanceLedger ledger,
             StatusEngine statusEngine,
-            PassIssuer issuer,
+            IssuerKeys issuer,
             ClientRateLimiter clientLimits,
             int devicesPerPersonPerDay,
             Duration lifetime,
@@ -120,7 +120,8 @@ public final class IssuanceService implements AutoCloseable {
         boolean[] servable = new boolean[requests.size()];
         Set<String> needed = new HashSet<>();
         for (int i = 0; i < requests.size(); i++) {
-            servable[i] = servesAgain(todays.get(i), requests.get(i).statusAt(), now, version);
+            servable[i] = servesAgain(todays.get(i), requests.get(i).statusAt(), now, version)
+                    && signedByTrustedKey(todays.get(i).newest().get());
             if (!servable[i] && !todays.get(i).personRevoked()) {
                 needed.add(requests.get(i).personId());
             }
@@ -152,6 +153,15 @@ public final class IssuanceService implements AutoCloseable {
                 && today.newest()
                         .get()
                         .decidedFor(statusAt, today.registryRevision().get(), rulesVersion);
+    }
+
+    /**
+     * Whether a credential on record still verifies at the door as to its key: not signed by a revoked key, nor by a
+     * rotated-out key after its window (a credential issued ahead for after a rotation). Otherwise it is signed
+     * again.
+     */
+    private boolean signedByTrustedKey(IssuanceLedger.Entry entry) {
+        return issuer.stillTrusted(entry.credential(), entry.issuedAt());
     }
 
     /**
@@ -325,6 +335,7 @@ public final class IssuanceService implements AutoCloseable {
                 today.newest().filter(e -> Arrays.equals(e.assertion(), read.assertion()));
         if (sameAssertion.isPresent()
                 && !today.newestRevoked()
+                && signedByTrustedKey(sameAssertion.get())
                 && sameAssertion.get().expiresAt().isAfter(issuedAt)) {
             return reused(sameAssertion.get(), Optional.of(decision));
         }
@@ -353,7 +364,9 @@ public final class IssuanceService implements AutoCloseable {
                 DisplayHint.of(
                         record.person().name(), record.person().birthDate().getYear()),
                 order.deviceKey());
-        IssuedCredential issued = issuer.issue(request, issuedAt, Duration.between(issuedAt, expires));
+        // The key whose window covers the issued-at: after 'keys rotate' the new one, on every node (ADR 14).
+        IssuedCredential issued =
+                issuer.issuerAt(issuedAt).issue(request, issuedAt, Duration.between(issuedAt, expires));
         IssuanceLedger.Entry mine = new IssuanceLedger.Entry(
                 issued.claims().serial(),
                 order.personId(),

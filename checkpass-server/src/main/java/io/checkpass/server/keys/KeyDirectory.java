@@ -1,27 +1,24 @@
 package io.checkpass.server.keys;
 
 import io.checkpass.core.crypto.Es256;
-import io.checkpass.core.crypto.FilePermissions;
 import io.checkpass.core.crypto.KeyStores;
-import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.crypto.SigningKey;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A directory holding the centre's signing keys:
+ * A directory holding the centre's signing keys, as the offline commands ({@code keys new}, {@code pass issue},
+ * {@code bundle build}) use it: its {@link Pkcs12Vault} with the first issuer and bundle keys.
  *
  * <ul>
- *   <li>{@code keys.p12} — PKCS#12 with the {@code issuer} and {@code bundle} keys;
+ *   <li>{@code keys.p12} — PKCS#12 with the {@code issuer} and {@code bundle} keys, and any rotated in later
+ *       ({@code issuer-2}, {@code bundle-2}, ...: docs/adr/0014-key-rotation.md);
  *   <li>{@code keystore.password} — its password (0600), unless one is supplied from outside;
  *   <li>{@code issuer.pub.pem}, {@code bundle.pub.pem} — the public halves; {@code bundle.pub.pem} is the trust
  *       anchor scanners pin.
@@ -37,6 +34,10 @@ public final class KeyDirectory {
     public static final String ISSUER_PUBLIC = "issuer.pub.pem";
     public static final String BUNDLE_PUBLIC = "bundle.pub.pem";
     public static final String PASSWORD_ENV = "CHECKPASS_KEYSTORE_PASSWORD";
+    /** Alias of the first issuer key; rotation adds {@code issuer-2}, {@code issuer-3}, ... */
+    public static final String ISSUER = KeyStores.ISSUER;
+    /** Alias of the first bundle key; rollover adds {@code bundle-2}, {@code bundle-3}, ... */
+    public static final String BUNDLE = KeyStores.BUNDLE;
 
     private final Path dir;
     private final SigningKey issuer;
@@ -55,34 +56,17 @@ public final class KeyDirectory {
      */
     public static KeyDirectory create(
             Path dir, Es256 es256, Instant notBefore, Duration validity, Optional<char[]> password) throws IOException {
-        Files.createDirectories(dir);
         Path keystore = dir.resolve(KEYSTORE);
         if (Files.exists(keystore)) {
             throw new IOException(
                     keystore + " already exists; keys are never overwritten. Use another directory or remove it.");
         }
-        char[] pass = password.orElseGet(() -> generatePassword(dir));
-        Instant notAfter = notBefore.plus(validity);
-        SigningKey issuer = KeyStores.generate(es256, "checkpass issuer", notBefore, notAfter);
-        SigningKey bundle = KeyStores.generate(es256, "checkpass trust bundle", notBefore, notAfter);
-        KeyStores.write(keystore, pass, Map.of(KeyStores.ISSUER, issuer, KeyStores.BUNDLE, bundle));
-        Files.writeString(dir.resolve(ISSUER_PUBLIC), Pem.publicKey(issuer.publicKey()));
-        Files.writeString(dir.resolve(BUNDLE_PUBLIC), Pem.publicKey(bundle.publicKey()));
-        return new KeyDirectory(dir, issuer, bundle);
-    }
-
-    private static char[] generatePassword(Path dir) {
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        try {
-            Path file = dir.resolve(PASSWORD_FILE);
-            Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
-            FilePermissions.ownerOnly(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve(PASSWORD_FILE), e);
+        try (Pkcs12Vault vault = Pkcs12Vault.open(dir, es256, password)) {
+            Instant notAfter = notBefore.plus(validity);
+            SigningKey issuer = vault.generate(ISSUER, "checkpass issuer", notBefore, notAfter);
+            SigningKey bundle = vault.generate(BUNDLE, "checkpass trust bundle", notBefore, notAfter);
+            return new KeyDirectory(dir, issuer, bundle);
         }
-        return password.toCharArray();
     }
 
     /**
@@ -96,24 +80,16 @@ public final class KeyDirectory {
             throw new IOException(
                     "no keystore at " + keystore + "; create one with 'checkpass keys new --out " + dir + "'");
         }
-        char[] pass = password.isPresent() ? password.get() : readPasswordFile(dir);
-        Map<String, SigningKey> keys = KeyStores.read(keystore, pass, es256);
-        SigningKey issuer = keys.get(KeyStores.ISSUER);
-        SigningKey bundle = keys.get(KeyStores.BUNDLE);
-        if (issuer == null || bundle == null) {
-            throw new IOException(keystore + " must hold the aliases '" + KeyStores.ISSUER + "' and '"
-                    + KeyStores.BUNDLE + "', found " + keys.keySet());
+        try (Pkcs12Vault vault = Pkcs12Vault.open(dir, es256, password)) {
+            Map<String, SigningKey> keys = vault.keys();
+            SigningKey issuer = keys.get(ISSUER);
+            SigningKey bundle = keys.get(BUNDLE);
+            if (issuer == null || bundle == null) {
+                throw new IOException(keystore + " must hold the aliases '" + ISSUER + "' and '" + BUNDLE + "', found "
+                        + keys.keySet());
+            }
+            return new KeyDirectory(dir, issuer, bundle);
         }
-        return new KeyDirectory(dir, issuer, bundle);
-    }
-
-    private static char[] readPasswordFile(Path dir) throws IOException {
-        Path file = dir.resolve(PASSWORD_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(
-                    "no keystore password: set " + PASSWORD_ENV + ", pass --password-file, or put it in " + file);
-        }
-        return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();
     }
 
     /** The password from {@code --password-file} if given, else from {@value #PASSWORD_ENV}, else empty. */
@@ -131,10 +107,12 @@ public final class KeyDirectory {
         return dir;
     }
 
+    /** The first issuer key (alias {@code issuer}); the centre signs with the one its key lifecycle says. */
     public SigningKey issuer() {
         return issuer;
     }
 
+    /** The first bundle key (alias {@code bundle}). */
     public SigningKey bundle() {
         return bundle;
     }

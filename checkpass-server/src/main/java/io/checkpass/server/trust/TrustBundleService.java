@@ -1,16 +1,21 @@
 package io.checkpass.server.trust;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkpass.core.codec.CoseSign1;
 import io.checkpass.core.crypto.Digests;
 import io.checkpass.core.crypto.Es256;
+import io.checkpass.core.crypto.KeyId;
 import io.checkpass.core.crypto.Pem;
 import io.checkpass.core.crypto.SigningKey;
 import io.checkpass.core.pass.Serial;
 import io.checkpass.core.rules.MedicalRules;
 import io.checkpass.core.rules.VenueRules;
-import io.checkpass.core.trust.IssuerKey;
 import io.checkpass.core.trust.TrustBundle;
+import io.checkpass.core.trust.TrustBundleException;
 import io.checkpass.core.trust.TrustBundles;
+import io.checkpass.server.keys.KeyLifecycle;
+import io.checkpass.server.keys.KeyRing;
+import java.security.interfaces.ECPublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +27,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,12 +43,11 @@ import org.slf4j.LoggerFactory;
 public final class TrustBundleService {
     private static final Logger log = LoggerFactory.getLogger(TrustBundleService.class);
 
-    /** A published bundle: its version, the signed bytes and their ETag. */
-    public record Published(long version, Instant createdAt, byte[] signed, String etag) {}
+    /** A published bundle: its version, the signed bytes, their ETag and the bundle key that signed them. */
+    public record Published(long version, Instant createdAt, byte[] signed, String etag, KeyId signer) {}
 
     private final DataSource db;
-    private final SigningKey issuerKey;
-    private final SigningKey bundleKey;
+    private final KeyLifecycle keys;
     private final String issuerName;
     private final Supplier<VenueRules> venueRules;
     private final Supplier<MedicalRules> medicalRules;
@@ -59,8 +62,7 @@ public final class TrustBundleService {
 
     public TrustBundleService(
             DataSource db,
-            SigningKey issuerKey,
-            SigningKey bundleKey,
+            KeyLifecycle keys,
             String issuerName,
             Supplier<VenueRules> venueRules,
             Supplier<MedicalRules> medicalRules,
@@ -69,8 +71,7 @@ public final class TrustBundleService {
             Clock clock,
             Duration refresh) {
         this.db = db;
-        this.issuerKey = issuerKey;
-        this.bundleKey = bundleKey;
+        this.keys = keys;
         this.issuerName = issuerName;
         this.venueRules = venueRules;
         this.medicalRules = medicalRules;
@@ -101,6 +102,18 @@ public final class TrustBundleService {
             if (current == null || !now.isBefore(checkedAt.plus(refresh))) {
                 try {
                     current = loadNewest().orElseGet(() -> publish("first start"));
+                    // The announced bundle key's turn has come (on this node or another): the first node to see it
+                    // publishes a bundle signed by it; scanners that held the announcement follow.
+                    KeyId due = keys.bundleSigner().id();
+                    if (!current.signer().equals(due)) {
+                        current = publishLocked("bundle key rollover to " + due);
+                    } else if (keys.ring()
+                            .nextChangeAfter(current.createdAt())
+                            .filter(change -> !change.isAfter(now))
+                            .isPresent()) {
+                        // A retired issuer key's last credential expired: the bundle stops listing it.
+                        current = publishLocked("issuer key list changed");
+                    }
                 } catch (RuntimeException e) {
                     if (current == null) {
                         throw e;
@@ -138,20 +151,20 @@ public final class TrustBundleService {
                 // Versions also increase across a database restore: never below the clock in milliseconds.
                 version = Math.max(r.getLong(1) + 1, now.toEpochMilli());
             }
+            KeyRing ring = keys.reload();
+            SigningKey bundleKey = keys.bundleSigner();
             TrustBundle bundle = new TrustBundle(
                     version,
                     now,
-                    List.of(new IssuerKey(
-                            issuerKey.id(),
-                            issuerName,
-                            issuerKey.publicKey(),
-                            issuerKey.notBefore(),
-                            issuerKey.notAfter())),
+                    // Every issuer key something unexpired may be signed by, each with its window (ADR 14).
+                    ring.bundleIssuerKeys(now, issuerName),
                     revokedAt(c, now),
                     venueRules.get(),
                     foreignTrust.get(),
                     // The door decides a foreign pass's status by these, offline (docs/pass-format.md §6).
-                    Optional.of(medicalRules.get()));
+                    Optional.of(medicalRules.get()),
+                    ring.bundleRevokedKeys(now),
+                    ring.announcement(now));
             byte[] signed = TrustBundles.sign(bundle, bundleKey, es256);
             byte[] sha256 = Digests.sha256(signed);
             try (PreparedStatement s = c.prepareStatement(
@@ -162,7 +175,7 @@ public final class TrustBundleService {
                 s.setBytes(4, sha256);
                 s.executeUpdate();
             }
-            Published published = new Published(version, now, signed, etag(sha256));
+            Published published = new Published(version, now, signed, etag(sha256), bundleKey.id());
             current = published;
             checkedAt = now;
             log.info(
@@ -228,8 +241,13 @@ public final class TrustBundleService {
                 s.setLong(1, newest);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
+                    byte[] signed = r.getBytes(3);
                     return Optional.of(new Published(
-                            r.getLong(1), r.getTimestamp(2).toInstant(), r.getBytes(3), etag(r.getBytes(4))));
+                            r.getLong(1),
+                            r.getTimestamp(2).toInstant(),
+                            signed,
+                            etag(r.getBytes(4)),
+                            signerOf(signed)));
                 }
             }
         } catch (SQLException e) {
@@ -242,8 +260,40 @@ public final class TrustBundleService {
         return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha256, 16)) + "\"";
     }
 
-    /** The public key scanners must pin, as PEM. */
+    /**
+     * Whether the bundle served now announces {@code next} as the next bundle key: scanners can follow a switch to
+     * it only then.
+     */
+    public boolean announces(KeyId next) {
+        try {
+            return TrustBundles.open(current().signed(), Optional.of(anchor()), es256)
+                    .bundle()
+                    .nextBundleKey()
+                    .filter(k -> k.id().equals(next))
+                    .isPresent();
+        } catch (TrustBundleException e) {
+            return false;
+        }
+    }
+
+    /** The bundle key in a signed bundle's protected header. */
+    private static KeyId signerOf(byte[] signed) {
+        return KeyId.fromBytes(
+                CoseSign1.decode(signed, 4096, TrustBundles.MAX_BUNDLE_BYTES).protectedKid());
+    }
+
+    /** The public key scanners must pin, as PEM: the one that signed the bundle served now. */
     public String anchorPem() {
-        return Pem.publicKey(bundleKey.publicKey());
+        return Pem.publicKey(anchor());
+    }
+
+    /** The public key of the bundle key that signed the bundle served now. */
+    public ECPublicKey anchor() {
+        KeyId signer = current().signer();
+        return keys.ring()
+                .byKid(signer)
+                .or(() -> keys.reload().byKid(signer))
+                .orElseThrow(() -> new IllegalStateException("the served bundle is signed by unrecorded key " + signer))
+                .publicKey();
     }
 }

@@ -52,8 +52,7 @@ class TrustBundleServiceTest {
         var keys = centre.server.centre().keys();
         return new TrustBundleService(
                 switchable(),
-                keys.issuer(),
-                keys.bundle(),
+                keys,
                 "test issuer",
                 VenueRules::korea,
                 MedicalRules::korea,
