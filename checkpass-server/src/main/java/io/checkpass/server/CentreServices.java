@@ -12,7 +12,7 @@ import io.checkpass.server.issuance.ClientRateLimiter;
 import io.checkpass.server.issuance.IssuanceLedger;
 import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.issuance.PostgresIssuanceLedger;
-import io.checkpass.server.keys.KeyDirectory;
+import io.checkpass.server.keys.KeyVaults;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.rules.PublishedRules;
 import io.checkpass.server.tracing.Tracer;
@@ -29,7 +29,6 @@ import io.checkpass.server.visits.Venues;
 import io.checkpass.server.visits.VisitPartitions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,7 +51,7 @@ public final class CentreServices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CentreServices.class);
 
     private final OpenedResources opened = new OpenedResources();
-    private final KeyDirectory keys;
+    private final KeyVaults.CentreKeys keys;
     private final CentreStores stores;
     private final PostgresIssuanceLedger ledger;
     private final PublishedRules rules;
@@ -71,9 +70,10 @@ public final class CentreServices implements AutoCloseable {
     private final Tracer tracer;
 
     private CentreServices(CheckpassConfig config, Clock clock, Es256 es256) {
-        this.keys = openOrCreateKeys(config, es256, clock.instant());
-        this.stores = opened.add(CentreStores.open(config, clock));
+        this.keys = openKeys(config, es256, clock.instant());
         try {
+            opened.add(keys);
+            this.stores = opened.add(CentreStores.open(config, clock));
             var db = stores.database().dataSource();
             this.contacts =
                     ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
@@ -147,16 +147,11 @@ public final class CentreServices implements AutoCloseable {
         return new CentreServices(config, clock, es256);
     }
 
-    private static KeyDirectory openOrCreateKeys(CheckpassConfig config, Es256 es256, Instant now) {
+    private static KeyVaults.CentreKeys openKeys(CheckpassConfig config, Es256 es256, Instant now) {
         try {
-            Optional<char[]> password = KeyDirectory.externalPassword(null);
-            if (Files.isRegularFile(config.keysDir().resolve(KeyDirectory.KEYSTORE))) {
-                return KeyDirectory.open(config.keysDir(), es256, password);
-            }
-            log.info("first start: generating issuer and bundle keys into {}", config.keysDir());
-            // Valid from five years back, so a clock set in the 2021-22 pass era (demo, drills, tests) can still issue.
-            return KeyDirectory.create(
-                    config.keysDir(), es256, now.minus(Duration.ofDays(1826)), Duration.ofDays(3652), password);
+            KeyVaults.CentreKeys keys = KeyVaults.open(config, es256, now, System.getenv());
+            log.info("signing keys: {}", keys.source());
+            return keys;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -182,7 +177,8 @@ public final class CentreServices implements AutoCloseable {
         return stores.apiClients();
     }
 
-    public KeyDirectory keys() {
+    /** The issuer and bundle keys, and where they live. */
+    public KeyVaults.CentreKeys keys() {
         return keys;
     }
 
