@@ -19,14 +19,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Keys in a real PKCS#11 token (SoftHSM2) through SunPKCS11: generation, listing, signing, start-up errors. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Pkcs11VaultTest {
     private static final Es256 ES256 = Es256.select();
     private static final Instant FROM = Instant.parse("2021-01-01T00:00:00Z");
@@ -95,21 +92,44 @@ class Pkcs11VaultTest {
     }
 
     /**
-     * First, before anything in this JVM logs in: PKCS#11 login belongs to the process, and SunPKCS11 does not log in
-     * again while the token is logged in, so a PIN is checked at the first login, as at a centre's start.
+     * In a JVM of its own: PKCS#11 login belongs to the process, and SunPKCS11 does not log in again while the token
+     * is logged in (other tests here are), so a PIN is checked at a process's first login, as at a centre's start.
      */
     @Test
-    @Order(1)
-    void a_wrong_pin_is_refused_with_the_fix() throws Exception {
-        assertThatThrownBy(() -> Pkcs11Vault.open(SoftHsm.LIBRARY, 0, "not-the-pin".toCharArray(), ES256))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("refused the PIN")
-                .hasMessageContaining("CHECKPASS_PKCS11_PIN")
-                .hasMessageContaining("keys.pkcs11.pin-file");
-        assertThatThrownBy(
-                        () -> KeyVaults.open(load(withoutPinFile()), ES256, FROM, Map.of(KeyVaults.PIN_ENV, "wrong")))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("refused the PIN");
+    void a_wrong_pin_is_refused_at_the_first_login_with_the_fix() throws Exception {
+        Probe wrong = probe("not-the-pin");
+        assertThat(wrong.exitCode()).as(wrong.output()).isEqualTo(1);
+        assertThat(wrong.output())
+                .contains("refused the PIN")
+                .contains("CHECKPASS_PKCS11_PIN")
+                .contains("keys.pkcs11.pin-file");
+        Probe right = probe(SoftHsm.PIN);
+        assertThat(right.exitCode()).as(right.output()).isZero();
+        assertThat(right.output()).contains("opened PKCS#11 token at slot list index 0");
+    }
+
+    private record Probe(int exitCode, String output) {}
+
+    /** Runs {@link FirstLoginProbe} in a new JVM on this test's class path, with this JVM's SOFTHSM2_CONF. */
+    private static Probe probe(String pin) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(
+                        java.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        FirstLoginProbe.class.getName(),
+                        SoftHsm.LIBRARY.toString(),
+                        "0",
+                        pin)
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the probe did not finish: " + output);
+        }
+        return new Probe(process.exitValue(), output);
     }
 
     private Map<String, String> withoutPinFile() {
