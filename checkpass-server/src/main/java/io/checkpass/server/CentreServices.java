@@ -13,10 +13,9 @@ import io.checkpass.server.issuance.ClientRateLimiter;
 import io.checkpass.server.issuance.IssuanceLedger;
 import io.checkpass.server.issuance.IssuanceService;
 import io.checkpass.server.issuance.PostgresIssuanceLedger;
-import io.checkpass.server.keys.KeyDirectory;
 import io.checkpass.server.keys.KeyLifecycle;
 import io.checkpass.server.keys.KeyVault;
-import io.checkpass.server.keys.Pkcs12Vault;
+import io.checkpass.server.keys.KeyVaults;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.rules.PublishedRules;
 import io.checkpass.server.tracing.Tracer;
@@ -153,12 +152,14 @@ public final class CentreServices implements AutoCloseable {
     }
 
     /**
-     * The vault of the centre's private keys: the keys directory's PKCS#12 file. The first keys are made by the key
-     * lifecycle on first start.
+     * The vault of the centre's private keys: the keys directory's PKCS#12 file, or the HSM's token. The first keys are
+     * made (or the operator's adopted) by the key lifecycle on first start.
      */
     private static KeyVault openVault(CheckpassConfig config, Es256 es256) {
         try {
-            return Pkcs12Vault.open(config.keysDir(), es256, KeyDirectory.externalPassword(null));
+            KeyVault vault = KeyVaults.open(config, es256, System.getenv());
+            log.info("signing keys: {}", vault.describe());
+            return vault;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -11,7 +11,11 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The real centre, started in this JVM on a temporary data directory (embedded PostgreSQL), for load drivers. */
+/**
+ * The real centre, started in this JVM on a temporary data directory (embedded PostgreSQL), for load drivers. The
+ * environment configures it as it would {@code checkpass serve} (e.g. {@code CHECKPASS_KEYS_STORE=pkcs11} for the
+ * keys in an HSM, docs/PERFORMANCE.md "HSM signing"); the driver's own settings win.
+ */
 final class InProcessCentre implements AutoCloseable {
     final Es256 es256 = Es256.select();
     final CheckpassServer server;
@@ -23,7 +27,7 @@ final class InProcessCentre implements AutoCloseable {
                 "server.host", "127.0.0.1",
                 "sip.enabled", "false"));
         overrides.putAll(config);
-        server = CheckpassServer.start(ConfigLoader.load(null, Map.of(), overrides), Clock.systemUTC(), es256);
+        server = CheckpassServer.start(ConfigLoader.load(null, System.getenv(), overrides), Clock.systemUTC(), es256);
     }
 
     static String basic(String clientId, String secret) {

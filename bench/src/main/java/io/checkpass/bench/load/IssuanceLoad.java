@@ -109,8 +109,13 @@ final class IssuanceLoad implements Callable<Integer> {
             });
             var created = latencies.histogram(ENDPOINT, repeat ? 200 : 201);
             System.out.printf(
-                    "issuance over HTTP: %d concurrent clients, %d s measured after %d s warm-up, provider %s%n",
-                    concurrency, seconds, warmup, centre.es256.describe());
+                    "issuance over HTTP: %d concurrent clients, %d s measured after %d s warm-up, provider %s,"
+                            + " signing keys in %s%n",
+                    concurrency,
+                    seconds,
+                    warmup,
+                    centre.es256.describe(),
+                    centre.server.centre().keys().describeVault());
             System.out.printf(
                     "  %s: %.0f/s  %s%n",
                     repeat ? "credentials served again (200)" : "fresh credentials (201)",

@@ -15,7 +15,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,8 @@ public final class Es256 {
     private final Provider provider;
     private final InstancePool<KeyFactory> keyFactories;
     private final InstancePool<Signature> signatures;
+    /** Signers of token (PKCS#11) providers, pooled like the software ones; a handful of providers at most. */
+    private final Map<Provider, InstancePool<Signature>> tokenSignatures = new ConcurrentHashMap<>();
 
     private Es256(Kind kind, Provider provider) throws GeneralSecurityException {
         this.kind = kind;
@@ -155,7 +159,42 @@ public final class Es256 {
         }
     }
 
-    /** Signs {@code message}; returns the 64-byte raw signature. */
+    /**
+     * Signs {@code message} with {@code key}; returns the 64-byte raw signature. A software key is signed with this
+     * provider's pooled signers; a key inside a token (an HSM) is signed by the token, through its own provider,
+     * since no software provider can use a key it cannot read.
+     */
+    public byte[] sign(SigningKey key, byte[] message) {
+        if (key.token().isEmpty()) {
+            return sign(key.privateKey(), message);
+        }
+        Provider token = key.token().get();
+        InstancePool<Signature> pool =
+                tokenSignatures.computeIfAbsent(token, p -> new InstancePool<>(() -> newTokenSignature(p), 64));
+        Signature signer = pool.borrow();
+        try {
+            signer.initSign(key.privateKey());
+            signer.update(message);
+            byte[] signature = signer.sign();
+            pool.release(signer);
+            return signature;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    "ES256 signing failed in token " + token.getName() + " with key " + key.id(), e);
+        }
+    }
+
+    private static Signature newTokenSignature(Provider token) {
+        try {
+            // P1363 gives the raw r‖s that COSE and JWS want; SunPKCS11 has it for CKM_ECDSA.
+            return Signature.getInstance(Kind.SUN_EC.rawSignatureAlgorithm, token);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    "token provider " + token.getName() + " cannot sign " + Kind.SUN_EC.rawSignatureAlgorithm, e);
+        }
+    }
+
+    /** Signs {@code message} with a software key of this provider; returns the 64-byte raw signature. */
     public byte[] sign(PrivateKey key, byte[] message) {
         Signature signer = signatures.borrow();
         try {

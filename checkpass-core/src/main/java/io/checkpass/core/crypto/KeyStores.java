@@ -13,6 +13,7 @@ import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
@@ -47,6 +48,16 @@ public final class KeyStores {
     public static SigningKey generate(Es256 es256, String commonName, Instant notBefore, Instant notAfter) {
         KeyPair pair = es256.generateKeyPair();
         ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
+        X509Certificate certificate = selfSigned(pair, commonName, notBefore, notAfter, es256.provider());
+        return new SigningKey(KeyId.of(publicKey), es256.importPrivate(pair.getPrivate()), publicKey, certificate);
+    }
+
+    /**
+     * The self-signed certificate that carries a key's validity window, signed by {@code signer}: the software
+     * provider for a software key, the token's provider for a key that never leaves its token.
+     */
+    public static X509Certificate selfSigned(
+            KeyPair pair, String commonName, Instant notBefore, Instant notAfter, Provider signer) {
         try {
             var builder = new JcaX509v3CertificateBuilder(
                     new X500Name("CN=" + commonName),
@@ -54,12 +65,11 @@ public final class KeyStores {
                     Date.from(notBefore),
                     Date.from(notAfter),
                     new X500Name("CN=" + commonName),
-                    publicKey);
-            var signer = new JcaContentSignerBuilder("SHA256withECDSA")
-                    .setProvider(es256.provider())
+                    pair.getPublic());
+            var contentSigner = new JcaContentSignerBuilder("SHA256withECDSA")
+                    .setProvider(signer)
                     .build(pair.getPrivate());
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-            return new SigningKey(KeyId.of(publicKey), es256.importPrivate(pair.getPrivate()), publicKey, certificate);
+            return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
         } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot make a certificate for " + commonName, e);
         }

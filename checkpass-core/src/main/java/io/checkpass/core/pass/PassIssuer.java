@@ -57,8 +57,7 @@ public final class PassIssuer {
     /** Signs exactly these claims (tests and conformance vectors need chosen serials and times). */
     public IssuedCredential sign(PassClaims claims) {
         byte[] payload = Credentials.encodeClaims(claims);
-        byte[] signature =
-                es256.sign(key.privateKey(), CoseSign1.toBeSigned(protectedHeader, PassFormat.CREDENTIAL_AAD, payload));
+        byte[] signature = es256.sign(key, CoseSign1.toBeSigned(protectedHeader, PassFormat.CREDENTIAL_AAD, payload));
         return new IssuedCredential(claims, CoseSign1.encode(protectedHeader, List.of(), payload, signature));
     }
 }

@@ -53,8 +53,7 @@ public final class TrustBundles {
         byte[] payload = encodePayload(bundle);
         byte[] protectedHeader =
                 CoseSign1.protectedHeader(CoseSign1.ALG_ES256, bundleKey.id().bytes());
-        byte[] signature =
-                es256.sign(bundleKey.privateKey(), CoseSign1.toBeSigned(protectedHeader, BUNDLE_AAD, payload));
+        byte[] signature = es256.sign(bundleKey, CoseSign1.toBeSigned(protectedHeader, BUNDLE_AAD, payload));
         try {
             return CoseSign1.encode(
                     protectedHeader, List.of(bundleKey.certificate().getEncoded()), payload, signature);

@@ -2,12 +2,19 @@ package io.checkpass.server.cli;
 
 import io.checkpass.core.crypto.FilePermissions;
 import io.checkpass.core.crypto.KeyId;
+import io.checkpass.core.crypto.KeyStores;
 import io.checkpass.core.crypto.Pem;
+import io.checkpass.core.crypto.SigningKey;
 import io.checkpass.server.CentreServices;
+import io.checkpass.server.config.CheckpassConfig;
+import io.checkpass.server.config.ConfigException;
+import io.checkpass.server.config.ConfigLoader;
 import io.checkpass.server.keys.KeyChangeRefused;
 import io.checkpass.server.keys.KeyDirectory;
 import io.checkpass.server.keys.KeyLifecycle;
 import io.checkpass.server.keys.KeyRing;
+import io.checkpass.server.keys.KeyVaults;
+import io.checkpass.server.keys.Pkcs11Vault;
 import io.checkpass.server.keys.SigningKeyRecord;
 import java.io.Console;
 import java.io.IOException;
@@ -18,6 +25,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -58,24 +66,38 @@ final class KeysCommand {
             name = "new",
             mixinStandardHelpOptions = true,
             description = {
-                "Generate an issuer key and a trust-bundle key into a key directory.",
+                "Generate an issuer key and a trust-bundle key into a key directory,",
+                "or with --pkcs11 into the HSM that checkpass.yaml names (keys.pkcs11.*).",
                 "DIR/bundle.pub.pem is the trust anchor scanners pin."
             },
             footerHeading = CheckpassCli.EXAMPLES,
             footer = {
                 "  ./checkpass keys new --out demo-keys --valid-from 2021-01-01",
                 "  ./checkpass keys new --out keys-2022 --valid-from 2022-01-01 \\",
-                "      --valid-for P365D"
+                "      --valid-for P365D",
+                "  ./checkpass keys new --pkcs11 --config checkpass.yaml --out anchors"
             })
     static final class New implements Callable<Integer> {
         private final CliContext context;
 
         @Option(
                 names = "--out",
-                required = true,
                 paramLabel = "DIR",
-                description = "Key directory to create (keys are never overwritten).")
+                description = "Key directory to create (keys are never overwritten); with --pkcs11, where the"
+                        + " public keys are written (optional).")
         Path out;
+
+        @Option(
+                names = "--pkcs11",
+                description = "Generate the keys inside the HSM of keys.pkcs11.* (sensitive, not extractable);"
+                        + " PIN from $CHECKPASS_PKCS11_PIN or keys.pkcs11.pin-file.")
+        boolean pkcs11;
+
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "With --pkcs11: the YAML configuration naming the HSM (default ./data/checkpass.yaml).")
+        Path config;
 
         @Option(names = "--valid-from", paramLabel = "T", description = "Start of the keys' validity (default: now).")
         Instant validFrom;
@@ -101,6 +123,12 @@ final class KeysCommand {
         @Override
         public Integer call() throws IOException {
             Instant from = validFrom != null ? validFrom : context.clock().instant();
+            if (pkcs11) {
+                return inHsm(from);
+            }
+            if (out == null) {
+                throw new CliException("--out DIR is required (or --pkcs11 for keys in an HSM)");
+            }
             KeyDirectory keys = KeyDirectory.create(
                     out, context.es256(), from, validFor, KeyDirectory.externalPassword(passwordFile));
             context.out()
@@ -108,6 +136,33 @@ final class KeysCommand {
                             + keys.bundle().id() + ", valid " + keys.issuer().notBefore() + " .. "
                             + keys.issuer().notAfter());
             context.out().println("trust anchor for scanners: " + out.resolve(KeyDirectory.BUNDLE_PUBLIC));
+            return 0;
+        }
+
+        /** The issuer and bundle keys inside the configured token, under the aliases the centre opens. */
+        private int inHsm(Instant from) throws IOException {
+            CheckpassConfig.Pkcs11 settings;
+            try {
+                settings = ConfigLoader.load(config, System.getenv(), Map.of("keys.store", "pkcs11"))
+                        .pkcs11()
+                        .orElseThrow();
+            } catch (ConfigException e) {
+                throw new CliException(e.getMessage());
+            }
+            try (Pkcs11Vault vault = KeyVaults.openVault(settings, context.es256(), System.getenv())) {
+                SigningKey issuer = vault.generate(KeyStores.ISSUER, "checkpass issuer", from, from.plus(validFor));
+                SigningKey bundle =
+                        vault.generate(KeyStores.BUNDLE, "checkpass trust bundle", from, from.plus(validFor));
+                context.out()
+                        .println("issuer key " + issuer.id() + ", bundle key " + bundle.id() + ", valid "
+                                + issuer.notBefore() + " .. " + issuer.notAfter() + ", in the " + vault.describe());
+                if (out != null) {
+                    Files.createDirectories(out);
+                    Files.writeString(out.resolve(KeyDirectory.ISSUER_PUBLIC), Pem.publicKey(issuer.publicKey()));
+                    Files.writeString(out.resolve(KeyDirectory.BUNDLE_PUBLIC), Pem.publicKey(bundle.publicKey()));
+                    context.out().println("trust anchor for scanners: " + out.resolve(KeyDirectory.BUNDLE_PUBLIC));
+                }
+            }
             return 0;
         }
     }

@@ -9,6 +9,8 @@ import java.util.Optional;
  * The validated configuration of {@code checkpass serve}. Built only by {@link ConfigLoader}, which checks every
  * value at start-up; see docs/operations.md for each key.
  *
+ * @param pkcs11     where the issuer and bundle keys live when they are in an HSM ({@code keys.store: pkcs11});
+ *                   empty for the embedded default, the PKCS#12 file in {@code keysDir}
  * @param demoWallet whether the demo wallet provider's sign-in routes exist ({@code serve --demo} turns them on); a
  *                   production centre leaves them off, so it exposes no sign-in by birth date
  * @param pagesTestHooks whether the pages honour their test and replay hooks ({@code ?clockOffset=}); {@code serve
@@ -19,6 +21,7 @@ public record CheckpassConfig(
         Path dataDir,
         Database database,
         Path keysDir,
+        Optional<Pkcs11> pkcs11,
         Issuance issuance,
         Limits limits,
         Visits visits,
@@ -53,6 +56,17 @@ public record CheckpassConfig(
             return url.isEmpty();
         }
     }
+
+    /**
+     * An HSM reached through PKCS#11 with the JDK's SunPKCS11 provider (docs/operations.md, "Keys in an HSM"). The
+     * PIN is never here: it comes from {@code CHECKPASS_PKCS11_PIN} or the file {@code pinFile} names.
+     *
+     * @param library       the token's PKCS#11 module, e.g. {@code /usr/lib/softhsm/libsofthsm2.so}
+     * @param slotListIndex which of the module's slots with a token, counted from 0
+     * @param pinFile       a file holding the user PIN (one line, readable only by the centre), if not the
+     *                      environment
+     */
+    public record Pkcs11(Path library, int slotListIndex, Optional<Path> pinFile) {}
 
     /**
      * @param issuerName         the issuer's name listed with its key in the trust bundle

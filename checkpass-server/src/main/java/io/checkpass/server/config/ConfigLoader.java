@@ -44,6 +44,10 @@ public final class ConfigLoader {
         d.put("database.password", "");
         d.put("database.pool-size", "16");
         d.put("keys.dir", "");
+        d.put("keys.store", "pkcs12");
+        d.put("keys.pkcs11.library", "");
+        d.put("keys.pkcs11.slot-list-index", "0");
+        d.put("keys.pkcs11.pin-file", "");
         d.put("issuance.issuer-name", "KR");
         d.put("issuance.credential-lifetime", "PT48H");
         d.put("issuance.pre-issue-window", "PT24H");
@@ -67,6 +71,9 @@ public final class ConfigLoader {
         d.put("pages.test-hooks", "false");
         return d;
     }
+
+    /** The environment variable holding the HSM user PIN; the PIN is never a configuration key. */
+    public static final String PKCS11_PIN_ENV = "CHECKPASS_PKCS11_PIN";
 
     private ConfigLoader() {}
 
@@ -179,6 +186,11 @@ public final class ConfigLoader {
             }
             return;
         }
+        if (prefix.equals("keys.pkcs11.pin")) {
+            problems.add(file + ": keys.pkcs11.pin must not be written in a file; set the environment variable "
+                    + PKCS11_PIN_ENV + " or point keys.pkcs11.pin-file at a file only the centre can read");
+            return;
+        }
         if (!DEFAULTS.containsKey(prefix)) {
             problems.add(
                     file + ": unknown key '" + prefix + "'; known keys are " + String.join(", ", DEFAULTS.keySet()));
@@ -241,6 +253,7 @@ public final class ConfigLoader {
                                 : Optional.of(v.get("database.password")),
                         integer(v, "database.pool-size", 2, 500, problems)),
                 keys.isEmpty() ? dataDir.resolve("keys") : Path.of(keys),
+                pkcs11(v, problems),
                 new CheckpassConfig.Issuance(
                         issuerName,
                         lifetime,
@@ -266,6 +279,41 @@ public final class ConfigLoader {
                 new CheckpassConfig.Logging(logFormat.equals("json")),
                 bool(v, "demo.wallet", problems),
                 bool(v, "pages.test-hooks", problems));
+    }
+
+    /**
+     * Where the issuer and bundle keys live: the PKCS#12 file in the keys directory (the embedded default) or an HSM
+     * through PKCS#11. The module must exist here; whether the PIN opens the token and the keys are on it is
+     * checked when the keys are opened, still before the centre serves.
+     */
+    private static Optional<CheckpassConfig.Pkcs11> pkcs11(Map<String, String> v, List<String> problems) {
+        String store = v.get("keys.store").strip().toLowerCase(Locale.ROOT);
+        if (store.equals("pkcs12")) {
+            return Optional.empty();
+        }
+        if (!store.equals("pkcs11")) {
+            problems.add("keys.store = '" + v.get("keys.store") + "' must be pkcs12 (the key file in keys.dir) or"
+                    + " pkcs11 (an HSM) (set it in checkpass.yaml or " + envName("keys.store") + ")");
+            return Optional.empty();
+        }
+        String library = v.get("keys.pkcs11.library").strip();
+        if (library.isEmpty()) {
+            problems.add("keys.store = pkcs11 needs keys.pkcs11.library: the HSM's PKCS#11 module, e.g."
+                    + " /usr/lib/softhsm/libsofthsm2.so for SoftHSM2 (set it in checkpass.yaml or "
+                    + envName("keys.pkcs11.library") + ")");
+        } else if (!Files.isRegularFile(Path.of(library))) {
+            problems.add("keys.pkcs11.library = '" + library + "' does not exist; install the HSM vendor's PKCS#11"
+                    + " module (SoftHSM2: apt-get install softhsm2) and give its path");
+        }
+        String pinFile = v.get("keys.pkcs11.pin-file").strip();
+        if (!pinFile.isEmpty() && !Files.isRegularFile(Path.of(pinFile))) {
+            problems.add("keys.pkcs11.pin-file = '" + pinFile + "' does not exist; write the token's user PIN there"
+                    + " (readable only by the centre) or leave it empty and set " + PKCS11_PIN_ENV);
+        }
+        return Optional.of(new CheckpassConfig.Pkcs11(
+                Path.of(library),
+                integer(v, "keys.pkcs11.slot-list-index", 0, 1023, problems),
+                pinFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(pinFile))));
     }
 
     /**

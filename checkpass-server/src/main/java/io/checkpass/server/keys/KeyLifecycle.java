@@ -505,6 +505,11 @@ public final class KeyLifecycle implements IssuerKeys {
         return maxCredentialLifetime;
     }
 
+    /** Where the private keys are: a PKCS#12 file or a PKCS#11 token. */
+    public KeyVaults.Kind vaultKind() {
+        return KeyVaults.kindOf(vault);
+    }
+
     public String describeVault() {
         return vault.describe();
     }

@@ -10,6 +10,7 @@ import io.checkpass.server.CheckpassServer;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.config.ConfigLoader;
+import io.checkpass.server.keys.KeyVaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,6 +35,14 @@ import java.util.Set;
  */
 public final class TestCentre implements AutoCloseable {
     public static final Es256 ES256 = Es256.select();
+
+    /**
+     * System property naming where test centres keep their issuer and bundle keys: unset or {@code pkcs12} for a
+     * fresh PKCS#12 file per centre, {@code softhsm} for this JVM's SoftHSM2 token (the issuance-on-softhsm run in
+     * checkpass-server/pom.xml). A centre that comes up with its keys elsewhere fails the test.
+     */
+    public static final String KEYS_PROPERTY = "checkpass.test.keys";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public final MutableClock clock;
@@ -73,7 +82,8 @@ public final class TestCentre implements AutoCloseable {
         overrides.putAll(configOverrides);
         this.overrides = overrides;
         this.clock = clock;
-        this.server = CheckpassServer.start(ConfigLoader.load(null, Map.of(), overrides), clock, ES256);
+        writeKeyConfig(dataDir);
+        this.server = started(CheckpassServer.start(ConfigLoader.load(null, Map.of(), overrides), clock, ES256));
         // A restart must come back where clients (and browsers) last found it.
         overrides.put("server.port", Integer.toString(server.port()));
         this.base = server.baseUri();
@@ -88,7 +98,51 @@ public final class TestCentre implements AutoCloseable {
     public void restart() {
         server.close();
         CheckpassConfig config = ConfigLoader.load(null, Map.of(), overrides);
-        server = CheckpassServer.start(config, clock, ES256);
+        server = started(CheckpassServer.start(config, clock, ES256));
+    }
+
+    /** Where this JVM's test centres keep their keys, from {@value #KEYS_PROPERTY}. */
+    public static KeyVaults.Kind keyStore() {
+        String store = System.getProperty(KEYS_PROPERTY, "pkcs12");
+        return switch (store) {
+            case "pkcs12" -> KeyVaults.Kind.PKCS12;
+            case "softhsm" -> KeyVaults.Kind.PKCS11;
+            default -> throw new IllegalArgumentException(KEYS_PROPERTY + "=" + store + ": use pkcs12 or softhsm");
+        };
+    }
+
+    /**
+     * With the keys in SoftHSM2, the data directory's {@code checkpass.yaml} says so, as an operator's would: CLI
+     * commands run on this centre's data directory ({@code issue-ahead}) then sign with the token's keys as well.
+     */
+    private static void writeKeyConfig(Path dataDir) {
+        if (keyStore() != KeyVaults.Kind.PKCS11) {
+            return;
+        }
+        SoftHsm hsm = SoftHsm.token().withCentreKeys(ES256);
+        StringBuilder yaml = new StringBuilder();
+        hsm.centreConfig().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> yaml.append(e.getKey())
+                        .append(": \"")
+                        .append(e.getValue())
+                        .append("\"\n"));
+        try {
+            Files.writeString(dataDir.resolve("checkpass.yaml"), yaml.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails the test if the centre's keys are not where {@value #KEYS_PROPERTY} put them: no silent fallback. */
+    private static CheckpassServer started(CheckpassServer server) {
+        var keys = server.centre().keys();
+        if (keys.vaultKind() != keyStore()) {
+            server.close();
+            throw new AssertionError(KEYS_PROPERTY + " asks for " + keyStore() + " keys, but the centre signs with "
+                    + keys.describeVault());
+        }
+        return server;
     }
 
     /** Creates a client with these roles; remembers its secret. */
