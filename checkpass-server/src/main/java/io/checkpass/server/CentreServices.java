@@ -74,15 +74,18 @@ public final class CentreServices implements AutoCloseable {
         this.keys = openOrCreateKeys(config, es256, clock.instant());
         this.stores = opened.add(CentreStores.open(config, clock));
         try {
-            var db = stores.database().dataSource();
+            // Two roles (docs/adr/0016): identity for the registry, ledger, revocations, bundles and rules; visits for
+            // venues, scanners, check-ins and fraud signals. A trace and the retention use both, each side on its own.
+            var identity = stores.database().identity();
+            var visits = stores.database().visits();
             this.contacts =
                     ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
-            this.ledger = opened.add(new PostgresIssuanceLedger(db));
-            this.rules = PublishedRules.open(db, stores.audit(), clock);
+            this.ledger = opened.add(new PostgresIssuanceLedger(identity));
+            this.rules = PublishedRules.open(identity, stores.audit(), clock);
             this.statusEngine = new StatusEngine(rules::medical);
-            this.foreignTrust = new ForeignTrustStore(db, stores.audit(), clock);
+            this.foreignTrust = new ForeignTrustStore(identity, stores.audit(), clock);
             this.bundles = new TrustBundleService(
-                    db,
+                    identity,
                     keys.issuer(),
                     keys.bundle(),
                     config.issuance().issuerName(),
@@ -92,7 +95,7 @@ public final class CentreServices implements AutoCloseable {
                     es256,
                     clock,
                     Duration.ofSeconds(2));
-            this.revocations = new RevocationService(db, stores.audit(), bundles, clock);
+            this.revocations = new RevocationService(identity, stores.audit(), bundles, clock);
             this.issuance = opened.add(new IssuanceService(
                     stores.registry(),
                     ledger,
@@ -105,17 +108,18 @@ public final class CentreServices implements AutoCloseable {
                     es256,
                     clock,
                     rules::medicalVersion));
-            this.venues = new Venues(db, stores.apiClients());
-            this.partitions = new VisitPartitions(db);
+            this.venues = new Venues(visits, stores.apiClients());
+            this.partitions = new VisitPartitions(visits);
             this.fraud = new FraudSignals(
-                    db, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
+                    visits, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
             this.retention = new Retention(
-                    db,
+                    identity,
+                    visits,
                     partitions,
-                    stores.audit(),
+                    stores.visitsAudit(),
                     clock,
                     Duration.ofDays(config.visits().retentionDays()));
-            this.checkInLog = new PostgresCheckInLog(db, contacts, clock);
+            this.checkInLog = new PostgresCheckInLog(visits, contacts, clock);
             // Fraud examination: two threads and a bounded queue; a full queue skips the examination, never the
             // check-ins.
             ExecutorService examination = opened.add(new ThreadPoolExecutor(
@@ -128,7 +132,8 @@ public final class CentreServices implements AutoCloseable {
                     (task, pool) -> log.warn("fraud examination queue full; a batch was not examined")));
             this.ingest = new CheckInIngest(checkInLog, fraud, examination, clock);
             this.tracer = new Tracer(
-                    db,
+                    identity,
+                    visits,
                     contacts,
                     stores.audit(),
                     clock,
@@ -176,6 +181,11 @@ public final class CentreServices implements AutoCloseable {
 
     public AuditLog audit() {
         return stores.audit();
+    }
+
+    /** The audit log as the visits role writes it (venue and scanner routes, the visits' maintenance). */
+    public AuditLog visitsAudit() {
+        return stores.visitsAudit();
     }
 
     public ApiClients apiClients() {

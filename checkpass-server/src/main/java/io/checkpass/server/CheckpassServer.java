@@ -58,7 +58,7 @@ public final class CheckpassServer implements AutoCloseable {
         this.config = config;
         this.centre = opened.add(CentreServices.open(config, clock, es256));
         try {
-            var db = centre.database().dataSource();
+            var database = centre.database();
             centre.bundles().publish("server start");
             opened.add(new Maintenance(
                             centre.partitions(),
@@ -80,7 +80,11 @@ public final class CheckpassServer implements AutoCloseable {
                     scannerSessions,
                     config.limits().perClient(),
                     bodies);
-            var api = new HttpApi(RouteClasses.of(config.limits(), bodies, metrics), guard, metrics, new Readiness(db))
+            var api = new HttpApi(
+                            RouteClasses.of(config.limits(), bodies, metrics),
+                            guard,
+                            metrics,
+                            new Readiness(database.identity()))
                     .add(new CentreRoutes(
                             centre.bundles(),
                             centre.issuance(),
@@ -96,7 +100,7 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.venues(),
                             centre.fraud(),
                             centre.retention(),
-                            centre.audit(),
+                            centre.visitsAudit(),
                             centre.rules()::venue,
                             clock)::register)
                     .add(new TrustRoutes(
@@ -112,7 +116,12 @@ public final class CheckpassServer implements AutoCloseable {
                                             centre.issuance(),
                                             centre.audit(),
                                             clock)::register)
-                    .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
+                    .add(
+                            new OperatorRoutes(
+                                            centre.venues(),
+                                            new CheckInStats(database.visits()),
+                                            centre.visitsAudit(),
+                                            clock)::register)
                     .add(new ScannerSessionRoutes(scannerSessions)::register)
                     .add(new WebPages(config.pagesTestHooks())::register);
             if (config.demoWallet()) {
