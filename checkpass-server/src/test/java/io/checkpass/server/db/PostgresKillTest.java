@@ -3,6 +3,7 @@ package io.checkpass.server.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkpass.server.cli.CheckpassCli;
 import io.checkpass.server.support.ServeProcess;
 import io.checkpass.server.visits.Uuid7;
 import java.io.IOException;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL itself dies mid-ingest: the embedded postmaster and every one of its processes get SIGKILL while
  * scanners upload, as in a crash of the database or of the machine under it. After a restart every check-in that was
  * answered 202 is in the visit log. With zonky's defaults (synchronous_commit off) a commit was acknowledged before
- * its WAL reached the disk, and such check-ins were lost; the embedded database is durable now (docs/adr/0016).
+ * its WAL reached the disk, and such check-ins were lost; the embedded database is durable now (docs/adr/0016). A CLI
+ * command on the same data directory then joins the running server's database, with the passwords on file.
  */
 class PostgresKillTest {
     static final int UPLOADERS = 3;
@@ -138,6 +140,15 @@ class PostgresKillTest {
             assertThat(lost)
                     .as("acknowledged check-ins missing after the restart (of %d acknowledged)", acknowledged.size())
                     .isEmpty();
+            // A command on the same data directory joins the running server's database with the passwords on file.
+            var out = new java.io.ByteArrayOutputStream();
+            var err = new java.io.ByteArrayOutputStream();
+            int exit = CheckpassCli.run(
+                    new String[] {"audit", "verify", "--data", data.toString()},
+                    Clock.systemUTC(),
+                    new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         } finally {
             server.destroy();
             server.waitFor(60, TimeUnit.SECONDS);
