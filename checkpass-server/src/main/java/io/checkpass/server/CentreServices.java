@@ -75,19 +75,30 @@ public final class CentreServices implements AutoCloseable {
         this.vault = opened.add(openVault(config, es256));
         this.stores = opened.add(CentreStores.open(config, clock));
         try {
-            var db = stores.database().dataSource();
+            // Two roles (docs/adr/0016): identity for the registry, ledger, revocations, bundles, rules and keys;
+            // visits for venues, scanners, check-ins and fraud signals. A trace and the retention use both, each side
+            // on
+            // its own.
+            var identity = stores.database().identity();
+            var visits = stores.database().visits();
             // A retired issuer key stays in bundles while anything it signed may be valid: a wallet credential, or a
             // printed pass (up to a year).
             this.keys = KeyLifecycle.open(
-                    db, vault, stores.audit(), es256, clock, maxCredentialLifetime(config), Duration.ofSeconds(2));
+                    identity,
+                    vault,
+                    stores.audit(),
+                    es256,
+                    clock,
+                    maxCredentialLifetime(config),
+                    Duration.ofSeconds(2));
             this.contacts =
                     ContactCipher.open(config.keysDir(), Optional.ofNullable(System.getenv(ContactCipher.KEY_ENV)));
-            this.ledger = opened.add(new PostgresIssuanceLedger(db));
-            this.rules = PublishedRules.open(db, stores.audit(), clock);
+            this.ledger = opened.add(new PostgresIssuanceLedger(identity));
+            this.rules = PublishedRules.open(identity, stores.audit(), clock);
             this.statusEngine = new StatusEngine(rules::medical);
-            this.foreignTrust = new ForeignTrustStore(db, stores.audit(), clock);
+            this.foreignTrust = new ForeignTrustStore(identity, stores.audit(), clock);
             this.bundles = new TrustBundleService(
-                    db,
+                    identity,
                     keys,
                     config.issuance().issuerName(),
                     rules::venue,
@@ -96,7 +107,7 @@ public final class CentreServices implements AutoCloseable {
                     es256,
                     clock,
                     Duration.ofSeconds(2));
-            this.revocations = new RevocationService(db, stores.audit(), bundles, clock);
+            this.revocations = new RevocationService(identity, stores.audit(), bundles, clock);
             this.issuance = opened.add(new IssuanceService(
                     stores.registry(),
                     ledger,
@@ -109,17 +120,18 @@ public final class CentreServices implements AutoCloseable {
                     es256,
                     clock,
                     rules::medicalVersion));
-            this.venues = new Venues(db, stores.apiClients());
-            this.partitions = new VisitPartitions(db);
+            this.venues = new Venues(visits, stores.apiClients());
+            this.partitions = new VisitPartitions(visits);
             this.fraud = new FraudSignals(
-                    db, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
+                    visits, clock, Duration.ofMinutes(config.visits().fraudWindowMinutes()));
             this.retention = new Retention(
-                    db,
+                    identity,
+                    visits,
                     partitions,
-                    stores.audit(),
+                    stores.visitsAudit(),
                     clock,
                     Duration.ofDays(config.visits().retentionDays()));
-            this.checkInLog = new PostgresCheckInLog(db, contacts, clock);
+            this.checkInLog = new PostgresCheckInLog(visits, contacts, clock);
             // Fraud examination: two threads and a bounded queue; a full queue skips the examination, never the
             // check-ins.
             ExecutorService examination = opened.add(new ThreadPoolExecutor(
@@ -132,7 +144,8 @@ public final class CentreServices implements AutoCloseable {
                     (task, pool) -> log.warn("fraud examination queue full; a batch was not examined")));
             this.ingest = new CheckInIngest(checkInLog, fraud, examination, clock);
             this.tracer = new Tracer(
-                    db,
+                    identity,
+                    visits,
                     contacts,
                     stores.audit(),
                     clock,
@@ -187,6 +200,11 @@ public final class CentreServices implements AutoCloseable {
 
     public AuditLog audit() {
         return stores.audit();
+    }
+
+    /** The audit log as the visits role writes it (venue and scanner routes, the visits' maintenance). */
+    public AuditLog visitsAudit() {
+        return stores.visitsAudit();
     }
 
     public ApiClients apiClients() {

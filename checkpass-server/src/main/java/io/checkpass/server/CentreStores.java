@@ -15,28 +15,40 @@ import java.time.Clock;
 
 /**
  * The centre's stores over its database (migrated on open): registry, audit log, API clients and their
- * administration. Commands that only move data in or out (registry import) open this and nothing else: no keys, no
- * services, no threads.
+ * administration, scanner pairing. Commands that only move data in or out (registry import) open this and nothing
+ * else: no keys, no services, no threads.
+ *
+ * <p>The registry, the API clients (with scanner bindings and pairing) and {@link #audit()} run as the identity role;
+ * {@link #visitsAudit()} is the same audit log written as the visits role, for what venues, scanners and the visits'
+ * maintenance record (docs/adr/0016).
  */
 public final class CentreStores implements AutoCloseable {
     private final OpenedResources opened = new OpenedResources();
     private final Database database;
     private final PostgresRegistry registry;
     private final PostgresAuditLog audit;
+    private final PostgresAuditLog visitsAudit;
     private final PostgresApiClients apiClients;
     private final ClientAdministration clientAdministration;
     private final ScannerPairing scannerPairing;
 
     private CentreStores(CheckpassConfig config, Clock clock) {
         this.database = opened.add(Database.open(config.database(), config.dataDir()));
-        var db = database.dataSource();
-        this.registry = new PostgresRegistry(db);
-        this.audit = new PostgresAuditLog(db, clock);
-        this.apiClients = new PostgresApiClients(db);
-        Venues venues = new Venues(db, apiClients);
-        this.clientAdministration = new ClientAdministration(db, apiClients, venues, audit);
+        var identity = database.identity();
+        this.registry = new PostgresRegistry(identity);
+        this.audit = new PostgresAuditLog(identity, clock);
+        this.visitsAudit = new PostgresAuditLog(database.visits(), clock);
+        this.apiClients = new PostgresApiClients(identity);
+        // A client and, for a scanner, its venue binding are one transaction: the identity role may bind (and read
+        // venues and bindings), never read a visit (docs/adr/0016).
+        Venues bindings = new Venues(identity, apiClients);
+        this.clientAdministration = new ClientAdministration(identity, apiClients, bindings, audit);
         this.scannerPairing = new ScannerPairing(
-                db, clientAdministration, venueId -> venues.find(venueId).isPresent(), audit, clock);
+                identity,
+                clientAdministration,
+                venueId -> bindings.find(venueId).isPresent(),
+                audit,
+                clock);
     }
 
     /** Opens (and migrates) the configured database; the caller closes it. */
@@ -54,6 +66,11 @@ public final class CentreStores implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** The audit log as the visits role writes it: appends and reads, never pseudonymises. */
+    public AuditLog visitsAudit() {
+        return visitsAudit;
     }
 
     public ApiClients apiClients() {

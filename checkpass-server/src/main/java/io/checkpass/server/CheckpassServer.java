@@ -61,7 +61,7 @@ public final class CheckpassServer implements AutoCloseable {
         this.config = config;
         this.centre = opened.add(CentreServices.open(config, clock, es256));
         try {
-            var db = centre.database().dataSource();
+            var database = centre.database();
             centre.bundles().publish("server start");
             opened.add(new Maintenance(
                             centre.partitions(),
@@ -81,7 +81,11 @@ public final class CheckpassServer implements AutoCloseable {
             var authenticator = new Authenticator(centre.apiClients(), Duration.ofSeconds(5));
             var guard =
                     new Guard(authenticator, scannerSessions, config.limits().perClient(), bodies);
-            var api = new HttpApi(RouteClasses.of(config.limits(), bodies, metrics), guard, metrics, new Readiness(db))
+            var api = new HttpApi(
+                            RouteClasses.of(config.limits(), bodies, metrics),
+                            guard,
+                            metrics,
+                            new Readiness(database.identity()))
                     .strictTransportSecurity(config.server().tls().isPresent())
                     .add(new CentreRoutes(
                             centre.bundles(),
@@ -99,7 +103,7 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.clientAdministration(),
                             centre.fraud(),
                             centre.retention(),
-                            centre.audit(),
+                            centre.visitsAudit(),
                             centre.rules()::venue,
                             clock)::register)
                     .add(new TrustRoutes(
@@ -115,7 +119,12 @@ public final class CheckpassServer implements AutoCloseable {
                                             centre.issuance(),
                                             centre.audit(),
                                             clock)::register)
-                    .add(new OperatorRoutes(centre.venues(), new CheckInStats(db), centre.audit(), clock)::register)
+                    .add(new OperatorRoutes(
+                            centre.venues(),
+                            new CheckInStats(database.visits()),
+                            // reads past purges: the visits role may append to the log, not read it
+                            centre.audit(),
+                            clock)::register)
                     .add(new ClientRoutes(centre.clientAdministration(), authenticator::forget)::register)
                     .add(new ScannerSessionRoutes(scannerSessions)::register)
                     .add(new PairingRoutes(centre.scannerPairing(), scannerSessions)::register)

@@ -49,11 +49,28 @@ public record CheckpassConfig(
 
     /**
      * @param url      a {@code jdbc:postgresql:} URL, or empty for the embedded PostgreSQL in {@code data/pg}
+     * @param user     the owner of the schema, who runs the migrations (external database)
      * @param password for an external database; never in a file that ships, use the environment
+     * @param identity the login role of the identity side (registry, ledger); for an external database
+     * @param visits   the login role of the visits side (venues, check-ins); for an external database
      */
-    public record Database(Optional<String> url, String user, Optional<String> password, int poolSize) {
+    public record Database(
+            Optional<String> url, String user, Optional<String> password, Role identity, Role visits, int poolSize) {
         public boolean embedded() {
             return url.isEmpty();
+        }
+
+        /**
+         * One of the two login roles the services connect as (docs/adr/0016).
+         *
+         * @param key      the configuration key of its user, for error messages ({@code database.identity-user})
+         * @param password from the environment only; empty when the database needs none (trust, peer, certificate)
+         */
+        public record Role(String key, String user, Optional<String> password) {
+            /** The environment variable of this role's password. */
+            public String passwordEnv() {
+                return ConfigLoader.envName(key.replace("-user", "-password"));
+            }
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Reads the configuration in layers — built-in defaults, then {@code checkpass.yaml} (in the data directory, or
@@ -42,6 +43,10 @@ public final class ConfigLoader {
         d.put("database.url", "");
         d.put("database.user", "checkpass");
         d.put("database.password", "");
+        d.put("database.identity-user", "checkpass_identity");
+        d.put("database.identity-password", "");
+        d.put("database.visits-user", "checkpass_visits");
+        d.put("database.visits-password", "");
         d.put("database.pool-size", "16");
         d.put("keys.dir", "");
         d.put("keys.store", "pkcs12");
@@ -74,6 +79,13 @@ public final class ConfigLoader {
 
     /** The environment variable holding the HSM user PIN; the PIN is never a configuration key. */
     public static final String PKCS11_PIN_ENV = "CHECKPASS_PKCS11_PIN";
+
+    /** Keys whose values are secrets: from the environment only, never from a file. */
+    private static final Set<String> PASSWORD_KEYS =
+            Set.of("database.password", "database.identity-password", "database.visits-password");
+
+    /** A PostgreSQL role name the centre creates or grants to: lower-case, so it needs no quoting. */
+    private static final Pattern ROLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private ConfigLoader() {}
 
@@ -148,6 +160,26 @@ public final class ConfigLoader {
         return readable ? Optional.of(new CheckpassConfig.Tls(Path.of(cert), Path.of(key))) : Optional.empty();
     }
 
+    private static Optional<String> optional(String value) {
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** One of the two login roles of the identity split: a plain role name, neither the owner nor the other role. */
+    private static CheckpassConfig.Database.Role role(Map<String, String> v, String key, List<String> problems) {
+        String user = v.get(key);
+        if (!ROLE_NAME.matcher(user).matches()) {
+            problems.add(key + " = '" + user + "' must be a PostgreSQL role name of a-z, 0-9 and _ (not starting with a"
+                    + " digit, at most 63), e.g. " + DEFAULTS.get(key));
+        } else if (user.equals(v.get("database.user")) || user.equals("postgres")) {
+            problems.add(key + " = '" + user + "' must not be the schema owner (database.user) or postgres: the"
+                    + " services connect with the least rights, the owner only migrates (docs/operations.md)");
+        } else if (key.equals("database.visits-user") && user.equals(v.get("database.identity-user"))) {
+            problems.add("database.visits-user must differ from database.identity-user (both are '" + user
+                    + "'): the visits side must not read the identity side (docs/adr/0016)");
+        }
+        return new CheckpassConfig.Database.Role(key, user, optional(v.get(key.replace("-user", "-password"))));
+    }
+
     private static String firstNonEmpty(String... values) {
         for (String v : values) {
             if (v != null && !v.isEmpty()) {
@@ -196,9 +228,8 @@ public final class ConfigLoader {
                     file + ": unknown key '" + prefix + "'; known keys are " + String.join(", ", DEFAULTS.keySet()));
             return;
         }
-        if (prefix.equals("database.password") && !node.asText().isEmpty()) {
-            problems.add(file + ": database.password must not be written in a file; set " + envName("database.password")
-                    + " instead");
+        if (PASSWORD_KEYS.contains(prefix) && !node.asText().isEmpty()) {
+            problems.add(file + ": " + prefix + " must not be written in a file; set " + envName(prefix) + " instead");
             return;
         }
         values.put(prefix, node.isNull() ? "" : node.asText());
@@ -248,9 +279,9 @@ public final class ConfigLoader {
                 new CheckpassConfig.Database(
                         url.isEmpty() ? Optional.empty() : Optional.of(url),
                         v.get("database.user"),
-                        v.get("database.password").isEmpty()
-                                ? Optional.empty()
-                                : Optional.of(v.get("database.password")),
+                        optional(v.get("database.password")),
+                        role(v, "database.identity-user", problems),
+                        role(v, "database.visits-user", problems),
                         integer(v, "database.pool-size", 2, 500, problems)),
                 keys.isEmpty() ? dataDir.resolve("keys") : Path.of(keys),
                 pkcs11(v, problems),

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,14 +25,20 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The SQL of a trace, on the trace's own connection (one repeatable-read transaction, so every query sees the
- * same snapshot). It reads the registry, the issuance ledger and the visit log; it decides nothing.
+ * The SQL of a trace, on the trace's own two connections: one as the identity role (registry and issuance ledger),
+ * one as the visits role (the visit log), each in a repeatable-read transaction. No query joins the two sides
+ * (docs/adr/0016): the visit log gives serials and sealed contacts, then the ledger and the registry name the persons
+ * of those serials. It decides nothing.
  */
 final class TraceQueries {
+    /** The identity side: registry, ledger. */
     private final Connection c;
+    /** The visits side: check-ins, venues. */
+    private final Connection v;
 
-    TraceQueries(Connection c) {
-        this.c = c;
+    TraceQueries(Connection identity, Connection visits) {
+        this.c = identity;
+        this.v = visits;
     }
 
     /** What the registry holds for a person id: no such person, a person without a phone, or their phone as stored. */
@@ -113,11 +120,56 @@ final class TraceQueries {
         return serials;
     }
 
+    /**
+     * Every serial the ledger issued to these persons, whenever: a co-visit under any of them is the case's own. The
+     * visit log cannot ask the ledger (no join across the sides), so it is given them.
+     */
+    List<byte[]> allSerialsOf(Collection<String> persons) throws SQLException {
+        List<byte[]> serials = new ArrayList<>();
+        if (persons.isEmpty()) {
+            return serials;
+        }
+        try (PreparedStatement q = c.prepareStatement("select serial from issuance where person_id = any(?)")) {
+            q.setArray(1, c.createArrayOf("text", persons.toArray()));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    serials.add(r.getBytes(1));
+                }
+            }
+        }
+        return serials;
+    }
+
+    /** Whom the ledger issued a serial to, with the registry's name and phone for that person. */
+    record Holder(String personId, String name, String phone) {}
+
+    /** The holders of these serials, by serial in hex; serials the ledger does not know are absent. */
+    Map<String, Holder> holdersOf(Collection<byte[]> serials) throws SQLException {
+        Map<String, Holder> holders = new LinkedHashMap<>();
+        if (serials.isEmpty()) {
+            return holders;
+        }
+        try (PreparedStatement q = c.prepareStatement("""
+                select i.serial, i.person_id, p.name, p.phone
+                from issuance i left join person p on p.person_id = i.person_id
+                where i.serial = any(?)""")) {
+            q.setArray(1, c.createArrayOf("bytea", serials.toArray(byte[][]::new)));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    holders.put(
+                            HexFormat.of().formatHex(r.getBytes(1)),
+                            new Holder(r.getString(2), r.getString(3), r.getString(4)));
+                }
+            }
+        }
+        return holders;
+    }
+
     /** Check-ins in [from, to) with one of these serials or contact HMACs, oldest first, at most {@code limit}. */
     List<CaseVisit> visitsOf(List<byte[]> serials, List<byte[]> hmacs, Instant from, Instant to, int limit)
             throws SQLException {
         List<CaseVisit> visits = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("""
+        try (PreparedStatement q = v.prepareStatement("""
                 select k.checkin_id, k.venue_id, v.name, k.scanned_at, k.channel
                 from checkin k left join venue v on v.venue_id = k.venue_id
                 where k.scanned_at >= ? and k.scanned_at < ? and (k.serial = any(?) or k.contact_hmac = any(?))
@@ -125,8 +177,8 @@ final class TraceQueries {
                 limit ?""")) {
             q.setTimestamp(1, Timestamp.from(from));
             q.setTimestamp(2, Timestamp.from(to));
-            q.setArray(3, c.createArrayOf("bytea", serials.toArray(byte[][]::new)));
-            q.setArray(4, c.createArrayOf("bytea", hmacs.toArray(byte[][]::new)));
+            q.setArray(3, v.createArrayOf("bytea", serials.toArray(byte[][]::new)));
+            q.setArray(4, v.createArrayOf("bytea", hmacs.toArray(byte[][]::new)));
             q.setInt(5, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
@@ -145,63 +197,58 @@ final class TraceQueries {
     /**
      * Every other check-in at a case visit's venue within the dwell of it, at most {@code limit}, in one query that
      * walks {@code checkin_venue_time} once per case visit; the outer time bounds let the planner skip partitions.
-     * Check-ins with one of the case's own serials, contact HMACs or persons are not co-visits.
+     * Check-ins with one of the case's own serials or contact HMACs are not co-visits. The rows come without persons:
+     * {@link #withHolders} adds them from the identity side.
      *
      * @param caseVisits oldest first
+     * @param ownSerials every serial of the case's persons, so that the case's other passes are not co-visitors
      */
     List<CoVisit> coVisits(
-            List<CaseVisit> caseVisits,
-            Duration dwell,
-            List<byte[]> ownSerials,
-            List<byte[]> ownHmacs,
-            Collection<String> ownPersons,
-            int limit)
+            List<CaseVisit> caseVisits, Duration dwell, List<byte[]> ownSerials, List<byte[]> ownHmacs, int limit)
             throws SQLException {
         List<CoVisit> rows = new ArrayList<>();
         if (caseVisits.isEmpty()) {
             return rows;
         }
         Map<UUID, CaseVisit> byId = new LinkedHashMap<>();
-        caseVisits.forEach(v -> byId.put(v.checkinId(), v));
+        caseVisits.forEach(cv -> byId.put(cv.checkinId(), cv));
         Instant first = caseVisits.getFirst().at();
         Instant last = caseVisits.getLast().at();
-        try (PreparedStatement q = c.prepareStatement("""
+        try (PreparedStatement q = v.prepareStatement("""
                 select cv.checkin_id, o.checkin_id, o.scanned_at, o.channel, o.serial, o.pass_ref, o.contact_hmac, o.contact_enc,
-                       o.verdict, i.person_id, p.name, p.phone
+                       o.verdict
                 from unnest(?::uuid[], ?::text[], ?::timestamptz[]) as cv (checkin_id, venue_id, at)
                 join checkin o on o.venue_id = cv.venue_id
                               and o.scanned_at > cv.at - ? * interval '1 minute'
                               and o.scanned_at < cv.at + ? * interval '1 minute'
-                left join issuance i on i.serial = o.serial
-                left join person p on p.person_id = i.person_id
                 where o.scanned_at > ? and o.scanned_at < ?
                   and (o.serial is null or not o.serial = any(?))
                   and (o.contact_hmac is null or not o.contact_hmac = any(?))
-                  and (i.person_id is null or not i.person_id = any(?))
                 order by o.scanned_at, o.checkin_id, cv.at
                 limit ?""")) {
             q.setArray(
                     1,
-                    c.createArrayOf(
+                    v.createArrayOf(
                             "uuid",
                             caseVisits.stream().map(CaseVisit::checkinId).toArray()));
             q.setArray(
                     2,
-                    c.createArrayOf(
+                    v.createArrayOf(
                             "text", caseVisits.stream().map(CaseVisit::venueId).toArray()));
             q.setArray(
                     3,
-                    c.createArrayOf(
+                    v.createArrayOf(
                             "timestamptz",
-                            caseVisits.stream().map(v -> Timestamp.from(v.at())).toArray()));
+                            caseVisits.stream()
+                                    .map(cv -> Timestamp.from(cv.at()))
+                                    .toArray()));
             q.setLong(4, dwell.toMinutes());
             q.setLong(5, dwell.toMinutes());
             q.setTimestamp(6, Timestamp.from(first.minus(dwell)));
             q.setTimestamp(7, Timestamp.from(last.plus(dwell)));
-            q.setArray(8, c.createArrayOf("bytea", ownSerials.toArray(byte[][]::new)));
-            q.setArray(9, c.createArrayOf("bytea", ownHmacs.toArray(byte[][]::new)));
-            q.setArray(10, c.createArrayOf("text", ownPersons.toArray()));
-            q.setInt(11, limit);
+            q.setArray(8, v.createArrayOf("bytea", ownSerials.toArray(byte[][]::new)));
+            q.setArray(9, v.createArrayOf("bytea", ownHmacs.toArray(byte[][]::new)));
+            q.setInt(10, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     rows.add(new CoVisit(
@@ -214,12 +261,47 @@ final class TraceQueries {
                             r.getBytes(7),
                             r.getBytes(8),
                             r.getString(9),
-                            r.getString(10),
-                            r.getString(11),
-                            r.getString(12)));
+                            null,
+                            null,
+                            null));
                 }
             }
         }
         return rows;
+    }
+
+    /**
+     * The co-visits with the persons the ledger issued their serials to (the second step of a trace), without those
+     * that belong to one of the case's own persons.
+     */
+    List<CoVisit> withHolders(List<CoVisit> rows, Collection<String> ownPersons) throws SQLException {
+        List<byte[]> serials = rows.stream()
+                .map(CoVisit::serial)
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        Map<String, Holder> holders = holdersOf(serials);
+        List<CoVisit> named = new ArrayList<>(rows.size());
+        for (CoVisit row : rows) {
+            Holder holder =
+                    row.serial() == null ? null : holders.get(HexFormat.of().formatHex(row.serial()));
+            if (holder == null) {
+                named.add(row);
+            } else if (!ownPersons.contains(holder.personId())) {
+                named.add(new CoVisit(
+                        row.caseVisit(),
+                        row.checkinId(),
+                        row.at(),
+                        row.channel(),
+                        row.serial(),
+                        row.passRef(),
+                        row.contactHmac(),
+                        row.contactSealed(),
+                        row.verdict(),
+                        holder.personId(),
+                        holder.name(),
+                        holder.phone()));
+            }
+        }
+        return named;
     }
 }

@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Contact tracing over the visit log (docs/tracing.md). The visit log holds rotating serials and sealed contacts;
  * this is the one place they are joined to persons: through the issuance ledger for serials, by decrypting for
- * calls and manual entries. Each trace runs in one repeatable-read transaction that also writes its audit
- * entries — one {@code trace} entry for the request and one {@code trace-resolve} entry per resolved identity —
- * so contact details leave this class only when their audit entries have committed.
+ * calls and manual entries. The two sides are two database roles (docs/adr/0016), so a trace holds two connections,
+ * each in a repeatable-read transaction: it asks the visits side for the check-ins (serials, sealed contacts), then
+ * the identity side for the persons of those serials — two steps, never a join. The identity side's transaction
+ * also writes the audit entries — one {@code trace} entry for the request and one {@code trace-resolve} entry per
+ * resolved identity — so contact details leave this class only when their audit entries have committed.
  *
  * <p>The work is split three ways: {@link TraceQueries} holds the SQL, {@link ContactResolver} turns co-visit rows
  * into contacts without a database, and this class decides who the case is, enforces the bounds and audits.
@@ -63,7 +65,8 @@ public final class Tracer {
         }
     }
 
-    private final DataSource db;
+    private final DataSource identity;
+    private final DataSource visits;
     private final ContactCipher cipher;
     private final ContactResolver resolver;
     private final AuditLog audit;
@@ -72,19 +75,34 @@ public final class Tracer {
     private final Bounds bounds;
 
     /**
+     * @param identity     the identity role's pool: registry, ledger, and the audit entries
+     * @param visits       the visits role's pool: the visit log
      * @param defaultDwell the dwell when a request names none: whole minutes, 1..720 (config {@code tracing.dwell})
      */
-    public Tracer(DataSource db, ContactCipher cipher, AuditLog audit, Clock clock, Duration defaultDwell) {
-        this(db, cipher, audit, clock, defaultDwell, Bounds.DEFAULT);
+    public Tracer(
+            DataSource identity,
+            DataSource visits,
+            ContactCipher cipher,
+            AuditLog audit,
+            Clock clock,
+            Duration defaultDwell) {
+        this(identity, visits, cipher, audit, clock, defaultDwell, Bounds.DEFAULT);
     }
 
     public Tracer(
-            DataSource db, ContactCipher cipher, AuditLog audit, Clock clock, Duration defaultDwell, Bounds bounds) {
+            DataSource identity,
+            DataSource visits,
+            ContactCipher cipher,
+            AuditLog audit,
+            Clock clock,
+            Duration defaultDwell,
+            Bounds bounds) {
         if (defaultDwell.toSecondsPart() != 0 || defaultDwell.toNanosPart() != 0) {
             throw new IllegalArgumentException("the default dwell must be whole minutes, got " + defaultDwell);
         }
         this.defaultDwellMinutes = TraceRequest.checkDwell((int) Math.min(Integer.MAX_VALUE, defaultDwell.toMinutes()));
-        this.db = db;
+        this.identity = identity;
+        this.visits = visits;
         this.cipher = cipher;
         this.resolver = new ContactResolver(cipher);
         this.audit = audit;
@@ -101,15 +119,15 @@ public final class Tracer {
         Duration dwell = Duration.ofMinutes(request.dwellMinutes().orElse(defaultDwellMinutes));
         UUID traceId = UUID.randomUUID();
         Instant tracedAt = clock.instant();
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        // Always the identity side first, then the visits side: no two traces wait on each other's pools.
+        try (Connection c = identity.getConnection();
+                Connection v = visits.getConnection()) {
+            begin(c);
+            begin(v);
             try {
-                try (Statement s = c.createStatement()) {
-                    s.execute("set local statement_timeout = " + STATEMENT_TIMEOUT_MS);
-                }
-                Trace trace = new Trace(c, request, traceId, dwell);
+                Trace trace = new Trace(c, v, request, traceId, dwell);
                 TraceResult result = trace.run(tracedAt);
+                v.commit();
                 c.commit();
                 log.info(
                         "trace {} for case '{}' by {}: {} case visits, {} co-visitor identities ({} resolved)",
@@ -123,9 +141,11 @@ public final class Tracer {
                                 .count());
                 return result;
             } catch (TraceRefused e) {
+                v.commit();
                 c.commit(); // the refusal's audit entry
                 throw e;
             } catch (SQLException | RuntimeException e) {
+                Transactions.rollbackAfter(v, e);
                 Transactions.rollbackAfter(c, e);
                 throw e;
             }
@@ -134,11 +154,19 @@ public final class Tracer {
         }
     }
 
+    private static void begin(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Statement s = c.createStatement()) {
+            s.execute("set local statement_timeout = " + STATEMENT_TIMEOUT_MS);
+        }
+    }
+
     /** Who the case is: what selects its visits, and what marks a co-visit as the case's own. */
     private record CaseIdentity(
             String subject, Set<String> persons, List<byte[]> serials, List<byte[]> hmacs, List<byte[]> ownHmacs) {}
 
-    /** One trace on one connection. */
+    /** One trace on its two connections; {@code c}, the identity side's, carries the audit entries. */
     private final class Trace {
         private final Connection c;
         private final TraceQueries queries;
@@ -146,9 +174,9 @@ public final class Tracer {
         private final UUID traceId;
         private final Duration dwell;
 
-        Trace(Connection c, TraceRequest request, UUID traceId, Duration dwell) {
+        Trace(Connection c, Connection v, TraceRequest request, UUID traceId, Duration dwell) {
             this.c = c;
-            this.queries = new TraceQueries(c);
+            this.queries = new TraceQueries(c, v);
             this.request = request;
             this.traceId = traceId;
             this.dwell = dwell;
@@ -165,8 +193,11 @@ public final class Tracer {
                         "the case has more than " + bounds.caseVisits()
                                 + " check-ins in the window; trace a shorter window");
             }
-            List<CoVisit> rows = queries.coVisits(
-                    caseVisits, dwell, self.serials(), self.ownHmacs(), self.persons(), bounds.contactVisits() + 1);
+            // Step 1, the visits side: co-visits, minus every serial of the case's own persons (asked of the ledger).
+            List<byte[]> ownSerials = new ArrayList<>(self.serials());
+            ownSerials.addAll(queries.allSerialsOf(self.persons()));
+            List<CoVisit> rows =
+                    queries.coVisits(caseVisits, dwell, ownSerials, self.ownHmacs(), bounds.contactVisits() + 1);
             if (rows.size() > bounds.contactVisits()) {
                 throw refuse(
                         self.subject(),
@@ -174,7 +205,8 @@ public final class Tracer {
                         "the case's visits overlap more than " + bounds.contactVisits()
                                 + " other check-ins; trace a shorter window or a shorter dwell");
             }
-            List<Contact> contacts = resolver.resolve(traceId, dwell, rows);
+            // Step 2, the identity side: the persons of the co-visitors' serials.
+            List<Contact> contacts = resolver.resolve(traceId, dwell, queries.withHolders(rows, self.persons()));
             long resolved =
                     contacts.stream().filter(k -> k.resolution().resolved()).count();
             Map<String, Object> detail = requestDetail();

@@ -47,7 +47,7 @@ public final class Venues implements ScannerBindings {
     public void add(Venue v) {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("""
-                        insert into venue (venue_id, business_number, name, address, region, venue_type, call_number)
+                        insert into visits.venue (venue_id, business_number, name, address, region, venue_type, call_number)
                         values (?, ?, ?, ?, ?, ?, ?)""")) {
             s.setString(1, v.venueId());
             s.setString(2, v.businessNumber());
@@ -67,24 +67,25 @@ public final class Venues implements ScannerBindings {
     }
 
     public Optional<Venue> find(String venueId) {
-        return query("select * from venue where venue_id = ?", venueId).stream().findFirst();
+        return query("select * from visits.venue where venue_id = ?", venueId).stream()
+                .findFirst();
     }
 
     /** The venue whose 안심콜 number this is (digits only). */
     public Optional<Venue> byCallNumber(String digits) {
-        return query("select * from venue where call_number = ?", digits).stream()
+        return query("select * from visits.venue where call_number = ?", digits).stream()
                 .findFirst();
     }
 
     public List<Venue> list() {
-        return query("select * from venue order by venue_id", null);
+        return query("select * from visits.venue order by venue_id", null);
     }
 
     /** The venue a scanner client is bound to. */
     @Override
     public Optional<String> venueOfScanner(String scannerId) {
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select venue_id from scanner where scanner_id = ?")) {
+                PreparedStatement s = c.prepareStatement("select venue_id from visits.scanner where scanner_id = ?")) {
             s.setString(1, scannerId);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
@@ -125,7 +126,7 @@ public final class Venues implements ScannerBindings {
     @Override
     public boolean bind(Connection c, String scannerId, String venueId, String label) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-                "insert into scanner (scanner_id, venue_id, label) select ?, venue_id, ? from venue where venue_id = ?")) {
+                "insert into visits.scanner (scanner_id, venue_id, label) select ?, venue_id, ? from visits.venue where venue_id = ?")) {
             s.setString(1, scannerId);
             s.setString(2, label);
             s.setString(3, venueId);
@@ -137,7 +138,7 @@ public final class Venues implements ScannerBindings {
     public Map<String, String> venuesOfScanners() {
         Map<String, String> out = new HashMap<>();
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select scanner_id, venue_id from scanner");
+                PreparedStatement s = c.prepareStatement("select scanner_id, venue_id from visits.scanner");
                 ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 out.put(r.getString(1), r.getString(2));

@@ -1,13 +1,10 @@
 package io.checkpass.server.visits;
 
-import io.checkpass.server.db.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Daily partitions of the visit log ({@code checkin_pYYYYMMDD}, UTC days of scanned_at). Partitions are made
+ * Daily partitions of the visit log ({@code visits.checkin_pYYYYMMDD}, UTC days of scanned_at). Partitions are made
  * ahead of need; a row whose day had none landed in the default partition and is moved into the new partition
  * when it is made, so attaching never fails and no record is lost.
  */
@@ -35,58 +32,17 @@ public final class VisitPartitions {
     }
 
     /**
-     * Makes sure a partition exists for every day in [from, to]. Days with no early rows in the default partition
-     * (the usual case) are made together in one transaction; the others one by one, moving their rows in.
+     * Makes sure a partition exists for every day in [from, to]. The visits role owns no table, so the partitions are
+     * made by {@code visits.create_checkin_partition} (migration V9), which runs as the owner and moves in the rows
+     * of its day that landed in the default partition.
      */
     public void ensure(LocalDate from, LocalDate to) {
         List<LocalDate> existing = days();
-        List<LocalDate> missing = new ArrayList<>();
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
             if (!existing.contains(day)) {
-                missing.add(day);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        List<LocalDate> withEarlyRows = new ArrayList<>();
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                for (LocalDate day : missing) {
-                    if (defaultHasRows(s, day)) {
-                        withEarlyRows.add(day);
-                    } else {
-                        s.execute("create table " + name(day) + " partition of checkin for values from ('" + start(day)
-                                + "') to ('" + start(day.plusDays(1)) + "')");
-                    }
-                }
-                c.commit();
-            } catch (SQLException e) {
-                Transactions.rollbackAfter(c, e);
-                withEarlyRows.clear();
-                withEarlyRows.addAll(missing); // a concurrent maker: fall back to the careful path, day by day
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create visit partitions", e);
-        }
-        for (LocalDate day : withEarlyRows) {
-            if (!days().contains(day)) {
                 create(day);
             }
         }
-    }
-
-    private static boolean defaultHasRows(Statement s, LocalDate day) throws SQLException {
-        try (ResultSet r = s.executeQuery("select exists (select 1 from checkin_default where scanned_at >= '"
-                + start(day) + "' and scanned_at < '" + start(day.plusDays(1)) + "')")) {
-            r.next();
-            return r.getBoolean(1);
-        }
-    }
-
-    private static String start(LocalDate day) {
-        return day.atStartOfDay(ZoneOffset.UTC).toInstant().toString();
     }
 
     /** The days that have a partition, oldest first. */
@@ -110,29 +66,26 @@ public final class VisitPartitions {
 
     private void create(LocalDate day) {
         String table = name(day);
-        String from = day.atStartOfDay(ZoneOffset.UTC).toInstant().toString();
-        String to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString();
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("create table " + table + " (like checkin including defaults including constraints)");
-                int moved = s.executeUpdate("with moved as (delete from checkin_default where scanned_at >= '" + from
-                        + "' and scanned_at < '" + to + "' returning *) insert into " + table + " select * from moved");
-                s.execute("alter table checkin attach partition " + table + " for values from ('" + from + "') to ('"
-                        + to + "')");
-                c.commit();
-                if (moved > 0) {
-                    log.info(
-                            "visit partition {} created; {} early records moved in from the default partition",
-                            table,
-                            moved);
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select visits.create_checkin_partition(?)")) {
+            s.setObject(1, day);
+            long moved;
+            try {
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    moved = r.getLong(1);
                 }
             } catch (SQLException e) {
-                Transactions.rollbackAfter(c, e);
                 if (days().contains(day)) {
                     return; // another node made it first
                 }
                 throw e;
+            }
+            if (moved > 0) {
+                log.info(
+                        "visit partition {} created; {} early records moved in from the default partition",
+                        table,
+                        moved);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create visit partition " + table + ": " + e.getMessage(), e);
@@ -147,12 +100,12 @@ public final class VisitPartitions {
                 continue;
             }
             try (Connection c = db.getConnection();
-                    Statement s = c.createStatement()) {
-                try (ResultSet r = s.executeQuery("select count(*) from " + name(day))) {
+                    PreparedStatement s = c.prepareStatement("select visits.drop_checkin_partition(?)")) {
+                s.setObject(1, day);
+                try (ResultSet r = s.executeQuery()) {
                     r.next();
-                    rows += r.getLong(1);
+                    rows += Math.max(0, r.getLong(1));
                 }
-                s.execute("drop table " + name(day));
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot drop visit partition " + name(day), e);
             }

@@ -59,4 +59,39 @@ class ConfigLoaderTest {
                 .hasMessageContaining("server.read-timeout");
         assertThatThrownBy(() -> load(Map.of("limits.per-client", "0"))).hasMessageContaining("limits.per-client");
     }
+
+    @Test
+    void the_two_database_roles_come_with_their_passwords_from_the_environment_only() throws Exception {
+        CheckpassConfig byDefault = load(Map.of());
+        assertThat(byDefault.database().identity().user()).isEqualTo("checkpass_identity");
+        assertThat(byDefault.database().visits().user()).isEqualTo("checkpass_visits");
+        assertThat(byDefault.database().visits().passwordEnv()).isEqualTo("CHECKPASS_DATABASE_VISITS_PASSWORD");
+
+        CheckpassConfig fromEnv = ConfigLoader.load(
+                null,
+                Map.of("CHECKPASS_DATABASE_IDENTITY_PASSWORD", "s3cret", "CHECKPASS_DATA_DIR", data.toString()),
+                Map.of());
+        assertThat(fromEnv.database().identity().password()).contains("s3cret");
+        assertThat(fromEnv.database().visits().password()).isEmpty();
+
+        java.nio.file.Files.writeString(data.resolve("checkpass.yaml"), "database:\n  visits-password: in-a-file\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database.visits-password must not be written in a file")
+                .hasMessageContaining("CHECKPASS_DATABASE_VISITS_PASSWORD");
+    }
+
+    @Test
+    void the_roles_must_be_plain_names_apart_from_each_other_and_from_the_owner() {
+        assertThatThrownBy(() -> load(Map.of("database.identity-user", "Robert'); drop")))
+                .hasMessageContaining("database.identity-user")
+                .hasMessageContaining("role name");
+        assertThatThrownBy(() -> load(Map.of("database.visits-user", "checkpass_identity")))
+                .hasMessageContaining("database.visits-user must differ from database.identity-user");
+        assertThatThrownBy(() -> load(Map.of("database.user", "owner", "database.visits-user", "owner")))
+                .hasMessageContaining("database.visits-user")
+                .hasMessageContaining("schema owner");
+        assertThatThrownBy(() -> load(Map.of("database.identity-user", "postgres")))
+                .hasMessageContaining("database.identity-user");
+    }
 }

@@ -22,7 +22,7 @@ public final class SharedPostgres {
         if (postgres == null) {
             try {
                 postgres = EmbeddedPostgres.builder()
-                        .setServerConfig("max_connections", "300")
+                        .setServerConfig("max_connections", "500")
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the test PostgreSQL", e);

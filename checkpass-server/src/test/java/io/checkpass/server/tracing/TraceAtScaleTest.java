@@ -84,7 +84,13 @@ class TraceAtScaleTest {
                 }
             }
             var cipher = ContactCipher.open(Files.createTempDirectory("checkpass-visit-key"), Optional.empty());
-            Tracer tracer = new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60));
+            Tracer tracer = new Tracer(
+                    offline.database().identity(),
+                    offline.database().visits(),
+                    cipher,
+                    offline.audit(),
+                    centre.clock,
+                    Duration.ofMinutes(60));
             TraceRequest request = new TraceRequest(
                     "tracer",
                     "scale",

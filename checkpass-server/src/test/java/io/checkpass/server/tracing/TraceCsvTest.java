@@ -135,10 +135,11 @@ class TraceCsvTest {
     void the_default_dwell_must_be_whole_minutes_from_1_to_720() {
         for (Duration bad :
                 List.of(Duration.ZERO, Duration.ofSeconds(90), Duration.ofMinutes(721), Duration.ofMinutes(-5))) {
-            assertThatThrownBy(() -> new Tracer(null, null, null, null, bad))
+            assertThatThrownBy(() -> new Tracer(null, null, null, null, null, bad))
                     .as(bad.toString())
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        assertThat(new Tracer(null, null, null, null, Duration.ofHours(12))).isNotNull();
+        assertThat(new Tracer(null, null, null, null, null, Duration.ofHours(12)))
+                .isNotNull();
     }
 }

@@ -72,7 +72,13 @@ class TraceRoutesTest {
                 SessionTokens.open(centre.dataDir, SessionTokens.SCANNER_KEY_FILE, centre.clock, Duration.ofDays(1)),
                 config.limits().perClient(),
                 bodies);
-        var routes = new TraceRoutes(new Tracer(db, cipher, offline.audit(), centre.clock, Duration.ofMinutes(60)));
+        var routes = new TraceRoutes(new Tracer(
+                offline.database().identity(),
+                offline.database().visits(),
+                cipher,
+                offline.audit(),
+                centre.clock,
+                Duration.ofMinutes(60)));
         var api = new HttpApi(RouteClasses.of(config.limits(), bodies, metrics), guard, metrics, new Readiness(db))
                 .add(routes::register);
         server = WebServer.builder()

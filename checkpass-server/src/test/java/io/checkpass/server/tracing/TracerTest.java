@@ -55,7 +55,12 @@ class TracerTest {
         day = new SeededDay(centre.server.centre(), cipher, centre.clock);
         audit = centre.server.centre().audit();
         tracer = new Tracer(
-                centre.server.centre().database().dataSource(), cipher, audit, centre.clock, Duration.ofMinutes(60));
+                centre.server.centre().database().identity(),
+                centre.server.centre().database().visits(),
+                cipher,
+                audit,
+                centre.clock,
+                Duration.ofMinutes(60));
     }
 
     @AfterAll
@@ -226,7 +231,8 @@ class TracerTest {
     @Test
     void a_trace_beyond_its_bounds_is_refused_before_any_resolution_and_the_refusal_is_audited() {
         Tracer bounded = new Tracer(
-                centre.server.centre().database().dataSource(),
+                centre.server.centre().database().identity(),
+                centre.server.centre().database().visits(),
                 cipher,
                 audit,
                 centre.clock,

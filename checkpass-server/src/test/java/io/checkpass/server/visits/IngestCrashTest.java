@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkpass.server.support.ApiContract;
+import io.checkpass.server.support.ServeProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,10 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -113,11 +112,10 @@ class IngestCrashTest {
                     .as("batches acknowledged before the kill")
                     .isBetween(30, UPLOADERS * BATCHES - 1);
         }
-        try (Connection c = DriverManager.getConnection(
-                        "jdbc:postgresql://localhost:" + runningPostgresPort() + "/postgres", "postgres", "");
+        try (Connection c = ServeProcess.ownerConnection(data);
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(
-                        "select count(*), count(distinct checkin_id) from checkin where venue_id = 'venue-01' and reason = 'CRASH'")) {
+                        "select count(*), count(distinct checkin_id) from visits.checkin where venue_id = 'venue-01' and reason = 'CRASH'")) {
             r.next();
             assertThat(r.getLong(1)).isEqualTo((long) UPLOADERS * BATCHES * PER_BATCH);
             assertThat(r.getLong(2)).isEqualTo((long) UPLOADERS * BATCHES * PER_BATCH);
@@ -125,12 +123,6 @@ class IngestCrashTest {
             server.destroy();
             server.waitFor(60, TimeUnit.SECONDS);
         }
-    }
-
-    private int runningPostgresPort() throws IOException {
-        return Integer.parseInt(Files.readAllLines(data.resolve("pg").resolve("postmaster.pid"))
-                .get(3)
-                .trim());
     }
 
     private List<String> batches(int uploader) {
@@ -150,52 +142,6 @@ class IngestCrashTest {
     }
 
     private Process startServer(int port) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(
-                        java,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Xmx512m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "io.checkpass.server.cli.CheckpassCli",
-                        "serve",
-                        "--demo",
-                        "--demo-persons",
-                        "10",
-                        "--data",
-                        data.toString(),
-                        "--port",
-                        Integer.toString(port),
-                        "--host",
-                        "127.0.0.1",
-                        "--sip-port",
-                        "0")
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        data.resolve("server-" + System.nanoTime() + ".log").toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        HttpClient http = HttpClient.newHttpClient();
-        while (System.nanoTime() < deadline) {
-            assertThat(p.isAlive())
-                    .as("server process exited early; see " + data)
-                    .isTrue();
-            try {
-                if (Files.exists(data.resolve("demo-credentials.json"))
-                        && http.send(
-                                                HttpRequest.newBuilder(URI.create(
-                                                                "http://127.0.0.1:" + port + "/health/ready"))
-                                                        .build(),
-                                                HttpResponse.BodyHandlers.discarding())
-                                        .statusCode()
-                                == 200) {
-                    return p;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("server did not become ready in 90 s; logs in " + data);
+        return ServeProcess.start(data, port);
     }
 }

@@ -555,13 +555,15 @@ public final class LunchRush implements Callable<Integer> {
     private Reconciliation reconcile(
             Path dir, ServerProcess server, int externalPort, Set<String> sentIds, Set<String> confirmedCallers)
             throws Exception {
-        int port = outage.equals("db") ? externalPort : server.embeddedPostgresPort();
         Map<String, Integer> stored = new HashMap<>();
         Map<String, Integer> callsByHmac = new HashMap<>();
-        try (Connection c =
-                DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "")) {
+        // The db drill's own PostgreSQL trusts local connections; the server's embedded one needs its password.
+        try (Connection c = outage.equals("db")
+                ? DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:" + externalPort + "/postgres", "postgres", "")
+                : server.embeddedOwnerConnection()) {
             try (PreparedStatement s = c.prepareStatement(
-                            "select checkin_id::text, channel, contact_hmac from checkin where venue_id like 'rush-%'");
+                            "select checkin_id::text, channel, contact_hmac from visits.checkin where venue_id like 'rush-%'");
                     ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     if (r.getString(2).equals("CALL")) {

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -174,13 +173,10 @@ public final class Overload implements Callable<Integer> {
             }
             long stored;
             long distinct;
-            try (Connection c = DriverManager.getConnection(
-                            "jdbc:postgresql://localhost:" + server.embeddedPostgresPort() + "/postgres",
-                            "postgres",
-                            "");
+            try (Connection c = server.embeddedOwnerConnection();
                     Statement s = c.createStatement();
                     ResultSet r = s.executeQuery(
-                            "select count(*), count(distinct checkin_id) from checkin where reason = 'OVERLOAD'")) {
+                            "select count(*), count(distinct checkin_id) from visits.checkin where reason = 'OVERLOAD'")) {
                 r.next();
                 stored = r.getLong(1);
                 distinct = r.getLong(2);

@@ -140,6 +140,21 @@ final class ServerProcess {
     }
 
     /** The port of the embedded PostgreSQL the server owns (postmaster.pid line 4). */
+    /**
+     * A connection to the server's embedded PostgreSQL as its superuser, with the password the server keeps in its
+     * data directory (every connection to the embedded database needs one).
+     */
+    java.sql.Connection embeddedOwnerConnection() throws IOException, java.sql.SQLException {
+        java.util.Properties passwords = new java.util.Properties();
+        try (var in = Files.newBufferedReader(dataDir.resolve("embedded-pg.passwords"))) {
+            passwords.load(in);
+        }
+        return java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + embeddedPostgresPort() + "/postgres",
+                "postgres",
+                passwords.getProperty("postgres"));
+    }
+
     int embeddedPostgresPort() throws IOException {
         return Integer.parseInt(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid"))
                 .get(3)
