@@ -9,12 +9,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Level;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Headless Chromium from Debian ({@code chromium}, {@code chromium-driver}), started by path so Selenium Manager
@@ -26,6 +30,20 @@ final class Chromium {
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     private Chromium() {}
+
+    /**
+     * Waits up to 30 s for {@code condition} to give something other than null or false (a page finishes its
+     * requests in its own time), reading through elements that are not there yet or were just redrawn.
+     */
+    static <T> T await(ChromeDriver driver, Supplier<T> condition) {
+        return new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(NoSuchElementException.class)
+                .ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    T value = condition.get();
+                    return Boolean.FALSE.equals(value) ? null : value;
+                });
+    }
 
     static boolean installed() {
         return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);

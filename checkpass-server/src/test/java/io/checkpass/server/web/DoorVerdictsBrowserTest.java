@@ -9,23 +9,18 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The door's verdicts as staff and the queue meet them, in Chromium without the autoplay exemption a kiosk browser
@@ -35,7 +30,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DoorVerdictsBrowserTest {
     static final Instant LUNCH = Instant.parse("2022-01-20T02:55:00Z");
-    static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     static Path temp;
@@ -62,11 +56,11 @@ class DoorVerdictsBrowserTest {
         scanner.get(centre.uri("/scanner/") + "?clockOffset=" + clockOffset);
         scanner.executeScript("localStorage.setItem('checkpass.lang', 'ko')");
         scanner.navigate().refresh();
-        waitFor(() -> scanner.findElement(By.id("scannerId")).isDisplayed() ? true : null);
+        Chromium.await(scanner, () -> scanner.findElement(By.id("scannerId")).isDisplayed() ? true : null);
         scanner.findElement(By.id("scannerId")).sendKeys("scanner-venue-01");
         scanner.findElement(By.id("secret")).sendKeys(secrets.get("scanner-venue-01"));
         scanner.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
-        waitFor(() -> "true".equals(body("data-ready")) ? true : null);
+        Chromium.await(scanner, () -> "true".equals(body("data-ready")) ? true : null);
     }
 
     @AfterAll
@@ -82,13 +76,13 @@ class DoorVerdictsBrowserTest {
     @Test
     void after_a_reload_a_banner_says_the_sound_is_off_until_a_tap_turns_it_on() {
         scanner.navigate().refresh();
-        waitFor(() -> "true".equals(body("data-ready")) ? true : null);
+        Chromium.await(scanner, () -> "true".equals(body("data-ready")) ? true : null);
         assertThat(scanner.findElement(By.id("soundOff")).isDisplayed()).isTrue();
         assertThat(scanner.findElement(By.id("soundOff")).getText()).contains("소리가 꺼져");
         assertThat(body("data-sound")).isEqualTo("off");
 
         scanner.findElement(By.id("soundOff")).click();
-        waitFor(() -> "on".equals(body("data-sound")) ? true : null);
+        Chromium.await(scanner, () -> "on".equals(body("data-sound")) ? true : null);
         assertThat(scanner.findElement(By.id("soundOff")).isDisplayed()).isFalse();
     }
 
@@ -104,11 +98,11 @@ class DoorVerdictsBrowserTest {
         scanner.findElement(By.id("pinAgain")).clear();
         scanner.findElement(By.id("pinAgain")).sendKeys("2468");
         scanner.findElement(By.cssSelector("#pinForm button[type=submit]")).click();
-        waitFor(() -> "true".equals(body("data-locked")) ? true : null);
+        Chromium.await(scanner, () -> "true".equals(body("data-locked")) ? true : null);
 
         // Locked, and still locked after a reload: the venue type and sign-out do not move.
         scanner.navigate().refresh();
-        waitFor(() -> "true".equals(body("data-ready")) ? true : null);
+        Chromium.await(scanner, () -> "true".equals(body("data-ready")) ? true : null);
         assertThat(body("data-locked")).isEqualTo("true");
         assertThat(scanner.findElement(By.id("venueType")).isEnabled()).isFalse();
         assertThat(scanner.findElement(By.id("signout")).isEnabled()).isFalse();
@@ -117,13 +111,14 @@ class DoorVerdictsBrowserTest {
         scanner.findElement(By.id("lockToggle")).click();
         scanner.findElement(By.id("pin")).sendKeys("1234");
         scanner.findElement(By.cssSelector("#pinForm button[type=submit]")).click();
-        waitFor(() -> scanner.findElement(By.id("pinError")).getText().contains("맞지 않습니다") ? true : null);
+        Chromium.await(
+                scanner, () -> scanner.findElement(By.id("pinError")).getText().contains("맞지 않습니다") ? true : null);
         assertThat(body("data-locked")).as("a wrong PIN opens nothing").isEqualTo("true");
 
         scanner.findElement(By.id("pin")).clear();
         scanner.findElement(By.id("pin")).sendKeys("2468");
         scanner.findElement(By.cssSelector("#pinForm button[type=submit]")).click();
-        waitFor(() -> "false".equals(body("data-locked")) ? true : null);
+        Chromium.await(scanner, () -> "false".equals(body("data-locked")) ? true : null);
         assertThat(scanner.findElement(By.id("venueType")).isEnabled()).isTrue();
         assertThat(scanner.findElement(By.id("signout")).isEnabled()).isTrue();
 
@@ -177,7 +172,7 @@ class DoorVerdictsBrowserTest {
                 overlay.click();
                 assertThat(overlay.isDisplayed()).isFalse();
             } else {
-                waitFor(() -> overlay.isDisplayed() ? null : true);
+                Chromium.await(scanner, () -> overlay.isDisplayed() ? null : true);
             }
         }
         List<String> names = List.copyOf(greys.keySet());
@@ -219,12 +214,5 @@ class DoorVerdictsBrowserTest {
 
     private static String body(String attribute) {
         return scanner.findElement(By.tagName("body")).getDomAttribute(attribute);
-    }
-
-    private static <T> T waitFor(Supplier<T> condition) {
-        return new WebDriverWait(scanner, WAIT)
-                .ignoring(NoSuchElementException.class)
-                .ignoring(StaleElementReferenceException.class)
-                .until(d -> condition.get());
     }
 }

@@ -11,7 +11,6 @@ import io.checkpass.server.demo.DemoSeeder;
 import io.checkpass.server.support.MutableClock;
 import io.checkpass.server.support.TestCentre;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,17 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Every page state a holder, a door and an operator meet, walked in Korean: no English word reaches the screen, and
@@ -107,21 +102,23 @@ class KoreanPagesBrowserTest {
         type("personId", HOLDER);
         type("birthDate", "1970042");
         submit("#signinForm");
-        await(() -> !text("signinError").isBlank());
+        Chromium.await(browser, () -> !text("signinError").isBlank());
         check("wallet: a birth date of seven digits");
         type("birthDate", "19700403");
         submit("#signinForm");
-        await(() -> !text("signinError").isBlank() && !text("signinError").contains("8자리"));
+        Chromium.await(
+                browser,
+                () -> !text("signinError").isBlank() && !text("signinError").contains("8자리"));
         check("wallet: wrong birth date");
         type("birthDate", "19700402");
         submit("#signinForm");
-        await(() -> browser.findElement(By.id("pass")).isDisplayed());
+        Chromium.await(browser, () -> browser.findElement(By.id("pass")).isDisplayed());
         check("wallet: the pass");
         browser.findElement(By.id("signout")).click();
         check("wallet: sign-out asks");
         browser.findElement(By.id("signoutNo")).click();
         browser.findElement(By.id("print")).click();
-        await(() -> browser.findElement(By.id("paper")).isDisplayed());
+        Chromium.await(browser, () -> browser.findElement(By.id("paper")).isDisplayed());
         check("wallet: paper pass");
         browser.findElement(By.id("paperClose")).click();
         // The detector works: in English the same page is full of English words.
@@ -138,12 +135,12 @@ class KoreanPagesBrowserTest {
         type("scannerId", "scanner-venue-01");
         type("secret", "not-the-secret");
         submit("#signinForm");
-        await(() -> !text("signinError").isBlank());
+        Chromium.await(browser, () -> !text("signinError").isBlank());
         check("scanner: wrong secret");
         type("secret", secrets.get("scanner-venue-01"));
         submit("#signinForm");
-        await(() -> "true".equals(body("data-ready")));
-        await(() -> !text("cameraState").isBlank());
+        Chromium.await(browser, () -> "true".equals(body("data-ready")));
+        Chromium.await(browser, () -> !text("cameraState").isBlank());
         check("scanner: the door, no camera on this machine, sound off");
         for (String verdict : List.of("ADMIT", "ADMIT_LIMITED", "CHECK_ID", "DENY")) {
             browser.executeScript(
@@ -160,7 +157,7 @@ class KoreanPagesBrowserTest {
         browser.findElement(By.id("manualOpen")).click();
         type("phone", "12");
         submit("#manual");
-        await(() -> !text("manualError").isBlank());
+        Chromium.await(browser, () -> !text("manualError").isBlank());
         check("scanner: manual entry, a bad phone number");
         browser.findElement(By.id("manualClose")).click();
         browser.findElement(By.id("lang")).click();
@@ -174,7 +171,7 @@ class KoreanPagesBrowserTest {
         type("clientId", "tracer-demo");
         type("secret", "wrong");
         submit("#signinForm");
-        await(() -> !text("signinError").isBlank());
+        Chromium.await(browser, () -> !text("signinError").isBlank());
         check("console: wrong secret");
         for (String client : List.of("admin-demo", "tracer-demo", "auditor-demo", "clerk-ko")) {
             browser.executeScript("sessionStorage.clear()");
@@ -182,7 +179,7 @@ class KoreanPagesBrowserTest {
             type("clientId", client);
             type("secret", secrets.get(client));
             submit("#signinForm");
-            await(() -> browser.findElement(By.id("who")).isDisplayed());
+            Chromium.await(browser, () -> browser.findElement(By.id("who")).isDisplayed());
             List<WebElement> tabs = browser.findElements(By.cssSelector("#tabs [data-tab]")).stream()
                     .filter(WebElement::isDisplayed)
                     .toList();
@@ -191,7 +188,7 @@ class KoreanPagesBrowserTest {
             for (String name : names) {
                 browser.findElement(By.cssSelector("#tabs [data-tab='" + name + "']"))
                         .click();
-                await(() -> browser.findElement(By.id(name)).isDisplayed());
+                Chromium.await(browser, () -> browser.findElement(By.id(name)).isDisplayed());
                 settle();
                 check("console as " + client + ": " + name);
                 for (WebElement form : browser.findElements(By.cssSelector("#" + name + " form"))) {
@@ -268,12 +265,5 @@ class KoreanPagesBrowserTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static void await(Supplier<Boolean> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(30))
-                .ignoring(NoSuchElementException.class)
-                .ignoring(StaleElementReferenceException.class)
-                .until(d -> condition.get() ? true : null);
     }
 }

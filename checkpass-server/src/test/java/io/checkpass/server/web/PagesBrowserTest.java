@@ -403,6 +403,15 @@ class PagesBrowserTest {
                     .matches(expected.level().equals("1") ? ".*urgent.*" : "^(?!.*urgent).*$");
         }
         browser.get(page("/wallet/", clockOffset));
+        // The paper pass names the same last day: its credential lives for the status's window.
+        waitFor(browser, () -> browser.findElement(By.id("pass")).isDisplayed() ? true : null);
+        browser.findElement(By.id("print")).click();
+        String paperUntil = waitFor(browser, () -> {
+            String text = browser.findElement(By.id("paperUntil")).getText();
+            return text.isBlank() ? null : text;
+        });
+        assertThat(paperUntil).isEqualTo(lastDay + "까지");
+        browser.findElement(By.id("paperClose")).click();
     }
 
     @Test

@@ -9,22 +9,17 @@ import io.checkpass.server.support.TestCentre;
 import io.checkpass.server.visits.Venues;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Setting up a door without typing a secret: an administrator makes a pairing code in the console, which shows it as
@@ -76,14 +71,15 @@ class PairingBrowserTest {
         console.findElement(By.id("clientId")).sendKeys("admin-pairing");
         console.findElement(By.id("secret")).sendKeys(centre.secretOf("admin-pairing"));
         console.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
-        waitFor(
+        Chromium.await(
                 console,
                 () -> console.findElement(By.cssSelector("#tabs [data-tab='clients']"))
                         .isDisplayed());
         console.findElement(By.cssSelector("#tabs [data-tab='clients']")).click();
-        waitFor(console, () -> console.findElement(By.cssSelector("#pairingVenue option")) != null);
+        Chromium.await(console, () -> console.findElement(By.cssSelector("#pairingVenue option")) != null);
         console.findElement(By.cssSelector("#pairingForm button[type=submit]")).click();
-        waitFor(console, () -> console.findElement(By.id("pairingResult")).isDisplayed());
+        Chromium.await(
+                console, () -> console.findElement(By.id("pairingResult")).isDisplayed());
         String code = console.findElement(By.id("pairingCode")).getText();
         assertThat(code).matches("[0-9A-Z]{4}-[0-9A-Z]{4}");
 
@@ -93,7 +89,7 @@ class PairingBrowserTest {
                 .orElseThrow(() -> new AssertionError("the console's pairing QR does not read"));
         assertThat(link).isEqualTo(centre.uri("/scanner/?pair=" + code).toString());
         tablet.get(link);
-        waitFor(
+        Chromium.await(
                 tablet,
                 () -> "true".equals(tablet.findElement(By.tagName("body")).getDomAttribute("data-ready")));
         assertThat(tablet.findElement(By.id("venueName")).getText()).contains("을지로 국밥");
@@ -115,7 +111,7 @@ class PairingBrowserTest {
             second.navigate().refresh();
             second.findElement(By.id("pairCode")).sendKeys(code);
             second.findElement(By.cssSelector("#pairForm button[type=submit]")).click();
-            waitFor(
+            Chromium.await(
                     second,
                     () -> second.findElement(By.id("pairError")).getText().contains("연결 코드"));
             assertThat(second.findElement(By.tagName("body")).getDomAttribute("data-ready"))
@@ -123,12 +119,5 @@ class PairingBrowserTest {
         } finally {
             second.quit();
         }
-    }
-
-    private static void waitFor(ChromeDriver driver, Supplier<Boolean> condition) {
-        new WebDriverWait(driver, Duration.ofSeconds(30))
-                .ignoring(NoSuchElementException.class)
-                .ignoring(StaleElementReferenceException.class)
-                .until(d -> Boolean.TRUE.equals(condition.get()) ? true : null);
     }
 }

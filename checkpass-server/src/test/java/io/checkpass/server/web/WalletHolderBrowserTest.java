@@ -7,22 +7,17 @@ import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.server.support.MutableClock;
 import io.checkpass.server.support.TestCentre;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The wallet as an unvaccinated holder meets it on 20 January 2022, in Korean: the birth date typed as eight digits,
@@ -77,14 +72,14 @@ class WalletHolderBrowserTest {
         browser.findElement(By.id("birthDate")).clear();
         browser.findElement(By.id("birthDate")).sendKeys("19610509");
         browser.findElement(By.cssSelector("#signinForm button[type=submit]")).click();
-        waitFor(() -> browser.findElement(By.id("pass")).isDisplayed() ? true : null);
+        Chromium.await(browser, () -> browser.findElement(By.id("pass")).isDisplayed() ? true : null);
 
         assertThat(browser.findElement(By.id("statusMark")).getText()).isEqualTo("✕");
         assertThat(browser.findElement(By.id("statusBadgeText")).getText()).isEqualTo("미접종");
         assertThat(browser.findElement(By.id("statusBadge")).getDomAttribute("data-look"))
                 .isEqualTo("refused");
         // The rules of 18 January 2022: restaurants and cafés admit the unvaccinated alone; karaoke does not.
-        String today = waitFor(() -> {
+        String today = Chromium.await(browser, () -> {
             String text = browser.findElement(By.id("todayList")).getText();
             return text.isBlank() ? null : text;
         });
@@ -106,14 +101,7 @@ class WalletHolderBrowserTest {
 
         browser.findElement(By.id("signout")).click();
         browser.findElement(By.id("signoutYes")).click();
-        waitFor(() -> browser.findElement(By.id("signin")).isDisplayed() ? true : null);
+        Chromium.await(browser, () -> browser.findElement(By.id("signin")).isDisplayed() ? true : null);
         assertThat(browser.findElement(By.id("pass")).isDisplayed()).isFalse();
-    }
-
-    private static <T> T waitFor(Supplier<T> condition) {
-        return new WebDriverWait(browser, Duration.ofSeconds(30))
-                .ignoring(NoSuchElementException.class)
-                .ignoring(StaleElementReferenceException.class)
-                .until(d -> condition.get());
     }
 }

@@ -152,14 +152,16 @@ public final class LunchRush implements Callable<Integer> {
                 outage,
                 outageMinutes);
 
-        int httpPort = freeTcpPort();
-        int sipPort = freeUdpPort();
+        // Below the kernel's ephemeral range: the server's own outgoing connections (its two database pools) never
+        // take these numbers, so the restart after the kill finds them free. SIP needs the port on UDP and TCP.
+        int httpPort = freeListeningPort();
+        int sipPort = freeListeningPort(httpPort);
         EmbeddedPostgres externalPostgres = null;
         int externalPort = 0;
         List<String> extra =
                 new ArrayList<>(List.of("--demo", "--demo-persons", Integer.toString(Math.max(wallets, 100))));
         if (outage.equals("db")) {
-            externalPort = freeTcpPort();
+            externalPort = freeListeningPort(httpPort, sipPort);
             externalPostgres = startPostgres(dir.resolve("external-pg"), externalPort);
             extra.addAll(List.of("--db-url", "jdbc:postgresql://localhost:" + externalPort + "/postgres"));
         }
@@ -723,15 +725,21 @@ public final class LunchRush implements Callable<Integer> {
         return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /** A port in 20000..29999 (under Linux's ephemeral range) free on TCP and UDP, none of {@code taken}. */
+    private static int freeListeningPort(int... taken) throws IOException {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20000 + random.nextInt(10000);
+            if (java.util.Arrays.stream(taken).anyMatch(t -> t == port)) {
+                continue;
+            }
+            try (ServerSocket tcp = new ServerSocket(port);
+                    DatagramSocket udp = new DatagramSocket(port)) {
+                return port;
+            } catch (IOException inUse) {
+                // try another
+            }
         }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
+        throw new IOException("no port in 20000..29999 is free on both TCP and UDP");
     }
 }
