@@ -2,10 +2,11 @@
 // whenever the centre answers; the cached page when it does not (offline at the door). A page the centre says is
 // gone (404, 410) leaves the cache.
 const CACHE = 'checkpass-proof:v1';
+const SHELL = ['/p/proof.js', '/shared/dates.js', '/shared/clock.js', '/shared/test-hooks.js', '/shared/icon.svg'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE)
-    .then((cache) => cache.addAll(['/p/proof.js', '/shared/dates.js', '/shared/icon.svg']))
+    .then((cache) => cache.addAll(SHELL))
     .then(() => self.skipWaiting()));
 });
 
@@ -18,7 +19,7 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== location.origin) return;
-  if (!url.pathname.startsWith('/p/') && url.pathname !== '/shared/dates.js' && url.pathname !== '/shared/icon.svg') return;
+  if (!url.pathname.startsWith('/p/') && !SHELL.includes(url.pathname)) return;
   event.respondWith(networkFirst(event.request));
 });
 
