@@ -93,8 +93,8 @@ class ProofLinksTest {
 
         assertThat(first.toString()).matches("https://pass\\.example\\.go\\.kr/p/[A-Za-z0-9_-]{22}");
         assertThat(first.toString().length() - "https://pass.example.go.kr".length())
-                .as("the base and 26 characters: fits an SMS beside its text")
-                .isEqualTo(26);
+                .as("the base, /p/ and 22 characters: fits an SMS beside its text")
+                .isEqualTo(25);
         assertThat(second).isNotEqualTo(first);
         try (Connection c = centre.server.centre().database().identity().getConnection();
                 PreparedStatement s =
