@@ -320,13 +320,14 @@ async function subscribePush() {
 /** On sign-out: this browser stops receiving the holder's notifications (a shared phone). */
 async function unsubscribePush() {
   const id = localStorage.getItem(PUSH);
+  if (!id) return; // never subscribed here (and the worker may never have become ready: do not wait for it)
   localStorage.removeItem(PUSH);
   try {
     const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.ready : null;
     const subscription = reg && reg.pushManager ? await reg.pushManager.getSubscription() : null;
     if (subscription) await subscription.unsubscribe();
     const s = session();
-    if (id && s) await request('/wallet/api/push-subscriptions/' + encodeURIComponent(id), { method: 'DELETE', auth: 'Bearer ' + s.token });
+    if (s) await request('/wallet/api/push-subscriptions/' + encodeURIComponent(id), { method: 'DELETE', auth: 'Bearer ' + s.token });
   } catch (e) {
     // Offline or already gone: the push service answers 410 to the centre's next message, which removes it there.
   }

@@ -52,23 +52,23 @@ public final class PushRoutes {
         routing.post(
                 "/api/v1/push/subscriptions",
                 guard.require(
-                        classes.operator(),
+                        classes.issuance(),
                         (principal, req, res) -> subscribe(principal.clientId(), Optional.empty(), req, res),
                         Role.WALLET_PROVIDER));
         routing.delete(
                 "/api/v1/push/subscriptions/{id}",
                 guard.require(
-                        classes.operator(),
+                        classes.issuance(),
                         (Principal principal, ServerRequest req, ServerResponse res) ->
                                 unsubscribe(principal.clientId(), Optional.empty(), req, res),
                         Role.WALLET_PROVIDER));
         demoWalletSessions.ifPresent(sessions -> {
-            routing.post("/wallet/api/push-subscriptions", classes.operator().guard((req, res) -> {
+            routing.post("/wallet/api/push-subscriptions", classes.issuance().guard((req, res) -> {
                 String personId = DemoWalletRoutes.signedIn(req, sessions);
                 subscribe(DemoWalletRoutes.PROVIDER, Optional.of(new PersonId(personId)), req, res);
             }));
             routing.delete(
-                    "/wallet/api/push-subscriptions/{id}", classes.operator().guard((req, res) -> {
+                    "/wallet/api/push-subscriptions/{id}", classes.issuance().guard((req, res) -> {
                         String personId = DemoWalletRoutes.signedIn(req, sessions);
                         unsubscribe(DemoWalletRoutes.PROVIDER, Optional.of(personId), req, res);
                     }));
