@@ -248,8 +248,77 @@ class NotifyBrowserTest {
         }
     }
 
+    /**
+     * The wallet's own subscribe and sign-out code, with the browser's push service played in the page: headless
+     * Chromium has none, so {@code pushManager.subscribe} answers a subscription to an FCM endpoint with RFC 8291's
+     * example keys, as Chrome's would look.
+     */
     @Test
     @Order(4)
+    void turning_reminders_on_registers_the_browsers_subscription_and_signing_out_removes_it() throws Exception {
+        ChromeDriver wallet = Chromium.start(temp.resolve("profile-subscribe"), null);
+        try {
+            // The wallet at the centre's time: its session and credential are dated by the centre's clock.
+            wallet.get(atCentreTime(centre.uri("/wallet/")));
+            wallet.setPermission("notifications", "granted");
+            wallet.findElement(By.id("personId")).sendKeys("S-PAPER");
+            wallet.findElement(By.id("birthDate")).sendKeys("19500303");
+            wallet.findElement(By.cssSelector("#signinForm button[type=submit]"))
+                    .click();
+            Chromium.await(wallet, () -> wallet.findElement(By.id("notify")).isDisplayed());
+            Chromium.await(
+                    wallet,
+                    () -> "true".equals(wallet.findElement(By.tagName("body")).getDomAttribute("data-offline-ready")));
+            wallet.executeScript("""
+                    const fake = {
+                      endpoint: 'https://fcm.googleapis.com/fcm/send/wallet-test:1',
+                      toJSON() { return { endpoint: this.endpoint, expirationTime: null, keys: {
+                        p256dh: 'BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4',
+                        auth: 'BTBZMqHH6r4Tts7J_aSIgg' } }; },
+                      unsubscribe: async () => { window.unsubscribed = true; return true; },
+                    };
+                    PushManager.prototype.subscribe = async function (options) {
+                      window.subscribedWith = btoa(String.fromCharCode(...new Uint8Array(options.applicationServerKey)));
+                      return fake;
+                    };
+                    PushManager.prototype.getSubscription = async () => fake;""");
+            wallet.findElement(By.id("notify")).click();
+            Chromium.await(wallet, () -> wallet.findElement(By.tagName("body")).getDomAttribute("data-push") != null);
+            assertThat(wallet.findElement(By.tagName("body")).getDomAttribute("data-push"))
+                    .isEqualTo("subscribed");
+            String key = centre.server.centre().vapidKeys().orElseThrow().applicationServerKey();
+            assertThat(String.valueOf(wallet.executeScript("return window.subscribedWith")))
+                    .as("subscribed with the centre's VAPID key")
+                    .isEqualTo(java.util.Base64.getEncoder()
+                            .encodeToString(java.util.Base64.getUrlDecoder().decode(key)));
+            List<String> ids = centre.server.centre().pushSubscriptions().subscriptionIds(new PersonId("S-PAPER"));
+            assertThat(ids).hasSize(1);
+            assertThat(centre.server
+                            .centre()
+                            .pushSubscriptions()
+                            .find(ids.getFirst())
+                            .orElseThrow()
+                            .endpoint())
+                    .hasToString("https://fcm.googleapis.com/fcm/send/wallet-test:1");
+
+            wallet.findElement(By.id("signout")).click();
+            wallet.findElement(By.id("signoutYes")).click();
+            Chromium.await(
+                    wallet, () -> Boolean.TRUE.equals(wallet.executeScript("return window.unsubscribed === true")));
+            Chromium.await(
+                    wallet,
+                    () -> centre.server
+                            .centre()
+                            .pushSubscriptions()
+                            .subscriptionIds(new PersonId("S-PAPER"))
+                            .isEmpty());
+        } finally {
+            wallet.quit();
+        }
+    }
+
+    @Test
+    @Order(5)
     void the_demo_wallet_registers_a_subscription_for_its_holder_only() throws Exception {
         var session =
                 centre.post("/wallet/api/session", null, "{\"personId\":\"S-PAPER\",\"birthDate\":\"1950-03-03\"}");
@@ -283,7 +352,7 @@ class NotifyBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void the_proof_page_opens_with_the_centre_down() {
         String path = proofLinkPath();
         browser.get(atCentreTime(centre.uri(path)));
