@@ -13,6 +13,7 @@ const RESIGN_SECONDS = 15;
 const REMINDER_DAYS = [14, 7, 1];
 const SESSION = 'checkpass.wallet.session';
 const REMINDED = 'checkpass.wallet.reminded';
+const PUSH = 'checkpass.wallet.push'; // the id the centre gave this browser's push subscription
 
 const $ = (id) => document.getElementById(id);
 const clock = pageClock('wallet');
@@ -261,6 +262,7 @@ function parseBirthDate(text) {
 
 async function signOut() {
   $('signoutConfirm').classList.add('hidden');
+  await unsubscribePush();
   localStorage.removeItem(SESSION);
   credential = null;
   stored = null;
@@ -284,6 +286,50 @@ async function printPaper() {
     $('pass').classList.add('hidden');
   } catch (e) {
     showText($('passError'), explain(e));
+  }
+}
+
+/** The VAPID key (RFC 8292) as pushManager.subscribe takes it: base64url to bytes. */
+function keyBytes(base64url) {
+  const raw = atob(base64url.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+/**
+ * Reminders and results from the centre while the page is closed (Web Push, docs/pages.md): subscribes this browser
+ * with the centre's VAPID key and registers the subscription for the signed-in holder. Where the browser or the centre
+ * has no push, the in-page reminders above still work, so a failure here is only logged.
+ */
+async function subscribePush() {
+  const s = session();
+  if (!s || !('serviceWorker' in navigator) || !('PushManager' in window)) return;
+  try {
+    const { applicationServerKey } = await (await request('/api/v1/push/application-server-key')).json();
+    const reg = await navigator.serviceWorker.ready;
+    const subscription = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(applicationServerKey) });
+    const response = await request('/wallet/api/push-subscriptions', { method: 'POST', auth: 'Bearer ' + s.token,
+      json: { subscription: subscription.toJSON(), language: lang() } });
+    localStorage.setItem(PUSH, (await response.json()).id);
+    document.body.dataset.push = 'subscribed';
+  } catch (e) {
+    document.body.dataset.push = 'unavailable';
+    console.warn('no Web Push; reminders show while the page is open', e);
+  }
+}
+
+/** On sign-out: this browser stops receiving the holder's notifications (a shared phone). */
+async function unsubscribePush() {
+  const id = localStorage.getItem(PUSH);
+  if (!id) return; // never subscribed here (and the worker may never have become ready: do not wait for it)
+  localStorage.removeItem(PUSH);
+  try {
+    const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.ready : null;
+    const subscription = reg && reg.pushManager ? await reg.pushManager.getSubscription() : null;
+    if (subscription) await subscription.unsubscribe();
+    const s = session();
+    if (s) await request('/wallet/api/push-subscriptions/' + encodeURIComponent(id), { method: 'DELETE', auth: 'Bearer ' + s.token });
+  } catch (e) {
+    // Offline or already gone: the push service answers 410 to the centre's next message, which removes it there.
   }
 }
 
@@ -369,6 +415,7 @@ async function start() {
   $('paperClose').addEventListener('click', () => { $('paper').classList.add('hidden'); render(); });
   $('notify').addEventListener('click', async () => {
     if ('Notification' in window) await Notification.requestPermission();
+    if ('Notification' in window && Notification.permission === 'granted') await subscribePush();
     render();
   });
   window.addEventListener('online', () => { render(); scheduleRefresh(); });

@@ -8,6 +8,7 @@ import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.ScannerPairing;
 import io.checkpass.server.config.CheckpassConfig;
+import io.checkpass.server.config.ConfigException;
 import io.checkpass.server.db.Database;
 import io.checkpass.server.issuance.ClientRateLimiter;
 import io.checkpass.server.issuance.IssuanceLedger;
@@ -16,6 +17,11 @@ import io.checkpass.server.issuance.PostgresIssuanceLedger;
 import io.checkpass.server.keys.KeyLifecycle;
 import io.checkpass.server.keys.KeyVault;
 import io.checkpass.server.keys.KeyVaults;
+import io.checkpass.server.notify.proof.ProofLinkService;
+import io.checkpass.server.notify.push.PushSubscriptions;
+import io.checkpass.server.notify.push.VapidKeys;
+import io.checkpass.server.notify.push.WebPushChannel;
+import io.checkpass.server.notify.push.WebPushEncryption;
 import io.checkpass.server.registry.Registry;
 import io.checkpass.server.rules.PublishedRules;
 import io.checkpass.server.tracing.Tracer;
@@ -32,6 +38,7 @@ import io.checkpass.server.visits.Venues;
 import io.checkpass.server.visits.VisitPartitions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -70,6 +77,10 @@ public final class CentreServices implements AutoCloseable {
     private final CheckInIngest ingest;
     private final PostgresCheckInLog checkInLog;
     private final Tracer tracer;
+    private final PushSubscriptions pushSubscriptions;
+    private final Optional<VapidKeys> vapidKeys;
+    private final Optional<WebPushChannel> pushChannel;
+    private final Optional<ProofLinkService> proofLinks;
 
     private CentreServices(CheckpassConfig config, Clock clock, Es256 es256) {
         this.vault = opened.add(openVault(config, es256));
@@ -150,6 +161,21 @@ public final class CentreServices implements AutoCloseable {
                     stores.audit(),
                     clock,
                     Duration.ofMinutes(config.visits().dwellMinutes()));
+            // Issue 15 (docs/adr/0018): wallets' push subscriptions, the push channel when a VAPID key is configured,
+            // and the SMS proof links when the public base URL is.
+            this.pushSubscriptions = new PushSubscriptions(identity, stores.audit(), clock);
+            this.vapidKeys = config.push()
+                    .vapidKey()
+                    .map(file -> vapidKeys(file, config.push().subject(), es256));
+            this.pushChannel = vapidKeys.map(vapid -> opened.add(new WebPushChannel(
+                    pushSubscriptions,
+                    vapid,
+                    new WebPushEncryption(new SecureRandom()),
+                    clock,
+                    Duration.ofSeconds(10),
+                    64)));
+            this.proofLinks = config.publicBaseUrl()
+                    .map(base -> new ProofLinkService(identity, issuance, stores.audit(), clock, base));
         } catch (IOException e) {
             opened.close();
             throw new UncheckedIOException(e.getMessage(), e);
@@ -175,6 +201,15 @@ public final class CentreServices implements AutoCloseable {
             return vault;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** The VAPID key, checked before the centre serves: a key file that is not a P-256 key stops the start. */
+    private static VapidKeys vapidKeys(java.nio.file.Path file, String subject, Es256 es256) {
+        try {
+            return VapidKeys.load(file, subject, es256);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(java.util.List.of(e.getMessage()));
         }
     }
 
@@ -302,6 +337,26 @@ public final class CentreServices implements AutoCloseable {
 
     public Tracer tracer() {
         return tracer;
+    }
+
+    /** The wallets' Web Push subscriptions; the outbox's {@code PushAddresses}. */
+    public PushSubscriptions pushSubscriptions() {
+        return pushSubscriptions;
+    }
+
+    /** The centre's VAPID key, when {@code push.vapid-key} is set. */
+    public Optional<VapidKeys> vapidKeys() {
+        return vapidKeys;
+    }
+
+    /** The Web Push channel, when {@code push.vapid-key} is set. */
+    public Optional<WebPushChannel> pushChannel() {
+        return pushChannel;
+    }
+
+    /** The SMS proof links, when {@code server.public-base-url} is set. */
+    public Optional<ProofLinkService> proofLinks() {
+        return proofLinks;
     }
 
     /** Closes the fraud examination, issuance's batched reads, the ledger's writer, then the database. */

@@ -14,6 +14,8 @@ import io.checkpass.server.http.HttpApi;
 import io.checkpass.server.http.LabRoutes;
 import io.checkpass.server.http.OperatorRoutes;
 import io.checkpass.server.http.PairingRoutes;
+import io.checkpass.server.http.ProofRoutes;
+import io.checkpass.server.http.PushRoutes;
 import io.checkpass.server.http.Readiness;
 import io.checkpass.server.http.RouteClasses;
 import io.checkpass.server.http.RulesRoutes;
@@ -23,6 +25,7 @@ import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
 import io.checkpass.server.http.WebPages;
+import io.checkpass.server.notify.push.PushEndpoints;
 import io.checkpass.server.sip.SipEndpoint;
 import io.checkpass.server.trust.ScannerVerification;
 import io.checkpass.server.visits.CheckInStats;
@@ -37,6 +40,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,14 +133,18 @@ public final class CheckpassServer implements AutoCloseable {
                     .add(new ScannerSessionRoutes(scannerSessions)::register)
                     .add(new PairingRoutes(centre.scannerPairing(), scannerSessions)::register)
                     .add(new WebPages(config.pagesTestHooks())::register);
-            if (config.demoWallet()) {
-                api.add(new DemoWalletRoutes(
-                        centre.registry(),
-                        centre.issuance(),
-                        SessionTokens.open(
-                                config.keysDir(), SessionTokens.DEMO_WALLET_KEY_FILE, clock, Duration.ofDays(30)),
-                        es256)::register);
-            }
+            Optional<SessionTokens> walletSessions = config.demoWallet()
+                    ? Optional.of(SessionTokens.open(
+                            config.keysDir(), SessionTokens.DEMO_WALLET_KEY_FILE, clock, Duration.ofDays(30)))
+                    : Optional.empty();
+            walletSessions.ifPresent(sessions ->
+                    api.add(new DemoWalletRoutes(centre.registry(), centre.issuance(), sessions, es256)::register));
+            api.add(new PushRoutes(
+                            centre.vapidKeys(),
+                            centre.pushSubscriptions(),
+                            new PushEndpoints(config.push().endpointHosts()),
+                            walletSessions)::register)
+                    .add(new ProofRoutes(centre.proofLinks())::register);
             this.sip = config.sip().enabled()
                     ? opened.add(new SipEndpoint(
                                     config.sip().host(),

@@ -49,6 +49,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             TrustCommand.class,
             ConformanceCommand.class,
             VectorsCommand.class,
+            PushCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },

@@ -1,8 +1,10 @@
 package io.checkpass.server.config;
 
 import io.checkpass.server.sip.TrustedPeers;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Optional;
  *                   production centre leaves them off, so it exposes no sign-in by birth date
  * @param pagesTestHooks whether the pages honour their test and replay hooks ({@code ?clockOffset=}); {@code serve
  *                   --demo} and {@code --clock-start} turn it on; at a real door a crafted link must not move the clock
+ * @param push       Web Push to wallets (docs/operations.md, "Web Push")
+ * @param publicBaseUrl where people reach this centre ({@code server.public-base-url}): the SMS proof links start with
+ *                   it; empty, and the centre makes no proof links
  */
 public record CheckpassConfig(
         Server server,
@@ -28,7 +33,9 @@ public record CheckpassConfig(
         Sip sip,
         Logging logging,
         boolean demoWallet,
-        boolean pagesTestHooks) {
+        boolean pagesTestHooks,
+        Push push,
+        Optional<URI> publicBaseUrl) {
 
     /**
      * @param readTimeout how long a request body may take to arrive in full; a slower one is cut off, and its client
@@ -128,4 +135,20 @@ public record CheckpassConfig(
     public record Sip(boolean enabled, String host, int port, TrustedPeers trustedPeers) {}
 
     public record Logging(boolean json) {}
+
+    /**
+     * Web Push to wallets (RFC 8291, RFC 8292).
+     *
+     * @param vapidKey      the PKCS#8 PEM file of the centre's VAPID key ({@code checkpass push keys}); empty, and the
+     *                      centre sends no pushes (wallets are not offered the button)
+     * @param subject       the operator's contact the push services see, {@code mailto:} or {@code https:}
+     * @param endpointHosts the push services' hosts the centre will send to; a subscription to any other host is
+     *                      refused, so a wallet cannot make the centre post to an address of its choosing. A leading
+     *                      {@code *.} takes subdomains; plain HTTP only to a loopback host listed here (tests)
+     */
+    public record Push(Optional<Path> vapidKey, String subject, List<String> endpointHosts) {
+        public boolean enabled() {
+            return vapidKey.isPresent();
+        }
+    }
 }

@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * each naming the key, the value and what to do; an unknown key is an error, not silently ignored.
  */
 public final class ConfigLoader {
+    /** The browsers' push services (Chrome/FCM, Firefox, Edge/WNS, Safari): where real subscriptions point. */
+    private static final List<String> DEFAULT_PUSH_HOSTS = List.of(
+            "fcm.googleapis.com", "updates.push.services.mozilla.com", "*.notify.windows.com", "web.push.apple.com");
+
     /** Every key with its default ("" = none). Order is the documentation order. */
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -74,6 +78,10 @@ public final class ConfigLoader {
         d.put("logging.format", "text");
         d.put("demo.wallet", "false");
         d.put("pages.test-hooks", "false");
+        d.put("server.public-base-url", "");
+        d.put("push.vapid-key", "");
+        d.put("push.subject", "");
+        d.put("push.endpoint-hosts", String.join(",", DEFAULT_PUSH_HOSTS));
         return d;
     }
 
@@ -309,7 +317,71 @@ public final class ConfigLoader {
                         trustedPeers(v, problems)),
                 new CheckpassConfig.Logging(logFormat.equals("json")),
                 bool(v, "demo.wallet", problems),
-                bool(v, "pages.test-hooks", problems));
+                bool(v, "pages.test-hooks", problems),
+                push(v, problems),
+                publicBaseUrl(v.get("server.public-base-url"), problems));
+    }
+
+    /** Web Push: off without a VAPID key; with one, the key file must exist and the subject be a contact URI. */
+    private static CheckpassConfig.Push push(Map<String, String> v, List<String> problems) {
+        String key = v.get("push.vapid-key").strip();
+        String subject = v.get("push.subject").strip();
+        List<String> hosts = java.util.Arrays.stream(
+                        v.get("push.endpoint-hosts").split(","))
+                .map(h -> h.strip().toLowerCase(Locale.ROOT))
+                .filter(h -> !h.isEmpty())
+                .toList();
+        for (String host : hosts) {
+            if (!host.matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\\[[0-9a-f:]+\\]")) {
+                problems.add("push.endpoint-hosts: '" + host + "' is not a host name (e.g. fcm.googleapis.com or"
+                        + " *.notify.windows.com)");
+            }
+        }
+        if (!key.isEmpty()) {
+            if (!Files.isRegularFile(Path.of(key))) {
+                problems.add(
+                        "push.vapid-key = '" + key + "' is not a file; make the key with 'checkpass push keys --out "
+                                + key + "', or leave push.vapid-key empty to send no pushes");
+            }
+            if (!subject.startsWith("https://") && !(subject.startsWith("mailto:") && subject.contains("@"))) {
+                problems.add("push.subject = '" + subject + "' must be the operator's contact, a mailto: or https: URI"
+                        + " (e.g. mailto:push-ops@example.go.kr); push services write to it");
+            }
+            if (hosts.isEmpty()) {
+                problems.add("push.endpoint-hosts is empty: list the push services' hosts wallets subscribe at");
+            }
+        }
+        return new CheckpassConfig.Push(key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)), subject, hosts);
+    }
+
+    /**
+     * The base of the links people open (the SMS proof links): an absolute https URL without query or fragment;
+     * plain http only for a loopback host (a test or a demo on this machine).
+     */
+    private static Optional<java.net.URI> publicBaseUrl(String raw, List<String> problems) {
+        String value = raw.strip();
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String fix = "server.public-base-url = '" + value + "' must be the https address people reach this centre at,"
+                + " e.g. https://pass.example.go.kr (no query or fragment)";
+        try {
+            java.net.URI uri = new java.net.URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            String host = uri.getHost();
+            boolean loopback = "localhost".equals(host) || "127.0.0.1".equals(host) || "[::1]".equals(host);
+            if (host == null
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null
+                    || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback)) {
+                problems.add(fix);
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            problems.add(fix);
+            return Optional.empty();
+        }
     }
 
     /**

@@ -99,7 +99,12 @@ public final class DemoWalletRoutes {
                         .put("expiresAt", session.expiresAt().toString()));
     }
 
-    private void credential(ServerRequest req, ServerResponse res) {
+    /**
+     * The person whose demo wallet session the request carries ({@code Authorization: Bearer}).
+     *
+     * @throws ApiException 401 without a valid session
+     */
+    static String signedIn(ServerRequest req, SessionTokens sessions) {
         String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         String personId = authorization.startsWith("Bearer ")
                 ? sessions.subjectOf(authorization.substring(7).trim()).orElse(null)
@@ -108,6 +113,11 @@ public final class DemoWalletRoutes {
             throw new ApiException(
                     401, "signed-out", "Signed out", "sign in again: the session token is missing, altered or expired");
         }
+        return personId;
+    }
+
+    private void credential(ServerRequest req, ServerResponse res) {
+        String personId = signedIn(req, sessions);
         JsonNode body = Bodies.json(req, 4 * 1024);
         var outcome = issuance.issue(PROVIDER, PassOrderJson.read(new PersonId(personId), body, es256));
         Responses.json(res, outcome.reused() ? 200 : 201, CredentialJson.toJson(outcome));

@@ -58,7 +58,8 @@ public final class ApiContract {
             Pattern.compile(
                     "/(wallet|scanner|console)/(?!api/).*"), // the pages: HTML, scripts, styles, manifests, workers
             Pattern.compile("/shared/.*"), // the verifier and vendored libraries they share
-            Pattern.compile("/favicon\\.ico")); // 301 to the pages' icon
+            Pattern.compile("/favicon\\.ico"), // 301 to the pages' icon
+            Pattern.compile("/p/.*")); // the proof links' public page, its script and worker (docs/pages.md)
 
     /** Where the description lives in the repository, relative to the root. */
     public static final String FILE = "docs/api.yaml";
