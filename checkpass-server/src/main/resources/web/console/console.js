@@ -129,6 +129,7 @@ setupLanguage({
   roleAuditor: ['감사자', 'Auditor'],
   roleMonitoring: ['모니터링', 'Monitoring'],
   roleCounterClerk: ['창구 담당자', 'Counter clerk'],
+  roleInspector: ['단속 공무원', 'Inspector'],
   openEnded: ['기한 없음', 'No end date'],
 }, () => { if (me) route(); renderWho(); renderTrace(); });
 
@@ -437,7 +438,7 @@ async function showAudit(event) {
 
 const ROLES = [['wallet-provider', 'roleWalletProvider'], ['scanner', 'roleScanner'], ['lab', 'roleLab'],
   ['issuer-admin', 'roleIssuerAdmin'], ['tracer', 'roleTracer'], ['auditor', 'roleAuditor'],
-  ['monitoring', 'roleMonitoring'], ['counter-clerk', 'roleCounterClerk']];
+  ['monitoring', 'roleMonitoring'], ['counter-clerk', 'roleCounterClerk'], ['inspector', 'roleInspector']];
 
 /** A role in words (the role ids are the API's, not text for people). */
 function roleName(id) {

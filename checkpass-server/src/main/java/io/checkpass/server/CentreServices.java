@@ -9,6 +9,8 @@ import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.ScannerPairing;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.db.Database;
+import io.checkpass.server.inspection.DoorEvidence;
+import io.checkpass.server.inspection.Inspections;
 import io.checkpass.server.issuance.ClientRateLimiter;
 import io.checkpass.server.issuance.IssuanceLedger;
 import io.checkpass.server.issuance.IssuanceService;
@@ -70,6 +72,7 @@ public final class CentreServices implements AutoCloseable {
     private final CheckInIngest ingest;
     private final PostgresCheckInLog checkInLog;
     private final Tracer tracer;
+    private final Inspections inspections;
 
     private CentreServices(CheckpassConfig config, Clock clock, Es256 es256) {
         this.vault = opened.add(openVault(config, es256));
@@ -150,6 +153,16 @@ public final class CentreServices implements AutoCloseable {
                     stores.audit(),
                     clock,
                     Duration.ofMinutes(config.visits().dwellMinutes()));
+            // The door log is issue 16 part 1's: until it is bridged here, inspections say plainly there is none.
+            this.inspections = Inspections.open(
+                    identity,
+                    visits,
+                    stores.registry(),
+                    stores.clientAdministration(),
+                    stores.audit(),
+                    stores.visitsAudit(),
+                    DoorEvidence.NONE,
+                    clock);
         } catch (IOException e) {
             opened.close();
             throw new UncheckedIOException(e.getMessage(), e);
@@ -302,6 +315,11 @@ public final class CentreServices implements AutoCloseable {
 
     public Tracer tracer() {
         return tracer;
+    }
+
+    /** Inspections, violations and fines, district reports, venue import (docs/adr/0020). */
+    public Inspections inspections() {
+        return inspections;
     }
 
     /** Closes the fraud examination, issuance's batched reads, the ledger's writer, then the database. */
