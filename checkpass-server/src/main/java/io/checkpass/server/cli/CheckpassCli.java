@@ -50,6 +50,8 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             ConformanceCommand.class,
             VectorsCommand.class,
             CompletionCommand.class,
+            VenuesCommand.class,
+            InspectorsCommand.class,
             HelpCommand.class
         },
         footerHeading = CheckpassCli.EXAMPLES,
