@@ -8,6 +8,7 @@ import { fromBase64, staticText, statusById } from '/shared/checkpass.js';
 import { drawQr } from '/shared/qr.js';
 import { earliest, formatValidUntil } from '/shared/dates.js';
 import { lineChart, barChart } from './charts.js';
+import { setupInspections } from './inspections.js';
 
 const $ = (id) => document.getElementById(id);
 const SIGNIN = 'checkpass.console.signin';
@@ -632,6 +633,7 @@ async function start() {
   $('pairingForm').addEventListener('submit', makePairing);
   $('clientSecretCopy').addEventListener('click', copySecret);
   $('clientSecretDone').addEventListener('click', hideSecret);
+  setupInspections(auth, () => Date.parse(me && me.serverTime) || Date.now());
   if (signin) {
     try {
       me = await getJson('/api/v1/me', { auth: auth() });

@@ -181,4 +181,66 @@ class InspectorBrowserTest {
             other.quit();
         }
     }
+
+    @Test
+    void the_console_uploads_venues_in_parts_lists_refused_lines_and_charts_the_district_report() throws Exception {
+        centre.client("admin-venues", io.checkpass.server.auth.Role.ISSUER_ADMIN);
+        Path csv = temp.resolve("venues-upload.csv");
+        StringBuilder rows = new StringBuilder(
+                "venue_id,business_number,name,address,region,district_code,district_name,venue_type,operator_name,operator_phone\n");
+        for (int i = 0; i < 40; i++) {
+            rows.append(i == 7 ? "Bad Id" : "upload-" + i)
+                    .append(",123-45-678")
+                    .append(10 + i)
+                    .append(",\"가게, ")
+                    .append(i)
+                    .append("\",서울 중구,서울,11140,중구,")
+                    .append(i == 30 ? "spaceship" : "restaurant_cafe")
+                    .append(",운영자,010-1234-5678\n");
+        }
+        java.nio.file.Files.writeString(csv, rows.toString());
+        ChromeDriver console = Chromium.start(temp.resolve("profile-console"), null);
+        try {
+            console.get(centre.uri("/console/").toString());
+            console.executeScript("localStorage.setItem('checkpass.lang', 'ko')");
+            console.navigate().refresh();
+            // Parts are whole rows, with the header, numbered as lines of the whole file.
+            Object parts = console.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "import('/console/inspections.js').then((m) => done(JSON.stringify("
+                    + "m.splitCsv('h1,h2\\na,\\\"x\\ny\\\"\\nb,2\\nc,3\\n', 12).map((p) => p.firstLine))))");
+            assertThat(parts).isEqualTo("[1,3,4]");
+            console.findElement(By.id("clientId")).sendKeys("admin-venues");
+            console.findElement(By.id("secret")).sendKeys(centre.secretOf("admin-venues"));
+            console.findElement(By.cssSelector("#signinForm button[type=submit]"))
+                    .click();
+            Chromium.await(
+                    console,
+                    () -> console.findElement(By.cssSelector("#tabs [data-tab='venues']"))
+                            .isDisplayed());
+            console.findElement(By.cssSelector("#tabs [data-tab='venues']")).click();
+            console.findElement(By.id("venueFile")).sendKeys(csv.toString());
+            console.findElement(By.id("venueSubmit")).click();
+            Chromium.await(
+                    console,
+                    () -> console.findElement(By.id("venueResult")).getText().contains("완료"));
+            assertThat(console.findElement(By.id("venueResult")).getText()).contains("새로 38곳", "거부 2줄");
+            assertThat(console.findElements(By.cssSelector("#venueErrors tbody tr")))
+                    .extracting(r -> r.findElement(By.tagName("td")).getText())
+                    .containsExactly("9", "32");
+            assertThat(console.findElement(By.id("venueErrors")).getText()).contains("spaceship");
+            assertThat(Axe.violations(console)).as("axe, venue upload").isEmpty();
+
+            console.findElement(By.cssSelector("#tabs [data-tab='reports']")).click();
+            console.findElement(By.id("reportFrom")).click();
+            console.findElement(By.cssSelector("#reportForm button[type=submit]"))
+                    .click();
+            Chromium.await(console, () -> console.findElement(By.cssSelector("#reportTotals svg")));
+            Chromium.await(console, () -> console.findElement(By.cssSelector("#reportPerDay svg")));
+            assertThat(console.findElement(By.cssSelector("#reportPerDay svg")).getDomAttribute("aria-label"))
+                    .contains("과태료 합계");
+            assertThat(Axe.violations(console)).as("axe, district reports").isEmpty();
+        } finally {
+            console.quit();
+        }
+    }
 }
