@@ -34,9 +34,9 @@ import picocli.CommandLine.Parameters;
         },
         footerHeading = CheckpassCli.EXAMPLES,
         footer = {
-            "  ./checkpass inspectors create jongno-1 --name 김단속 --district 11110 --district-name 종로구",
-            "  ./checkpass inspectors assign jongno-1 --district 11140 --district-name 중구",
-            "  ./checkpass inspectors report --from 2021-12-13 --to 2021-12-31 --district 11110"
+            "  ./checkpass inspectors create kim --district 11110 --district-name 종로구",
+            "  ./checkpass inspectors assign kim --district 11140 --district-name 중구",
+            "  ./checkpass inspectors report --from 2021-12-13 --to 2021-12-31"
         })
 final class InspectorsCommand {
     private InspectorsCommand() {}
@@ -58,7 +58,7 @@ final class InspectorsCommand {
             mixinStandardHelpOptions = true,
             description = "Create an inspector scoped to a district and print its secret once.",
             footerHeading = CheckpassCli.EXAMPLES,
-            footer = "  ./checkpass inspectors create jongno-1 --name 김단속 --district 11110 --district-name 종로구")
+            footer = "  ./checkpass inspectors create kim --district 11110 --district-name 종로구")
     static final class Create implements Callable<Integer> {
         private final CliContext context;
 
@@ -103,7 +103,7 @@ final class InspectorsCommand {
             mixinStandardHelpOptions = true,
             description = "Scope an existing inspector to a district (or move it); audited.",
             footerHeading = CheckpassCli.EXAMPLES,
-            footer = "  ./checkpass inspectors assign jongno-1 --district 11140 --district-name 중구")
+            footer = "  ./checkpass inspectors assign kim --district 11140 --district-name 중구")
     static final class Assign implements Callable<Integer> {
         private final CliContext context;
 
@@ -147,7 +147,7 @@ final class InspectorsCommand {
             footerHeading = CheckpassCli.EXAMPLES,
             footer = {
                 "  ./checkpass inspectors report --from 2021-12-13 --to 2021-12-31",
-                "  ./checkpass inspectors report --from 2021-12-13 --to 2021-12-31 --district 11110 --out jongno.csv"
+                "  ./checkpass inspectors report --from 2021-12-13 --to 2021-12-19 --out r.csv"
             })
     static final class Report implements Callable<Integer> {
         private final CliContext context;

@@ -280,4 +280,38 @@ class InspectionsTest {
             assertThat(e.subject()).isEqualTo("person:P-INSP-2");
         });
     }
+
+    @Test
+    void an_issuer_admin_assigns_a_district_and_the_inspector_then_reads_its_report_and_persons() {
+        centre.client("inspector-moved", Role.INSPECTOR);
+        assertThat(centre.get("/api/v1/inspections/schedule", "inspector-moved").statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> refused = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/inspectors/admin-insp/district"))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"code\":\"11140\",\"name\":\"중구\"}")),
+                "admin-insp");
+        assertThat(refused.statusCode()).as("only an inspector has a district").isEqualTo(422);
+        HttpResponse<String> assigned = centre.send(
+                HttpRequest.newBuilder(centre.uri("/api/v1/inspectors/inspector-moved/district"))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"code\":\"11140\",\"name\":\"중구\"}")),
+                "admin-insp");
+        assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(200);
+        JsonNode schedule = TestCentre.json(centre.get("/api/v1/inspections/schedule", "inspector-moved"));
+        assertThat(schedule.path("district").path("code").asText()).isEqualTo("11140");
+        assertThat(schedule.path("userFines").get(0).asLong()).isEqualTo(100_000);
+        assertThat(schedule.path("operatorFines").toString()).isEqualTo("[1500000,3000000]");
+        assertThat(centre.get("/api/v1/inspections/venues/jung-karaoke/door", "inspector-moved")
+                        .statusCode())
+                .isEqualTo(200);
+        JsonNode report = TestCentre.json(
+                centre.get("/api/v1/reports/districts?from=2021-12-01&to=2021-12-31", "inspector-moved"));
+        assertThat(report.path("rows").findValuesAsText("districtCode")).allMatch("11140"::equals);
+        JsonNode person = TestCentre.json(centre.get("/api/v1/inspections/persons/P-INSP-1", "inspector-moved"));
+        assertThat(person.path("name").asText()).isEqualTo("홍길동");
+        assertThat(centre.get("/api/v1/inspections/persons/NOBODY", "inspector-moved")
+                        .statusCode())
+                .isEqualTo(404);
+    }
 }
