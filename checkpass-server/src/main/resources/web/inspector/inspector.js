@@ -5,6 +5,7 @@
 import { setupLanguage, t, pick, lang, both, showText } from '/shared/i18n.js';
 import { explain } from '/shared/problems.js';
 import { request, getJson, basic, ApiError } from '/shared/api.js';
+import { decodeFrame } from '/shared/qr-decode.js';
 
 const $ = (id) => document.getElementById(id);
 const SIGNIN = 'checkpass.inspector.signin';
@@ -192,35 +193,6 @@ export function venueOfQr(text) {
 
 let stream = null;
 let scanTimer = null;
-let worker = null;
-const frame = document.createElement('canvas');
-// As the scanner page: the browser's BarcodeDetector where it has one, else jsQR in the scanner's worker.
-const detector = ('BarcodeDetector' in window
-  ? BarcodeDetector.getSupportedFormats().then((f) => (f.includes('qr_code') ? new BarcodeDetector({ formats: ['qr_code'] }) : null))
-  : Promise.resolve(null)).catch(() => null);
-
-function decodeInWorker(image) {
-  worker ||= new Worker('/scanner/qr-worker.js');
-  return new Promise((resolve) => {
-    worker.onmessage = (event) => resolve(event.data.text);
-    worker.onerror = () => resolve(null);
-    worker.postMessage({ width: image.width, height: image.height, pixels: image.data.buffer }, [image.data.buffer]);
-  });
-}
-
-async function decodeFrame(video) {
-  const native = await detector;
-  if (native) {
-    const codes = await native.detect(video);
-    return codes.length > 0 ? codes[0].rawValue : null;
-  }
-  frame.width = video.videoWidth;
-  frame.height = video.videoHeight;
-  const g = frame.getContext('2d', { willReadFrequently: true });
-  g.drawImage(video, 0, 0);
-  return decodeInWorker(g.getImageData(0, 0, frame.width, frame.height));
-}
-
 async function toggleCamera() {
   if (stream) {
     stopCamera();

@@ -74,22 +74,7 @@ public final class InspectorScopes {
                     "client '" + clientId + "' is not an inspector; only an inspector is scoped to a district"));
         }
         Transactions.inTransaction(db, "cannot assign a district", c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    insert into inspector_scope (client_id, district_code, district_name) values (?, ?, ?)
-                    on conflict (client_id) do update
-                    set district_code = excluded.district_code, district_name = excluded.district_name,
-                        assigned_at = now()""")) {
-                s.setString(1, clientId);
-                s.setString(2, district.code());
-                s.setString(3, district.name());
-                s.executeUpdate();
-            }
-            audit.record(
-                    c,
-                    actor,
-                    "inspector-assign",
-                    "client:" + clientId,
-                    Map.of("districtCode", district.code(), "districtName", district.name()));
+            scope(c, actor, clientId, district);
             return null;
         });
     }
@@ -106,21 +91,29 @@ public final class InspectorScopes {
                     actor,
                     new ClientAdministration.NewClient(
                             clientId, displayName, Set.of(Role.INSPECTOR), Optional.empty()));
-            try (PreparedStatement s = c.prepareStatement(
-                    "insert into inspector_scope (client_id, district_code, district_name) values (?, ?, ?)")) {
-                s.setString(1, clientId);
-                s.setString(2, district.code());
-                s.setString(3, district.name());
-                s.executeUpdate();
-            }
-            audit.record(
-                    c,
-                    actor,
-                    "inspector-assign",
-                    "client:" + clientId,
-                    Map.of("districtCode", district.code(), "districtName", district.name()));
+            scope(c, actor, clientId, district);
             return issued;
         });
+    }
+
+    /** Scopes the client to the district inside the caller's transaction, audited. */
+    private void scope(Connection c, String actor, String clientId, District district) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                insert into inspector_scope (client_id, district_code, district_name) values (?, ?, ?)
+                on conflict (client_id) do update
+                set district_code = excluded.district_code, district_name = excluded.district_name,
+                    assigned_at = now()""")) {
+            s.setString(1, clientId);
+            s.setString(2, district.code());
+            s.setString(3, district.name());
+            s.executeUpdate();
+        }
+        audit.record(
+                c,
+                actor,
+                "inspector-assign",
+                "client:" + clientId,
+                Map.of("districtCode", district.code(), "districtName", district.name()));
     }
 
     /**
