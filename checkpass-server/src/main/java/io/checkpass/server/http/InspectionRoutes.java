@@ -308,13 +308,17 @@ public final class InspectionRoutes {
         if (firstLine < 1) {
             throw ApiException.badRequest("firstLine must be the line number (1 or more) of the part's first row");
         }
+        String name = req.query().first("name").orElse("venues.csv");
+        if (name.length() > 200) {
+            throw ApiException.badRequest("name (the file's name, for the audit log) is at most 200 characters");
+        }
         byte[] body = Bodies.read(req, MAX_IMPORT_BYTES);
         Set<String> types = venueRules.get().venueTypes().keySet().stream()
                 .map(t -> t.code())
                 .collect(Collectors.toSet());
         var result = venueImport.run(
                 admin.clientId(),
-                "upload:" + req.query().first("name").orElse("venues.csv"),
+                "upload:" + name,
                 new ByteArrayInputStream(body),
                 types,
                 firstLine,

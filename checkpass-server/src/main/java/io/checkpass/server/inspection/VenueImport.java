@@ -80,6 +80,7 @@ public final class VenueImport {
         };
         long[] counts = new long[3]; // inserted, updated, unchanged
         long rows = 0;
+        boolean finished = false;
         try (VenueCsvReader reader = new VenueCsvReader(in, venueTypes);
                 Connection c = db.getConnection()) {
             try (Statement s = c.createStatement()) {
@@ -112,6 +113,7 @@ public final class VenueImport {
                     }
                 }
                 progress.advanced(reader.bytesRead(), rows);
+                finished = true;
             } finally {
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
@@ -122,19 +124,21 @@ public final class VenueImport {
             throw new java.io.UncheckedIOException(e);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot import venues: " + e.getMessage(), e);
+        } finally {
+            // What was committed is audited even when the import stopped halfway (a disk error, the database gone).
+            audit.record(
+                    actor,
+                    "venue-import",
+                    source,
+                    Map.of(
+                            "inserted", counts[0],
+                            "updated", counts[1],
+                            "unchanged", counts[2],
+                            "rejected", (long) refused.size(),
+                            "finished", finished));
         }
         refused.sort(java.util.Comparator.comparingLong(VenueCsvReader.Rejected::line));
-        Result result = new Result(counts[0], counts[1], counts[2], List.copyOf(refused));
-        audit.record(
-                actor,
-                "venue-import",
-                source,
-                Map.of(
-                        "inserted", result.inserted(),
-                        "updated", result.updated(),
-                        "unchanged", result.unchanged(),
-                        "rejected", (long) refused.size()));
-        return result;
+        return new Result(counts[0], counts[1], counts[2], List.copyOf(refused));
     }
 
     private static void store(
