@@ -8,6 +8,7 @@ import { fromBase64, staticText, statusById } from '/shared/checkpass.js';
 import { drawQr } from '/shared/qr.js';
 import { earliest, formatValidUntil } from '/shared/dates.js';
 import { lineChart, barChart } from './charts.js';
+import { setupInspections } from './inspections.js';
 
 const $ = (id) => document.getElementById(id);
 const SIGNIN = 'checkpass.console.signin';
@@ -129,6 +130,7 @@ setupLanguage({
   roleAuditor: ['감사자', 'Auditor'],
   roleMonitoring: ['모니터링', 'Monitoring'],
   roleCounterClerk: ['창구 담당자', 'Counter clerk'],
+  roleInspector: ['단속 공무원', 'Inspector'],
   openEnded: ['기한 없음', 'No end date'],
 }, () => { if (me) route(); renderWho(); renderTrace(); });
 
@@ -437,7 +439,7 @@ async function showAudit(event) {
 
 const ROLES = [['wallet-provider', 'roleWalletProvider'], ['scanner', 'roleScanner'], ['lab', 'roleLab'],
   ['issuer-admin', 'roleIssuerAdmin'], ['tracer', 'roleTracer'], ['auditor', 'roleAuditor'],
-  ['monitoring', 'roleMonitoring'], ['counter-clerk', 'roleCounterClerk']];
+  ['monitoring', 'roleMonitoring'], ['counter-clerk', 'roleCounterClerk'], ['inspector', 'roleInspector']];
 
 /** A role in words (the role ids are the API's, not text for people). */
 function roleName(id) {
@@ -631,6 +633,7 @@ async function start() {
   $('pairingForm').addEventListener('submit', makePairing);
   $('clientSecretCopy').addEventListener('click', copySecret);
   $('clientSecretDone').addEventListener('click', hideSecret);
+  setupInspections(auth, () => Date.parse(me && me.serverTime) || Date.now());
   if (signin) {
     try {
       me = await getJson('/api/v1/me', { auth: auth() });

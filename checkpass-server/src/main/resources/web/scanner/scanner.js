@@ -1,6 +1,7 @@
 // The venue's scanner: verifies CP1: passes and foreign ones (EU DCC, SHC, NZCP) in the page against the cached,
 // pinned trust bundle (no server call on the door path), shows a full-screen verdict, and queues check-ins in IndexedDB for batched upload with backoff.
 import { Verifier, ReplayMemory, acceptBundle, pointOfPem, hex, fromHex, reasonText, statusById } from '/shared/checkpass.js';
+import { decodeFrame, qrDecoder } from '/shared/qr-decode.js';
 import { setupLanguage, t, pick, lang, both, showText } from '/shared/i18n.js';
 import { explain } from '/shared/problems.js';
 import { pageClock } from '/shared/clock.js';
@@ -270,36 +271,12 @@ function stopCamera() {
   wakeLock = null;
 }
 
-// QR decoding stays off the page's main thread, so the verdict screen never stutters: the browser's own
-// BarcodeDetector where it has one (Android, ChromeOS, macOS), otherwise jsQR in a worker (qr-worker.js).
-const frame = document.createElement('canvas');
+// QR decoding stays off the page's main thread, so the verdict screen never stutters (shared/qr-decode.js).
 let scanning = false;
-let worker = null;
-const detector = ('BarcodeDetector' in window
-  ? BarcodeDetector.getSupportedFormats().then((f) => (f.includes('qr_code') ? new BarcodeDetector({ formats: ['qr_code'] }) : null))
-  : Promise.resolve(null)).catch(() => null);
 
-function decodeInWorker(image) {
-  worker ||= new Worker('qr-worker.js');
-  return new Promise((resolve) => {
-    worker.onmessage = (event) => resolve(event.data.text);
-    worker.onerror = () => resolve(null);
-    worker.postMessage({ width: image.width, height: image.height, pixels: image.data.buffer }, [image.data.buffer]);
-  });
-}
-
-async function decodeFrame(video) {
-  const native = await detector;
-  document.body.dataset.qrDecoder = native ? 'barcode-detector' : 'worker';
-  if (native) {
-    const codes = await native.detect(video);
-    return codes.length > 0 ? codes[0].rawValue : null;
-  }
-  frame.width = video.videoWidth;
-  frame.height = video.videoHeight;
-  const g = frame.getContext('2d', { willReadFrequently: true });
-  g.drawImage(video, 0, 0);
-  return decodeInWorker(g.getImageData(0, 0, frame.width, frame.height));
+async function decodeWithDecoderNamed(video) {
+  document.body.dataset.qrDecoder = await qrDecoder();
+  return decodeFrame(video);
 }
 
 async function scanFrame() {
@@ -307,7 +284,7 @@ async function scanFrame() {
   if (scanning || !video.videoWidth) return;
   scanning = true;
   try {
-    const text = await decodeFrame(video);
+    const text = await decodeWithDecoderNamed(video);
     if (text) await onScanned(text);
   } catch (e) {
     // a frame that cannot be read is a frame without a code; the next one comes in 120 ms

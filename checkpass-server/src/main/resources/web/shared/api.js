@@ -15,14 +15,14 @@ export function basic(id, secret) {
 }
 
 /** Sends a request; resolves the Response for 2xx/304, rejects with ApiError otherwise or TypeError when offline. */
-export async function request(path, { method = 'GET', json, auth, headers = {}, timeoutMs = 10000 } = {}) {
+export async function request(path, { method = 'GET', json, body, auth, headers = {}, timeoutMs = 10000 } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const h = { 'X-Requested-With': 'checkpass-page', ...headers };
     if (auth) h.Authorization = auth;
     if (json !== undefined) h['Content-Type'] = 'application/json';
-    const response = await fetch(path, { method, headers: h, body: json === undefined ? undefined : JSON.stringify(json),
+    const response = await fetch(path, { method, headers: h, body: json === undefined ? body : JSON.stringify(json),
       signal: controller.signal, cache: 'no-store' });
     if (response.ok || response.status === 304) return response;
     let problem = null;

@@ -40,6 +40,11 @@ const BY_TYPE = {
   'overloaded': ['센터가 바쁩니다. {seconds}초 뒤에 자동으로 다시 시도합니다.', 'The centre is busy. Trying again in {seconds} s.'],
   'storage-unavailable': ['센터의 저장소가 잠시 응답하지 않습니다. 아무것도 잃지 않았습니다. 잠시 뒤에 다시 시도하세요.', 'The centre\'s storage is not answering; nothing was lost. Try again shortly.'],
   'not-ready': ['센터가 아직 준비되지 않았습니다. 잠시 뒤에 다시 시도하세요.', 'The centre is not ready yet. Try again shortly.'],
+  'out-of-district': ['담당 시·군·구 밖의 시설입니다. 그 지역 담당자에게 넘기세요.', 'This is outside your district. Hand it to that district\'s officer.'],
+  'no-district': ['담당 시·군·구가 지정되지 않았습니다. 관리자에게 지정을 요청하세요.', 'No district is assigned to you. Ask an administrator to assign one.'],
+  'unknown-violation': ['없는 위반 기록입니다.', 'No such violation.'],
+  'already-voided': ['이미 취소된 과태료입니다.', 'This fine is void already.'],
+  'no-schedule-in-force': ['그 시각에 시행 중인 과태료 기준이 없습니다.', 'No fine schedule is in force at that time.'],
   'internal': ['센터에 문제가 생겼습니다. 잠시 뒤에 다시 시도하고, 계속되면 센터에 알리세요.', 'Something went wrong at the centre. Try again; if it persists, tell the centre.'],
 };
 

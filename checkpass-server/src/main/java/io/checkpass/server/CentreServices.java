@@ -10,6 +10,8 @@ import io.checkpass.server.auth.ScannerPairing;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.config.ConfigException;
 import io.checkpass.server.db.Database;
+import io.checkpass.server.inspection.DoorEvidence;
+import io.checkpass.server.inspection.Inspections;
 import io.checkpass.server.issuance.ClientRateLimiter;
 import io.checkpass.server.issuance.IssuanceLedger;
 import io.checkpass.server.issuance.IssuanceService;
@@ -81,6 +83,7 @@ public final class CentreServices implements AutoCloseable {
     private final Optional<VapidKeys> vapidKeys;
     private final Optional<WebPushChannel> pushChannel;
     private final Optional<ProofLinkService> proofLinks;
+    private final Inspections inspections;
 
     private CentreServices(CheckpassConfig config, Clock clock, Es256 es256) {
         this.vault = opened.add(openVault(config, es256));
@@ -176,6 +179,16 @@ public final class CentreServices implements AutoCloseable {
                     64)));
             this.proofLinks = config.publicBaseUrl()
                     .map(base -> new ProofLinkService(identity, issuance, stores.audit(), clock, base));
+            // The door log is issue 16 part 1's: until it is bridged here, inspections say plainly there is none.
+            this.inspections = Inspections.open(
+                    identity,
+                    visits,
+                    stores.registry(),
+                    stores.clientAdministration(),
+                    stores.audit(),
+                    stores.visitsAudit(),
+                    DoorEvidence.NONE,
+                    clock);
         } catch (IOException e) {
             opened.close();
             throw new UncheckedIOException(e.getMessage(), e);
@@ -357,6 +370,11 @@ public final class CentreServices implements AutoCloseable {
     /** The SMS proof links, when {@code server.public-base-url} is set. */
     public Optional<ProofLinkService> proofLinks() {
         return proofLinks;
+    }
+
+    /** Inspections, violations and fines, district reports, venue import (docs/adr/0020). */
+    public Inspections inspections() {
+        return inspections;
     }
 
     /** Closes the fraud examination, issuance's batched reads, the ledger's writer, then the database. */

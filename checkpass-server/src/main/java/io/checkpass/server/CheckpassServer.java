@@ -11,6 +11,7 @@ import io.checkpass.server.http.CounterRoutes;
 import io.checkpass.server.http.DemoWalletRoutes;
 import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
+import io.checkpass.server.http.InspectionRoutes;
 import io.checkpass.server.http.LabRoutes;
 import io.checkpass.server.http.OperatorRoutes;
 import io.checkpass.server.http.PairingRoutes;
@@ -132,7 +133,13 @@ public final class CheckpassServer implements AutoCloseable {
                     .add(new ClientRoutes(centre.clientAdministration(), authenticator::forget)::register)
                     .add(new ScannerSessionRoutes(scannerSessions)::register)
                     .add(new PairingRoutes(centre.scannerPairing(), scannerSessions)::register)
-                    .add(new WebPages(config.pagesTestHooks())::register);
+                    .add(new WebPages(config.pagesTestHooks())::register)
+                    .add(new InspectionRoutes(
+                            centre.inspections().service(),
+                            centre.inspections().scopes(),
+                            centre.inspections().reports(),
+                            centre.inspections().venueImport(),
+                            centre.rules()::venue)::register);
             Optional<SessionTokens> walletSessions = config.demoWallet()
                     ? Optional.of(SessionTokens.open(
                             config.keysDir(), SessionTokens.DEMO_WALLET_KEY_FILE, clock, Duration.ofDays(30)))

@@ -97,7 +97,7 @@ public final class ClientAdministration {
         if (roles.isEmpty()) {
             throw new Refused(new Refusal.ClientRejected(
                     "a client needs at least one role: wallet-provider, scanner, lab, issuer-admin, tracer, auditor,"
-                            + " monitoring, counter-clerk"));
+                            + " monitoring, counter-clerk, inspector"));
         }
         return roles;
     }

@@ -22,7 +22,12 @@ public enum Role {
      * A clerk at a community or health centre's counter: looks a person up, records that an ID was checked, prints
      * a paper pass (docs/rules.md §Paper passes).
      */
-    COUNTER_CLERK;
+    COUNTER_CLERK,
+    /**
+     * A district officer (시·군·구): inspects venues of their district, records violations and fines, voids fines,
+     * reads the district's reports. Scoped to one district ({@code inspection.InspectorScopes}).
+     */
+    INSPECTOR;
 
     /** The name used in the database, config and docs: lower case with hyphens. */
     public String id() {
@@ -37,6 +42,6 @@ public enum Role {
         }
         throw new IllegalArgumentException(
                 "unknown role '" + id
-                        + "'; roles are wallet-provider, scanner, lab, issuer-admin, tracer, auditor, monitoring, counter-clerk");
+                        + "'; roles are wallet-provider, scanner, lab, issuer-admin, tracer, auditor, monitoring, counter-clerk, inspector");
     }
 }

@@ -51,6 +51,8 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             VectorsCommand.class,
             PushCommand.class,
             CompletionCommand.class,
+            VenuesCommand.class,
+            InspectorsCommand.class,
             HelpCommand.class
         },
         footerHeading = CheckpassCli.EXAMPLES,

@@ -139,7 +139,7 @@ final class ClientsCommand {
                 split = ",",
                 paramLabel = "ROLE",
                 description = "Role(s): wallet-provider, scanner, lab, issuer-admin, tracer, auditor, monitoring,"
-                        + " counter-clerk. Repeat or separate with commas.")
+                        + " counter-clerk, inspector. Repeat or separate with commas.")
         List<String> roles;
 
         @Option(names = "--venue", paramLabel = "VENUE", description = "The venue a scanner serves (its venue id).")

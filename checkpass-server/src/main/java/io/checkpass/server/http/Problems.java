@@ -62,6 +62,12 @@ public final class Problems {
             case Refusal.ClientRejected r -> new ApiException(422, "client-rejected", "Client rejected", detail);
             case Refusal.AlreadyInitialised r ->
                 new ApiException(409, "already-initialised", "Centre already initialised", detail);
+            case Refusal.OutOfDistrict r -> new ApiException(403, "out-of-district", "Outside your district", detail);
+            case Refusal.NoDistrict r -> new ApiException(403, "no-district", "No district assigned", detail);
+            case Refusal.UnknownViolation r -> ApiException.notFound("unknown-violation", detail);
+            case Refusal.AlreadyVoided r -> new ApiException(409, "already-voided", "Already voided", detail);
+            case Refusal.NoScheduleInForce r ->
+                new ApiException(409, "no-schedule-in-force", "No sanction schedule in force", detail);
         };
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
  * ETag), and the service workers keep their own copies for offline use (docs/pages.md).
  */
 public final class WebPages {
-    private static final List<String> PAGES = List.of("wallet", "scanner", "console");
+    private static final List<String> PAGES = List.of("wallet", "scanner", "console", "inspector");
 
     /**
      * What a page may load and run: only our own scripts (no inline script, no eval), images of our own or made in
@@ -69,8 +69,9 @@ public final class WebPages {
     }
 
     private static void register(HttpRouting.Builder routing, String folder, CompressedPages compressed) {
-        // Only the scanner uses the camera; no page needs the microphone or location.
-        String permissions = folder.equals("scanner")
+        // Only the scanner and the inspector (a venue's poster QR) use the camera; no page needs the microphone or
+        // location.
+        String permissions = folder.equals("scanner") || folder.equals("inspector")
                 ? "camera=(self), microphone=(), geolocation=()"
                 : "camera=(), microphone=(), geolocation=()";
         routing.get("/" + folder + "/*", (req, res) -> {

@@ -155,4 +155,48 @@ public sealed interface Refusal {
             return "this pairing code is unknown, used or expired; ask for a new one";
         }
     }
+
+    /** An inspector acted on a venue, violation or report outside the district they are scoped to. */
+    record OutOfDistrict(String clientId, String district, String subject) implements Refusal {
+        @Override
+        public String detail() {
+            return subject + " is outside district " + district + " of inspector '" + clientId + "'. / " + subject
+                    + "은(는) 담당 시·군·구(" + district + ") 밖입니다.";
+        }
+    }
+
+    /** An inspector whose district an issuer-admin has not assigned yet may do nothing. */
+    record NoDistrict(String clientId) implements Refusal {
+        @Override
+        public String detail() {
+            return "inspector '" + clientId + "' has no district; an issuer-admin assigns one with"
+                    + " 'checkpass inspectors assign'. / 담당 시·군·구가 지정되지 않은 단속원입니다.";
+        }
+    }
+
+    /** No violation (fine) has this id. */
+    record UnknownViolation(String violationId) implements Refusal {
+        @Override
+        public String detail() {
+            return "no violation '" + violationId + "'";
+        }
+    }
+
+    /** The fine is void already: a void is made once. */
+    record AlreadyVoided(String violationId, Instant voidedAt) implements Refusal {
+        @Override
+        public String detail() {
+            return "the fine of violation " + violationId + " was voided at " + voidedAt
+                    + "; a void is made once. / 이미 취소된 과태료입니다.";
+        }
+    }
+
+    /** No version of the sanction schedule is in force at the violation's time. */
+    record NoScheduleInForce(Instant at) implements Refusal {
+        @Override
+        public String detail() {
+            return "no version of the sanction schedule is in force at " + at
+                    + " (pass fines began on 2021-11-08). / 그 시각에 시행 중인 과태료 기준이 없습니다.";
+        }
+    }
 }

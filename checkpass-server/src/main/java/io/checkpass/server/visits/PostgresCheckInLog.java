@@ -1,6 +1,7 @@
 package io.checkpass.server.visits;
 
 import io.checkpass.core.pass.Serial;
+import io.checkpass.server.db.CopyText;
 import io.checkpass.server.db.SqlStates;
 import io.checkpass.server.db.Transactions;
 import java.io.IOException;
@@ -151,21 +152,7 @@ public final class PostgresCheckInLog implements CheckInLog {
     }
 
     private static StringBuilder text(StringBuilder out, Optional<String> value) {
-        if (value.isEmpty()) {
-            return out.append("\\N");
-        }
-        String v = value.get();
-        for (int i = 0; i < v.length(); i++) {
-            char ch = v.charAt(i);
-            switch (ch) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(ch);
-            }
-        }
-        return out;
+        return CopyText.append(out, value.orElse(null));
     }
 
     private static StringBuilder bytes(StringBuilder out, byte[] value) {

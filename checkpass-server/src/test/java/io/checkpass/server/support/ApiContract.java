@@ -54,9 +54,10 @@ public final class ApiContract {
      * through {@link TestCentre}; every other path must be described.
      */
     public static final List<Pattern> OUTSIDE_THE_CONTRACT = List.of(
-            Pattern.compile("/(wallet|scanner|console)"), // 301 to the page's folder
+            Pattern.compile("/(wallet|scanner|console|inspector)"), // 301 to the page's folder
             Pattern.compile(
-                    "/(wallet|scanner|console)/(?!api/).*"), // the pages: HTML, scripts, styles, manifests, workers
+                    "/(wallet|scanner|console|inspector)/(?!api/).*"), // the pages: HTML, scripts, styles, manifests,
+            // workers
             Pattern.compile("/shared/.*"), // the verifier and vendored libraries they share
             Pattern.compile("/favicon\\.ico"), // 301 to the pages' icon
             Pattern.compile("/p/.*")); // the proof links' public page, its script and worker (docs/pages.md)

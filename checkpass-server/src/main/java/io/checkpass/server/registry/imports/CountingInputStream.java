@@ -4,15 +4,15 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts the bytes read through it, for progress reporting. */
-final class CountingInputStream extends FilterInputStream {
+/** Counts the bytes read through it, for progress reporting (registry and venue imports). */
+public final class CountingInputStream extends FilterInputStream {
     private volatile long count;
 
-    CountingInputStream(InputStream in) {
+    public CountingInputStream(InputStream in) {
         super(in);
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
