@@ -7,6 +7,7 @@ import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.ScannerPairing;
+import io.checkpass.server.compliance.ComplianceService;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.db.Database;
 import io.checkpass.server.issuance.ClientRateLimiter;
@@ -68,6 +69,7 @@ public final class CentreServices implements AutoCloseable {
     private final FraudSignals fraud;
     private final Retention retention;
     private final CheckInIngest ingest;
+    private final ComplianceService compliance;
     private final PostgresCheckInLog checkInLog;
     private final Tracer tracer;
 
@@ -150,6 +152,7 @@ public final class CentreServices implements AutoCloseable {
                     stores.audit(),
                     clock,
                     Duration.ofMinutes(config.visits().dwellMinutes()));
+            this.compliance = new ComplianceService(visits, rules::venue, ComplianceService.OFFLINE_AFTER);
         } catch (IOException e) {
             opened.close();
             throw new UncheckedIOException(e.getMessage(), e);
@@ -302,6 +305,11 @@ public final class CentreServices implements AutoCloseable {
 
     public Tracer tracer() {
         return tracer;
+    }
+
+    /** The door log read back: per venue and period (docs/compliance.md). */
+    public ComplianceService compliance() {
+        return compliance;
     }
 
     /** Closes the fraud examination, issuance's batched reads, the ledger's writer, then the database. */
