@@ -372,11 +372,13 @@ public final class ComplianceService {
             VenueType type = new VenueType(registeredType);
 
             List<String> noScans = new ArrayList<>();
+            List<String> excusedNoScans = new ArrayList<>();
             for (Map.Entry<Instant, HourNoScans> h : noScanHours.entrySet()) {
-                // A degraded hour is the centre's to answer for (below), and an hour whose rules needed no pass
-                // here needed no scan.
-                if (!h.getValue().centreDegraded() && passRequired(rules, type, h.getKey())) {
-                    noScans.add(HOUR.format(h.getKey()) + " (" + h.getValue().callsAndManual() + ")");
+                // An hour whose rules needed no pass here needed no scan; one in which the centre was degraded is
+                // the centre's to answer for (CENTRE_DEGRADED, below).
+                if (passRequired(rules, type, h.getKey())) {
+                    String hour = HOUR.format(h.getKey()) + " (" + h.getValue().callsAndManual() + ")";
+                    (h.getValue().centreDegraded() ? excusedNoScans : noScans).add(hour);
                 }
             }
             if (!noScans.isEmpty()) {
@@ -403,13 +405,19 @@ public final class ComplianceService {
                     findings.add(new Finding(Finding.SCANNER_OFFLINE, what));
                 }
             }
-            if (!degradedHours.isEmpty() || !excusedOffline.isEmpty()) {
+            // The centre's degradation is a finding where it explains what would otherwise be one: hours without
+            // scans, or a scanner that held its check-ins because it could not reach the centre.
+            if (!excusedNoScans.isEmpty() || !excusedOffline.isEmpty()) {
                 List<String> evidence = new ArrayList<>();
-                for (Map.Entry<Instant, long[]> h : degradedHours.entrySet()) {
-                    evidence.add(HOUR.format(h.getKey()) + ": " + h.getValue()[0] + " scan(s), " + h.getValue()[1]
-                            + " call(s)/manual entr(ies)");
+                if (!excusedNoScans.isEmpty()) {
+                    evidence.add("hour(s) with calls or manual entries but no QR scans, KST: "
+                            + String.join(", ", excusedNoScans));
                 }
                 evidence.addAll(excusedOffline);
+                for (Map.Entry<Instant, long[]> h : degradedHours.entrySet()) {
+                    evidence.add("in the hour of " + HOUR.format(h.getKey()) + " KST: " + h.getValue()[0] + " scan(s), "
+                            + h.getValue()[1] + " call(s) or manual entries");
+                }
                 List<String> when = degraded.stream()
                         .filter(d -> d.overlaps(from, to))
                         .map(DegradedInterval::describe)
