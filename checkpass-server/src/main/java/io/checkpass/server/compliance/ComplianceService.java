@@ -121,42 +121,56 @@ public final class ComplianceService {
 
     // -------------------------------------------------------------------------------------------------------------
 
+    /** The counts each rollup row carries, in column order: the keys of {@code checksByChannelAndVerdict}. */
+    private static final List<String> COUNT_KEYS =
+            List.of("QR:ADMIT", "QR:ADMIT_LIMITED", "QR:CHECK_ID", "QR:DENY", "QR:", "CALL:", "MANUAL:");
+
     /**
-     * One pass: check-ins per venue, hour, channel, verdict and applied venue type; then, from that rollup, the counts,
-     * the hours with calls or manual entries but no scans (flagged when the centre was degraded in that hour), and
-     * the checks under a type other than the registered one. Hours are UTC hours, which are KST hours too (+09:00).
+     * One pass: check-ins per venue and hour (and, for the rare check judged under another type than the registered
+     * one, per that type), with a count per channel and verdict; then, from that rollup, the counts, the hours with
+     * calls or manual entries but no scans (flagged when the centre was degraded in that hour), and the checks under
+     * another type. Grouping by hour rather than by every channel and verdict keeps the groups to venues × open
+     * hours. Hours are UTC hours, which are KST hours too (+09:00).
      */
     private static final String ROLLUP = """
             with degraded as (
                 select d.s, d.e from unnest(?::timestamptz[], ?::timestamptz[]) as d(s, e)
             ),
             hourly as (
-                select c.venue_id, date_trunc('hour', c.scanned_at) as hour, c.channel, coalesce(c.verdict, '') as verdict,
-                       coalesce(c.venue_type, '') as applied_type, count(*) as n
-                from checkin c
+                select c.venue_id, date_trunc('hour', c.scanned_at) as hour,
+                       case when c.venue_type <> v.venue_type then c.venue_type else '' end as wrong_type,
+                       count(*) filter (where c.channel = 'QR' and c.verdict = 'ADMIT') as qr_admit,
+                       count(*) filter (where c.channel = 'QR' and c.verdict = 'ADMIT_LIMITED') as qr_limited,
+                       count(*) filter (where c.channel = 'QR' and c.verdict = 'CHECK_ID') as qr_check_id,
+                       count(*) filter (where c.channel = 'QR' and c.verdict = 'DENY') as qr_deny,
+                       count(*) filter (where c.channel = 'QR' and c.verdict is null) as qr_none,
+                       count(*) filter (where c.channel = 'CALL') as calls,
+                       count(*) filter (where c.channel = 'MANUAL') as manual
+                from checkin c join venue v on v.venue_id = c.venue_id
                 where c.scanned_at >= ? and c.scanned_at < ? %s
-                group by 1, 2, 3, 4, 5
+                group by 1, 2, 3
             ),
             hours as (
                 select h.venue_id, h.hour,
-                       coalesce(sum(h.n) filter (where h.channel = 'QR'), 0) as scans,
-                       coalesce(sum(h.n) filter (where h.channel <> 'QR'), 0) as others,
-                       exists (select 1 from degraded d where d.s < h.hour + interval '1 hour' and d.e >= h.hour) as degraded
+                       sum(h.qr_admit + h.qr_limited + h.qr_check_id + h.qr_deny + h.qr_none) as scans,
+                       sum(h.calls + h.manual) as others
                 from hourly h
                 group by h.venue_id, h.hour
             )
-            select 'count' as kind, venue_id, channel || ':' || verdict as key, null::timestamptz as at, sum(n) as a, 0 as b
-              from hourly group by venue_id, channel, verdict
+            select 'count' as kind, venue_id, '' as key, null::timestamptz as at,
+                   sum(qr_admit), sum(qr_limited), sum(qr_check_id), sum(qr_deny), sum(qr_none), sum(calls), sum(manual)
+              from hourly group by venue_id
             union all
-            select 'no-scans', venue_id, case when degraded then 'degraded' else '' end, hour, others, 0
-              from hours where scans = 0 and others > 0
+            select case when exists (select 1 from degraded d where d.s < h.hour + interval '1 hour' and d.e >= h.hour)
+                        then 'degraded-hour' else 'no-scans' end,
+                   h.venue_id, '', h.hour, h.scans, h.others, 0, 0, 0, 0, 0
+              from hours h
+              where (h.scans = 0 and h.others > 0)
+                 or exists (select 1 from degraded d where d.s < h.hour + interval '1 hour' and d.e >= h.hour)
             union all
-            select 'degraded-hour', venue_id, '', hour, scans, others from hours where degraded
-            union all
-            select 'type', h.venue_id, h.applied_type, min(h.hour), sum(h.n), 0
-              from hourly h join venue v on v.venue_id = h.venue_id
-              where h.applied_type <> '' and h.applied_type <> v.venue_type
-              group by h.venue_id, h.applied_type
+            select 'type', venue_id, wrong_type, min(hour),
+                   sum(qr_admit + qr_limited + qr_check_id + qr_deny + qr_none + calls + manual), 0, 0, 0, 0, 0, 0
+              from hourly where wrong_type <> '' group by venue_id, wrong_type
             """;
 
     /**
@@ -167,7 +181,7 @@ public final class ComplianceService {
     private static final String OFFLINE = """
             with late as (
                 select venue_id, scanner_id, scanned_at as s, received_at as r
-                from checkin
+                from checkin c
                 where scanned_at >= ? and scanned_at < ? %s
                   and scanner_id is not null and received_at > scanned_at + ?::interval
             ),
@@ -187,7 +201,7 @@ public final class ComplianceService {
             """;
 
     private List<VenueCompliance> run(Optional<String> venue, Instant from, Instant to, Duration statementTimeout) {
-        String venueFilter = venue.isPresent() ? "and venue_id = ?" : "";
+        String venueFilter = venue.isPresent() ? "and c.venue_id = ?" : "";
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
@@ -267,15 +281,32 @@ public final class ComplianceService {
                     if (b == null) {
                         continue; // check-ins of a venue deleted since (none today: venues are never deleted)
                     }
-                    String key = r.getString(3);
-                    Timestamp at = r.getTimestamp(4);
-                    long a = r.getLong(5);
-                    long bCount = r.getLong(6);
                     switch (r.getString(1)) {
-                        case "count" -> b.counts.merge(key, a, Long::sum);
-                        case "no-scans" -> b.noScanHours.put(at.toInstant(), new HourNoScans(a, !key.isEmpty()));
-                        case "degraded-hour" -> b.degradedHours.put(at.toInstant(), new long[] {a, bCount});
-                        case "type" -> b.wrongTypes.put(key, new WrongType(a, at.toInstant()));
+                        case "count" -> {
+                            for (int k = 0; k < COUNT_KEYS.size(); k++) {
+                                long n = r.getLong(5 + k);
+                                if (n > 0) {
+                                    b.counts.merge(COUNT_KEYS.get(k), n, Long::sum);
+                                }
+                            }
+                        }
+                        case "no-scans", "degraded-hour" -> {
+                            long scans = r.getLong(5);
+                            long others = r.getLong(6);
+                            boolean degradedHour = r.getString(1).equals("degraded-hour");
+                            Instant hour = r.getTimestamp(4).toInstant();
+                            if (scans == 0 && others > 0) {
+                                b.noScanHours.put(hour, new HourNoScans(others, degradedHour));
+                            }
+                            if (degradedHour) {
+                                b.degradedHours.put(hour, new long[] {scans, others});
+                            }
+                        }
+                        case "type" ->
+                            b.wrongTypes.put(
+                                    r.getString(3),
+                                    new WrongType(
+                                            r.getLong(5), r.getTimestamp(4).toInstant()));
                         default -> throw new IllegalStateException("unknown rollup row " + r.getString(1));
                     }
                 }
