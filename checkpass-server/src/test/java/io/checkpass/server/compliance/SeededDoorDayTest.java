@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpass.core.time.KoreaTime;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.cli.CliRun;
 import io.checkpass.server.support.TestCentre;
 import io.checkpass.server.visits.Venues;
 import java.net.http.HttpResponse;
@@ -200,6 +201,27 @@ class SeededDoorDayTest {
         assertThat(centre.get("/api/v1/venues/diligent/compliance?from=" + TO + "&to=" + FROM, "admin")
                         .statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void the_cli_prints_the_flagged_venues_of_the_day_and_one_venue_in_full() {
+        CliRun day = CliRun.onCentre(TO, centre, "compliance", "summary", "--from", "2021-12-14", "--to", "2021-12-15")
+                .ok();
+        assertThat(day.out().lines().map(line -> line.substring(0, line.indexOf('\t', line.indexOf('\t') + 1))))
+                .containsExactlyInAnyOrder(
+                        "never-scans\tNO_SCANS_WHILE_OPEN",
+                        "wrong-type\tWRONG_VENUE_TYPE",
+                        "offline\tSCANNER_OFFLINE",
+                        "outage\tCENTRE_DEGRADED");
+        assertThat(day.err()).contains("5 venue(s), 4 with findings, centre degraded 1 time(s)");
+
+        CliRun one = CliRun.onCentre(TO, centre, "compliance", "summary", "diligent", "--from", "2021-12-14", "--json")
+                .ok();
+        assertThat(one.json().path("checksByChannelAndVerdict").path("QR:DENY").asLong())
+                .isEqualTo(1);
+        assertThat(CliRun.onCentre(TO, centre, "compliance", "summary", "nowhere")
+                        .exitCode())
+                .isEqualTo(1);
     }
 
     // -------------------------------------------------------------------------------------------------------------
