@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {ComplianceCommand.Summary.class, HelpCommand.class},
         footerHeading = CheckpassCli.EXAMPLES,
         footer = {
-            "  ./checkpass compliance summary venue-01 --from 2021-12-13T11:00:00+09:00 --to 2021-12-13T14:00:00+09:00",
+            "  ./checkpass compliance summary venue-01 \\",
+            "      --from 2021-12-13T11:00:00+09:00 --to 2021-12-13T14:00:00+09:00",
             "  ./checkpass compliance summary --from 2021-12-13 --to 2021-12-14"
         })
 final class ComplianceCommand {
@@ -43,7 +44,7 @@ final class ComplianceCommand {
             footerHeading = CheckpassCli.EXAMPLES,
             footer = {
                 "  ./checkpass compliance summary venue-01 --from 2021-12-13 --to 2021-12-14",
-                "  ./checkpass compliance summary --from 2021-12-13 --to 2021-12-14 --json > day.jsonl"
+                "  ./checkpass compliance summary --from 2021-12-13 --to 2021-12-14 --json"
             })
     static final class Summary implements Callable<Integer> {
         private final CliContext context;
