@@ -63,11 +63,22 @@ final class ComplianceDay implements Callable<Integer> {
     @Option(names = "--explain", description = "Print the plan of the day's rollup (EXPLAIN ANALYZE).")
     boolean explain;
 
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Keep the centre's data here (default a new temporary directory); a day already loaded"
+                    + " there is measured again without loading it.")
+    java.nio.file.Path data;
+
     @Override
     public Integer call() throws Exception {
         // 14 December 2021, under the rules of 13 December (a pass required at every venue type loaded here), so that
         // the hours without scans are findings; the retention is widened so the centre's hourly purge keeps the day.
-        try (InProcessCentre centre = new InProcessCentre(Map.of("visits.retention-days", "3650"))) {
+        Map<String, String> config = new java.util.HashMap<>(Map.of("visits.retention-days", "3650"));
+        if (data != null) {
+            config.put("data.dir", data.toString());
+        }
+        try (InProcessCentre centre = new InProcessCentre(config)) {
             DataSource owner = centre.server.centre().database().dataSource();
             // The KST day's 10:00–22:00 (KST 09:00 is 00:00 UTC) lies within this one UTC day's partition.
             LocalDate day = LocalDate.of(2021, 12, 14);
@@ -75,77 +86,95 @@ final class ComplianceDay implements Callable<Integer> {
             Instant to = from.plus(Duration.ofDays(1));
             String partition = "checkin_p" + day.format(PARTITION);
 
-            long started = System.nanoTime();
-            loadVenues(owner);
-            System.out.printf("venues: %,d COPYed in %.1f s%n", venueCount, seconds(started));
-
-            started = System.nanoTime();
-            try (Connection c = owner.getConnection();
-                    Statement s = c.createStatement()) {
-                s.execute("drop table if exists visits." + partition);
-                s.execute("create table visits." + partition
-                        + " (like visits.checkin including defaults including constraints)");
+            if (loaded(owner, partition)) {
+                System.out.printf("reusing the day loaded in %s (visits.%s)%n", data, partition);
+            } else {
+                load(owner, partition, day);
             }
-            long[] shape = loadCheckIns(owner, partition, day);
-            System.out.printf(
-                    "check-ins: %,d COPYed into visits.%s in %.1f s (%,d at venues that never scan, %,d held by"
-                            + " offline scanners, %,d under a wrong venue type)%n",
-                    checkins, partition, seconds(started), shape[0], shape[1], shape[2]);
-
-            started = System.nanoTime();
-            try (Connection c = owner.getConnection();
-                    Statement s = c.createStatement()) {
-                s.execute("set maintenance_work_mem = '512MB'");
-                s.execute("alter table visits.checkin attach partition visits." + partition + " for values from ('"
-                        + day.atStartOfDay(ZoneOffset.UTC).toInstant() + "') to ('"
-                        + day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant() + "')");
-                s.execute("analyze visits." + partition);
-                s.execute("analyze visits.venue");
-            }
-            System.out.printf("attached, indexes built and analysed in %.1f s%n", seconds(started));
             System.out.printf("partition size: %s%n", size(owner, partition));
-
-            ComplianceService compliance = centre.server.centre().compliance();
-            List<Double> times = new ArrayList<>();
-            List<VenueCompliance> all = List.of();
-            for (int run = 1; run <= runs; run++) {
-                started = System.nanoTime();
-                all = compliance.summariseAll(from, to);
-                double took = seconds(started);
-                times.add(took);
-                System.out.printf(
-                        "run %d: summary of %,d venues over %s..%s in %.1f s%n", run, all.size(), from, to, took);
-            }
-            Map<String, Integer> flagged = new TreeMap<>();
-            long counted = 0;
-            for (VenueCompliance v : all) {
-                counted += v.checksByChannelAndVerdict().values().stream()
-                        .mapToLong(Long::longValue)
-                        .sum();
-                v.findings().stream()
-                        .map(Finding::code)
-                        .distinct()
-                        .forEach(code -> flagged.merge(code, 1, Integer::sum));
-            }
-            System.out.printf("check-ins counted: %,d; venues flagged per finding: %s%n", counted, flagged);
-            List<Double> sorted = times.stream().sorted().toList();
-            System.out.printf(
-                    "all venues: median %.1f s of %d runs (min %.1f, max %.1f)%n",
-                    sorted.get(sorted.size() / 2), runs, sorted.getFirst(), sorted.getLast());
-
-            List<Double> one = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                started = System.nanoTime();
-                compliance.summarise(venueId(i * 7919 % venueCount), from, to).orElseThrow();
-                one.add(seconds(started) * 1000);
-            }
-            System.out.printf(
-                    "one venue: %s ms%n", one.stream().map("%.1f"::formatted).toList());
-            if (explain) {
-                explain(owner, from, to);
-            }
+            measure(centre, owner, from, to);
         }
         return 0;
+    }
+
+    private static boolean loaded(DataSource owner, String partition) throws SQLException {
+        try (Connection c = owner.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select exists (select 1 from pg_inherits i join pg_class p on"
+                        + " p.oid = i.inhrelid where p.relname = '" + partition + "')")) {
+            r.next();
+            return r.getBoolean(1);
+        }
+    }
+
+    private void load(DataSource owner, String partition, LocalDate day) throws SQLException, IOException {
+        long started = System.nanoTime();
+        loadVenues(owner);
+        System.out.printf("venues: %,d COPYed in %.1f s%n", venueCount, seconds(started));
+
+        started = System.nanoTime();
+        try (Connection c = owner.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("drop table if exists visits." + partition);
+            s.execute("create table visits." + partition
+                    + " (like visits.checkin including defaults including constraints)");
+        }
+        long[] shape = loadCheckIns(owner, partition, day);
+        System.out.printf(
+                "check-ins: %,d COPYed into visits.%s in %.1f s (%,d at venues that never scan, %,d held by"
+                        + " offline scanners, %,d under a wrong venue type)%n",
+                checkins, partition, seconds(started), shape[0], shape[1], shape[2]);
+
+        started = System.nanoTime();
+        try (Connection c = owner.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("set maintenance_work_mem = '512MB'");
+            s.execute("alter table visits.checkin attach partition visits." + partition + " for values from ('"
+                    + day.atStartOfDay(ZoneOffset.UTC).toInstant() + "') to ('"
+                    + day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant() + "')");
+            s.execute("analyze visits." + partition);
+            s.execute("analyze visits.venue");
+        }
+        System.out.printf("attached, indexes built and analysed in %.1f s%n", seconds(started));
+    }
+
+    private void measure(InProcessCentre centre, DataSource owner, Instant from, Instant to) throws SQLException {
+        long started;
+        ComplianceService compliance = centre.server.centre().compliance();
+        List<Double> times = new ArrayList<>();
+        List<VenueCompliance> all = List.of();
+        for (int run = 1; run <= runs; run++) {
+            started = System.nanoTime();
+            all = compliance.summariseAll(from, to);
+            double took = seconds(started);
+            times.add(took);
+            System.out.printf("run %d: summary of %,d venues over %s..%s in %.1f s%n", run, all.size(), from, to, took);
+        }
+        Map<String, Integer> flagged = new TreeMap<>();
+        long counted = 0;
+        for (VenueCompliance v : all) {
+            counted += v.checksByChannelAndVerdict().values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            v.findings().stream().map(Finding::code).distinct().forEach(code -> flagged.merge(code, 1, Integer::sum));
+        }
+        System.out.printf("check-ins counted: %,d; venues flagged per finding: %s%n", counted, flagged);
+        List<Double> sorted = times.stream().sorted().toList();
+        System.out.printf(
+                "all venues: median %.1f s of %d runs (min %.1f, max %.1f)%n",
+                sorted.get(sorted.size() / 2), runs, sorted.getFirst(), sorted.getLast());
+
+        List<Double> one = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            started = System.nanoTime();
+            compliance.summarise(venueId(i * 7919 % venueCount), from, to).orElseThrow();
+            one.add(seconds(started) * 1000);
+        }
+        System.out.printf(
+                "one venue: %s ms%n", one.stream().map("%.1f"::formatted).toList());
+        if (explain) {
+            explain(owner, from, to);
+        }
     }
 
     private static double seconds(long startedNanos) {

@@ -46,6 +46,8 @@ public final class ComplianceService {
     public static final Duration ONE_VENUE_TIMEOUT = Duration.ofSeconds(30);
     /** Every venue of a day reads the day's whole partition (docs/PERFORMANCE.md). */
     public static final Duration ALL_VENUES_TIMEOUT = Duration.ofMinutes(10);
+    /** Memory for the all-venues rollup's hash tables, per sort or hash (session-local, this statement only). */
+    static final String ALL_VENUES_WORK_MEM = "256MB";
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(KoreaTime.KST);
@@ -126,17 +128,16 @@ public final class ComplianceService {
             List.of("QR:ADMIT", "QR:ADMIT_LIMITED", "QR:CHECK_ID", "QR:DENY", "QR:", "CALL:", "MANUAL:");
 
     /**
-     * One pass: check-ins per venue and hour (and, for the rare check judged under another type than the registered
-     * one, per that type), with a count per channel and verdict; then, from that rollup, the counts, the hours with
-     * calls or manual entries but no scans (flagged when the centre was degraded in that hour), and the checks under
-     * another type. Grouping by hour rather than by every channel and verdict keeps the groups to venues × open
-     * hours. Hours are UTC hours, which are KST hours too (+09:00).
+     * One pass, three pipelined aggregations, one row per venue: the period's check-ins per venue and hour (and, for
+     * the rare check judged under another type than the registered one, per that type) with a count per channel and
+     * verdict; then per venue and hour; then per venue, with the counts, the hours that matter — no scans but calls
+     * or manual entries, or the centre degraded — as {@code epochSecond:scans:others:degraded}, and the other types
+     * as {@code epochSecond=type:checks}. Each level reads the one before once (a CTE used once is inlined, never
+     * materialised), so the day's partition is read once and nothing is kept but the groups. Hours are UTC hours,
+     * which are KST hours too (+09:00).
      */
     private static final String ROLLUP = """
-            with degraded as (
-                select d.s, d.e from unnest(?::timestamptz[], ?::timestamptz[]) as d(s, e)
-            ),
-            hourly as (
+            with hourly as (
                 select c.venue_id, date_trunc('hour', c.scanned_at) as hour,
                        case when c.venue_type <> v.venue_type then c.venue_type else '' end as wrong_type,
                        count(*) filter (where c.channel = 'QR' and c.verdict = 'ADMIT') as qr_admit,
@@ -145,32 +146,31 @@ public final class ComplianceService {
                        count(*) filter (where c.channel = 'QR' and c.verdict = 'DENY') as qr_deny,
                        count(*) filter (where c.channel = 'QR' and c.verdict is null) as qr_none,
                        count(*) filter (where c.channel = 'CALL') as calls,
-                       count(*) filter (where c.channel = 'MANUAL') as manual
+                       count(*) filter (where c.channel = 'MANUAL') as manual,
+                       count(*) as checks
                 from checkin c join venue v on v.venue_id = c.venue_id
                 where c.scanned_at >= ? and c.scanned_at < ? %s
                 group by 1, 2, 3
             ),
             hours as (
-                select h.venue_id, h.hour,
-                       sum(h.qr_admit + h.qr_limited + h.qr_check_id + h.qr_deny + h.qr_none) as scans,
-                       sum(h.calls + h.manual) as others
-                from hourly h
-                group by h.venue_id, h.hour
+                select venue_id, hour,
+                       sum(qr_admit) as qr_admit, sum(qr_limited) as qr_limited, sum(qr_check_id) as qr_check_id,
+                       sum(qr_deny) as qr_deny, sum(qr_none) as qr_none, sum(calls) as calls, sum(manual) as manual,
+                       sum(qr_admit + qr_limited + qr_check_id + qr_deny + qr_none) as scans,
+                       sum(calls + manual) as others,
+                       string_agg(wrong_type || ':' || checks, ',') filter (where wrong_type <> '') as wrong,
+                       (?::boolean and exists (select 1 from unnest(?::timestamptz[], ?::timestamptz[]) as d(s, e)
+                                               where d.s < hour + interval '1 hour' and d.e >= hour)) as degraded
+                from hourly
+                group by venue_id, hour
             )
-            select 'count' as kind, venue_id, '' as key, null::timestamptz as at,
-                   sum(qr_admit), sum(qr_limited), sum(qr_check_id), sum(qr_deny), sum(qr_none), sum(calls), sum(manual)
-              from hourly group by venue_id
-            union all
-            select case when exists (select 1 from degraded d where d.s < h.hour + interval '1 hour' and d.e >= h.hour)
-                        then 'degraded-hour' else 'no-scans' end,
-                   h.venue_id, '', h.hour, h.scans, h.others, 0, 0, 0, 0, 0
-              from hours h
-              where (h.scans = 0 and h.others > 0)
-                 or exists (select 1 from degraded d where d.s < h.hour + interval '1 hour' and d.e >= h.hour)
-            union all
-            select 'type', venue_id, wrong_type, min(hour),
-                   sum(qr_admit + qr_limited + qr_check_id + qr_deny + qr_none + calls + manual), 0, 0, 0, 0, 0, 0
-              from hourly where wrong_type <> '' group by venue_id, wrong_type
+            select venue_id, sum(qr_admit), sum(qr_limited), sum(qr_check_id), sum(qr_deny), sum(qr_none), sum(calls),
+                   sum(manual),
+                   string_agg(extract(epoch from hour)::bigint || ':' || scans || ':' || others || ':' || degraded::int,
+                              ',') filter (where (scans = 0 and others > 0) or degraded),
+                   string_agg(extract(epoch from hour)::bigint || '=' || wrong, ';') filter (where wrong is not null)
+            from hours
+            group by venue_id
             """;
 
     /**
@@ -208,6 +208,11 @@ public final class ComplianceService {
             try {
                 try (Statement s = c.createStatement()) {
                     s.execute("set local statement_timeout = " + statementTimeout.toMillis());
+                    if (venue.isEmpty()) {
+                        // Every venue of a day: the groups (venues × open hours, a few million) fit in memory
+                        // instead of spilling to disk (docs/PERFORMANCE.md, "Compliance summary of a day").
+                        s.execute("set local work_mem = '" + ALL_VENUES_WORK_MEM + "'");
+                    }
                 }
                 Map<String, Builder> venues = registered(c, venue);
                 if (venues.isEmpty()) {
@@ -261,53 +266,66 @@ public final class ComplianceService {
             Map<String, Builder> venues)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement(ROLLUP.formatted(venueFilter))) {
-            Timestamp[] starts =
-                    degraded.stream().map(d -> Timestamp.from(d.startedAt())).toArray(Timestamp[]::new);
-            Timestamp[] ends =
-                    degraded.stream().map(d -> Timestamp.from(d.endedAt())).toArray(Timestamp[]::new);
-            Array startArray = c.createArrayOf("timestamptz", starts);
-            Array endArray = c.createArrayOf("timestamptz", ends);
-            s.setArray(1, startArray);
-            s.setArray(2, endArray);
-            s.setTimestamp(3, Timestamp.from(from));
-            s.setTimestamp(4, Timestamp.from(to));
+            s.setTimestamp(1, Timestamp.from(from));
+            s.setTimestamp(2, Timestamp.from(to));
+            int i = 3;
             if (venue.isPresent()) {
-                s.setString(5, venue.get());
+                s.setString(i++, venue.get());
             }
+            s.setBoolean(i++, !degraded.isEmpty());
+            Array starts = c.createArrayOf(
+                    "timestamptz",
+                    degraded.stream().map(d -> Timestamp.from(d.startedAt())).toArray(Timestamp[]::new));
+            Array ends = c.createArrayOf(
+                    "timestamptz",
+                    degraded.stream().map(d -> Timestamp.from(d.endedAt())).toArray(Timestamp[]::new));
+            s.setArray(i++, starts);
+            s.setArray(i, ends);
             s.setFetchSize(10_000);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    Builder b = venues.get(r.getString(2));
+                    Builder b = venues.get(r.getString(1));
                     if (b == null) {
                         continue; // check-ins of a venue deleted since (none today: venues are never deleted)
                     }
-                    switch (r.getString(1)) {
-                        case "count" -> {
-                            for (int k = 0; k < COUNT_KEYS.size(); k++) {
-                                long n = r.getLong(5 + k);
-                                if (n > 0) {
-                                    b.counts.merge(COUNT_KEYS.get(k), n, Long::sum);
-                                }
-                            }
+                    for (int k = 0; k < COUNT_KEYS.size(); k++) {
+                        long n = r.getLong(2 + k);
+                        if (n > 0) {
+                            b.counts.merge(COUNT_KEYS.get(k), n, Long::sum);
                         }
-                        case "no-scans", "degraded-hour" -> {
-                            long scans = r.getLong(5);
-                            long others = r.getLong(6);
-                            boolean degradedHour = r.getString(1).equals("degraded-hour");
-                            Instant hour = r.getTimestamp(4).toInstant();
+                    }
+                    String hours = r.getString(2 + COUNT_KEYS.size());
+                    if (hours != null) {
+                        for (String hour : hours.split(",")) {
+                            String[] f = hour.split(":");
+                            Instant at = Instant.ofEpochSecond(Long.parseLong(f[0]));
+                            long scans = Long.parseLong(f[1]);
+                            long others = Long.parseLong(f[2]);
+                            boolean degradedHour = f[3].equals("1");
                             if (scans == 0 && others > 0) {
-                                b.noScanHours.put(hour, new HourNoScans(others, degradedHour));
+                                b.noScanHours.put(at, new HourNoScans(others, degradedHour));
                             }
                             if (degradedHour) {
-                                b.degradedHours.put(hour, new long[] {scans, others});
+                                b.degradedHours.put(at, new long[] {scans, others});
                             }
                         }
-                        case "type" ->
-                            b.wrongTypes.put(
-                                    r.getString(3),
-                                    new WrongType(
-                                            r.getLong(5), r.getTimestamp(4).toInstant()));
-                        default -> throw new IllegalStateException("unknown rollup row " + r.getString(1));
+                    }
+                    String wrong = r.getString(3 + COUNT_KEYS.size());
+                    if (wrong != null) {
+                        for (String hour : wrong.split(";")) {
+                            Instant at = Instant.ofEpochSecond(Long.parseLong(hour.substring(0, hour.indexOf('='))));
+                            for (String typed :
+                                    hour.substring(hour.indexOf('=') + 1).split(",")) {
+                                String type = typed.substring(0, typed.indexOf(':'));
+                                long checks = Long.parseLong(typed.substring(typed.indexOf(':') + 1));
+                                b.wrongTypes.merge(
+                                        type,
+                                        new WrongType(checks, at),
+                                        (x, y) -> new WrongType(
+                                                x.checks() + y.checks(),
+                                                x.firstHour().isBefore(y.firstHour()) ? x.firstHour() : y.firstHour()));
+                            }
+                        }
                     }
                 }
             }
