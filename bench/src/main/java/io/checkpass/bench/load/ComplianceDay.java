@@ -143,12 +143,19 @@ final class ComplianceDay implements Callable<Integer> {
         ComplianceService compliance = centre.server.centre().compliance();
         List<Double> times = new ArrayList<>();
         List<VenueCompliance> all = List.of();
+        List<Double> cpu = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
+            double cpuBefore = databaseCpuSeconds(owner) + jvmCpuSeconds();
             started = System.nanoTime();
             all = compliance.summariseAll(from, to);
             double took = seconds(started);
+            double cpuUsed = databaseCpuSeconds(owner) + jvmCpuSeconds() - cpuBefore;
             times.add(took);
-            System.out.printf("run %d: summary of %,d venues over %s..%s in %.1f s%n", run, all.size(), from, to, took);
+            cpu.add(cpuUsed);
+            System.out.printf(
+                    "run %d: summary of %,d venues over %s..%s in %.1f s wall, %.1f s CPU (database and this JVM),"
+                            + " load average %s%n",
+                    run, all.size(), from, to, took, cpuUsed, loadAverage());
         }
         Map<String, Integer> flagged = new TreeMap<>();
         long counted = 0;
@@ -161,8 +168,12 @@ final class ComplianceDay implements Callable<Integer> {
         System.out.printf("check-ins counted: %,d; venues flagged per finding: %s%n", counted, flagged);
         List<Double> sorted = times.stream().sorted().toList();
         System.out.printf(
-                "all venues: median %.1f s of %d runs (min %.1f, max %.1f)%n",
-                sorted.get(sorted.size() / 2), runs, sorted.getFirst(), sorted.getLast());
+                "all venues: median %.1f s of %d runs (min %.1f, max %.1f); CPU median %.1f s%n",
+                sorted.get(sorted.size() / 2),
+                runs,
+                sorted.getFirst(),
+                sorted.getLast(),
+                cpu.stream().sorted().toList().get(runs / 2));
 
         List<Double> one = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -174,6 +185,51 @@ final class ComplianceDay implements Callable<Integer> {
                 "one venue: %s ms%n", one.stream().map("%.1f"::formatted).toList());
         if (explain) {
             explain(owner, from, to);
+        }
+    }
+
+    /**
+     * CPU seconds used so far by the database's processes (the postmaster's children, from /proc): on a shared
+     * machine the wall time says how busy the others were, the CPU time what the summary cost.
+     */
+    private static double databaseCpuSeconds(DataSource owner) throws SQLException {
+        long backend;
+        try (Connection c = owner.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select pg_backend_pid()")) {
+            r.next();
+            backend = r.getLong(1);
+        }
+        var postmaster = ProcessHandle.of(backend).flatMap(ProcessHandle::parent);
+        if (postmaster.isEmpty()) {
+            return 0;
+        }
+        long ticks = 0;
+        for (ProcessHandle child : postmaster.get().children().toList()) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + child.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            } catch (IOException | RuntimeException e) {
+                // a process that ended meanwhile
+            }
+        }
+        return ticks / 100.0; // USER_HZ
+    }
+
+    private static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime()
+                / 1e9;
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 

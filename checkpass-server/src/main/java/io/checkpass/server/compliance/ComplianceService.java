@@ -281,7 +281,8 @@ public final class ComplianceService {
                     degraded.stream().map(d -> Timestamp.from(d.endedAt())).toArray(Timestamp[]::new));
             s.setArray(i++, starts);
             s.setArray(i, ends);
-            s.setFetchSize(10_000);
+            // No fetch size: PostgreSQL runs a statement fetched in parts without parallel workers, and the answer is
+            // one row per venue (about 100 bytes each), read whole.
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     Builder b = venues.get(r.getString(1));
