@@ -128,9 +128,10 @@ public final class ComplianceService {
             List.of("QR:ADMIT", "QR:ADMIT_LIMITED", "QR:CHECK_ID", "QR:DENY", "QR:", "CALL:", "MANUAL:");
 
     /**
-     * One pass, three pipelined aggregations, one row per venue: the period's check-ins per venue and hour (and, for
-     * the rare check judged under another type than the registered one, per that type) with a count per channel and
-     * verdict; then per venue and hour; then per venue, with the counts, the hours that matter — no scans but calls
+     * One pass, three pipelined aggregations, one row per venue: the period's check-ins per venue, hour and applied
+     * venue type (one type per venue and hour but at a door that changes its setting) with a count per channel and
+     * verdict; then per venue and hour, joined to the registered type only now (a few million groups, not every
+     * check-in); then per venue, with the counts, the hours that matter — no scans but calls
      * or manual entries, or the centre degraded — as {@code epochSecond:scans:others:degraded}, and the other types
      * as {@code epochSecond=type:checks}. Each level reads the one before once (a CTE used once is inlined, never
      * materialised), so the day's partition is read once and nothing is kept but the groups. Hours are UTC hours,
@@ -138,8 +139,7 @@ public final class ComplianceService {
      */
     private static final String ROLLUP = """
             with hourly as (
-                select c.venue_id, date_trunc('hour', c.scanned_at) as hour,
-                       case when c.venue_type <> v.venue_type then c.venue_type else '' end as wrong_type,
+                select c.venue_id, date_trunc('hour', c.scanned_at) as hour, c.venue_type as applied_type,
                        count(*) filter (where c.channel = 'QR' and c.verdict = 'ADMIT') as qr_admit,
                        count(*) filter (where c.channel = 'QR' and c.verdict = 'ADMIT_LIMITED') as qr_limited,
                        count(*) filter (where c.channel = 'QR' and c.verdict = 'CHECK_ID') as qr_check_id,
@@ -148,21 +148,22 @@ public final class ComplianceService {
                        count(*) filter (where c.channel = 'CALL') as calls,
                        count(*) filter (where c.channel = 'MANUAL') as manual,
                        count(*) as checks
-                from checkin c join venue v on v.venue_id = c.venue_id
+                from checkin c
                 where c.scanned_at >= ? and c.scanned_at < ? %s
                 group by 1, 2, 3
             ),
             hours as (
-                select venue_id, hour,
+                select h.venue_id, h.hour,
                        sum(qr_admit) as qr_admit, sum(qr_limited) as qr_limited, sum(qr_check_id) as qr_check_id,
                        sum(qr_deny) as qr_deny, sum(qr_none) as qr_none, sum(calls) as calls, sum(manual) as manual,
                        sum(qr_admit + qr_limited + qr_check_id + qr_deny + qr_none) as scans,
                        sum(calls + manual) as others,
-                       string_agg(wrong_type || ':' || checks, ',') filter (where wrong_type <> '') as wrong,
+                       string_agg(h.applied_type || ':' || h.checks, ',')
+                           filter (where h.applied_type <> v.venue_type) as wrong,
                        (?::boolean and exists (select 1 from unnest(?::timestamptz[], ?::timestamptz[]) as d(s, e)
-                                               where d.s < hour + interval '1 hour' and d.e >= hour)) as degraded
-                from hourly
-                group by venue_id, hour
+                                               where d.s < h.hour + interval '1 hour' and d.e >= h.hour)) as degraded
+                from hourly h join venue v on v.venue_id = h.venue_id
+                group by h.venue_id, h.hour
             )
             select venue_id, sum(qr_admit), sum(qr_limited), sum(qr_check_id), sum(qr_deny), sum(qr_none), sum(calls),
                    sum(manual),
