@@ -84,11 +84,7 @@ public final class ComplianceService {
 
     /** True if the centre recorded itself degraded at any time in [from, to). */
     public boolean centreDegradedDuring(Instant from, Instant to) {
-        try (Connection c = db.getConnection()) {
-            return !degradedIntervals(c, from, to).isEmpty();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the centre's degraded intervals: " + e.getMessage(), e);
-        }
+        return !degradedIntervals(from, to).isEmpty();
     }
 
     /** The centre's degraded intervals that touch [from, to), oldest first; an open one ends now. */
@@ -267,12 +263,7 @@ public final class ComplianceService {
             Map<String, Builder> venues)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement(ROLLUP.formatted(venueFilter))) {
-            s.setTimestamp(1, Timestamp.from(from));
-            s.setTimestamp(2, Timestamp.from(to));
-            int i = 3;
-            if (venue.isPresent()) {
-                s.setString(i++, venue.get());
-            }
+            int i = bindPeriod(s, venue, from, to);
             s.setBoolean(i++, !degraded.isEmpty());
             Array starts = c.createArrayOf(
                     "timestamptz",
@@ -343,12 +334,7 @@ public final class ComplianceService {
             Map<String, Builder> venues)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement(OFFLINE.formatted(venueFilter))) {
-            s.setTimestamp(1, Timestamp.from(from));
-            s.setTimestamp(2, Timestamp.from(to));
-            int i = 3;
-            if (venue.isPresent()) {
-                s.setString(i++, venue.get());
-            }
+            int i = bindPeriod(s, venue, from, to);
             s.setString(i, offlineAfter.toSeconds() + " seconds");
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -364,6 +350,18 @@ public final class ComplianceService {
                 }
             }
         }
+    }
+
+    /** Binds the period (and the venue, for one venue's summary); returns the next parameter's index. */
+    private static int bindPeriod(PreparedStatement s, Optional<String> venue, Instant from, Instant to)
+            throws SQLException {
+        s.setTimestamp(1, Timestamp.from(from));
+        s.setTimestamp(2, Timestamp.from(to));
+        if (venue.isPresent()) {
+            s.setString(3, venue.get());
+            return 4;
+        }
+        return 3;
     }
 
     private static List<DegradedInterval> degradedIntervals(Connection c, Instant from, Instant to)
