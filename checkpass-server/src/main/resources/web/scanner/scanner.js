@@ -1,6 +1,6 @@
 // The venue's scanner: verifies CP1: passes and foreign ones (EU DCC, SHC, NZCP) in the page against the cached,
 // pinned trust bundle (no server call on the door path), shows a full-screen verdict, and queues check-ins in IndexedDB for batched upload with backoff.
-import { Verifier, ReplayMemory, acceptBundle, pointOfPem, hex, fromHex, reasonText, statusById } from '/shared/checkpass.js';
+import { Verifier, ReplayMemory, acceptBundle, pointOfPem, hex, fromHex, reasonText, statusById, ruleSetAt } from '/shared/checkpass.js';
 import { decodeFrame, qrDecoder } from '/shared/qr-decode.js';
 import { setupLanguage, t, pick, lang, both, showText } from '/shared/i18n.js';
 import { explain } from '/shared/problems.js';
@@ -309,17 +309,32 @@ async function onScanned(text) {
 
 async function judge(text) {
   const venueType = $('venueType').value;
+  const at = clock.now();
   // Foreign passes too are judged here, offline, against the bundle's foreign trust (result.foreignFormat).
-  const result = await verifier.verify(text, venueType, clock.now());
+  const result = await verifier.verify(text, venueType, at);
   localStorage.setItem(REPLAYS, JSON.stringify(verifier.replay.entries()));
   scans++;
   show(result);
-  await enqueue(checkIn(result));
+  // Every verdict goes into the door log, DENY and CHECK_ID too: the log proves the door checked (docs/compliance.md).
+  await enqueue(checkIn(result, judgedUnder(venueType, at), at));
 }
 
-function checkIn(result) {
-  const record = { id: uuid7(clock.now()), channel: 'QR', verdict: result.verdict, reason: result.reason,
-    scannedAt: new Date(clock.now()).toISOString() };
+/**
+ * What a verdict was judged under, for the door log: the venue type applied, the rule set in force and the bundle
+ * that carried it. An inspector compares the type with the venue's registered one (docs/compliance.md).
+ */
+function judgedUnder(venueType, at) {
+  const under = { venueType };
+  if (!verifier) return under;
+  const set = ruleSetAt(verifier.bundle.rules, at);
+  if (set && set.id) under.ruleSet = set.id;
+  under.bundleVersion = verifier.bundle.version;
+  return under;
+}
+
+function checkIn(result, under, at) {
+  const record = { id: uuid7(at), channel: 'QR', verdict: result.verdict, reason: result.reason,
+    scannedAt: new Date(at).toISOString(), ...under };
   if (result.foreignFormat) {
     record.format = result.foreignFormat;
     if (result.serial) record.passRef = result.serial;
@@ -429,8 +444,9 @@ async function manualEntry(event) {
   }
   const contact = { phone };
   if ($('visitorName').value.trim()) contact.name = $('visitorName').value.trim();
-  await enqueue({ id: uuid7(clock.now()), channel: 'MANUAL', contact, checkMethod: $('checkMethod').value,
-    scannedAt: new Date(clock.now()).toISOString() });
+  const at = clock.now();
+  await enqueue({ id: uuid7(at), channel: 'MANUAL', contact, checkMethod: $('checkMethod').value,
+    scannedAt: new Date(at).toISOString(), ...judgedUnder($('venueType').value, at) });
   $('manual').reset();
   $('manualError').textContent = t('recorded');
   $('manualError').classList.add('ok'); // a confirmation, not an error: shown in green

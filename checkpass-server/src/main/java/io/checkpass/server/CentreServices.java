@@ -7,6 +7,8 @@ import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.auth.ApiClients;
 import io.checkpass.server.auth.ClientAdministration;
 import io.checkpass.server.auth.ScannerPairing;
+import io.checkpass.server.compliance.ComplianceService;
+import io.checkpass.server.compliance.VenueCompliance;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.config.ConfigException;
 import io.checkpass.server.db.Database;
@@ -43,6 +45,7 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -77,6 +80,7 @@ public final class CentreServices implements AutoCloseable {
     private final FraudSignals fraud;
     private final Retention retention;
     private final CheckInIngest ingest;
+    private final ComplianceService compliance;
     private final PostgresCheckInLog checkInLog;
     private final Tracer tracer;
     private final PushSubscriptions pushSubscriptions;
@@ -164,6 +168,7 @@ public final class CentreServices implements AutoCloseable {
                     stores.audit(),
                     clock,
                     Duration.ofMinutes(config.visits().dwellMinutes()));
+            this.compliance = new ComplianceService(visits, rules::venue, ComplianceService.OFFLINE_AFTER);
             // Issue 15 (docs/adr/0018): wallets' push subscriptions, the push channel when a VAPID key is configured,
             // and the SMS proof links when the public base URL is.
             this.pushSubscriptions = new PushSubscriptions(identity, stores.audit(), clock);
@@ -179,7 +184,6 @@ public final class CentreServices implements AutoCloseable {
                     64)));
             this.proofLinks = config.publicBaseUrl()
                     .map(base -> new ProofLinkService(identity, issuance, stores.audit(), clock, base));
-            // The door log is issue 16 part 1's: until it is bridged here, inspections say plainly there is none.
             this.inspections = Inspections.open(
                     identity,
                     visits,
@@ -187,7 +191,7 @@ public final class CentreServices implements AutoCloseable {
                     stores.clientAdministration(),
                     stores.audit(),
                     stores.visitsAudit(),
-                    DoorEvidence.NONE,
+                    doorEvidence(compliance),
                     clock);
         } catch (IOException e) {
             opened.close();
@@ -375,6 +379,26 @@ public final class CentreServices implements AutoCloseable {
     /** Inspections, violations and fines, district reports, venue import (docs/adr/0020). */
     public Inspections inspections() {
         return inspections;
+    }
+
+    /** The door log read back: per venue and period (docs/compliance.md). */
+    public ComplianceService compliance() {
+        return compliance;
+    }
+
+    /** Inspections read the door log through the compliance side (docs/adr/0019, 0020). */
+    private static DoorEvidence doorEvidence(ComplianceService compliance) {
+        return new DoorEvidence() {
+            @Override
+            public Optional<VenueCompliance> summary(String venueId, Instant from, Instant to) {
+                return compliance.summarise(venueId, from, to);
+            }
+
+            @Override
+            public boolean centreDegradedDuring(Instant from, Instant to) {
+                return compliance.centreDegradedDuring(from, to);
+            }
+        };
     }
 
     /** Closes the fraud examination, issuance's batched reads, the ledger's writer, then the database. */

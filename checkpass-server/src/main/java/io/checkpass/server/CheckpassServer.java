@@ -3,10 +3,12 @@ package io.checkpass.server;
 import io.checkpass.core.crypto.Es256;
 import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.SessionTokens;
+import io.checkpass.server.compliance.CentreHealth;
 import io.checkpass.server.config.CheckpassConfig;
 import io.checkpass.server.http.BodyReader;
 import io.checkpass.server.http.CentreRoutes;
 import io.checkpass.server.http.ClientRoutes;
+import io.checkpass.server.http.ComplianceRoutes;
 import io.checkpass.server.http.CounterRoutes;
 import io.checkpass.server.http.DemoWalletRoutes;
 import io.checkpass.server.http.Guard;
@@ -86,11 +88,25 @@ public final class CheckpassServer implements AutoCloseable {
             var authenticator = new Authenticator(centre.apiClients(), Duration.ofSeconds(5));
             var guard =
                     new Guard(authenticator, scannerSessions, config.limits().perClient(), bodies);
+            var readiness = new Readiness(database.identity());
+            // The centre's own degraded intervals (docs/compliance.md): requests signal, a tick writes transitions.
+            var health = opened.add(new CentreHealth(
+                            database.visits(),
+                            clock,
+                            CentreHealth.nodeName(config.server().port()),
+                            CentreHealth.QUIET,
+                            readiness::problem)
+                    .start(CentreHealth.TICK));
             var api = new HttpApi(
-                            RouteClasses.of(config.limits(), bodies, metrics),
+                            RouteClasses.of(
+                                    config.limits(),
+                                    bodies,
+                                    metrics,
+                                    routeClass -> health.signal(CentreHealth.Cause.LOAD_SHEDDING, routeClass)),
                             guard,
                             metrics,
-                            new Readiness(database.identity()))
+                            readiness)
+                    .onStorageUnavailable(route -> health.signal(CentreHealth.Cause.STORAGE_UNAVAILABLE, route))
                     .strictTransportSecurity(config.server().tls().isPresent())
                     .add(new CentreRoutes(
                             centre.bundles(),
@@ -139,7 +155,8 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.inspections().scopes(),
                             centre.inspections().reports(),
                             centre.inspections().venueImport(),
-                            centre.rules()::venue)::register);
+                            centre.rules()::venue)::register)
+                    .add(new ComplianceRoutes(centre.compliance(), clock)::register);
             Optional<SessionTokens> walletSessions = config.demoWallet()
                     ? Optional.of(SessionTokens.open(
                             config.keysDir(), SessionTokens.DEMO_WALLET_KEY_FILE, clock, Duration.ofDays(30)))

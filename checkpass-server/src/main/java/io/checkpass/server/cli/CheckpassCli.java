@@ -43,6 +43,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             ImportCommand.class,
             IssueAheadCommand.class,
             AuditCommand.class,
+            ComplianceCommand.class,
             AdminCommand.class,
             ClientsCommand.class,
             RulesCommand.class,

@@ -217,7 +217,7 @@ public final class CentreRoutes {
         Responses.json(res, 200, JSON.createObjectNode().set("entries", entries));
     }
 
-    private static Instant instantParam(ServerRequest req, String name, Instant fallback) {
+    static Instant instantParam(ServerRequest req, String name, Instant fallback) {
         var value = req.query().first(name);
         if (value.isEmpty()) {
             return fallback;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The whole HTTP surface, assembled in one place and shared by {@code checkpass serve} and the HTTP tests, so
@@ -37,6 +38,7 @@ public final class HttpApi {
     private final PrometheusMeterRegistry metrics;
     private final Readiness readiness;
     private boolean strictTransportSecurity;
+    private Consumer<String> onStorageUnavailable = route -> {};
 
     public HttpApi(RouteClasses classes, Guard guard, PrometheusMeterRegistry metrics, Readiness readiness) {
         this.classes = classes;
@@ -51,6 +53,15 @@ public final class HttpApi {
      */
     public HttpApi strictTransportSecurity(boolean on) {
         this.strictTransportSecurity = on;
+        return this;
+    }
+
+    /**
+     * Told, with the route, of each request answered 503 because the database failed (the centre's degraded log,
+     * docs/compliance.md).
+     */
+    public HttpApi onStorageUnavailable(Consumer<String> listener) {
+        this.onStorageUnavailable = listener;
         return this;
     }
 
@@ -135,7 +146,12 @@ public final class HttpApi {
                                 e.getMessage()));
             }
         });
-        routing.error(Throwable.class, Problems::sendUnexpected);
+        routing.error(Throwable.class, (req, res, t) -> {
+            if (Problems.storageUnavailable(t)) {
+                onStorageUnavailable.accept(req.matchingPattern().orElse("unmatched"));
+            }
+            Problems.sendUnexpected(req, res, t);
+        });
         routing.any((req, res) -> {
             throw ApiException.notFound(
                     "no-such-route",

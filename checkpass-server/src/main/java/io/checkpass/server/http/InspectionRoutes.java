@@ -9,9 +9,9 @@ import io.checkpass.core.rules.VenueRules;
 import io.checkpass.core.time.IsoInstant;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.compliance.VenueCompliance;
 import io.checkpass.server.inspection.District;
 import io.checkpass.server.inspection.DistrictReports;
-import io.checkpass.server.inspection.DoorSummary;
 import io.checkpass.server.inspection.InspectionService;
 import io.checkpass.server.inspection.InspectorScopes;
 import io.checkpass.server.inspection.InspectorScopes.Scope;
@@ -407,7 +407,7 @@ public final class InspectionRoutes {
         return json;
     }
 
-    private static ObjectNode summary(DoorSummary s) {
+    private static ObjectNode summary(VenueCompliance s) {
         ObjectNode json = JSON.createObjectNode()
                 .put("registeredVenueType", s.registeredVenueType())
                 .put("denials", s.denials())

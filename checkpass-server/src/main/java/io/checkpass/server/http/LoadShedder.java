@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Tag;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * Bounded concurrency for one class of routes. A request that finds every permit taken is answered at once with
@@ -24,10 +25,24 @@ public final class LoadShedder {
     private final int retryAfterSeconds;
     private final Counter shed;
     private final BodyReader bodies;
+    /** Told of every shed request (the centre's degraded log, docs/compliance.md): must cost next to nothing. */
+    private final Consumer<String> onShed;
     /** Routes anyone may call take small bodies only (the demo wallet's sign-in): bounded memory per stranger. */
     static final int UNAUTHENTICATED_BODY_BYTES = 64 * 1024;
 
     public LoadShedder(String routeClass, int limit, int retryAfterSeconds, BodyReader bodies, MeterRegistry metrics) {
+        this(routeClass, limit, retryAfterSeconds, bodies, metrics, shedClass -> {});
+    }
+
+    /** @param onShed called with the route class for each request answered 503 at the bound */
+    public LoadShedder(
+            String routeClass,
+            int limit,
+            int retryAfterSeconds,
+            BodyReader bodies,
+            MeterRegistry metrics,
+            Consumer<String> onShed) {
+        this.onShed = onShed;
         this.bodies = bodies;
         this.routeClass = routeClass;
         this.permits = new Semaphore(limit);
@@ -66,6 +81,7 @@ public final class LoadShedder {
     public void run(ServerRequest req, ServerResponse res, Work work) throws Exception {
         if (!permits.tryAcquire()) {
             shed.increment();
+            onShed.accept(routeClass);
             res.header(HeaderNames.RETRY_AFTER, Integer.toString(retryAfterSeconds));
             Problems.send(
                     req,

@@ -1,5 +1,6 @@
 package io.checkpass.server.inspection;
 
+import io.checkpass.server.compliance.VenueCompliance;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -13,7 +14,7 @@ import java.util.Optional;
 public interface DoorEvidence {
 
     /** The door summary for one venue over [from, to); empty if the venue does not exist (or there is no door log). */
-    Optional<DoorSummary> summary(String venueId, Instant from, Instant to);
+    Optional<VenueCompliance> summary(String venueId, Instant from, Instant to);
 
     /** True if the centre recorded itself degraded at any time in [from, to). */
     boolean centreDegradedDuring(Instant from, Instant to);
@@ -26,7 +27,7 @@ public interface DoorEvidence {
     /** No door log on this centre: no summaries, and no record of the centre being degraded. */
     DoorEvidence NONE = new DoorEvidence() {
         @Override
-        public Optional<DoorSummary> summary(String venueId, Instant from, Instant to) {
+        public Optional<VenueCompliance> summary(String venueId, Instant from, Instant to) {
             return Optional.empty();
         }
 

@@ -3,6 +3,7 @@ package io.checkpass.server.inspection;
 import io.checkpass.core.registry.HealthRecord;
 import io.checkpass.core.registry.PersonId;
 import io.checkpass.server.audit.AuditLog;
+import io.checkpass.server.compliance.VenueCompliance;
 import io.checkpass.server.db.Transactions;
 import io.checkpass.server.inspection.InspectorScopes.Scope;
 import io.checkpass.server.inspection.SanctionSchedule.Offender;
@@ -83,7 +84,7 @@ public final class InspectionService {
             Instant from,
             Instant to,
             boolean doorLogAvailable,
-            Optional<DoorSummary> summary,
+            Optional<VenueCompliance> summary,
             boolean centreDegraded) {}
 
     /** A user violation as the inspector records it: the person whose ID they checked, and which ID. */

@@ -28,6 +28,8 @@ public final class CheckInJson {
     private static final Set<String> VERDICTS = Set.of("ADMIT", "ADMIT_LIMITED", "CHECK_ID", "DENY");
     private static final Set<String> CHECK_METHODS = Set.of("paper_certificate", "id_sticker", "verbal", "app");
     private static final Pattern REASON = Pattern.compile("[A-Z_]{1,40}");
+    /** A venue type's code as the rules write it (docs/rules.md); whether the rules know it is the summary's concern. */
+    private static final Pattern VENUE_TYPE = Pattern.compile("[a-z0-9_]{1,40}");
 
     private CheckInJson() {}
 
@@ -129,6 +131,21 @@ public final class CheckInJson {
                 }
             }
         }
+        // How the scanner judged (issue 16): absent from older scanners, which keep working; malformed is refused
+        // like any other malformed field, so the door log never holds a value nobody can read.
+        Optional<String> venueType = optionalText(r, "venueType", 40);
+        if (venueType.isPresent() && !VENUE_TYPE.matcher(venueType.get()).matches()) {
+            throw new IllegalArgumentException("venueType must be a venue type code such as restaurant_cafe");
+        }
+        Optional<String> ruleSet = optionalText(r, "ruleSet", 64);
+        Optional<Long> bundleVersion = Optional.empty();
+        JsonNode version = r.get("bundleVersion");
+        if (version != null && !version.isNull()) {
+            if (!version.canConvertToExactIntegral() || !version.canConvertToLong() || version.asLong() < 0) {
+                throw new IllegalArgumentException("bundleVersion must be a whole number >= 0");
+            }
+            bundleVersion = Optional.of(version.asLong());
+        }
         return new CheckIn(
                 id,
                 scannedAt,
@@ -141,7 +158,10 @@ public final class CheckInJson {
                 contact,
                 verdict,
                 reason,
-                checkMethod);
+                checkMethod,
+                venueType,
+                ruleSet,
+                bundleVersion);
     }
 
     private static CheckIn.Contact contact(JsonNode c) {

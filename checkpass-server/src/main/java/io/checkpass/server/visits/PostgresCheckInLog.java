@@ -105,7 +105,8 @@ public final class PostgresCheckInLog implements CheckInLog {
                         .getCopyAPI()
                         .copyIn(
                                 "copy checkin_incoming (checkin_id, scanned_at, received_at, venue_id, scanner_id, channel, serial, pass_format,"
-                                        + " pass_ref, contact_hmac, contact_enc, verdict, reason, check_method) from stdin",
+                                        + " pass_ref, contact_hmac, contact_enc, verdict, reason, check_method, venue_type, rule_set,"
+                                        + " bundle_version) from stdin",
                                 new StringReader(rows));
                 R result = insert.run(s);
                 c.commit();
@@ -146,7 +147,10 @@ public final class PostgresCheckInLog implements CheckInLog {
             bytes(out, sealed).append('\t');
             text(out, c.verdict()).append('\t');
             text(out, c.reason()).append('\t');
-            text(out, c.checkMethod()).append('\n');
+            text(out, c.checkMethod()).append('\t');
+            text(out, c.venueType()).append('\t');
+            text(out, c.ruleSet()).append('\t');
+            text(out, c.bundleVersion().map(String::valueOf)).append('\n');
         }
         return out.toString();
     }

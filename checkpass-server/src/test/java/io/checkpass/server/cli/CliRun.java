@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the CLI in-process with a pinned clock and captures what it prints. */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static CliRun of(Instant now, String... args) {
+    public static CliRun of(Instant now, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         int code = CheckpassCli.run(
@@ -28,7 +28,7 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     /** Runs a command against a test centre's data directory and database, as an operator on its machine would. */
-    static CliRun onCentre(Instant now, TestCentre centre, String... args) {
+    public static CliRun onCentre(Instant now, TestCentre centre, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(
                 "--data",
@@ -40,7 +40,7 @@ record CliRun(int exitCode, String out, String err) {
         return of(now, all.toArray(String[]::new));
     }
 
-    JsonNode json() {
+    public JsonNode json() {
         try {
             return JSON.readTree(out);
         } catch (Exception e) {
@@ -48,7 +48,7 @@ record CliRun(int exitCode, String out, String err) {
         }
     }
 
-    CliRun ok() {
+    public CliRun ok() {
         if (exitCode != 0) {
             throw new AssertionError("exit " + exitCode + ": " + err);
         }

@@ -83,6 +83,7 @@ class IdentitySplitTest {
                         "visits.scanner",
                         "visits.checkin",
                         "visits.fraud_signal",
+                        "visits.centre_degraded",
                         "public.audit_log",
                         "public.audit_chain_head");
         assertThat(readable).filteredOn(c -> c.startsWith("public.audit_log.")).containsExactly("public.audit_log.id");

@@ -7,6 +7,7 @@ import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.support.TestCentre;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,25 @@ class LoadSheddingTest {
                 assertThat(r.headers().firstValue("Retry-After")).contains("3");
                 assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
             });
+            // The centre recorded itself degraded (docs/compliance.md): the health tick writes the interval within
+            // seconds, and the compliance service answers for the time.
+            Instant now = centre.clock.instant();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            var compliance = centre.server.centre().compliance();
+            while (compliance
+                            .degradedIntervals(now.minusSeconds(1), now.plusSeconds(1))
+                            .isEmpty()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(compliance.degradedIntervals(now.minusSeconds(1), now.plusSeconds(1)))
+                    .singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.cause()).isEqualTo("load-shedding");
+                        assertThat(d.detail()).isEqualTo("issuance");
+                        assertThat(d.events()).isPositive();
+                    });
+            assertThat(compliance.centreDegradedDuring(now, now.plusSeconds(1))).isTrue();
         }
     }
 }

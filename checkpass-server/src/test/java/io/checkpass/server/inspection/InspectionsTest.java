@@ -8,6 +8,7 @@ import io.checkpass.core.registry.PersonId;
 import io.checkpass.core.registry.PersonRecord;
 import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.auth.Role;
+import io.checkpass.server.compliance.VenueCompliance;
 import io.checkpass.server.inspection.InspectionService.NewInspection;
 import io.checkpass.server.inspection.InspectionService.UserViolation;
 import io.checkpass.server.inspection.InspectorScopes.Scope;
@@ -222,7 +223,7 @@ class InspectionsTest {
         var services = centre.server.centre();
         DoorEvidence outage = new DoorEvidence() {
             @Override
-            public Optional<DoorSummary> summary(String venueId, Instant from, Instant to) {
+            public Optional<VenueCompliance> summary(String venueId, Instant from, Instant to) {
                 return Optional.empty();
             }
 

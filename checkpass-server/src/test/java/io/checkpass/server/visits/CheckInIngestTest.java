@@ -202,6 +202,41 @@ class CheckInIngestTest {
     }
 
     @Test
+    void every_verdict_is_stored_with_the_venue_type_and_rule_set_it_was_judged_under() throws Exception {
+        Instant at = LUNCH.minusSeconds(5400);
+        UUID denied = VisitFixture.uuid7(at, 41);
+        UUID idCheck = VisitFixture.uuid7(at, 42);
+        UUID old = VisitFixture.uuid7(at, 43);
+        String judged = ",\"venueType\":\"karaoke\",\"ruleSet\":\"KR-2021-12-13\",\"bundleVersion\":7}";
+        String body = VisitFixture.batch(List.of(
+                // A refused pass may carry no serial at all (an unreadable code): still the door's work, still logged.
+                "{\"id\":\"%s\",\"channel\":\"QR\",\"verdict\":\"DENY\",\"reason\":\"MALFORMED\",\"scannedAt\":\"%s\"%s"
+                        .formatted(denied, at, judged),
+                VisitFixture.qr(idCheck, at, "%024x".formatted(4242))
+                        .replace("\"ADMIT\",\"reason\":\"VALID\"", "\"CHECK_ID\",\"reason\":\"ID_CHECK_REQUIRED\"")
+                        .replaceFirst("}$", judged),
+                VisitFixture.qr(old, at, "%024x".formatted(4243)),
+                VisitFixture.qr(VisitFixture.uuid7(at, 44), at, "%024x".formatted(4244))
+                        .replaceFirst("}$", ",\"venueType\":\"Karaoke Room\"}"),
+                VisitFixture.qr(VisitFixture.uuid7(at, 45), at, "%024x".formatted(4245))
+                        .replaceFirst("}$", ",\"bundleVersion\":\"7\"}")));
+        var json = TestCentre.json(centre.post("/api/v1/checkins", scanner, body));
+        assertThat(json.path("accepted").asInt()).as(json.toString()).isEqualTo(3);
+        assertThat(json.path("rejected").toString()).contains("venueType").contains("bundleVersion");
+        assertThat(count("select count(*) from checkin where checkin_id = '" + denied
+                        + "' and verdict = 'DENY' and venue_type = 'karaoke' and rule_set = 'KR-2021-12-13'"
+                        + " and bundle_version = 7"))
+                .isEqualTo(1);
+        assertThat(count("select count(*) from checkin where checkin_id = '" + idCheck
+                        + "' and verdict = 'CHECK_ID' and venue_type = 'karaoke'"))
+                .isEqualTo(1);
+        assertThat(count("select count(*) from checkin where checkin_id = '" + old
+                        + "' and venue_type is null and rule_set is null and bundle_version is null"))
+                .as("an older scanner that says neither is stored as before")
+                .isEqualTo(1);
+    }
+
+    @Test
     void contacts_are_stored_sealed_never_in_clear() throws Exception {
         Instant at = LUNCH.minusSeconds(9000);
         UUID id = VisitFixture.uuid7(at, 11);

@@ -225,6 +225,11 @@ class PagesBrowserTest {
 
         awaitQueueLength(0);
         assertThat(holderCheckIns()).containsExactly("QR ADMIT VALID venue-01");
+        assertThat(query("select c.venue_type || ' ' || c.rule_set || ' ' || (c.bundle_version is not null)"
+                        + " from checkin c join issuance i on i.serial = c.serial where i.person_id = '" + HOLDER
+                        + "'"))
+                .as("the door log says how the verdict was judged (docs/compliance.md)")
+                .containsExactly("restaurant_cafe KR-2022-01-18 true");
     }
 
     @Test
@@ -241,6 +246,9 @@ class PagesBrowserTest {
                 .isEmpty();
         screenshot(scannerBrowser, "scanner-stale");
         awaitQueueLength(0);
+        assertThat(query("select verdict || ' ' || venue_type from checkin where reason = 'STALE_PRESENTATION'"))
+                .as("a refusal is uploaded too, marked as one")
+                .containsExactly("DENY restaurant_cafe");
     }
 
     @Test
@@ -322,6 +330,8 @@ class PagesBrowserTest {
                         query(
                                 "select channel || ' ' || check_method || ' ' || venue_id from checkin where channel = 'MANUAL'"))
                 .containsExactly("MANUAL paper_certificate venue-01");
+        assertThat(query("select venue_type || ' ' || rule_set from checkin where channel = 'MANUAL'"))
+                .containsExactly("restaurant_cafe KR-2022-01-18");
         assertThat(query("select count(*) - count(distinct checkin_id) from checkin"))
                 .containsExactly("0");
         assertThat(scannerBrowser.findElement(By.id("lastSync")).getDomAttribute("data-duplicates"))
