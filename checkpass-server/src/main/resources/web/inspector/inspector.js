@@ -11,6 +11,8 @@ const $ = (id) => document.getElementById(id);
 const SIGNIN = 'checkpass.inspector.signin';
 /** A venue's poster QR holds the link /inspector/?venue=ID (any phone camera opens it); a bare venue id reads too. */
 const VENUE_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** The door log's finding codes (docs/compliance.md) the page names in words; another code shows as it is. */
+const FINDINGS = new Set(['NO_SCANS_WHILE_OPEN', 'WRONG_VENUE_TYPE', 'SCANNER_OFFLINE', 'CENTRE_DEGRADED']);
 let signin = JSON.parse(sessionStorage.getItem(SIGNIN) || 'null');
 let schedule = null;
 let venue = null;
@@ -45,6 +47,10 @@ setupLanguage({
   checks: ['확인 건수', 'Checks'],
   denials: ['입장 거부', 'Denials'],
   noChecks: ['기록 없음', 'None recorded'],
+  NO_SCANS_WHILE_OPEN: ['QR 확인 없이 안심콜·수기 명부만 있는 시간', 'Hours with calls or manual entries but no scans'],
+  WRONG_VENUE_TYPE: ['등록 업종과 다른 업종으로 확인', 'Checked under another venue type than registered'],
+  SCANNER_OFFLINE: ['단말기 오프라인', 'Scanner offline'],
+  CENTRE_DEGRADED: ['센터 장애 시간대', 'The centre was degraded'],
   inspectionTitle: ['점검 기록', 'Record the inspection'],
   findings: ['점검 결과 (해당 항목 표시)', 'Findings (tick what applies)'],
   userViolation: ['이용자 위반 (현장에서 신분증 확인)', 'User violation (ID checked on site)'],
@@ -286,7 +292,7 @@ function renderDoor() {
   if (s) {
     const checks = Object.entries(s.checksByChannelAndVerdict).map(([k, n]) => `${k} ${n}`).join(', ');
     facts($('doorFacts'), [[t('checks'), checks || t('noChecks'), true], [t('denials'), String(s.denials)]]);
-    $('doorFindings').replaceChildren(...s.findings.map((f) => Object.assign(document.createElement('li'), { textContent: `${f.code}: ${f.detail}`, translate: false })));
+    $('doorFindings').replaceChildren(...s.findings.map((f) => Object.assign(document.createElement('li'), { textContent: `${FINDINGS.has(f.code) ? t(f.code) : f.code}: ${f.detail}` })));
   } else {
     facts($('doorFacts'), []);
     $('doorFindings').replaceChildren();

@@ -128,7 +128,10 @@ class InspectionsTest {
                 .isEqualTo(200);
         JsonNode door = TestCentre.json(
                 centre.get("/api/v1/inspections/venues/jongno-gukbap/door?hours=3", "inspector-jongno"));
-        assertThat(door.path("doorLog").asText()).isEqualTo("none");
+        // The composition root bridges inspections to the door log (ComplianceService): a real, empty summary.
+        assertThat(door.path("doorLog").asText()).isEqualTo("available");
+        assertThat(door.path("summary").path("registeredVenueType").asText()).isNotEmpty();
+        assertThat(door.path("summary").path("denials").asLong()).isZero();
 
         HttpResponse<String> elsewhere = centre.get("/api/v1/inspections/venues/jung-karaoke/door", "inspector-jongno");
         assertThat(elsewhere.statusCode()).isEqualTo(403);
