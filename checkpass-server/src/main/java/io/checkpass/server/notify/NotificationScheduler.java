@@ -39,7 +39,6 @@ import java.util.Set;
 public final class NotificationScheduler {
     private static final Set<PassStatus> ENDING =
             Set.of(PassStatus.VACCINATED, PassStatus.RECOVERED, PassStatus.EXEMPT);
-    private static final int FLUSH = 500;
 
     private final Registry registry;
     private final StatusEngine engine;
@@ -48,6 +47,7 @@ public final class NotificationScheduler {
     private final NotifySettings settings;
     private final AuditLog audit;
     private final Clock clock;
+    private int flushEvery = 500;
 
     public NotificationScheduler(
             Registry registry,
@@ -66,6 +66,12 @@ public final class NotificationScheduler {
         this.clock = clock;
     }
 
+    /** Writes the rows of a scan every {@code rows} rows (500; tests make a scan that dies halfway write some). */
+    NotificationScheduler flushEvery(int rows) {
+        this.flushEvery = rows;
+        return this;
+    }
+
     /** What one scan did. */
     public record Scan(long persons, int created) {}
 
@@ -78,7 +84,7 @@ public final class NotificationScheduler {
         registry.forEach(record -> {
             persons[0]++;
             pending.addAll(due(record, now));
-            if (pending.size() >= FLUSH) {
+            if (pending.size() >= flushEvery) {
                 created[0] += outbox.enqueue(pending, now);
                 pending.clear();
             }

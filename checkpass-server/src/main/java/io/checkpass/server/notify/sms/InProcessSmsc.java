@@ -103,8 +103,13 @@ public final class InProcessSmsc implements AutoCloseable {
     }
 
     private synchronized void listen() throws IOException {
+        if (port == 0) {
+            // jsmpp's listener reports the port it was given, not the one bound: pick a free one first.
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+        }
         SMPPServerSessionListener l = new SMPPServerSessionListener(port, NoDelaySockets.server());
-        port = l.getPort();
         l.setQueueCapacity(1000);
         l.setPduProcessorDegree(8);
         l.setMessageReceiverListener(new Submits());
@@ -139,7 +144,7 @@ public final class InProcessSmsc implements AutoCloseable {
                         bind.reject(0x0E); // ESME_RINVPASWD
                     }
                 } catch (Exception e) {
-                    log.debug("SMSC: bind failed: {}", e.toString());
+                    log.warn("SMSC: bind failed: {}", e.toString(), e);
                     session.close();
                 }
             });
