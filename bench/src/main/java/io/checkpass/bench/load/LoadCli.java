@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         name = "checkpass-bench",
         mixinStandardHelpOptions = true,
         description = "Load drivers for checkpass: each drives the real HTTP endpoints and reports what it measured.",
-        subcommands = {IssuanceLoad.class, IngestLoad.class, LunchRush.class, Overload.class})
+        subcommands = {IssuanceLoad.class, IngestLoad.class, LunchRush.class, Overload.class, NotifyLoad.class})
 public final class LoadCli implements Callable<Integer> {
     @Override
     public Integer call() {
