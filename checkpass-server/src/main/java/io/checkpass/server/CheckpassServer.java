@@ -12,6 +12,7 @@ import io.checkpass.server.http.DemoWalletRoutes;
 import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
 import io.checkpass.server.http.LabRoutes;
+import io.checkpass.server.http.NotificationRoutes;
 import io.checkpass.server.http.OperatorRoutes;
 import io.checkpass.server.http.PairingRoutes;
 import io.checkpass.server.http.Readiness;
@@ -23,6 +24,7 @@ import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
 import io.checkpass.server.http.WebPages;
+import io.checkpass.server.notify.Notifications;
 import io.checkpass.server.sip.SipEndpoint;
 import io.checkpass.server.trust.ScannerVerification;
 import io.checkpass.server.visits.CheckInStats;
@@ -37,6 +39,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +59,7 @@ public final class CheckpassServer implements AutoCloseable {
     private final CentreServices centre;
     private final WebServer webServer;
     private final SipEndpoint sip;
+    private final Notifications notifications;
     private boolean closed;
 
     private CheckpassServer(CheckpassConfig config, Clock clock, Es256 es256) {
@@ -72,6 +77,18 @@ public final class CheckpassServer implements AutoCloseable {
                             clock,
                             Duration.ofDays(config.visits().retentionDays()))
                     .start());
+            // Notifications (issue 15, docs/adr/0017). No paper-pass links and no push subscriptions here yet: the
+            // notify-push part supplies a ProofLinks, a PushAddresses and the push channel.
+            this.notifications = opened.add(Notifications.open(
+                    config.notifications(),
+                    database.identity(),
+                    centre.registry(),
+                    centre.statusEngine(),
+                    centre.audit(),
+                    person -> Optional.empty(),
+                    person -> List.of(),
+                    List.of(),
+                    clock));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
@@ -96,7 +113,8 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.audit(),
                             es256,
                             clock)::register)
-                    .add(new LabRoutes(centre.registry())::register)
+                    .add(new LabRoutes(centre.registry(), notifications::labResultPosted)::register)
+                    .add(new NotificationRoutes(notifications)::register)
                     .add(new VisitRoutes(
                             centre.ingest(),
                             centre.venues(),
@@ -201,6 +219,11 @@ public final class CheckpassServer implements AutoCloseable {
 
     public CentreServices centre() {
         return centre;
+    }
+
+    /** The notification outbox and its dispatcher (and the in-process SMSC of the demo and the tests). */
+    public Notifications notifications() {
+        return notifications;
     }
 
     /**

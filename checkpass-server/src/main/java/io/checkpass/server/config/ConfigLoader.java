@@ -74,6 +74,7 @@ public final class ConfigLoader {
         d.put("logging.format", "text");
         d.put("demo.wallet", "false");
         d.put("pages.test-hooks", "false");
+        d.putAll(io.checkpass.server.notify.NotifyConfig.defaults()); // notify.*, sms.* (docs/operations.md)
         return d;
     }
 
@@ -82,7 +83,7 @@ public final class ConfigLoader {
 
     /** Keys whose values are secrets: from the environment only, never from a file. */
     private static final Set<String> PASSWORD_KEYS =
-            Set.of("database.password", "database.identity-password", "database.visits-password");
+            Set.of("database.password", "database.identity-password", "database.visits-password", "sms.password");
 
     /** A PostgreSQL role name the centre creates or grants to: lower-case, so it needs no quoting. */
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -309,7 +310,8 @@ public final class ConfigLoader {
                         trustedPeers(v, problems)),
                 new CheckpassConfig.Logging(logFormat.equals("json")),
                 bool(v, "demo.wallet", problems),
-                bool(v, "pages.test-hooks", problems));
+                bool(v, "pages.test-hooks", problems),
+                io.checkpass.server.notify.NotifyConfig.parse(v, problems));
     }
 
     /**

@@ -42,7 +42,7 @@ public final class Broadcasts {
         record Invalid(List<String> problems) implements Outcome {}
     }
 
-    /** Queues a broadcast in Korean and English, audited as {@code notify.broadcast} by {@code actor}. */
+    /** Queues a broadcast in Korean and English, audited as {@code notify-broadcast} by {@code actor}. */
     public Outcome send(String actor, String korean, String english) {
         List<String> problems = new java.util.ArrayList<>();
         check("textKo", korean, problems);
@@ -95,7 +95,7 @@ public final class Broadcasts {
             detail.put("queued", queued);
             detail.put("textKo", korean);
             detail.put("textEn", english);
-            audit.record(c, actor, "notify.broadcast", "broadcast-" + id, detail);
+            audit.record(c, actor, "notify-broadcast", "broadcast-" + id, detail);
             return new Outcome.Queued(id, queued);
         });
     }

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +77,7 @@ public final class Dispatcher implements AutoCloseable {
         List<Outbox.Claimed> claimed =
                 outbox.claim(settings.batchSize(), now, settings.quietHours().contains(now), settings.lease());
         if (claimed.isEmpty()) {
+            outbox.applyHeldReceipts();
             return 0;
         }
         LocalDate today = now.atZone(KoreaTime.KST).toLocalDate();
@@ -94,7 +94,6 @@ public final class Dispatcher implements AutoCloseable {
             sentToday.put(kind, new HashMap<>(outbox.sentSince(persons, kind, startOfDay)));
         }
         ConcurrentLinkedQueue<Outbox.Settlement> settled = new ConcurrentLinkedQueue<>();
-        List<Future<?>> sends = new ArrayList<>();
         try (ExecutorService sender = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Outbox.Claimed row : claimed) {
                 NotificationChannel channel = channels.get(row.channel());
@@ -109,7 +108,7 @@ public final class Dispatcher implements AutoCloseable {
                     settled.add(new Outbox.Settlement.Requeued(
                             row.id(), tomorrow, false, "daily cap of " + settings.dailyCap() + " reached"));
                 } else {
-                    sends.add(sender.submit(() -> settled.add(send(channel, row, now))));
+                    sender.submit(() -> settled.add(send(channel, row, now)));
                 }
             }
         }
@@ -119,7 +118,7 @@ public final class Dispatcher implements AutoCloseable {
             if (s instanceof Outbox.Settlement.Dead dead) {
                 audit.record(
                         "notify-dispatcher",
-                        "notify.dead-letter",
+                        "notify-dead-letter",
                         Long.toString(dead.id()),
                         Map.of("reason", dead.reason()));
             }
@@ -209,8 +208,13 @@ public final class Dispatcher implements AutoCloseable {
 
     private void run() {
         Instant lastReclaim = Instant.MIN;
+        long lastReceipts = System.nanoTime();
         while (running.get()) {
             try {
+                if (System.nanoTime() - lastReceipts > 1_000_000_000L) {
+                    outbox.applyHeldReceipts();
+                    lastReceipts = System.nanoTime();
+                }
                 Instant now = clock.instant();
                 if (lastReclaim.isBefore(now.minus(settings.lease().dividedBy(2)))) {
                     outbox.reclaimExpired(now);

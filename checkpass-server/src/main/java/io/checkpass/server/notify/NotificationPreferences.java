@@ -63,7 +63,7 @@ public final class NotificationPreferences {
         });
     }
 
-    /** Changes the person's choices, audited as {@code notify.preference} by {@code actor}. */
+    /** Changes the person's choices, audited as {@code notify-preference} by {@code actor}. */
     public Outcome change(String actor, PersonId person, Change change) {
         return Transactions.inTransaction(db, "cannot change notification preferences", c -> {
             try (PreparedStatement s = c.prepareStatement("select 1 from person where person_id = ?")) {
@@ -104,7 +104,7 @@ public final class NotificationPreferences {
             detail.put("smsOptOut", p.smsOptOut());
             detail.put("pushOptOut", p.pushOptOut());
             detail.put("locale", p.locale().getLanguage());
-            audit.record(c, actor, "notify.preference", person.value(), detail);
+            audit.record(c, actor, "notify-preference", person.value(), detail);
             return new Outcome.Changed(p);
         });
     }

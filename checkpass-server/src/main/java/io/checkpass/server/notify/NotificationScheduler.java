@@ -92,7 +92,7 @@ public final class NotificationScheduler {
         created[0] += outbox.enqueue(pending, now);
         audit.record(
                 "notify-scheduler",
-                "notify.schedule",
+                "notify-schedule",
                 "registry",
                 Map.of("persons", persons[0], "created", created[0], "at", now.toString()));
         return new Scan(persons[0], created[0]);

@@ -319,6 +319,27 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Applies every stored receipt whose row is 'sent'. A receipt committed while its row's settlement was in flight
+     * is seen by neither transaction (each ran before the other committed); this catches it up. Dispatchers run it
+     * when idle and every second.
+     *
+     * @return how many rows it settled
+     */
+    public int applyHeldReceipts() {
+        return Transactions.inTransaction(db, "cannot apply delivery receipts", c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    update notification n set
+                        state = case when r.delivered then 'delivered' else 'failed' end,
+                        finished_at = r.received_at,
+                        last_error = case when r.delivered then n.last_error else r.detail end
+                    from notification_receipt r
+                    where n.state = 'sent' and r.channel = n.channel and r.provider_message_id = n.provider_message_id""")) {
+                return s.executeUpdate();
+            }
+        });
+    }
+
     /** A receipt as a channel reported it. */
     public record Receipt(
             NotificationChannel.Kind channel, String providerMessageId, boolean delivered, String detail, Instant at) {}

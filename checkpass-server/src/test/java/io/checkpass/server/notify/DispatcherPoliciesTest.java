@@ -170,7 +170,7 @@ class DispatcherPoliciesTest {
                                 Instant.parse("2022-01-01T00:00:00Z"),
                                 Instant.parse("2023-01-01T00:00:00Z"),
                                 10,
-                                Optional.of("notify.preference")))
+                                Optional.of("notify-preference")))
                 .anySatisfy(e -> assertThat(e.subject()).isEqualTo("o1"));
         assertThat(prefs.change(
                         "x",
@@ -211,7 +211,7 @@ class DispatcherPoliciesTest {
                                 Instant.parse("2022-01-01T00:00:00Z"),
                                 Instant.parse("2023-01-01T00:00:00Z"),
                                 10,
-                                Optional.of("notify.dead-letter")))
+                                Optional.of("notify-dead-letter")))
                 .hasSize(1);
     }
 }

@@ -104,7 +104,7 @@ class NotificationSchedulerTest {
                         "p02-ends-in-10 expiry_reminder " + e10.minusDays(7) + " sms queued",
                         "p03-ends-in-7 expiry_reminder " + e7.minusDays(7) + " sms queued",
                         "p04-ends-in-1 expiry_reminder " + e1.minusDays(1) + " sms queued");
-        assertThat(f.stores.audit().read(NOW, NOW.plus(Duration.ofDays(4)), 10, Optional.of("notify.schedule")))
+        assertThat(f.stores.audit().read(NOW, NOW.plus(Duration.ofDays(4)), 10, Optional.of("notify-schedule")))
                 .hasSizeGreaterThanOrEqualTo(3);
     }
 

@@ -64,7 +64,7 @@ public final class InProcessSmsc implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InProcessSmsc.class);
     public static final String SYSTEM_ID = "checkpass";
     public static final String PASSWORD = "test";
-    private static final int RECEIPT_SENDERS = 16;
+    private static final int RECEIPT_SENDERS = 64;
 
     /** A whole message as the phone would show it. */
     public record Received(String messageId, String to, String from, String text, int parts, boolean lms) {}

@@ -121,7 +121,7 @@ public final class SmppChannel implements NotificationChannel {
         // Receipts come in as fast as submits go out: room for them, and threads that may wait for the outbox's
         // group commit (facts: the default queue of 100 counts responses too, and throttles both sides).
         s.setQueueCapacity(Math.max(1000, settings.window() * 10));
-        s.setPduProcessorDegree(Math.max(4, Math.min(64, settings.window())));
+        s.setPduProcessorDegree(64);
         s.setTransactionTimer(settings.submitTimeout().toMillis());
         s.setEnquireLinkTimer((int) settings.enquireLink().toMillis());
         s.setMessageReceiverListener(new Receipts());

@@ -54,6 +54,7 @@ public record SmsSettings(
         d.put("sms.host", "127.0.0.1");
         d.put("sms.port", "2775");
         d.put("sms.system-id", "");
+        d.put("sms.password", "");
         d.put("sms.system-type", "");
         d.put("sms.source-address", "");
         d.put("sms.tps", "50");
@@ -66,15 +67,15 @@ public record SmsSettings(
         return d;
     }
 
-    /** Reads the {@code sms.*} keys and the password from {@code environment}; each problem names its key. */
-    public static SmsSettings parse(Map<String, String> v, Map<String, String> environment, List<String> problems) {
+    /** Reads the {@code sms.*} keys; each problem names its key. */
+    public static SmsSettings parse(Map<String, String> v, List<String> problems) {
         NotifySettings.Keys k = new NotifySettings.Keys(v, problems);
         boolean enabled = k.bool("sms.enabled");
         boolean inProcess = k.bool("sms.in-process");
         String systemId = k.text("sms.system-id");
         String source = k.text("sms.source-address");
-        Optional<String> password =
-                Optional.ofNullable(environment.get(PASSWORD_ENV)).filter(p -> !p.isEmpty());
+        // ConfigLoader takes sms.password from CHECKPASS_SMS_PASSWORD and refuses it in a file.
+        Optional<String> password = Optional.ofNullable(v.get("sms.password")).filter(p -> !p.isEmpty());
         if (enabled && !inProcess) {
             if (systemId.isEmpty() || systemId.length() > 15) {
                 problems.add("sms.system-id must be the 1..15-character system_id your SMSC issued (set it in"
