@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -43,7 +44,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicBoolean running = new AtomicBoolean();
-    private volatile Thread loop;
+    private final List<Thread> loops = new CopyOnWriteArrayList<>();
 
     public Dispatcher(
             Outbox outbox,
@@ -196,7 +197,9 @@ public final class Dispatcher implements AutoCloseable {
     /** Starts dispatching in the background: a batch after another while rows are due, else a poll. */
     public Dispatcher start() {
         if (running.compareAndSet(false, true)) {
-            loop = Thread.ofVirtual().name("notify-dispatcher").start(this::run);
+            for (int i = 0; i < settings.dispatchers(); i++) {
+                loops.add(Thread.ofVirtual().name("notify-dispatcher-" + i).start(this::run));
+            }
         }
         return this;
     }
@@ -243,9 +246,8 @@ public final class Dispatcher implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        Thread t = loop;
-        if (t != null) {
-            wake.release();
+        wake.release(loops.size());
+        for (Thread t : loops) {
             try {
                 t.join(30_000);
             } catch (InterruptedException e) {

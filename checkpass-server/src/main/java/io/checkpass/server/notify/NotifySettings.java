@@ -27,6 +27,8 @@ import java.util.function.Function;
  * @param pollInterval        how often an idle dispatcher looks for due rows
  * @param scanInterval        how often the scheduler walks the registry for reminders
  * @param lease               how long a claimed row is held by its dispatcher before another node may take it over
+ * @param dispatchers         dispatch loops per node, each claiming its own batches (SKIP LOCKED keeps them apart), so
+ *                            one batch's settling overlaps the next one's sending
  */
 public record NotifySettings(
         boolean enabled,
@@ -41,7 +43,8 @@ public record NotifySettings(
         int batchSize,
         Duration pollInterval,
         Duration scanInterval,
-        Duration lease) {
+        Duration lease,
+        int dispatchers) {
 
     /** The keys and their defaults; {@code ConfigLoader} merges them into its own. */
     public static Map<String, String> defaults() {
@@ -60,6 +63,7 @@ public record NotifySettings(
         d.put("notify.poll-interval", "PT1S");
         d.put("notify.scan-interval", "PT1H");
         d.put("notify.lease", "PT2M");
+        d.put("notify.dispatchers", "2");
         return d;
     }
 
@@ -111,7 +115,8 @@ public record NotifySettings(
                 k.integer("notify.batch-size", 1, 10_000),
                 k.duration("notify.poll-interval", Duration.ofMillis(10), Duration.ofMinutes(10)),
                 k.duration("notify.scan-interval", Duration.ofMinutes(1), Duration.ofDays(1)),
-                k.duration("notify.lease", Duration.ofSeconds(10), Duration.ofHours(1)));
+                k.duration("notify.lease", Duration.ofSeconds(10), Duration.ofHours(1)),
+                k.integer("notify.dispatchers", 1, 16));
     }
 
     /** How long the retry after {@code attempts} failed attempts waits: base × 2^(attempts−1), at most retryMax. */
