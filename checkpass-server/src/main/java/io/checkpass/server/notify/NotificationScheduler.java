@@ -122,7 +122,6 @@ public final class NotificationScheduler {
                 tier = n;
             }
         }
-        String person = record.person().personId();
         if (tier != null) {
             out.addAll(onChannels(
                     record,
@@ -142,7 +141,6 @@ public final class NotificationScheduler {
                     .ifPresent(due -> out.addAll(
                             onChannels(record, NotificationKind.BOOSTER_DUE, due, "", "booster_due", Map.of(), now)));
         }
-        assert out.stream().allMatch(n -> n.personId().equals(person));
         return out;
     }
 

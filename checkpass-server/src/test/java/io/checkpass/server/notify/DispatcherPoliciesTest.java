@@ -214,4 +214,42 @@ class DispatcherPoliciesTest {
                                 Optional.of("notify-dead-letter")))
                 .hasSize(1);
     }
+
+    @Test
+    void twoDispatchersOnOneOutboxNeverSendOneRowTwice() throws Exception {
+        f.clock.set(Instant.parse("2022-03-04T03:00:00Z"));
+        int n = 400;
+        f.query("""
+                insert into identity.person (person_id, name, birth_date, phone)
+                select 'm' || g, '동시', date '1980-01-01', '0106000' || lpad(g::text, 4, '0')
+                from generate_series(1, %d) g returning person_id""".formatted(n));
+        List<Outbox.NewNotification> rows = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            rows.add(reminder("m" + i, LocalDate.of(2022, 3, 4)));
+        }
+        f.outbox.enqueue(rows, f.clock.instant());
+        NotifySettings small = new NotifySettingsBuilder().batchSize(15).build();
+        FakeSms one = new FakeSms();
+        FakeSms two = new FakeSms();
+        Dispatcher first = dispatcher(one, small);
+        Dispatcher second = dispatcher(two, small);
+        try (var nodes = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = nodes.submit(() -> {
+                while (first.dispatchOnce() > 0) {}
+            });
+            var b = nodes.submit(() -> {
+                while (second.dispatchOnce() > 0) {}
+            });
+            a.get();
+            b.get();
+        }
+        List<Long> sent = new java.util.ArrayList<>();
+        one.sent.forEach(m -> sent.add(m.notificationId()));
+        two.sent.forEach(m -> sent.add(m.notificationId()));
+        assertThat(sent).hasSize(n).doesNotHaveDuplicates();
+        assertThat(one.sent).isNotEmpty();
+        assertThat(two.sent).isNotEmpty();
+        assertThat(f.count("select count(*) from notification where person_id like 'm%' and state = 'sent'"))
+                .isEqualTo(n);
+    }
 }

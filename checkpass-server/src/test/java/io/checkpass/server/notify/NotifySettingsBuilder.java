@@ -19,6 +19,11 @@ final class NotifySettingsBuilder {
         return this;
     }
 
+    NotifySettingsBuilder batchSize(int rows) {
+        values.put("notify.batch-size", Integer.toString(rows));
+        return this;
+    }
+
     NotifySettings build() {
         List<String> problems = new ArrayList<>();
         NotifySettings settings = NotifySettings.parse(values, problems);
