@@ -79,7 +79,7 @@ public final class CheckpassServer implements AutoCloseable {
                     .start());
             // Notifications (issue 15, docs/adr/0017). No paper-pass links and no push subscriptions here yet: the
             // notify-push part supplies a ProofLinks, a PushAddresses and the push channel.
-            this.notifications = opened.add(Notifications.open(
+            this.notifications = opened.add(new Notifications(
                     config.notifications(),
                     database.identity(),
                     centre.registry(),

@@ -2,6 +2,7 @@ package io.checkpass.server.notify;
 
 import io.checkpass.core.registry.TestRecord;
 import io.checkpass.core.status.StatusEngine;
+import io.checkpass.server.OpenedResources;
 import io.checkpass.server.audit.AuditLog;
 import io.checkpass.server.notify.sms.InProcessSmsc;
 import io.checkpass.server.notify.sms.SmppChannel;
@@ -10,9 +11,7 @@ import io.checkpass.server.registry.Registry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -32,7 +31,7 @@ public final class Notifications implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Notifications.class);
 
     /** What was opened, closed newest first. */
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final OpenedResources opened = new OpenedResources();
 
     private final Outbox outbox;
     private final NotificationPreferences preferences;
@@ -41,7 +40,14 @@ public final class Notifications implements AutoCloseable {
     private final Optional<InProcessSmsc> smsc;
     private final Optional<Dispatcher> dispatcher;
 
-    private Notifications(
+    /**
+     * Opens the notification services; the caller closes them.
+     *
+     * @param links         the paper-pass links lab-result and vaccination messages carry (empty: none)
+     * @param pushAddresses the persons' push subscriptions (empty: no push rows are made)
+     * @param otherChannels channels besides SMS, e.g. Web Push
+     */
+    public Notifications(
             NotifyConfig config,
             DataSource identity,
             Registry registry,
@@ -65,7 +71,7 @@ public final class Notifications implements AutoCloseable {
             List<NotificationChannel> channels = new ArrayList<>(otherChannels);
             SmsSettings sms = config.sms();
             if (sms.enabled() && sms.inProcess()) {
-                InProcessSmsc started = add(InProcessSmsc.start(sms.port()));
+                InProcessSmsc started = opened.add(InProcessSmsc.start(sms.port()));
                 sms = SmsSettings.inProcess(started.port(), sms.tps(), sms.window(), sms.longMessages());
                 this.smsc = Optional.of(started);
                 log.warn(
@@ -74,11 +80,11 @@ public final class Notifications implements AutoCloseable {
             } else {
                 this.smsc = Optional.empty();
             }
-            OutboxReceipts receipts = add(new OutboxReceipts(outbox));
+            OutboxReceipts receipts = opened.add(new OutboxReceipts(outbox));
             if (sms.enabled()) {
-                channels.add(add(new SmppChannel(sms, receipts, clock)));
+                channels.add(opened.add(new SmppChannel(sms, receipts, clock)));
             }
-            this.dispatcher = Optional.of(add(new Dispatcher(
+            this.dispatcher = Optional.of(opened.add(new Dispatcher(
                             outbox,
                             channels,
                             NotificationTemplates.load(),
@@ -90,36 +96,16 @@ public final class Notifications implements AutoCloseable {
                     .start());
             ScheduledExecutorService scans = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("notify-scheduler").factory());
-            add(scans::shutdownNow);
+            opened.add(scans::shutdownNow);
             long every = settings.scanInterval().toMillis();
             scans.scheduleWithFixedDelay(this::scanQuietly, 0, every, TimeUnit.MILLISECONDS);
         } catch (IOException e) {
-            closeOpened();
+            opened.close();
             throw new UncheckedIOException("cannot start the in-process SMSC: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeOpened();
+            opened.close();
             throw e;
         }
-    }
-
-    /**
-     * Opens the notification services.
-     *
-     * @param links         the paper-pass links lab-result and vaccination messages carry (empty: none)
-     * @param pushAddresses the persons' push subscriptions (empty: no push rows are made)
-     * @param otherChannels channels besides SMS, e.g. Web Push
-     */
-    public static Notifications open(
-            NotifyConfig config,
-            DataSource identity,
-            Registry registry,
-            StatusEngine engine,
-            AuditLog audit,
-            ProofLinks links,
-            PushAddresses pushAddresses,
-            List<NotificationChannel> otherChannels,
-            Clock clock) {
-        return new Notifications(config, identity, registry, engine, audit, links, pushAddresses, otherChannels, clock);
     }
 
     private void scanQuietly() {
@@ -179,22 +165,6 @@ public final class Notifications implements AutoCloseable {
 
     @Override
     public void close() {
-        closeOpened();
-    }
-
-    private <T extends AutoCloseable> T add(T resource) {
-        opened.push(resource);
-        return resource;
-    }
-
-    private void closeOpened() {
-        while (!opened.isEmpty()) {
-            AutoCloseable resource = opened.pop();
-            try {
-                resource.close();
-            } catch (Exception e) {
-                log.warn("closing {} failed: {}", resource, e.toString());
-            }
-        }
+        opened.close();
     }
 }

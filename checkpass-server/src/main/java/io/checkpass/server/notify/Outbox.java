@@ -300,22 +300,29 @@ public final class Outbox {
                 s.setArray(8, c.createArrayOf("text", providerIds));
                 s.executeUpdate();
             }
-            applyHeldReceipts(c, idArray);
+            applyReceipts(c, "n.id = any(?)", idArray);
             return null;
         });
     }
 
-    private static void applyHeldReceipts(Connection c, Array ids) throws SQLException {
+    /**
+     * Settles the 'sent' rows with a stored receipt, among those {@code filter} selects (an SQL condition with one
+     * array parameter, or none when {@code values} is null): the one statement by which a receipt reaches its row,
+     * whichever side comes second.
+     */
+    private static int applyReceipts(Connection c, String filter, Array values) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 update notification n set
                     state = case when r.delivered then 'delivered' else 'failed' end,
                     finished_at = r.received_at,
                     last_error = case when r.delivered then n.last_error else r.detail end
                 from notification_receipt r
-                where n.id = any(?) and n.state = 'sent'
-                  and r.channel = n.channel and r.provider_message_id = n.provider_message_id""")) {
-            s.setArray(1, ids);
-            s.executeUpdate();
+                where n.state = 'sent' and r.channel = n.channel and r.provider_message_id = n.provider_message_id
+                  and """ + filter)) {
+            if (values != null) {
+                s.setArray(1, values);
+            }
+            return s.executeUpdate();
         }
     }
 
@@ -327,17 +334,7 @@ public final class Outbox {
      * @return how many rows it settled
      */
     public int applyHeldReceipts() {
-        return Transactions.inTransaction(db, "cannot apply delivery receipts", c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    update notification n set
-                        state = case when r.delivered then 'delivered' else 'failed' end,
-                        finished_at = r.received_at,
-                        last_error = case when r.delivered then n.last_error else r.detail end
-                    from notification_receipt r
-                    where n.state = 'sent' and r.channel = n.channel and r.provider_message_id = n.provider_message_id""")) {
-                return s.executeUpdate();
-            }
-        });
+        return Transactions.inTransaction(db, "cannot apply delivery receipts", c -> applyReceipts(c, "true", null));
     }
 
     /** A receipt as a channel reported it. */
@@ -376,20 +373,7 @@ public final class Outbox {
                 s.setArray(5, c.createArrayOf("text", ats));
                 s.executeUpdate();
             }
-            try (PreparedStatement s = c.prepareStatement("""
-                    update notification n set
-                        state = case when u.dl then 'delivered' else 'failed' end,
-                        finished_at = u.at::timestamptz,
-                        last_error = case when u.dl then n.last_error else u.dt end
-                    from unnest(?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[]) as u(ch, id, dl, dt, at)
-                    where n.channel = u.ch and n.provider_message_id = u.id and n.state = 'sent'""")) {
-                s.setArray(1, c.createArrayOf("text", channels));
-                s.setArray(2, c.createArrayOf("text", ids));
-                s.setArray(3, c.createArrayOf("boolean", delivered));
-                s.setArray(4, c.createArrayOf("text", details));
-                s.setArray(5, c.createArrayOf("text", ats));
-                s.executeUpdate();
-            }
+            applyReceipts(c, "r.provider_message_id = any(?)", c.createArrayOf("text", ids));
             return null;
         });
     }
