@@ -27,11 +27,14 @@ public final class Broadcasts {
     private final DataSource db;
     private final AuditLog audit;
     private final Clock clock;
+    private final boolean sending;
 
-    public Broadcasts(DataSource db, AuditLog audit, Clock clock) {
+    /** @param sending whether this centre sends notifications ({@code notify.enabled}); if not, broadcasts are refused */
+    public Broadcasts(DataSource db, AuditLog audit, Clock clock, boolean sending) {
         this.db = db;
         this.audit = audit;
         this.clock = clock;
+        this.sending = sending;
     }
 
     /** What a broadcast request came to. */
@@ -45,6 +48,11 @@ public final class Broadcasts {
     /** Queues a broadcast in Korean and English, audited as {@code notify-broadcast} by {@code actor}. */
     public Outcome send(String actor, String korean, String english) {
         List<String> problems = new java.util.ArrayList<>();
+        if (!sending) {
+            // Queued now and sent whenever notifications are turned on, "not enforced today" would reach people on
+            // some other day.
+            problems.add("notifications are off on this centre (notify.enabled: false); a broadcast would not be sent");
+        }
         check("textKo", korean, problems);
         check("textEn", english, problems);
         if (!problems.isEmpty()) {

@@ -60,7 +60,8 @@ public final class Notifications implements AutoCloseable {
         try {
             this.outbox = new Outbox(identity);
             this.preferences = new NotificationPreferences(identity, audit, clock);
-            this.broadcasts = new Broadcasts(identity, audit, clock);
+            this.broadcasts =
+                    new Broadcasts(identity, audit, clock, config.settings().enabled());
             NotifySettings settings = config.settings();
             this.scheduler = new NotificationScheduler(registry, engine, outbox, pushAddresses, settings, audit, clock);
             if (!settings.enabled()) {
@@ -123,6 +124,9 @@ public final class Notifications implements AutoCloseable {
      * dispatcher. Never throws and never waits: if the outbox is unhappy the scan's sweep makes them later.
      */
     public void labResultPosted(TestRecord test) {
+        if (dispatcher.isEmpty()) {
+            return; // notify.enabled is off: nothing is sent, so nothing is queued
+        }
         Thread.ofVirtual().name("notify-lab-result").start(() -> {
             try {
                 if (scheduler.labResultPosted(test) > 0) {

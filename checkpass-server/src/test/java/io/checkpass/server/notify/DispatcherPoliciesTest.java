@@ -252,4 +252,16 @@ class DispatcherPoliciesTest {
         assertThat(f.count("select count(*) from notification where person_id like 'm%' and state = 'sent'"))
                 .isEqualTo(n);
     }
+
+    @Test
+    void aCentreThatSendsNothingRefusesABroadcastRatherThanSendItSomeOtherDay() {
+        Broadcasts off = new Broadcasts(f.stores.database().identity(), f.stores.audit(), f.clock, false);
+        assertThat(off.send("admin", "오늘은 방역패스를 확인하지 않습니다.", "The pass is not checked today."))
+                .isInstanceOfSatisfying(
+                        Broadcasts.Outcome.Invalid.class,
+                        invalid -> assertThat(invalid.problems())
+                                .singleElement()
+                                .asString()
+                                .contains("notify.enabled"));
+    }
 }
