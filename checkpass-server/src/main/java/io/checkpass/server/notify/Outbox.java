@@ -318,7 +318,7 @@ public final class Outbox {
                     last_error = case when r.delivered then n.last_error else r.detail end
                 from notification_receipt r
                 where n.state = 'sent' and r.channel = n.channel and r.provider_message_id = n.provider_message_id
-                  and """ + filter)) {
+                  and %s""".formatted(filter))) {
             if (values != null) {
                 s.setArray(1, values);
             }
