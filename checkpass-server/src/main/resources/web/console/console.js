@@ -132,6 +132,15 @@ setupLanguage({
   roleCounterClerk: ['창구 담당자', 'Counter clerk'],
   roleInspector: ['단속 공무원', 'Inspector'],
   openEnded: ['기한 없음', 'No end date'],
+  notifications: ['알림', 'Notifications'],
+  notifyDead: ['전송 실패 (재시도 종료)', 'Dead letters (retries exhausted)'],
+  notifyKind: ['종류', 'Kind'],
+  notifyChannel: ['경로', 'Channel'],
+  broadcast: ['전체 공지 보내기', 'Broadcast a notice'],
+  broadcastKo: ['공지 (한국어)', 'Notice (Korean)'],
+  broadcastEn: ['공지 (영어)', 'Notice (English)'],
+  broadcastQueued: ['{n}명에게 보낼 공지를 대기열에 넣었습니다 (야간 제한 시간 이후 발송).', 'Queued for {n} people (sent outside quiet hours).'],
+  send: ['보내기', 'Send'],
 }, () => { if (me) route(); renderWho(); renderTrace(); });
 
 const fmt = (iso) => new Date(iso).toLocaleString(lang() === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul' });
@@ -236,6 +245,43 @@ function route() {
     purges();
   } else if (tab === 'clients') {
     showClients();
+  } else if (tab === 'notifications') {
+    showNotifications();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Notifications (issuer-admin, auditor): the outbox by kind and channel, the dead letters, and a broadcast.
+
+const NOTIFY_STATES = ['queued', 'sending', 'sent', 'delivered', 'failed', 'dead', 'suppressed'];
+
+async function showNotifications() {
+  $('broadcastForm').classList.toggle('hidden', !has('issuer-admin'));
+  const r = await getJson('/api/v1/notifications/summary', { auth: auth() });
+  const rows = new Map();
+  for (const c of r.counts) {
+    const key = `${c.kind} / ${c.channel}`;
+    if (!rows.has(key)) rows.set(key, Object.fromEntries(NOTIFY_STATES.map((s) => [s, 0])));
+    rows.get(key)[c.state] = c.count;
+  }
+  table($('notifySummary'), [`${t('notifyKind')} / ${t('notifyChannel')}`, ...NOTIFY_STATES],
+    [...rows.entries()].map(([key, n]) => [key, ...NOTIFY_STATES.map((s) => String(n[s]))]), [0]);
+  const dead = await getJson('/api/v1/notifications?state=dead&limit=100', { auth: auth() });
+  table($('notifyDead'), [t('at'), t('identity'), t('notifyKind'), t('notifyChannel'), t('detail')],
+    dead.notifications.map((n) => [fmt(n.createdAt), n.personId, n.kind, n.channel, n.lastError || '']), [1, 2, 3, 4]);
+}
+
+async function sendBroadcast(event) {
+  event.preventDefault();
+  showText($('broadcastResult'), null);
+  try {
+    const r = await request('/api/v1/notifications/broadcasts', { method: 'POST', auth: auth(),
+      json: { textKo: $('broadcastKo').value, textEn: $('broadcastEn').value } });
+    const body = await r.json();
+    showText($('broadcastResult'), both('broadcastQueued', { n: body.queued }));
+    showNotifications();
+  } catch (e) {
+    showText($('broadcastResult'), explain(e));
   }
 }
 
@@ -627,6 +673,7 @@ async function start() {
   $('purgeRun').addEventListener('click', purgeNow);
   $('auditForm').addEventListener('submit', showAudit);
   $('counterForm').addEventListener('submit', lookUpAtCounter);
+  $('broadcastForm').addEventListener('submit', sendBroadcast);
   $('counterPrint').addEventListener('click', printAtCounter);
   $('counterPrintNow').addEventListener('click', () => window.print());
   $('clientForm').addEventListener('submit', createClient);

@@ -15,6 +15,7 @@ import io.checkpass.server.http.Guard;
 import io.checkpass.server.http.HttpApi;
 import io.checkpass.server.http.InspectionRoutes;
 import io.checkpass.server.http.LabRoutes;
+import io.checkpass.server.http.NotificationRoutes;
 import io.checkpass.server.http.OperatorRoutes;
 import io.checkpass.server.http.PairingRoutes;
 import io.checkpass.server.http.ProofRoutes;
@@ -28,6 +29,10 @@ import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
 import io.checkpass.server.http.WebPages;
+import io.checkpass.server.notify.NotificationChannel;
+import io.checkpass.server.notify.Notifications;
+import io.checkpass.server.notify.ProofLinks;
+import io.checkpass.server.notify.PushAddresses;
 import io.checkpass.server.notify.push.PushEndpoints;
 import io.checkpass.server.sip.SipEndpoint;
 import io.checkpass.server.trust.ScannerVerification;
@@ -43,6 +48,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -62,6 +68,7 @@ public final class CheckpassServer implements AutoCloseable {
     private final CentreServices centre;
     private final WebServer webServer;
     private final SipEndpoint sip;
+    private final Notifications notifications;
     private boolean closed;
 
     private CheckpassServer(CheckpassConfig config, Clock clock, Es256 es256) {
@@ -79,6 +86,25 @@ public final class CheckpassServer implements AutoCloseable {
                             clock,
                             Duration.ofDays(config.visits().retentionDays()))
                     .start());
+            // Notifications (issue 15, docs/adr/0017, 0018): SMS carries the paper-pass link when
+            // server.public-base-url is set; push goes to wallets' subscriptions when push.vapid-key is. The push
+            // channel is the centre's (CentreServices closes it).
+            ProofLinks proofLinks =
+                    centre.proofLinks().<ProofLinks>map(links -> links).orElse(person -> Optional.empty());
+            PushAddresses pushAddresses =
+                    centre.pushChannel().isPresent() ? centre.pushSubscriptions() : person -> List.of();
+            this.notifications = opened.add(new Notifications(
+                    config.notifications(),
+                    database.identity(),
+                    centre.registry(),
+                    centre.statusEngine(),
+                    centre.audit(),
+                    proofLinks,
+                    pushAddresses,
+                    centre.pushChannel()
+                            .<List<NotificationChannel>>map(List::of)
+                            .orElse(List.of()),
+                    clock));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
@@ -117,7 +143,8 @@ public final class CheckpassServer implements AutoCloseable {
                             centre.audit(),
                             es256,
                             clock)::register)
-                    .add(new LabRoutes(centre.registry())::register)
+                    .add(new LabRoutes(centre.registry(), notifications::labResultPosted)::register)
+                    .add(new NotificationRoutes(notifications)::register)
                     .add(new VisitRoutes(
                             centre.ingest(),
                             centre.venues(),
@@ -233,6 +260,11 @@ public final class CheckpassServer implements AutoCloseable {
 
     public CentreServices centre() {
         return centre;
+    }
+
+    /** The notification outbox and its dispatcher (and the in-process SMSC of the demo and the tests). */
+    public Notifications notifications() {
+        return notifications;
     }
 
     /**

@@ -9,13 +9,13 @@ import org.slf4j.LoggerFactory;
  * What a start-up has opened so far, closed in reverse order: by {@link #close()} at shutdown, and at once when
  * start-up fails halfway, so a failed start leaves no database, thread or port behind.
  */
-final class OpenedResources implements AutoCloseable {
+public final class OpenedResources implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpenedResources.class);
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
     /** Remembers {@code resource} to close it before everything opened earlier; returns it. */
-    <T extends AutoCloseable> T add(T resource) {
+    public <T extends AutoCloseable> T add(T resource) {
         opened.push(resource);
         return resource;
     }

@@ -11,7 +11,14 @@ import picocli.CommandLine.Command;
         name = "checkpass-bench",
         mixinStandardHelpOptions = true,
         description = "Load drivers for checkpass: each drives the real HTTP endpoints and reports what it measured.",
-        subcommands = {IssuanceLoad.class, IngestLoad.class, LunchRush.class, Overload.class, ComplianceDay.class})
+        subcommands = {
+            IssuanceLoad.class,
+            IngestLoad.class,
+            LunchRush.class,
+            Overload.class,
+            ComplianceDay.class,
+            NotifyLoad.class
+        })
 public final class LoadCli implements Callable<Integer> {
     @Override
     public Integer call() {

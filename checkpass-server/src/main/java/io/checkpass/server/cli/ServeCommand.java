@@ -72,6 +72,12 @@ final class ServeCommand implements Callable<Integer> {
     boolean demo;
 
     @Option(
+            names = "--demo-sms",
+            description = "With --demo: send notifications by SMS to an in-process test SMSC (nothing reaches a phone);"
+                    + " docs/operations.md, \"Notifications\".")
+    boolean demoSms;
+
+    @Option(
             names = "--demo-persons",
             defaultValue = "5000",
             paramLabel = "N",
@@ -109,6 +115,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (demo) {
             overrides.put("demo.wallet", "true");
+        }
+        if (demo && demoSms) {
+            overrides.putIfAbsent("notify.enabled", "true");
+            overrides.putIfAbsent("sms.enabled", "true");
+            overrides.putIfAbsent("sms.in-process", "true");
+            overrides.putIfAbsent("sms.port", "0");
+            overrides.putIfAbsent("sms.source-address", "1339");
         }
         if (demo || clockStart != null) {
             overrides.put("pages.test-hooks", "true");
@@ -166,6 +179,11 @@ final class ServeCommand implements Callable<Integer> {
                     .println("demo: " + seeded.persons() + " persons D000001..D" + "%06d".formatted(seeded.persons())
                             + "; API client secrets in " + seeded.credentialsFile());
             context.out().println("demo venues venue-01..venue-10 take 안심콜 calls on 0800000001..0800000010");
+            server.notifications()
+                    .smsc()
+                    .ifPresent(smsc -> context.out()
+                            .println("demo SMS: notifications go to an in-process test SMSC on port " + smsc.port()
+                                    + " (the console's Notifications tab counts them)"));
             String holder = server.centre()
                     .registry()
                     .find("D000001")

@@ -15,6 +15,7 @@ import java.util.Optional;
  *                   empty for the embedded default, the PKCS#12 file in {@code keysDir}
  * @param demoWallet whether the demo wallet provider's sign-in routes exist ({@code serve --demo} turns them on); a
  *                   production centre leaves them off, so it exposes no sign-in by birth date
+ * @param notifications notifications: the outbox's policies and the SMSC (docs/operations.md, "Notifications")
  * @param pagesTestHooks whether the pages honour their test and replay hooks ({@code ?clockOffset=}); {@code serve
  *                   --demo} and {@code --clock-start} turn it on; at a real door a crafted link must not move the clock
  * @param push       Web Push to wallets (docs/operations.md, "Web Push")
@@ -35,7 +36,8 @@ public record CheckpassConfig(
         boolean demoWallet,
         boolean pagesTestHooks,
         Push push,
-        Optional<URI> publicBaseUrl) {
+        Optional<URI> publicBaseUrl,
+        io.checkpass.server.notify.NotifyConfig notifications) {
 
     /**
      * @param readTimeout how long a request body may take to arrive in full; a slower one is cut off, and its client

@@ -82,6 +82,7 @@ public final class ConfigLoader {
         d.put("push.vapid-key", "");
         d.put("push.subject", "");
         d.put("push.endpoint-hosts", String.join(",", DEFAULT_PUSH_HOSTS));
+        d.putAll(io.checkpass.server.notify.NotifyConfig.defaults()); // notify.*, sms.* (docs/operations.md)
         return d;
     }
 
@@ -90,7 +91,7 @@ public final class ConfigLoader {
 
     /** Keys whose values are secrets: from the environment only, never from a file. */
     private static final Set<String> PASSWORD_KEYS =
-            Set.of("database.password", "database.identity-password", "database.visits-password");
+            Set.of("database.password", "database.identity-password", "database.visits-password", "sms.password");
 
     /** A PostgreSQL role name the centre creates or grants to: lower-case, so it needs no quoting. */
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -319,7 +320,8 @@ public final class ConfigLoader {
                 bool(v, "demo.wallet", problems),
                 bool(v, "pages.test-hooks", problems),
                 push(v, problems),
-                publicBaseUrl(v.get("server.public-base-url"), problems));
+                publicBaseUrl(v.get("server.public-base-url"), problems),
+                io.checkpass.server.notify.NotifyConfig.parse(v, problems));
     }
 
     /** Web Push: off without a VAPID key; with one, the key file must exist and the subject be a contact URI. */

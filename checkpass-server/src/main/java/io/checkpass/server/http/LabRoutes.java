@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,11 +25,22 @@ public final class LabRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Registry registry;
+    /** Told of every new or changed result after it is stored; must return at once (notifications). */
+    private final Consumer<TestRecord> posted;
     /** HAPI's FhirContext takes seconds to build: made on the first lab post, not at start-up. */
     private final Supplier<LabResultParser> parser;
 
     public LabRoutes(Registry registry) {
+        this(registry, test -> {});
+    }
+
+    /**
+     * @param posted told of every new or changed result once it is stored (the notification outbox's hook); it must
+     *     not block or throw, so the lab's request is neither slower nor failed by it
+     */
+    public LabRoutes(Registry registry, Consumer<TestRecord> posted) {
         this.registry = registry;
+        this.posted = posted;
         this.parser = memoize(() -> new LabResultParser(new FhirRecordMapper()));
     }
 
@@ -52,6 +64,9 @@ public final class LabRoutes {
                 if (outcome == Registry.Outcome.UNKNOWN_PERSON) {
                     throw ApiException.notFound(
                             "unknown-person", "the registry holds no person '" + test.personId() + "'");
+                }
+                if (outcome == Registry.Outcome.INSERTED || outcome == Registry.Outcome.UPDATED) {
+                    posted.accept(test);
                 }
                 Responses.json(
                         res,

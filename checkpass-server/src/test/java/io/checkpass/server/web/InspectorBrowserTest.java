@@ -107,7 +107,8 @@ class InspectorBrowserTest {
         Chromium.await(phone, () -> phone.findElement(By.id("venue")).isDisplayed());
         assertThat(phone.findElement(By.id("venueName")).getText()).isEqualTo("종로 국밥");
         // The door log (ComplianceService) answers: nothing checked at this venue in the last hours, nothing flagged.
-        Chromium.await(phone, () -> phone.findElement(By.id("doorFacts")).getText().contains("기록 없음"));
+        Chromium.await(
+                phone, () -> phone.findElement(By.id("doorFacts")).getText().contains("기록 없음"));
         assertThat(phone.findElement(By.id("doorNotice")).isDisplayed()).isFalse();
         assertThat(phone.findElements(By.cssSelector("#checklist input[type=checkbox]")))
                 .hasSizeGreaterThanOrEqualTo(5);
