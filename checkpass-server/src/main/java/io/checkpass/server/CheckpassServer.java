@@ -23,10 +23,13 @@ import io.checkpass.server.http.TraceRoutes;
 import io.checkpass.server.http.TrustRoutes;
 import io.checkpass.server.http.VisitRoutes;
 import io.checkpass.server.http.WebPages;
+import io.checkpass.server.sip.SharedCalls;
 import io.checkpass.server.sip.SipEndpoint;
+import io.checkpass.server.sip.SipSettings;
 import io.checkpass.server.trust.ScannerVerification;
 import io.checkpass.server.visits.CheckInStats;
 import io.checkpass.server.visits.Maintenance;
+import io.checkpass.server.visits.Venues;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -37,6 +40,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,10 +145,15 @@ public final class CheckpassServer implements AutoCloseable {
                     ? opened.add(new SipEndpoint(
                                     config.sip().host(),
                                     config.sip().port(),
-                                    centre.venues(),
+                                    digits ->
+                                            centre.venues().byCallNumber(digits).map(Venues.Venue::venueId),
                                     centre.checkInLog(),
                                     clock,
-                                    config.sip().trustedPeers())
+                                    SipSettings.DEFAULTS,
+                                    config.sip().trustedPeers(),
+                                    // Several nodes may hear copies of one call (docs/adr/0021).
+                                    Optional.of(opened.add(new SharedCalls(
+                                            database.visits(), clock, SipSettings.DEFAULTS.callMemory()))))
                             .start())
                     : null;
             var server = WebServer.builder()

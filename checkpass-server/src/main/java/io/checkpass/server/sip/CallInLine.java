@@ -41,6 +41,9 @@ final class CallInLine {
     private final Clock clock;
     private final SipSettings settings;
     private final RecentCalls recentCalls;
+    /** Which check-in a call logs, agreed with the other nodes; empty for a centre that runs alone. */
+    private final Optional<SharedCalls> sharedCalls;
+
     private final ConcurrentHashMap<String, ServerTransaction> transactions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final AtomicReference<Instant> lastWarning = new AtomicReference<>(Instant.MIN);
@@ -51,11 +54,21 @@ final class CallInLine {
             CheckInLog checkIns,
             Clock clock,
             SipSettings settings) {
+        this(venueByCallNumber, checkIns, clock, settings, Optional.empty());
+    }
+
+    CallInLine(
+            Function<String, Optional<String>> venueByCallNumber,
+            CheckInLog checkIns,
+            Clock clock,
+            SipSettings settings,
+            Optional<SharedCalls> sharedCalls) {
         this.venueByCallNumber = venueByCallNumber;
         this.checkIns = checkIns;
         this.clock = clock;
         this.settings = settings;
         this.recentCalls = new RecentCalls(settings.callMemory(), settings.maxCalls());
+        this.sharedCalls = sharedCalls;
     }
 
     /** Handles one received message. Never throws: a bug in one request must not stop the receive loop. */
@@ -196,8 +209,18 @@ final class CallInLine {
             tx.respond(433, "Anonymity Disallowed", List.of(), now); // RFC 5079: nothing to trace without a number
             return;
         }
-        RecentCalls.Call call =
-                recentCalls.remember(request.callId(), request.from().tag().orElse(""), now);
+        String fromTag = request.from().tag().orElse("");
+        RecentCalls.Call call = recentCalls.remember(request.callId(), fromTag, now);
+        if (sharedCalls.isPresent()) {
+            // A copy of this call may have reached another node first: log the check-in that node logged.
+            try {
+                call = recentCalls.adopt(
+                        request.callId(), fromTag, sharedCalls.get().agree(request.callId(), fromTag, call));
+            } catch (RuntimeException e) {
+                unavailable(tx, "call not recorded", e);
+                return;
+            }
+        }
         CheckIn checkIn = new CheckIn(
                 call.checkInId(),
                 call.scannedAt(),
