@@ -210,42 +210,68 @@ final class CallInLine {
             return;
         }
         String fromTag = request.from().tag().orElse("");
-        RecentCalls.Call call = recentCalls.remember(request.callId(), fromTag, now);
+        RecentCalls.Call proposed = recentCalls.remember(request.callId(), fromTag, now);
+        // The caller cannot try again later: while the database fails over, keep trying within the transaction.
+        long giveUpAt = System.nanoTime() + settings.rideThrough().toNanos();
+        RuntimeException failure = null;
+        for (int attempt = 0; attempt == 0 || System.nanoTime() < giveUpAt; attempt++) {
+            if (attempt > 0) {
+                if (!pause(Duration.ofMillis(Math.min(1000, 100L << Math.min(attempt, 4))))) {
+                    break;
+                }
+            }
+            try {
+                store(request, fromTag, proposed, venueId.get(), caller.get());
+                failure = null;
+                break;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            unavailable(tx, "check-in not stored", failure);
+            return;
+        }
+        if (!tx.respond(603, "Decline", List.of(REGISTERED), clock.instant())) {
+            log.debug("call check-in stored after the caller cancelled; it stays: the call reached the line");
+        }
+    }
+
+    /** Sleeps on this request's virtual thread; false if interrupted (the endpoint is closing). */
+    private static boolean pause(Duration d) {
+        try {
+            Thread.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stores the call's check-in durably: the one the nodes agreed on, if several nodes hear calls. */
+    private void store(
+            SipRequest request, String fromTag, RecentCalls.Call proposed, String venueId, PhoneNumber caller) {
+        RecentCalls.Call call = proposed;
         if (sharedCalls.isPresent()) {
             // A copy of this call may have reached another node first: log the check-in that node logged.
-            try {
-                call = recentCalls.adopt(
-                        request.callId(), fromTag, sharedCalls.get().agree(request.callId(), fromTag, call));
-            } catch (RuntimeException e) {
-                unavailable(tx, "call not recorded", e);
-                return;
-            }
+            call = recentCalls.adopt(
+                    request.callId(), fromTag, sharedCalls.get().agree(request.callId(), fromTag, proposed));
         }
         CheckIn checkIn = new CheckIn(
                 call.checkInId(),
                 call.scannedAt(),
-                venueId.get(),
+                venueId,
                 Optional.empty(),
                 CheckIn.Channel.CALL,
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Optional.of(new CheckIn.Contact(caller.get(), Optional.empty())),
+                Optional.of(new CheckIn.Contact(caller, Optional.empty())),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty());
-        try {
-            checkIns.append(List.of(checkIn));
-            log.debug("call check-in {} at venue {} stored", checkIn.id(), venueId.get());
-        } catch (RuntimeException e) {
-            unavailable(tx, "check-in not stored", e);
-            return;
-        }
-        if (!tx.respond(603, "Decline", List.of(REGISTERED), clock.instant())) {
-            log.debug(
-                    "call check-in {} stored after the caller cancelled; it stays: the call reached the line",
-                    checkIn.id());
-        }
+        checkIns.append(List.of(checkIn));
+        log.debug("call check-in {} at venue {} stored", checkIn.id(), venueId);
     }
 
     /** §9.2: 200 for the CANCEL, and 487 for the INVITE if its final response has not gone out. */

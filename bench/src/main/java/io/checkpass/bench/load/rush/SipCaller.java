@@ -59,7 +59,9 @@ final class SipCaller implements AutoCloseable {
         finals.put(callId, done);
         try {
             long wait = 500;
-            for (int attempt = 0; attempt < 6; attempt++) {
+            // Timer A doubling to T2 until Timer B (64·T1 = 32 s), as RFC 3261 §17.1.1.2 has a trunk do.
+            long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(32);
+            while (System.nanoTime() < giveUpAt) {
                 send(invite);
                 try {
                     String response = done.get(wait, TimeUnit.MILLISECONDS);
