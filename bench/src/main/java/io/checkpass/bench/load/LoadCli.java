@@ -1,5 +1,6 @@
 package io.checkpass.bench.load;
 
+import io.checkpass.bench.load.rush.ClusterScaling;
 import io.checkpass.bench.load.rush.LunchRush;
 import io.checkpass.bench.load.rush.Overload;
 import java.util.concurrent.Callable;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         name = "checkpass-bench",
         mixinStandardHelpOptions = true,
         description = "Load drivers for checkpass: each drives the real HTTP endpoints and reports what it measured.",
-        subcommands = {IssuanceLoad.class, IngestLoad.class, LunchRush.class, Overload.class})
+        subcommands = {IssuanceLoad.class, IngestLoad.class, LunchRush.class, Overload.class, ClusterScaling.class})
 public final class LoadCli implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -26,6 +26,7 @@ final class ClusterProcess {
     private final Path dir;
     private final int base;
     private final int nodes;
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
 
     ClusterProcess(Path repositoryRoot, Path dir, int base, int nodes) {
         this.script = repositoryRoot.resolve("scripts/cluster");
@@ -35,6 +36,12 @@ final class ClusterProcess {
     }
 
     /** The repository this drill runs from: the one holding scripts/cluster, from the working directory up. */
+    /** Environment for every centre node (configuration overrides such as CHECKPASS_LIMITS_ISSUANCE). */
+    ClusterProcess environment(java.util.Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
+
     static Path repositoryRoot() throws IOException {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isExecutable(p.resolve("scripts/cluster"))) {
@@ -118,6 +125,7 @@ final class ClusterProcess {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         var env = pb.environment();
+        env.putAll(environment);
         env.put("CHECKPASS_CLUSTER_DIR", dir.toString());
         env.put("CHECKPASS_CLUSTER_PORT", Integer.toString(base));
         env.put("CHECKPASS_CLASSPATH", System.getProperty("java.class.path"));
