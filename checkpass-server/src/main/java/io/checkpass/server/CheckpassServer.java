@@ -83,8 +83,8 @@ public final class CheckpassServer implements AutoCloseable {
             var scannerSessions =
                     SessionTokens.open(config.keysDir(), SessionTokens.SCANNER_KEY_FILE, clock, Duration.ofDays(30));
             var authenticator = new Authenticator(centre.apiClients(), Duration.ofSeconds(5));
-            var guard =
-                    new Guard(authenticator, scannerSessions, config.limits().perClient(), bodies);
+            var guard = new Guard(
+                    authenticator, scannerSessions, config.limits().perClient(), bodies, config.trustedProxies());
             var api = new HttpApi(
                             RouteClasses.of(config.limits(), bodies, metrics),
                             guard,

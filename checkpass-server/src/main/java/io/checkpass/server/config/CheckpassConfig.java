@@ -15,6 +15,9 @@ import java.util.Optional;
  *                   production centre leaves them off, so it exposes no sign-in by birth date
  * @param pagesTestHooks whether the pages honour their test and replay hooks ({@code ?clockOffset=}); {@code serve
  *                   --demo} and {@code --clock-start} turn it on; at a real door a crafted link must not move the clock
+ * @param trustedProxies the load balancers in front of the centre ({@code server.trusted-proxies}): from these, a
+ *                   request's source address is the last one in its X-Forwarded-For, so a throttle on failed
+ *                   sign-ins counts each client apart, not the balancer; empty when clients connect directly
  */
 public record CheckpassConfig(
         Server server,
@@ -28,7 +31,8 @@ public record CheckpassConfig(
         Sip sip,
         Logging logging,
         boolean demoWallet,
-        boolean pagesTestHooks) {
+        boolean pagesTestHooks,
+        TrustedPeers trustedProxies) {
 
     /**
      * @param readTimeout how long a request body may take to arrive in full; a slower one is cut off, and its client

@@ -74,6 +74,7 @@ public final class ConfigLoader {
         d.put("logging.format", "text");
         d.put("demo.wallet", "false");
         d.put("pages.test-hooks", "false");
+        d.put("server.trusted-proxies", "");
         return d;
     }
 
@@ -309,7 +310,18 @@ public final class ConfigLoader {
                         trustedPeers(v, problems)),
                 new CheckpassConfig.Logging(logFormat.equals("json")),
                 bool(v, "demo.wallet", problems),
-                bool(v, "pages.test-hooks", problems));
+                bool(v, "pages.test-hooks", problems),
+                trustedProxies(v, problems));
+    }
+
+    private static TrustedPeers trustedProxies(Map<String, String> v, List<String> problems) {
+        try {
+            return TrustedPeers.parse(v.get("server.trusted-proxies"));
+        } catch (IllegalArgumentException e) {
+            problems.add("server.trusted-proxies: " + e.getMessage() + " (the load balancers' addresses, e.g."
+                    + " 10.0.0.5, 10.0.1.0/28; set it in checkpass.yaml or " + envName("server.trusted-proxies") + ")");
+            return new TrustedPeers(List.of());
+        }
     }
 
     /**
