@@ -189,9 +189,13 @@ final class CallInLine {
             return;
         }
         Optional<PhoneNumber> number = SipAddress.telephoneNumber(request.requestUri());
+        // The caller cannot try again later: while the database fails over, keep trying within the transaction
+        // (the venue lookup reads it too).
+        long giveUpAt = System.nanoTime() + settings.rideThrough().toNanos();
         Optional<String> venueId;
         try {
-            venueId = number.map(PhoneNumber::digits).flatMap(venueByCallNumber);
+            venueId =
+                    rideThrough(giveUpAt, () -> number.map(PhoneNumber::digits).flatMap(venueByCallNumber));
         } catch (RuntimeException e) {
             unavailable(tx, "venue lookup failed", e);
             return;
@@ -211,29 +215,31 @@ final class CallInLine {
         }
         String fromTag = request.from().tag().orElse("");
         RecentCalls.Call proposed = recentCalls.remember(request.callId(), fromTag, now);
-        // The caller cannot try again later: while the database fails over, keep trying within the transaction.
-        long giveUpAt = System.nanoTime() + settings.rideThrough().toNanos();
-        RuntimeException failure = null;
-        for (int attempt = 0; attempt == 0 || System.nanoTime() < giveUpAt; attempt++) {
-            if (attempt > 0) {
-                if (!pause(Duration.ofMillis(Math.min(1000, 100L << Math.min(attempt, 4))))) {
-                    break;
-                }
-            }
-            try {
-                store(request, fromTag, proposed, venueId.get(), caller.get());
-                failure = null;
-                break;
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-        }
-        if (failure != null) {
-            unavailable(tx, "check-in not stored", failure);
+        try {
+            rideThrough(giveUpAt, () -> store(request, fromTag, proposed, venueId.get(), caller.get()));
+        } catch (RuntimeException e) {
+            unavailable(tx, "check-in not stored", e);
             return;
         }
         if (!tx.respond(603, "Decline", List.of(REGISTERED), clock.instant())) {
             log.debug("call check-in stored after the caller cancelled; it stays: the call reached the line");
+        }
+    }
+
+    /**
+     * Runs {@code step}, again after a growing pause (100 ms to 1 s) while it throws and {@code giveUpAt}
+     * ({@link System#nanoTime}) has not passed; then throws its last failure.
+     */
+    private static <T> T rideThrough(long giveUpAt, java.util.function.Supplier<T> step) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return step.get();
+            } catch (RuntimeException e) {
+                if (System.nanoTime() >= giveUpAt
+                        || !pause(Duration.ofMillis(Math.min(1000, 100L << Math.min(attempt, 4))))) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -249,7 +255,7 @@ final class CallInLine {
     }
 
     /** Stores the call's check-in durably: the one the nodes agreed on, if several nodes hear calls. */
-    private void store(
+    private Boolean store(
             SipRequest request, String fromTag, RecentCalls.Call proposed, String venueId, PhoneNumber caller) {
         RecentCalls.Call call = proposed;
         if (sharedCalls.isPresent()) {
@@ -272,6 +278,7 @@ final class CallInLine {
                 Optional.empty());
         checkIns.append(List.of(checkIn));
         log.debug("call check-in {} at venue {} stored", checkIn.id(), venueId);
+        return true;
     }
 
     /** §9.2: 200 for the CANCEL, and 487 for the INVITE if its final response has not gone out. */

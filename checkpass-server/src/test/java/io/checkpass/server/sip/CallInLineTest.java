@@ -255,7 +255,7 @@ class CallInLineTest {
                 },
                 log,
                 clock,
-                SipSettings.DEFAULTS);
+                SipSettings.DEFAULTS.withRideThrough(Duration.ZERO));
 
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
 
