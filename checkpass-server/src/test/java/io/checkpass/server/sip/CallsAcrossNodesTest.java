@@ -72,8 +72,24 @@ class CallsAcrossNodesTest {
 
     /** Sends the call's INVITE (same Call-ID and From tag, this branch) to the node; returns its final status. */
     private static int call(DatagramSocket trunk, TestCentre node, String branch) throws Exception {
-        String invite = request(
-                        "INVITE",
+        send(trunk, node, message("INVITE", trunk, branch, ";rport"));
+        byte[] buffer = new byte[8192];
+        while (true) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            trunk.receive(packet);
+            String response = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(8, 11));
+            if (status >= 200) {
+                send(trunk, node, message("ACK", trunk, branch, ""));
+                return status;
+            }
+        }
+    }
+
+    /** The call's request with this branch, its Via naming the trunk's socket. */
+    private static String message(String method, DatagramSocket trunk, String branch, String viaParameters) {
+        return request(
+                        method,
                         "sip:" + VENUE_NUMBER + "@trunk.example",
                         branch,
                         "call-across-nodes",
@@ -82,39 +98,15 @@ class CallsAcrossNodesTest {
                         1)
                 .replace(
                         "Via: SIP/2.0/UDP 10.0.0.7:5062;branch=" + branch,
-                        "Via: SIP/2.0/UDP 127.0.0.1:" + trunk.getLocalPort() + ";branch=" + branch + ";rport");
-        byte[] bytes = invite.getBytes(StandardCharsets.UTF_8);
+                        "Via: SIP/2.0/UDP 127.0.0.1:" + trunk.getLocalPort() + ";branch=" + branch + viaParameters);
+    }
+
+    private static void send(DatagramSocket trunk, TestCentre node, String message) throws Exception {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         trunk.send(new DatagramPacket(
                 bytes,
                 bytes.length,
                 InetAddress.getLoopbackAddress(),
                 node.server.sipPort().orElseThrow()));
-        byte[] buffer = new byte[8192];
-        while (true) {
-            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-            trunk.receive(packet);
-            String response = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
-            int status = Integer.parseInt(response.substring(8, 11));
-            if (status >= 200) {
-                String ack = request(
-                                "ACK",
-                                "sip:" + VENUE_NUMBER + "@trunk.example",
-                                branch,
-                                "call-across-nodes",
-                                CALLER,
-                                "from-across",
-                                1)
-                        .replace(
-                                "Via: SIP/2.0/UDP 10.0.0.7:5062;branch=" + branch,
-                                "Via: SIP/2.0/UDP 127.0.0.1:" + trunk.getLocalPort() + ";branch=" + branch);
-                byte[] ackBytes = ack.getBytes(StandardCharsets.UTF_8);
-                trunk.send(new DatagramPacket(
-                        ackBytes,
-                        ackBytes.length,
-                        InetAddress.getLoopbackAddress(),
-                        node.server.sipPort().orElseThrow()));
-                return status;
-            }
-        }
     }
 }

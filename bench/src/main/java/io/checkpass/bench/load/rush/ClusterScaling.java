@@ -9,6 +9,7 @@ import io.checkpass.server.visits.Uuid7;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +65,10 @@ public final class ClusterScaling implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = Files.createTempDirectory("checkpass-cluster-scaling");
+        // PostgreSQL runs as postgres under root and must reach its data directory inside this one.
+        Path dir = Files.createTempDirectory(
+                "checkpass-cluster-scaling",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         int nodes = 3;
         ClusterProcess centre = new ClusterProcess(
                         ClusterProcess.repositoryRoot(), dir.resolve("cluster"), 21000, nodes)

@@ -179,7 +179,13 @@ public final class LunchRush implements Callable<Integer> {
             System.err.println("lunch-rush: --nodes must be at least 1, and 2 to survive --kill node");
             return 2;
         }
-        Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("checkpass-lunch-rush");
+        Path dir = data != null
+                ? Files.createDirectories(data)
+                // With --cluster, PostgreSQL runs as postgres under root and must reach its data directory in here.
+                : Files.createTempDirectory(
+                        "checkpass-lunch-rush",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         double wallSeconds = minutes * 60;
         int herd = (int) Math.round(wallets * Double.parseDouble(firstPass.replace("%", "")) / 100);
         if (cluster) {
