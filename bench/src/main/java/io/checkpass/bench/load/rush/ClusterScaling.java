@@ -74,7 +74,7 @@ public final class ClusterScaling implements Callable<Integer> {
                         ClusterProcess.repositoryRoot(), dir.resolve("cluster"), 21000, nodes)
                 .environment(Map.of(
                         "CHECKPASS_ISSUANCE_CLIENT_RATE_PER_SECOND", "1000000",
-                        "CHECKPASS_ISSUANCE_PERSON_DEVICES_PER_DAY", "100000",
+                        "CHECKPASS_ISSUANCE_PERSON_DEVICES_PER_DAY", "100",
                         "CHECKPASS_LIMITS_ISSUANCE", "256",
                         "CHECKPASS_LIMITS_PER_CLIENT", "1024"));
         centre.start(persons, null);
