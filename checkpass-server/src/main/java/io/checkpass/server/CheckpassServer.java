@@ -34,10 +34,13 @@ import io.checkpass.server.notify.Notifications;
 import io.checkpass.server.notify.ProofLinks;
 import io.checkpass.server.notify.PushAddresses;
 import io.checkpass.server.notify.push.PushEndpoints;
+import io.checkpass.server.sip.SharedCalls;
 import io.checkpass.server.sip.SipEndpoint;
+import io.checkpass.server.sip.SipSettings;
 import io.checkpass.server.trust.ScannerVerification;
 import io.checkpass.server.visits.CheckInStats;
 import io.checkpass.server.visits.Maintenance;
+import io.checkpass.server.visits.Venues;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -112,8 +115,8 @@ public final class CheckpassServer implements AutoCloseable {
             var scannerSessions =
                     SessionTokens.open(config.keysDir(), SessionTokens.SCANNER_KEY_FILE, clock, Duration.ofDays(30));
             var authenticator = new Authenticator(centre.apiClients(), Duration.ofSeconds(5));
-            var guard =
-                    new Guard(authenticator, scannerSessions, config.limits().perClient(), bodies);
+            var guard = new Guard(
+                    authenticator, scannerSessions, config.limits().perClient(), bodies, config.trustedProxies());
             var readiness = new Readiness(database.identity());
             // The centre's own degraded intervals (docs/compliance.md): requests signal, a tick writes transitions.
             var health = opened.add(new CentreHealth(
@@ -200,10 +203,15 @@ public final class CheckpassServer implements AutoCloseable {
                     ? opened.add(new SipEndpoint(
                                     config.sip().host(),
                                     config.sip().port(),
-                                    centre.venues(),
+                                    digits ->
+                                            centre.venues().byCallNumber(digits).map(Venues.Venue::venueId),
                                     centre.checkInLog(),
                                     clock,
-                                    config.sip().trustedPeers())
+                                    SipSettings.DEFAULTS,
+                                    config.sip().trustedPeers(),
+                                    // Several nodes may hear copies of one call (docs/adr/0021).
+                                    Optional.of(opened.add(new SharedCalls(
+                                            database.visits(), clock, SipSettings.DEFAULTS.callMemory()))))
                             .start())
                     : null;
             var server = WebServer.builder()

@@ -1,5 +1,6 @@
 package io.checkpass.bench.load;
 
+import io.checkpass.bench.load.rush.ClusterScaling;
 import io.checkpass.bench.load.rush.LunchRush;
 import io.checkpass.bench.load.rush.Overload;
 import java.util.concurrent.Callable;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
             LunchRush.class,
             Overload.class,
             ComplianceDay.class,
-            NotifyLoad.class
+            NotifyLoad.class,
+            ClusterScaling.class
         })
 public final class LoadCli implements Callable<Integer> {
     @Override

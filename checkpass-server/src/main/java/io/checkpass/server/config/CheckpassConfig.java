@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param push       Web Push to wallets (docs/operations.md, "Web Push")
  * @param publicBaseUrl where people reach this centre ({@code server.public-base-url}): the SMS proof links start with
  *                   it; empty, and the centre makes no proof links
+ * @param trustedProxies the load balancers in front of the centre ({@code server.trusted-proxies}): from these, a
+ *                   request's source address is the last one in its X-Forwarded-For, so a throttle on failed
+ *                   sign-ins counts each client apart, not the balancer; empty when clients connect directly
  */
 public record CheckpassConfig(
         Server server,
@@ -37,7 +40,8 @@ public record CheckpassConfig(
         boolean pagesTestHooks,
         Push push,
         Optional<URI> publicBaseUrl,
-        io.checkpass.server.notify.NotifyConfig notifications) {
+        io.checkpass.server.notify.NotifyConfig notifications,
+        TrustedPeers trustedProxies) {
 
     /**
      * @param readTimeout how long a request body may take to arrive in full; a slower one is cut off, and its client

@@ -83,6 +83,7 @@ public final class ConfigLoader {
         d.put("push.subject", "");
         d.put("push.endpoint-hosts", String.join(",", DEFAULT_PUSH_HOSTS));
         d.putAll(io.checkpass.server.notify.NotifyConfig.defaults()); // notify.*, sms.* (docs/operations.md)
+        d.put("server.trusted-proxies", "");
         return d;
     }
 
@@ -321,7 +322,18 @@ public final class ConfigLoader {
                 bool(v, "pages.test-hooks", problems),
                 push(v, problems),
                 publicBaseUrl(v.get("server.public-base-url"), problems),
-                io.checkpass.server.notify.NotifyConfig.parse(v, problems));
+                io.checkpass.server.notify.NotifyConfig.parse(v, problems),
+                trustedProxies(v, problems));
+    }
+
+    private static TrustedPeers trustedProxies(Map<String, String> v, List<String> problems) {
+        try {
+            return TrustedPeers.parse(v.get("server.trusted-proxies"));
+        } catch (IllegalArgumentException e) {
+            problems.add("server.trusted-proxies: " + e.getMessage() + " (the load balancers' addresses, e.g."
+                    + " 10.0.0.5, 10.0.1.0/28; set it in checkpass.yaml or " + envName("server.trusted-proxies") + ")");
+            return new TrustedPeers(List.of());
+        }
     }
 
     /** Web Push: off without a VAPID key; with one, the key file must exist and the subject be a contact URI. */

@@ -6,6 +6,7 @@ import io.checkpass.server.auth.Authenticator;
 import io.checkpass.server.auth.Principal;
 import io.checkpass.server.auth.Role;
 import io.checkpass.server.auth.SessionTokens;
+import io.checkpass.server.sip.TrustedPeers;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class Guard {
     private static final Logger log = LoggerFactory.getLogger(Guard.class);
     private static final HeaderName REQUESTED_WITH = HeaderNames.create("X-Requested-With");
+    private static final HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
     /** The largest body any route takes (the foreign trust material); the route's own bound is checked on reading. */
     public static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -39,6 +41,7 @@ public final class Guard {
     private final SessionTokens scannerSessions;
     private final int perClientLimit;
     private final BodyReader bodies;
+    private final TrustedPeers trustedProxies;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
     /** Failed sign-ins a source address may make in {@link #FAILED_LOGIN_WINDOW} before it must wait. */
@@ -59,6 +62,21 @@ public final class Guard {
      * @param bodies         reads bodies ahead of the route class's permit, within their deadline
      */
     public Guard(Authenticator authenticator, SessionTokens scannerSessions, int perClientLimit, BodyReader bodies) {
+        this(authenticator, scannerSessions, perClientLimit, bodies, new TrustedPeers(List.of()));
+    }
+
+    /**
+     * @param trustedProxies load balancers whose X-Forwarded-For names the client (docs/adr/0021): behind one, every
+     *                       request comes from the balancer's address, and a throttle on that address would lock
+     *                       every client out after twenty failed sign-ins by anyone
+     */
+    public Guard(
+            Authenticator authenticator,
+            SessionTokens scannerSessions,
+            int perClientLimit,
+            BodyReader bodies,
+            TrustedPeers trustedProxies) {
+        this.trustedProxies = trustedProxies;
         this.authenticator = authenticator;
         this.scannerSessions = scannerSessions;
         this.perClientLimit = perClientLimit;
@@ -122,10 +140,25 @@ public final class Guard {
         return Optional.empty();
     }
 
-    private static String source(ServerRequest req) {
-        return req.remotePeer().address() instanceof InetSocketAddress inet
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(req.remotePeer().address());
+    /**
+     * The client's address: the peer's, or, when the peer is a trusted proxy, the last X-Forwarded-For entry (the
+     * one that proxy appended; entries before it are whatever the client claimed).
+     */
+    private String source(ServerRequest req) {
+        if (!(req.remotePeer().address() instanceof InetSocketAddress inet)) {
+            return String.valueOf(req.remotePeer().address());
+        }
+        if (!trustedProxies.isEmpty() && trustedProxies.contains(inet.getAddress())) {
+            List<String> forwarded = req.headers().all(FORWARDED_FOR, List::of);
+            if (!forwarded.isEmpty()) {
+                String all = forwarded.getLast();
+                String last = all.substring(all.lastIndexOf(',') + 1).strip();
+                if (!last.isEmpty() && last.length() <= 45) {
+                    return last;
+                }
+            }
+        }
+        return inet.getAddress().getHostAddress();
     }
 
     /**

@@ -41,6 +41,9 @@ final class CallInLine {
     private final Clock clock;
     private final SipSettings settings;
     private final RecentCalls recentCalls;
+    /** Which check-in a call logs, agreed with the other nodes; empty for a centre that runs alone. */
+    private final Optional<SharedCalls> sharedCalls;
+
     private final ConcurrentHashMap<String, ServerTransaction> transactions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final AtomicReference<Instant> lastWarning = new AtomicReference<>(Instant.MIN);
@@ -51,11 +54,21 @@ final class CallInLine {
             CheckInLog checkIns,
             Clock clock,
             SipSettings settings) {
+        this(venueByCallNumber, checkIns, clock, settings, Optional.empty());
+    }
+
+    CallInLine(
+            Function<String, Optional<String>> venueByCallNumber,
+            CheckInLog checkIns,
+            Clock clock,
+            SipSettings settings,
+            Optional<SharedCalls> sharedCalls) {
         this.venueByCallNumber = venueByCallNumber;
         this.checkIns = checkIns;
         this.clock = clock;
         this.settings = settings;
         this.recentCalls = new RecentCalls(settings.callMemory(), settings.maxCalls());
+        this.sharedCalls = sharedCalls;
     }
 
     /** Handles one received message. Never throws: a bug in one request must not stop the receive loop. */
@@ -176,9 +189,13 @@ final class CallInLine {
             return;
         }
         Optional<PhoneNumber> number = SipAddress.telephoneNumber(request.requestUri());
+        // The caller cannot try again later: while the database fails over, keep trying within the transaction
+        // (the venue lookup reads it too).
+        long giveUpAt = System.nanoTime() + settings.rideThrough().toNanos();
         Optional<String> venueId;
         try {
-            venueId = number.map(PhoneNumber::digits).flatMap(venueByCallNumber);
+            venueId =
+                    rideThrough(giveUpAt, () -> number.map(PhoneNumber::digits).flatMap(venueByCallNumber));
         } catch (RuntimeException e) {
             unavailable(tx, "venue lookup failed", e);
             return;
@@ -196,33 +213,72 @@ final class CallInLine {
             tx.respond(433, "Anonymity Disallowed", List.of(), now); // RFC 5079: nothing to trace without a number
             return;
         }
-        RecentCalls.Call call =
-                recentCalls.remember(request.callId(), request.from().tag().orElse(""), now);
-        CheckIn checkIn = new CheckIn(
-                call.checkInId(),
-                call.scannedAt(),
-                venueId.get(),
-                Optional.empty(),
-                CheckIn.Channel.CALL,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of(new CheckIn.Contact(caller.get(), Optional.empty())),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty());
+        String fromTag = request.from().tag().orElse("");
+        RecentCalls.Call proposed = recentCalls.remember(request.callId(), fromTag, now);
         try {
-            checkIns.append(List.of(checkIn));
-            log.debug("call check-in {} at venue {} stored", checkIn.id(), venueId.get());
+            rideThrough(giveUpAt, () -> store(request, fromTag, proposed, venueId.get(), caller.get()));
         } catch (RuntimeException e) {
             unavailable(tx, "check-in not stored", e);
             return;
         }
         if (!tx.respond(603, "Decline", List.of(REGISTERED), clock.instant())) {
-            log.debug(
-                    "call check-in {} stored after the caller cancelled; it stays: the call reached the line",
-                    checkIn.id());
+            log.debug("call check-in stored after the caller cancelled; it stays: the call reached the line");
         }
+    }
+
+    /**
+     * Runs {@code step}, again after a growing pause (100 ms to 1 s) while it throws and {@code giveUpAt}
+     * ({@link System#nanoTime}) has not passed; then throws its last failure.
+     */
+    private static <T> T rideThrough(long giveUpAt, java.util.function.Supplier<T> step) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return step.get();
+            } catch (RuntimeException e) {
+                if (System.nanoTime() >= giveUpAt
+                        || !pause(Duration.ofMillis(Math.min(1000, 100L << Math.min(attempt, 4))))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Sleeps on this request's virtual thread; false if interrupted (the endpoint is closing). */
+    private static boolean pause(Duration d) {
+        try {
+            Thread.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stores the call's check-in durably: the one the nodes agreed on, if several nodes hear calls. */
+    private Boolean store(
+            SipRequest request, String fromTag, RecentCalls.Call proposed, String venueId, PhoneNumber caller) {
+        RecentCalls.Call call = proposed;
+        if (sharedCalls.isPresent()) {
+            // A copy of this call may have reached another node first: log the check-in that node logged.
+            call = recentCalls.adopt(
+                    request.callId(), fromTag, sharedCalls.get().agree(request.callId(), fromTag, proposed));
+        }
+        CheckIn checkIn = new CheckIn(
+                call.checkInId(),
+                call.scannedAt(),
+                venueId,
+                Optional.empty(),
+                CheckIn.Channel.CALL,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(new CheckIn.Contact(caller, Optional.empty())),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+        checkIns.append(List.of(checkIn));
+        log.debug("call check-in {} at venue {} stored", checkIn.id(), venueId);
+        return true;
     }
 
     /** §9.2: 200 for the CANCEL, and 487 for the INVITE if its final response has not gone out. */

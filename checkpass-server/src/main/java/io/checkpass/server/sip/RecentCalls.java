@@ -51,6 +51,19 @@ final class RecentCalls {
         return call;
     }
 
+    /**
+     * Replaces what this node proposed for a call by what the nodes agreed on ({@link SharedCalls}), so later
+     * copies here log the agreed check-in without asking the database again.
+     */
+    synchronized Call adopt(String callId, String fromTag, Call agreed) {
+        String key = callId + '\n' + fromTag;
+        Entry known = calls.get(key);
+        if (known != null && !known.call().equals(agreed)) {
+            calls.put(key, new Entry(agreed, known.forgetAt()));
+        }
+        return agreed;
+    }
+
     synchronized int size() {
         return calls.size();
     }

@@ -101,6 +101,22 @@ public final class SipEndpoint implements AutoCloseable {
             Clock clock,
             SipSettings settings,
             TrustedPeers trusted) {
+        this(host, port, venueByCallNumber, checkIns, clock, settings, trusted, Optional.empty());
+    }
+
+    /**
+     * @param sharedCalls with several centre nodes on one database: where the nodes agree which check-in a call
+     *                    logs, so a re-sent INVITE that reaches another node is logged once (docs/sip.md)
+     */
+    public SipEndpoint(
+            String host,
+            int port,
+            Function<String, Optional<String>> venueByCallNumber,
+            CheckInLog checkIns,
+            Clock clock,
+            SipSettings settings,
+            TrustedPeers trusted,
+            Optional<SharedCalls> sharedCalls) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("sip.port must be 0..65535, got " + port);
         }
@@ -108,7 +124,7 @@ public final class SipEndpoint implements AutoCloseable {
         this.requestedPort = port;
         this.settings = settings;
         this.groupCommit = new GroupCommitLog(checkIns, settings.maxInFlight(), 500);
-        this.line = new CallInLine(venueByCallNumber, groupCommit, clock, settings);
+        this.line = new CallInLine(venueByCallNumber, groupCommit, clock, settings, sharedCalls);
         this.inFlight = new Semaphore(settings.maxInFlight());
         this.trusted = trusted;
     }

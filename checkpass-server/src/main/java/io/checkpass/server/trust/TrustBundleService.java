@@ -46,6 +46,9 @@ public final class TrustBundleService {
     /** A published bundle: its version, the signed bytes, their ETag and the bundle key that signed them. */
     public record Published(long version, Instant createdAt, byte[] signed, String etag, KeyId signer) {}
 
+    /** The advisory lock that serialises publication across nodes: "checkpass trust bundle", as a number. */
+    private static final long PUBLICATION_LOCK = 0x6370_7462_756e_646cL;
+
     private final DataSource db;
     private final KeyLifecycle keys;
     private final String issuerName;
@@ -144,6 +147,13 @@ public final class TrustBundleService {
     private Published publishLocked(String why) {
         Instant now = clock.instant();
         try (Connection c = db.getConnection()) {
+            // Several nodes may publish at once (each publishes at start): one at a time, each above the last, so
+            // no two compute the same version and the newest is always the last one signed (docs/adr/0021).
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                s.setLong(1, PUBLICATION_LOCK);
+                s.execute();
+            }
             long version;
             try (PreparedStatement s = c.prepareStatement("select coalesce(max(version), 0) from trust_bundle");
                     ResultSet r = s.executeQuery()) {
@@ -175,6 +185,7 @@ public final class TrustBundleService {
                 s.setBytes(4, sha256);
                 s.executeUpdate();
             }
+            c.commit();
             Published published = new Published(version, now, signed, etag(sha256), bundleKey.id());
             current = published;
             checkedAt = now;

@@ -218,6 +218,7 @@ class CallInLineTest {
 
     @Test
     void when_the_check_in_cannot_be_stored_the_call_gets_503_with_retry_after_and_never_603() {
+        line = new CallInLine(VENUES, log, clock, SipSettings.DEFAULTS.withRideThrough(Duration.ZERO));
         log.down = true;
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
@@ -228,6 +229,25 @@ class CallInLineTest {
     }
 
     @Test
+    void a_call_rides_through_a_short_database_outage_and_gets_603_once_its_check_in_is_stored() throws Exception {
+        line = new CallInLine(VENUES, log, clock, SipSettings.DEFAULTS.withRideThrough(Duration.ofSeconds(10)));
+        log.down = true;
+        Thread failover = Thread.ofVirtual().start(() -> {
+            while (log.appends.get() < 3) {
+                Thread.onSpinWait();
+            }
+            log.down = false; // the standby is promoted
+        });
+
+        line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
+        failover.join();
+
+        assertThat(peer.statuses()).containsExactly(100, 603);
+        assertThat(log.appends.get()).isGreaterThanOrEqualTo(3);
+        assertThat(log.appended).hasSize(1);
+    }
+
+    @Test
     void when_the_venue_lookup_fails_the_call_gets_503() {
         line = new CallInLine(
                 n -> {
@@ -235,7 +255,7 @@ class CallInLineTest {
                 },
                 log,
                 clock,
-                SipSettings.DEFAULTS);
+                SipSettings.DEFAULTS.withRideThrough(Duration.ZERO));
 
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
 
@@ -320,7 +340,8 @@ class CallInLineTest {
                 Duration.ofSeconds(10),
                 Duration.ofMillis(20),
                 10,
-                5_000);
+                5_000,
+                Duration.ZERO);
         line = new CallInLine(VENUES, log, clock, two);
         line.receive(parse(invite("z9hG4bK-1", "call-1")), peer);
         line.receive(parse(invite("z9hG4bK-2", "call-2")), peer);

@@ -169,7 +169,8 @@ class SipEndpointTest {
                 d.retryAfter(),
                 d.tick(),
                 d.maxInFlight(),
-                3);
+                3,
+                d.rideThrough());
         try (SipEndpoint slow = new SipEndpoint(
                                 "127.0.0.1",
                                 0,

@@ -73,13 +73,22 @@ public final class TestCentre implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Map<String, String> overrides = new HashMap<>(Map.of(
-                "data.dir", dataDir.toString(),
-                "server.port", "0",
-                "server.host", "127.0.0.1",
-                "database.url", SharedPostgres.newDatabase(),
-                "database.user", "postgres",
-                "sip.port", "0"));
+                "data.dir",
+                dataDir.toString(),
+                "server.port",
+                "0",
+                "server.host",
+                "127.0.0.1",
+                "database.url",
+                configOverrides.getOrDefault("database.url", ""),
+                "database.user",
+                "postgres",
+                "sip.port",
+                "0"));
         overrides.putAll(configOverrides);
+        if (overrides.get("database.url").isEmpty()) {
+            overrides.put("database.url", SharedPostgres.newDatabase());
+        }
         this.overrides = overrides;
         this.clock = clock;
         writeKeyConfig(dataDir);
@@ -87,6 +96,18 @@ public final class TestCentre implements AutoCloseable {
         // A restart must come back where clients (and browsers) last found it.
         overrides.put("server.port", Integer.toString(server.port()));
         this.base = server.baseUri();
+    }
+
+    /**
+     * Another node of this centre, as a cluster runs it (docs/adr/0021): its own server, SIP port and data
+     * directory, on the same database and the same keys, on the same clock. Close it before this one.
+     */
+    public TestCentre anotherNode() {
+        Map<String, String> node = new HashMap<>(overrides);
+        node.remove("data.dir");
+        node.remove("server.port");
+        node.put("keys.dir", server.config().keysDir().toString());
+        return new TestCentre(clock, node);
     }
 
     /** Takes the centre down: HTTP stops answering, the database pool closes. */

@@ -125,6 +125,33 @@ public final class LunchRush implements Callable<Integer> {
     @Option(names = "--data", description = "Server data directory (default: a new temporary one).")
     Path data;
 
+    @Option(
+            names = "--first-pass",
+            defaultValue = "0%",
+            description = "Share of wallets (on top of --wallets) that fetch their first credential during the"
+                    + " 12:00-12:30 peak, e.g. 30% (default ${DEFAULT-VALUE}).")
+    String firstPass;
+
+    @Option(
+            names = "--cluster",
+            description = "Run the centre as a cluster through scripts/cluster: PostgreSQL under Patroni (primary and"
+                    + " synchronous standby), HAProxy, --nodes centre nodes. --outage does not apply; see --kill.")
+    boolean cluster;
+
+    @Option(
+            names = "--nodes",
+            defaultValue = "2",
+            description = "Centre nodes with --cluster (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(
+            names = "--kill",
+            defaultValue = "",
+            description =
+                    "With --cluster, what dies at 12:00: node (centre node 1), db-primary (the PostgreSQL leader's"
+                            + " Patroni and postmaster, 10 simulated minutes later), or both: node,db-primary.")
+    String kill;
+
     private final ObjectMapper json = new ObjectMapper();
     private final RushStats stats = new RushStats();
     private final Es256 es256 = Es256.select();
@@ -135,8 +162,35 @@ public final class LunchRush implements Callable<Integer> {
             System.err.println("lunch-rush: --outage must be kill, db or none");
             return 2;
         }
-        Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("checkpass-lunch-rush");
+        if (!firstPass.matches("\\d{1,2}(\\.\\d+)?%|100%")) {
+            System.err.println("lunch-rush: --first-pass must be a share like 30%");
+            return 2;
+        }
+        Set<String> kills = kill.isBlank() ? Set.of() : Set.of(kill.split(","));
+        if (!Set.of("node", "db-primary").containsAll(kills)) {
+            System.err.println("lunch-rush: --kill takes node, db-primary or node,db-primary");
+            return 2;
+        }
+        if (!kills.isEmpty() && !cluster) {
+            System.err.println("lunch-rush: --kill needs --cluster (without it, --outage takes the one centre down)");
+            return 2;
+        }
+        if (cluster && (nodes < 1 || (kills.contains("node") && nodes < 2))) {
+            System.err.println("lunch-rush: --nodes must be at least 1, and 2 to survive --kill node");
+            return 2;
+        }
+        Path dir = data != null
+                ? Files.createDirectories(data)
+                // With --cluster, PostgreSQL runs as postgres under root and must reach its data directory in here.
+                : Files.createTempDirectory(
+                        "checkpass-lunch-rush",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         double wallSeconds = minutes * 60;
+        int herd = (int) Math.round(wallets * Double.parseDouble(firstPass.replace("%", "")) / 100);
+        if (cluster) {
+            return runCluster(dir, wallSeconds, herd, kills);
+        }
         double compression = 180 * 60 / wallSeconds;
         double scale = peakRate / targetRate;
         System.out.printf(
@@ -159,7 +213,7 @@ public final class LunchRush implements Callable<Integer> {
         EmbeddedPostgres externalPostgres = null;
         int externalPort = 0;
         List<String> extra =
-                new ArrayList<>(List.of("--demo", "--demo-persons", Integer.toString(Math.max(wallets, 100))));
+                new ArrayList<>(List.of("--demo", "--demo-persons", Integer.toString(Math.max(wallets + herd, 100))));
         if (outage.equals("db")) {
             externalPort = freeListeningPort(httpPort, sipPort);
             externalPostgres = startPostgres(dir.resolve("external-pg"), externalPort);
@@ -171,8 +225,21 @@ public final class LunchRush implements Callable<Integer> {
                 dir, httpPort, sipPort, LUNCH_START.toString(), outage.equals("db") ? withUser(extra) : extra);
         server.start(Duration.ofSeconds(120));
         database = externalPostgres;
+        int port = externalPort;
         try {
-            return run(dir, server, clock, wallSeconds, sipPort, externalPort);
+            return run(
+                    dir,
+                    server.base(),
+                    List.of(sipPort),
+                    clock,
+                    wallSeconds,
+                    herd,
+                    lunch -> outageDrill(server, dir, port, clock, wallSeconds, lunch.runStart),
+                    () -> outage.equals("db")
+                            ? DriverManager.getConnection(
+                                    "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "")
+                            : server.embeddedOwnerConnection(),
+                    dir.resolve("keys"));
         } finally {
             server.stop();
             if (database != null) {
@@ -191,15 +258,100 @@ public final class LunchRush implements Callable<Integer> {
     /** The PostgreSQL this driver runs for the db drill (stopped and started again during the outage). */
     private EmbeddedPostgres database;
 
-    private int run(Path dir, ServerProcess server, Clock clock, double wallSeconds, int sipPort, int externalPort)
+    /** Where the reconciliation reads the visit log, as the schema owner. */
+    @FunctionalInterface
+    private interface OwnerConnection {
+        Connection open() throws Exception;
+    }
+
+    /**
+     * The drill on the cluster (issue 17): the centre behind HAProxy on PostgreSQL under Patroni; at 12:00 centre
+     * node 1 dies, 10 simulated minutes later the PostgreSQL leader, and at 12:30 both come back.
+     */
+    private int runCluster(Path dir, double wallSeconds, int herd, Set<String> kills) throws Exception {
+        ClusterProcess centre = new ClusterProcess(
+                ClusterProcess.repositoryRoot(), dir.resolve("cluster"), freeClusterPortBase(), nodes);
+        Clock clock = Clock.offset(
+                Clock.systemUTC(), Duration.between(Clock.systemUTC().instant(), LUNCH_START));
+        System.out.printf(
+                "cluster: %d centre nodes behind HAProxy, PostgreSQL under Patroni; kill: %s; first passes: %d wallets%n",
+                nodes, kills.isEmpty() ? "nothing" : String.join(", ", kills), herd);
+        centre.start(Math.max(wallets + herd, 100), LUNCH_START.toString());
+        try {
+            return run(
+                    centre.firstNodeData(),
+                    centre.base(),
+                    centre.sipPorts(),
+                    clock,
+                    wallSeconds,
+                    herd,
+                    lunch -> clusterDrill(centre, kills, clock, wallSeconds, lunch),
+                    centre::ownerConnection,
+                    centre.keysDir());
+        } finally {
+            centre.stop();
+        }
+    }
+
+    /** The failures as clients saw them: how long after each kill a wallet's request succeeded again. */
+    private final Map<String, Long> failoverMillis = new ConcurrentHashMap<>();
+
+    private int[] clusterDrill(ClusterProcess centre, Set<String> kills, Clock clock, double wallSeconds, Lunch lunch) {
+        int[] outageSeconds = {-1, -1};
+        if (kills.isEmpty()) {
+            return outageSeconds;
+        }
+        try {
+            sleepUntil(lunch.runStart, wallSeconds / 3);
+            outageSeconds[0] = stats.second();
+            if (kills.contains("node")) {
+                lunch.fault.set(true);
+                centre.killNode(1);
+                failoverMillis.put("node", lunch.probe());
+                lunch.fault.set(false);
+            }
+            if (kills.contains("db-primary")) {
+                centre.waitSync();
+                sleepUntil(lunch.runStart, wallSeconds / 3 + wallSeconds / 18);
+                lunch.fault.set(true);
+                centre.killPrimary();
+                failoverMillis.put("db-primary", lunch.probe());
+                lunch.fault.set(false);
+            }
+            sleepUntil(lunch.runStart, wallSeconds / 3 + wallSeconds / 6);
+            centre.heal(clock.instant().toString());
+            outageSeconds[1] = stats.second();
+        } catch (IOException | InterruptedException e) {
+            System.out.println("cluster drill failed: " + e);
+        }
+        return outageSeconds;
+    }
+
+    private static void sleepUntil(long runStart, double wallSecond) throws InterruptedException {
+        long wait = runStart + (long) (wallSecond * 1e9) - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(Duration.ofNanos(wait));
+        }
+    }
+
+    private int run(
+            Path credentialsDir,
+            URI base,
+            List<Integer> sipPorts,
+            Clock clock,
+            double wallSeconds,
+            int herd,
+            java.util.function.Function<Lunch, int[]> drill,
+            OwnerConnection owner,
+            Path keysDir)
             throws Exception {
-        JsonNode clients =
-                json.readTree(dir.resolve("demo-credentials.json").toFile()).path("clients");
+        JsonNode clients = json.readTree(
+                        credentialsDir.resolve("demo-credentials.json").toFile())
+                .path("clients");
         String wallet =
                 basic("wallet-demo", clients.path("wallet-demo").path("secret").asText());
         String admin =
                 basic("admin-demo", clients.path("admin-demo").path("secret").asText());
-        URI base = server.base();
 
         // The scanners' trust: the anchor pinned at sign-in, then the bundle.
         HttpClient http = HttpClient.newHttpClient();
@@ -217,17 +369,24 @@ public final class LunchRush implements Callable<Integer> {
         List<String> callNumbers = new ArrayList<>();
         List<Scanner> doors = setUpDoors(base, admin, bundle, clock, sentIds, callNumbers);
         List<Wallet> phones = setUpWallets(base, wallet, clock);
+        List<Wallet> newcomers = new ArrayList<>();
+        for (int i = wallets + 1; i <= wallets + herd; i++) {
+            newcomers.add(new Wallet("D%06d".formatted(i), es256.generateKeyPair(), es256));
+        }
         System.out.printf(
-                "setup: %d venues with scanners (%d with 안심콜 numbers), %d wallets with credentials%n",
-                doors.size(), callNumbers.size(), phones.size());
+                "setup: %d venues with scanners (%d with 안심콜 numbers), %d wallets with credentials, %d to get their"
+                        + " first at 12:00-12:30%n",
+                doors.size(), callNumbers.size(), phones.size(), newcomers.size());
 
         Lunch lunch = new Lunch(base, wallet, doors, phones, callNumbers, wallSeconds, clock);
         int startSecond = stats.second();
-        int[] outageSeconds = lunch.serve(
-                mirror, sipPort, () -> outageDrill(server, dir, externalPort, clock, wallSeconds, lunch.runStart));
+        int[] outageSeconds = lunch.serve(mirror, sipPorts, newcomers, () -> drill.apply(lunch));
         int seconds = stats.second() - startSecond + 1;
-        Reconciliation r = reconcile(dir, server, externalPort, sentIds, lunch.confirmedCallers);
-        return summarise(r, lunch.driverBehind.get(), seconds, startSecond, outageSeconds);
+        Reconciliation r;
+        try (Connection c = owner.open()) {
+            r = reconcile(c, keysDir, sentIds, lunch.confirmedCallers);
+        }
+        return summarise(r, lunch, seconds, startSecond, outageSeconds);
     }
 
     /** Creates the venues, their scanners (doors) and the first 20 venues' 안심콜 numbers through the API. */
@@ -326,6 +485,15 @@ public final class LunchRush implements Callable<Integer> {
         final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
         long runStart;
         long callerNumber = 10_000_000;
+        /** Set by the cluster drill from a kill until a client's request succeeds again. */
+        final AtomicBoolean fault = new AtomicBoolean();
+        /** Call attempts (to one node) that got no 603 while {@link #fault} was set. */
+        final AtomicLong callAttemptsRefusedInFault = new AtomicLong();
+        /** Milliseconds from a newcomer's first request to its first credential, one entry per newcomer served. */
+        final Histogram firstPassMillis = new Histogram(3_600_000L, 3);
+
+        final AtomicLong firstPassesWanted = new AtomicLong();
+        private List<SipCaller> callers = List.of();
 
         Lunch(
                 URI base,
@@ -345,9 +513,20 @@ public final class LunchRush implements Callable<Integer> {
         }
 
         /** Runs the lunch with the outage drill beside it, then drains the doors' queues; returns the drill's seconds. */
-        int[] serve(BundleMirror mirror, int sipPort, Supplier<int[]> drill) throws Exception {
+        int[] serve(BundleMirror mirror, List<Integer> sipPorts, List<Wallet> newcomers, Supplier<int[]> drill)
+                throws Exception {
             runStart = System.nanoTime();
-            try (SipCaller caller = new SipCaller(sipPort)) {
+            List<SipCaller> opened = new ArrayList<>();
+            for (int port : sipPorts) {
+                opened.add(new SipCaller(port));
+            }
+            callers = opened;
+            try (SipCaller caller = opened.getFirst()) {
+                for (Wallet newcomer : newcomers) {
+                    // The 13 Dec herd: first credentials fetched at random moments of 12:00-12:30.
+                    double at = wallSeconds / 3 + ThreadLocalRandom.current().nextDouble() * wallSeconds / 6;
+                    background.submit(() -> firstPass(newcomer, at));
+                }
                 for (Scanner door : doors) {
                     background.submit(() -> {
                         door.uploadLoop(base, 2000, 500, uploading::get);
@@ -372,7 +551,65 @@ public final class LunchRush implements Callable<Integer> {
                     System.out.println("drain timed out after 5 minutes; whatever is still queued counts as lost");
                 }
                 return outageSeconds;
+            } finally {
+                opened.forEach(SipCaller::close);
             }
+        }
+
+        /**
+         * A holder fetching a first credential, as on 13 Dec: the app retries every second while the centre
+         * answers 503 or nothing, until lunch is over.
+         */
+        private Void firstPass(Wallet newcomer, double atWallSecond) throws InterruptedException {
+            firstPassesWanted.incrementAndGet();
+            sleepUntil(runStart, atWallSecond);
+            long started = System.nanoTime();
+            try (KeepAliveHttp http = new KeepAliveHttp(base, 10_000)) {
+                while (running.get() || uploading.get()) {
+                    if (issue(http, wallet, newcomer, "POST /api/v1/passes (first pass)")) {
+                        synchronized (firstPassMillis) {
+                            firstPassMillis.recordValue(
+                                    Math.min(3_600_000L, (System.nanoTime() - started) / 1_000_000));
+                        }
+                        return null;
+                    }
+                    Thread.sleep(1000);
+                }
+            }
+            return null;
+        }
+
+        /**
+         * A wallet asking for its credential every 100 ms for 30 s from the kill: the longest stretch without an
+         * answer (from the kill, or between two answers) is the failover as a client sees it, in milliseconds; -1
+         * if it was never answered again. The first request may still be answered by a connection the dying
+         * PostgreSQL has not closed yet, so the first answer alone says nothing.
+         */
+        long probe() throws InterruptedException {
+            long started = System.nanoTime();
+            long lastAnswer = started;
+            long longest = 0;
+            boolean answered = false;
+            Wallet phone = phones.getFirst();
+            while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30)) {
+                try (KeepAliveHttp http = new KeepAliveHttp(base, 2_000)) {
+                    if (issue(http, wallet, phone, "POST /api/v1/passes (failover probe)")) {
+                        long now = System.nanoTime();
+                        longest = Math.max(longest, now - lastAnswer);
+                        lastAnswer = now;
+                        answered = true;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            if (!answered || System.nanoTime() - lastAnswer > TimeUnit.SECONDS.toNanos(5)) {
+                return -1;
+            }
+            long millis = longest / 1_000_000;
+            System.out.printf(
+                    "%.0fs: longest a probing wallet went unanswered in the 30 s after the kill: %d ms%n",
+                    (System.nanoTime() - runStart) / 1e9, millis);
+            return millis;
         }
 
         /** Door checks and call-ins at the curve's rate; each 10 ms tick hands out what the rate owes. */
@@ -412,12 +649,30 @@ public final class LunchRush implements Callable<Integer> {
             });
         }
 
+        /**
+         * A trunk with every node as a target: the call goes to one node, and if that node does not confirm it, the
+         * same call (same Call-ID) to the next; the nodes agree on its check-in (sip.SharedCalls).
+         */
+        private boolean callAnyNode(String venueNumber, String visitor) {
+            String callId = java.util.UUID.randomUUID() + "@rush";
+            int first = ThreadLocalRandom.current().nextInt(callers.size());
+            for (int i = 0; i < callers.size(); i++) {
+                if (callers.get((first + i) % callers.size()).call(venueNumber, visitor, callId)) {
+                    return true;
+                }
+                if (fault.get()) {
+                    callAttemptsRefusedInFault.incrementAndGet();
+                }
+            }
+            return false;
+        }
+
         private void callIn(SipCaller caller) {
             String venueNumber = callNumbers.get(ThreadLocalRandom.current().nextInt(callNumbers.size()));
             String visitor = "010" + (callerNumber++);
             background.submit(() -> {
                 long started = System.nanoTime();
-                boolean logged = caller.call(venueNumber, visitor);
+                boolean logged = callAnyNode(venueNumber, visitor);
                 stats.exchange("SIP INVITE", logged ? 603 : -1, System.nanoTime() - started);
                 if (logged) {
                     confirmedCallers.add(visitor);
@@ -452,6 +707,11 @@ public final class LunchRush implements Callable<Integer> {
     }
 
     private boolean refresh(KeepAliveHttp http, String wallet, Wallet phone) {
+        return issue(http, wallet, phone, "POST /api/v1/passes");
+    }
+
+    /** One credential request, recorded under {@code endpoint}; true when the wallet got its credential. */
+    private boolean issue(KeepAliveHttp http, String wallet, Wallet phone, String endpoint) {
         long started = System.nanoTime();
         KeepAliveHttp.Response response = http.tryPost(
                 "/api/v1/passes",
@@ -459,7 +719,7 @@ public final class LunchRush implements Callable<Integer> {
                 bytes(json.createObjectNode()
                         .put("personId", phone.personId)
                         .put("devicePublicKey", phone.devicePublicKey)));
-        stats.exchange("POST /api/v1/passes", response.status(), System.nanoTime() - started);
+        stats.exchange(endpoint, response.status(), System.nanoTime() - started);
         stats.walletRefreshes.increment();
         if (response.status() == 200 || response.status() == 201) {
             try {
@@ -554,16 +814,11 @@ public final class LunchRush implements Callable<Integer> {
             long callsLost,
             long callsDuplicated) {}
 
-    private Reconciliation reconcile(
-            Path dir, ServerProcess server, int externalPort, Set<String> sentIds, Set<String> confirmedCallers)
+    private Reconciliation reconcile(Connection c, Path keysDir, Set<String> sentIds, Set<String> confirmedCallers)
             throws Exception {
         Map<String, Integer> stored = new HashMap<>();
         Map<String, Integer> callsByHmac = new HashMap<>();
-        // The db drill's own PostgreSQL trusts local connections; the server's embedded one needs its password.
-        try (Connection c = outage.equals("db")
-                ? DriverManager.getConnection(
-                        "jdbc:postgresql://localhost:" + externalPort + "/postgres", "postgres", "")
-                : server.embeddedOwnerConnection()) {
+        {
             try (PreparedStatement s = c.prepareStatement(
                             "select checkin_id::text, channel, contact_hmac from visits.checkin where venue_id like 'rush-%'");
                     ResultSet r = s.executeQuery()) {
@@ -583,7 +838,7 @@ public final class LunchRush implements Callable<Integer> {
                 .sum();
         long strangers =
                 stored.keySet().stream().filter(id -> !sentIds.contains(id)).count();
-        ContactCipher cipher = ContactCipher.open(dir.resolve("keys"), Optional.empty());
+        ContactCipher cipher = ContactCipher.open(keysDir, Optional.empty());
         long callsStored = 0;
         long callsDuplicated = 0;
         for (String visitor : confirmedCallers) {
@@ -605,8 +860,9 @@ public final class LunchRush implements Callable<Integer> {
                 callsDuplicated);
     }
 
-    private int summarise(Reconciliation r, long driverBehind, int seconds, int startSecond, int[] outageSeconds)
+    private int summarise(Reconciliation r, Lunch lunch, int seconds, int startSecond, int[] outageSeconds)
             throws IOException {
+        long driverBehind = lunch.driverBehind.get();
         ObjectNode out = json.createObjectNode();
         out.put("scale_factor", peakRate / targetRate);
         out.put("target_national_peak_per_second", targetRate);
@@ -646,6 +902,28 @@ public final class LunchRush implements Callable<Integer> {
                     .put("max", h.getMaxValue() / 1000.0);
         }
         out.set("responses", json.valueToTree(stats.statusCounts()));
+        if (cluster) {
+            out.put("cluster_nodes", nodes);
+            out.put("kill", kill);
+            out.set("failover_seen_by_clients_ms", json.valueToTree(failoverMillis));
+            out.put("call_attempts_refused_during_failover", lunch.callAttemptsRefusedInFault.get());
+        }
+        long wanted = lunch.firstPassesWanted.get();
+        if (wanted > 0) {
+            Histogram h;
+            synchronized (lunch.firstPassMillis) {
+                h = lunch.firstPassMillis.copy();
+            }
+            Histogram issuance = stats.latency("POST /api/v1/passes (first pass)");
+            out.putObject("first_pass")
+                    .put("wallets", wanted)
+                    .put("obtained", h.getTotalCount())
+                    .put("share_within_10s", wanted == 0 ? 0 : (double) countAtMost(h, 10_000) / wanted)
+                    .put("time_to_pass_p50_ms", h.getValueAtPercentile(50))
+                    .put("time_to_pass_p99_ms", h.getValueAtPercentile(99))
+                    .put("issuance_p50_ms", issuance.getValueAtPercentile(50) / 1000.0)
+                    .put("issuance_p99_ms", issuance.getValueAtPercentile(99) / 1000.0);
+        }
         String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(out);
         System.out.println(text);
         if (report != null) {
@@ -657,6 +935,7 @@ public final class LunchRush implements Callable<Integer> {
             writeChart(chartFile, seconds, startSecond, outageSeconds, text);
         }
         boolean clean = r.lost() + r.callsLost() == 0
+                && failoverMillis.values().stream().allMatch(ms -> ms >= 0)
                 && r.duplicated() + r.callsDuplicated() == 0
                 && stats.doorFailuresDueToCentre.sum() == 0
                 && stats.serverErrors.sum() == 0;
@@ -723,6 +1002,30 @@ public final class LunchRush implements Callable<Integer> {
 
     private static String basic(String id, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long countAtMost(Histogram h, long value) {
+        return h.getCountBetweenValues(0, value);
+    }
+
+    /** A base for the cluster's ports (base .. base+70, below the ephemeral range) on which nothing listens. */
+    private static int freeClusterPortBase() throws IOException {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int candidate = 20000 + random.nextInt(90) * 100;
+            boolean free = true;
+            for (int port = candidate; port <= candidate + 70 && free; port++) {
+                try (ServerSocket tcp = new ServerSocket(port)) {
+                    tcp.setReuseAddress(true);
+                } catch (IOException inUse) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return candidate;
+            }
+        }
+        throw new IOException("no free range of 70 ports in 20000..28999 for the cluster");
     }
 
     /** A port in 20000..29999 (under Linux's ephemeral range) free on TCP and UDP, none of {@code taken}. */

@@ -35,9 +35,16 @@ final class SipCaller implements AutoCloseable {
 
     /** Calls {@code venueNumber} from {@code callerNumber}; true when the line answered 603 (logged). */
     boolean call(String venueNumber, String callerNumber) {
-        String callId = UUID.randomUUID() + "@rush";
+        return call(venueNumber, callerNumber, UUID.randomUUID() + "@rush");
+    }
+
+    /**
+     * Calls with this Call-ID: a trunk that re-sends a call to another node keeps its Call-ID and From tag, so the
+     * nodes log it once.
+     */
+    boolean call(String venueNumber, String callerNumber, String callId) {
         String branch = "z9hG4bK-" + UUID.randomUUID();
-        String tag = Long.toHexString(System.nanoTime());
+        String tag = Integer.toHexString(callId.hashCode());
         int localPort = socket.getLocalPort();
         String invite = "INVITE sip:" + venueNumber + "@127.0.0.1:" + server.getPort() + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=" + branch + "\r\n"
@@ -52,7 +59,9 @@ final class SipCaller implements AutoCloseable {
         finals.put(callId, done);
         try {
             long wait = 500;
-            for (int attempt = 0; attempt < 6; attempt++) {
+            // Timer A doubling to T2 until Timer B (64·T1 = 32 s), as RFC 3261 §17.1.1.2 has a trunk do.
+            long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(32);
+            while (System.nanoTime() < giveUpAt) {
                 send(invite);
                 try {
                     String response = done.get(wait, TimeUnit.MILLISECONDS);
