@@ -3,25 +3,15 @@ package io.checkpass.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkpass.core.registry.PersonRecord;
 import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.server.auth.Role;
-import io.checkpass.server.cli.CheckpassCli;
 import io.checkpass.server.notify.sms.InProcessSmsc;
 import io.checkpass.server.support.TestCentre;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.checkpass.server.support.VerifyCli;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * to the centre's trust anchor, answers with CHECK_ID. The door trusts the QR, never the text.
  */
 class SmsProofEndToEndTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Noon KST on a day the pass was enforced at karaoke rooms (it was lifted there on 1 Mar 2022). */
     private static final Instant NOON_KST = Instant.parse("2022-01-04T03:00:00Z");
 
@@ -104,43 +93,12 @@ class SmsProofEndToEndTest {
         assertThat(pass.path("deviceBound").asBoolean()).isFalse();
         assertThat(pass.path("maskedName").asText()).isEqualTo("김*수");
 
-        JsonNode verdict = verify(pass.path("qr").asText(), NOON_KST.plusSeconds(60));
+        JsonNode verdict = VerifyCli.verify(
+                centre,
+                temp,
+                NOON_KST.plusSeconds(60),
+                "karaoke",
+                pass.path("qr").asText());
         assertThat(verdict.path("verdict").asText()).as(verdict.toString()).isEqualTo("CHECK_ID");
-    }
-
-    /** {@code checkpass verify TEXT}, in-process, against the centre's bundle pinned to its trust anchor. */
-    private static JsonNode verify(String qr, Instant at) throws Exception {
-        Path bundle = temp.resolve("bundle.cbor");
-        Path anchor = temp.resolve("anchor.pem");
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            Files.write(
-                    bundle,
-                    http.send(
-                                    HttpRequest.newBuilder(centre.uri("/api/v1/trust-bundle"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofByteArray())
-                            .body());
-        }
-        Files.writeString(anchor, centre.get("/api/v1/trust-anchor", null).body());
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = CheckpassCli.run(
-                new String[] {
-                    "verify",
-                    "--bundle",
-                    bundle.toString(),
-                    "--trust-anchor",
-                    anchor.toString(),
-                    "--venue-type",
-                    "karaoke",
-                    "--at",
-                    at.toString(),
-                    qr
-                },
-                Clock.fixed(at, ZoneOffset.UTC),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
     }
 }

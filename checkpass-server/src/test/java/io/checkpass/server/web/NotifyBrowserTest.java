@@ -9,24 +9,17 @@ import io.checkpass.core.registry.PersonId;
 import io.checkpass.core.registry.PersonRecord;
 import io.checkpass.core.registry.RegistryRecord;
 import io.checkpass.core.registry.VaccineProduct;
-import io.checkpass.server.cli.CheckpassCli;
 import io.checkpass.server.notify.push.VapidKeys;
 import io.checkpass.server.support.MutableClock;
 import io.checkpass.server.support.TestCentre;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.checkpass.server.support.VerifyCli;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,38 +107,7 @@ class NotifyBrowserTest {
 
     /** {@code checkpass verify --image}, in-process, against the centre's bundle pinned to its trust anchor. */
     static JsonNode verifyImage(Path png, Instant at) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        Path bundle = temp.resolve("bundle.cbor");
-        Path anchor = temp.resolve("anchor.pem");
-        Files.write(
-                bundle,
-                http.send(
-                                HttpRequest.newBuilder(centre.uri("/api/v1/trust-bundle"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofByteArray())
-                        .body());
-        Files.writeString(anchor, centre.get("/api/v1/trust-anchor", null).body());
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = CheckpassCli.run(
-                new String[] {
-                    "verify",
-                    "--bundle",
-                    bundle.toString(),
-                    "--trust-anchor",
-                    anchor.toString(),
-                    "--venue-type",
-                    "karaoke",
-                    "--at",
-                    at.toString(),
-                    "--image",
-                    png.toString()
-                },
-                Clock.fixed(at, ZoneOffset.UTC),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        return VerifyCli.verify(centre, temp, at, "karaoke", "--image", png.toString());
     }
 
     @Test
