@@ -136,6 +136,19 @@ setupLanguage({
   notifyDead: ['전송 실패 (재시도 종료)', 'Dead letters (retries exhausted)'],
   notifyKind: ['종류', 'Kind'],
   notifyChannel: ['경로', 'Channel'],
+  notify_queued: ['대기', 'Queued'],
+  notify_sending: ['보내는 중', 'Sending'],
+  notify_sent: ['보냄', 'Sent'],
+  notify_delivered: ['전달됨', 'Delivered'],
+  notify_failed: ['실패', 'Failed'],
+  notify_dead: ['재시도 종료', 'Dead letter'],
+  notify_suppressed: ['보내지 않음', 'Suppressed'],
+  notify_expiry_reminder: ['만료 알림', 'Expiry reminder'],
+  notify_booster_due: ['추가 접종 안내', 'Booster due'],
+  notify_lab_result: ['검사 결과', 'Lab result'],
+  notify_decree: ['공지', 'Decree'],
+  notify_sms: ['문자', 'SMS'],
+  notify_push: ['푸시', 'Push'],
   broadcast: ['전체 공지 보내기', 'Broadcast a notice'],
   broadcastKo: ['공지 (한국어)', 'Notice (Korean)'],
   broadcastEn: ['공지 (영어)', 'Notice (English)'],
@@ -260,15 +273,15 @@ async function showNotifications() {
   const r = await getJson('/api/v1/notifications/summary', { auth: auth() });
   const rows = new Map();
   for (const c of r.counts) {
-    const key = `${c.kind} / ${c.channel}`;
+    const key = `${t(`notify_${c.kind}`)} / ${t(`notify_${c.channel}`)}`;
     if (!rows.has(key)) rows.set(key, Object.fromEntries(NOTIFY_STATES.map((s) => [s, 0])));
     rows.get(key)[c.state] = c.count;
   }
-  table($('notifySummary'), [`${t('notifyKind')} / ${t('notifyChannel')}`, ...NOTIFY_STATES],
-    [...rows.entries()].map(([key, n]) => [key, ...NOTIFY_STATES.map((s) => String(n[s]))]), [0]);
+  table($('notifySummary'), [`${t('notifyKind')} / ${t('notifyChannel')}`, ...NOTIFY_STATES.map((s) => t(`notify_${s}`))],
+    [...rows.entries()].map(([key, n]) => [key, ...NOTIFY_STATES.map((s) => String(n[s]))]));
   const dead = await getJson('/api/v1/notifications?state=dead&limit=100', { auth: auth() });
   table($('notifyDead'), [t('at'), t('identity'), t('notifyKind'), t('notifyChannel'), t('detail')],
-    dead.notifications.map((n) => [fmt(n.createdAt), n.personId, n.kind, n.channel, n.lastError || '']), [1, 2, 3, 4]);
+    dead.notifications.map((n) => [fmt(n.createdAt), n.personId, t(`notify_${n.kind}`), t(`notify_${n.channel}`), n.lastError || '']), [1, 4]);
 }
 
 async function sendBroadcast(event) {
