@@ -84,6 +84,7 @@ class IdentitySplitTest {
                         "visits.checkin",
                         "visits.fraud_signal",
                         "visits.centre_degraded",
+                        "visits.call_in", // a hash of a call's SIP identifiers and the check-in it logged (V17)
                         "public.audit_log",
                         "public.audit_chain_head");
         assertThat(readable).filteredOn(c -> c.startsWith("public.audit_log.")).containsExactly("public.audit_log.id");
