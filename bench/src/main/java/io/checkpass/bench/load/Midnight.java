@@ -51,6 +51,11 @@ import picocli.CommandLine.Option;
  * served from the ledger; without it, every refresh is a fresh ES256 signature. A refresh answered 503, 429 or not at
  * all is tried again with full-jitter backoff (2 s doubling to 30 s, never sooner than Retry-After) until {@code
  * --give-up-seconds}; a wallet still without its new credential then is a lost refresh, and the driver exits 1.
+ *
+ * <p>The wallets ask {@code POST /api/v1/passes} as one wallet provider, whose per-client limits (rate, requests in
+ * flight) are lifted here: the wallet page's own route ({@code /wallet/api/credential}, a session per holder) counts
+ * against no one client, only against the issuance route class ({@code limits.issuance}, 503 past it), which stays at
+ * its default. The front's {@code --connections} bound how many ask at once.
  */
 @Command(
         name = "midnight",
@@ -98,8 +103,8 @@ final class Midnight implements Callable<Integer> {
     public Integer call() throws Exception {
         NightClock clock =
                 new NightClock(LocalDateTime.of(2022, 1, 2, 21, 0).atZone(ZONE).toInstant());
-        try (InProcessCentre centre =
-                new InProcessCentre(Map.of("issuance.client-rate-per-second", "1000000"), clock)) {
+        try (InProcessCentre centre = new InProcessCentre(
+                Map.of("issuance.client-rate-per-second", "1000000", "limits.per-client", "100000"), clock)) {
             String auth = InProcessCentre.basic(
                     "midnight-wallet",
                     centre.server
@@ -218,7 +223,11 @@ final class Midnight implements Callable<Integer> {
 
         private Map<String, Long> statuses() {
             var out = new java.util.TreeMap<String, Long>();
-            attempts.counts().forEach((k, v) -> out.put(k.substring(k.lastIndexOf(' ') + 1), v));
+            attempts.counts().forEach((k, v) -> {
+                String status = k.substring(k.lastIndexOf(' ') + 1);
+                String refusal = k.substring(0, k.lastIndexOf(' '));
+                out.put(refusal.equals("POST") ? status : status + " " + refusal, v);
+            });
             return out;
         }
 
@@ -247,7 +256,7 @@ final class Midnight implements Callable<Integer> {
                     pool.add(connection);
                 }
                 long now = System.nanoTime();
-                attempts.record("POST", response.status(), now - started);
+                attempts.record(refusalOf(response), response.status(), now - started);
                 if (response.status() == 200 || response.status() == 201) {
                     if (isNew(response.body())) {
                         (response.status() == 201 ? fresh : fromLedger).increment();
@@ -276,6 +285,19 @@ final class Midnight implements Callable<Integer> {
                 }
                 sleepUntil(System.nanoTime() + wait * 1_000_000);
             }
+        }
+    }
+
+    /** The problem type of a refusal (its last path segment), so that each cause is counted apart. */
+    private static String refusalOf(KeepAliveHttp.Response response) {
+        if (response.status() < 400) {
+            return "POST";
+        }
+        try {
+            String type = JSON.readTree(response.body()).path("type").asText("");
+            return type.isEmpty() ? "POST" : type.substring(type.lastIndexOf('/') + 1);
+        } catch (IOException | RuntimeException e) {
+            return "POST";
         }
     }
 
