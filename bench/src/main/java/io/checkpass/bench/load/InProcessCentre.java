@@ -21,13 +21,18 @@ final class InProcessCentre implements AutoCloseable {
     final CheckpassServer server;
 
     InProcessCentre(Map<String, String> config) throws IOException {
+        this(config, Clock.systemUTC());
+    }
+
+    /** As {@link #InProcessCentre(Map)}, on {@code clock} (a scenario that happens on a given night). */
+    InProcessCentre(Map<String, String> config, Clock clock) throws IOException {
         Map<String, String> overrides = new HashMap<>(Map.of(
                 "data.dir", Files.createTempDirectory("checkpass-load").toString(),
                 "server.port", "0",
                 "server.host", "127.0.0.1",
                 "sip.enabled", "false"));
         overrides.putAll(config);
-        server = CheckpassServer.start(ConfigLoader.load(null, System.getenv(), overrides), Clock.systemUTC(), es256);
+        server = CheckpassServer.start(ConfigLoader.load(null, System.getenv(), overrides), clock, es256);
     }
 
     static String basic(String clientId, String secret) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             Overload.class,
             ComplianceDay.class,
             NotifyLoad.class,
-            ClusterScaling.class
+            ClusterScaling.class,
+            Midnight.class
         })
 public final class LoadCli implements Callable<Integer> {
     @Override
